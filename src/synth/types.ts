@@ -1,0 +1,18 @@
+/** A Kubernetes object as plain JSON, the way constructs synthesize and kustomize renders it. */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly [field: string]: unknown;
+}
+
+/** One file synth writes: its path relative to the repository root (posix separators) and content. */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly content: string;
+}
