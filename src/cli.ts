@@ -13,6 +13,8 @@ interface CommandModule {
 
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   synth: () => import('./commands/synth.ts'),
+  promote: () => import('./commands/promote.ts'),
+  status: () => import('./commands/status.ts'),
 };
 
 export async function main(argv: readonly string[], context: CommandContext): Promise<number> {

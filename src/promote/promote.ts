@@ -1,0 +1,157 @@
+/**
+ * Promotion: move an image from one environment to the next (or set one
+ * explicitly), re-synthesize, and leave a change confined to `envs/<to>/`.
+ *
+ * The order comes from each env.yaml's `promotesFrom`, never from code, and
+ * every refusal happens before anything is written. Once written, any failure
+ * puts env.yaml back and re-synthesizes, so a failed promotion changes nothing.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type { Environment } from '../config/environment.ts';
+import { ENV_FILE, ENVS_DIR, loadEnvironments } from '../config/load.ts';
+import { UsageError } from '../errors.ts';
+import { setImage } from './edit.ts';
+import { changedPaths, git, isGitRepository } from './git.ts';
+import { fullReference, sameImage, shortName, type ImageIdentity } from './image.ts';
+
+export type Synthesize = (root: string, options: { check: boolean }) => Promise<unknown>;
+
+export interface PromoteRequest {
+  /** The environment the image comes from; absent when `image` is given. */
+  readonly from?: string | undefined;
+  readonly to: string;
+  /** An explicit tag and/or digest, for the environment new builds enter. */
+  readonly image?: { readonly tag?: string | undefined; readonly digest?: string | undefined } | undefined;
+  readonly commit: boolean;
+}
+
+export type PromoteOutcome =
+  | { readonly kind: 'unchanged'; readonly target: string; readonly image: ImageIdentity }
+  | {
+      readonly kind: 'changed' | 'committed';
+      readonly target: string;
+      readonly previous: ImageIdentity;
+      readonly image: ImageIdentity;
+      readonly message: CommitMessage;
+      /** Repository-relative paths of the change, all under envs/<to>/. */
+      readonly files: readonly string[];
+    };
+
+export async function promote(root: string, request: PromoteRequest, synthesize: Synthesize = defaultSynthesize): Promise<PromoteOutcome> {
+  const environments = loadEnvironments(root);
+  const target = findEnvironment(environments, request.to, '--to');
+  const image = request.image
+    ? { repository: target.image.repository, tag: request.image.tag, digest: request.image.digest }
+    : identity(checkStep(environments, target, request.from));
+
+  if (!(await isGitRepository(root))) {
+    throw new UsageError(`${root} is not inside a git working tree; promote leaves its change as a git change`);
+  }
+  const dirty = await changedPaths(root);
+  if (dirty.length > 0) {
+    throw new UsageError(
+      `the working tree has uncommitted changes (${describePaths(dirty)}); commit or set them aside first, so the promotion is the only change`,
+    );
+  }
+
+  const previous = identity(target);
+  if (sameImage(previous, image)) return { kind: 'unchanged', target: target.name, image };
+
+  const envFile = join(root, ENVS_DIR, target.name, ENV_FILE);
+  const original = readFileSync(envFile, 'utf8');
+  writeFileSync(envFile, setImage(original, image));
+  let files: string[];
+  try {
+    loadEnvironments(root); // the edited file must still be a valid environment
+    await synthesize(root, { check: false });
+    const prefix = (await git(root, ['rev-parse', '--show-prefix'])).trim();
+    const allowed = posix.join(prefix, ENVS_DIR, target.name) + '/';
+    files = await changedPaths(root);
+    const outside = files.filter((file) => !file.startsWith(allowed));
+    if (outside.length > 0) {
+      throw new UsageError(
+        `re-synthesizing also changed ${describePaths(outside)}, outside ${allowed}: the generated files were not up to date before the promotion; run \`npm run synth\`, commit that, and promote again`,
+      );
+    }
+  } catch (error) {
+    writeFileSync(envFile, original);
+    await synthesize(root, { check: false }).catch(() => undefined);
+    throw error;
+  }
+
+  const message = commitMessage(target.name, request.image ? undefined : request.from, previous, image);
+  if (!request.commit) return { kind: 'changed', target: target.name, previous, image, message, files };
+  // git status names paths from the repository's top; `:(top)` makes git add read them the same way.
+  await git(root, ['add', '--', ...files.map((file) => `:(top)${file}`)]);
+  await git(root, ['commit', '--quiet', '-m', message.subject, '-m', message.body]);
+  return { kind: 'committed', target: target.name, previous, image, message, files };
+}
+
+export interface CommitMessage {
+  readonly subject: string;
+  readonly body: string;
+  /** Subject, blank line, body: what `git commit -F` would take. */
+  readonly text: string;
+}
+
+/** A Conventional Commit: type `deploy`, the environment as scope (see commitlint.config.js). */
+export function commitMessage(target: string, from: string | undefined, previous: ImageIdentity, image: ImageIdentity): CommitMessage {
+  const subject = from
+    ? `deploy(${target}): promote hivebox ${shortName(image)} from ${from}`
+    : `deploy(${target}): set hivebox image to ${shortName(image)}`;
+  const body = `Image: ${fullReference(image)}\nPrevious: ${fullReference(previous)}`;
+  return { subject, body, text: `${subject}\n\n${body}\n` };
+}
+
+function checkStep(environments: readonly Environment[], target: Environment, from: string | undefined): Environment {
+  if (from === undefined) {
+    throw new UsageError('expected --from <env> (promote the image another environment runs) or --image <tag|digest|tag@digest>');
+  }
+  const source = findEnvironment(environments, from, '--from');
+  if (target.promotesFrom === undefined) {
+    throw new UsageError(
+      `${target.file} has no promotesFrom: new images enter ${target.name} directly; use --to ${target.name} --image <tag|digest|tag@digest>`,
+    );
+  }
+  if (target.promotesFrom !== source.name) {
+    throw new UsageError(
+      `${target.file}: promotesFrom is ${target.promotesFrom}, so ${target.name} is promoted from ${target.promotesFrom}, not ${source.name}; ` +
+        `the order is ${chain(environments, target).join(' → ')}, and no step may be skipped`,
+    );
+  }
+  return source;
+}
+
+/** The promotion order leading to an environment, read from promotesFrom. */
+function chain(environments: readonly Environment[], target: Environment): string[] {
+  const names = [target.name];
+  let from = target.promotesFrom;
+  while (from !== undefined && !names.includes(from)) {
+    names.unshift(from);
+    from = environments.find((env) => env.name === from)?.promotesFrom;
+  }
+  return names;
+}
+
+function findEnvironment(environments: readonly Environment[], name: string, flag: string): Environment {
+  const env = environments.find((e) => e.name === name);
+  if (!env) {
+    throw new UsageError(`${flag}: no environment "${name}" (envs/${name}/env.yaml); expected one of ${environments.map((e) => e.name).join(', ')}`);
+  }
+  return env;
+}
+
+function identity(env: Environment): ImageIdentity {
+  return { repository: env.image.repository, tag: env.image.tag, digest: env.image.digest };
+}
+
+function describePaths(paths: readonly string[]): string {
+  const shown = paths.slice(0, 5).join(', ');
+  return paths.length > 5 ? `${shown} and ${paths.length - 5} more` : shown;
+}
+
+async function defaultSynthesize(root: string, options: { check: boolean }): Promise<unknown> {
+  const { synthesize } = await import('../synth/index.ts');
+  return synthesize(root, options);
+}

@@ -1,0 +1,213 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../src/cli.ts';
+import { setImage } from '../src/promote/edit.ts';
+import { parseImageFlag } from '../src/promote/image.ts';
+
+const REPO = resolve(import.meta.dirname, '..');
+const DIGEST_A = `sha256:${'a'.repeat(64)}`;
+const DIGEST_B = `sha256:${'b'.repeat(64)}`;
+const repos: string[] = [];
+
+afterEach(() => {
+  for (const dir of repos.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' });
+}
+
+async function cli(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    cwd,
+    env: process.env,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
+
+/** A throwaway clone of this repository's configuration, synthesized and committed. */
+async function tempRepo(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'hivebox-promote-'));
+  repos.push(dir);
+  copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
+  for (const env of readdirSync(join(REPO, 'envs'))) {
+    mkdirSync(join(dir, 'envs', env), { recursive: true });
+    copyFileSync(join(REPO, 'envs', env, 'env.yaml'), join(dir, 'envs', env, 'env.yaml'));
+  }
+  git(dir, 'init', '--quiet', '--initial-branch=main');
+  git(dir, 'config', 'user.email', 'test@example.com');
+  git(dir, 'config', 'user.name', 'Test');
+  git(dir, 'config', 'commit.gpgsign', 'false');
+  expect((await cli(dir, 'synth')).code).toBe(0);
+  git(dir, 'add', '.');
+  git(dir, 'commit', '--quiet', '-m', 'chore: initial');
+  return dir;
+}
+
+function commitFile(dir: string, path: string, content: string): void {
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), content);
+  git(dir, 'add', path);
+  git(dir, 'commit', '--quiet', '-m', `chore: edit ${path}`);
+}
+
+const status = (dir: string) => git(dir, 'status', '--porcelain', '--untracked-files=all');
+const changed = (dir: string) =>
+  status(dir)
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.slice(3));
+const envYaml = (dir: string, env: string) => readFileSync(join(dir, 'envs', env, 'env.yaml'), 'utf8');
+
+/** Gives dev a new image (as `promote --to dev --image` would) and commits it, with synth. */
+async function newImageInDev(dir: string): Promise<void> {
+  expect((await cli(dir, 'promote', '--to', 'dev', '--image', `v0.7.0@${DIGEST_A}`, '--commit')).code).toBe(0);
+}
+
+describe('promote --from --to', () => {
+  it('copies tag and digest from dev to staging, changing only envs/staging/ and leaving synth up to date', async () => {
+    const dir = await tempRepo();
+    await newImageInDev(dir);
+    const stagingBefore = envYaml(dir, 'staging');
+
+    const result = await cli(dir, 'promote', '--from', 'dev', '--to', 'staging');
+
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const files = changed(dir);
+    expect(files).toContain('envs/staging/env.yaml');
+    expect(files.filter((file) => !file.startsWith('envs/staging/'))).toEqual([]);
+    expect(files.length).toBeGreaterThan(1); // the rendered overlay followed the image
+    expect(envYaml(dir, 'staging')).toBe(stagingBefore.replace('tag: v0.6.0', 'tag: v0.7.0').replace(/digest: sha256:\w+/, `digest: ${DIGEST_A}`));
+    expect(result.stdout).toContain('deploy(staging): promote hivebox v0.7.0 from dev');
+    expect(result.stdout).toContain(`Image: ghcr.io/hivebox-platform/hivebox:v0.7.0@${DIGEST_A}`);
+    expect((await cli(dir, 'synth', '--check')).code).toBe(0);
+  });
+
+  it('refuses dev → prod, which skips staging, and changes nothing', async () => {
+    const dir = await tempRepo();
+    await newImageInDev(dir);
+
+    const result = await cli(dir, 'promote', '--from', 'dev', '--to', 'prod');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('envs/prod/env.yaml: promotesFrom is staging');
+    expect(result.stderr).toContain('dev → staging → prod');
+    expect(status(dir)).toBe('');
+  });
+
+  it('refuses to promote into the entry environment without --image', async () => {
+    const dir = await tempRepo();
+    const result = await cli(dir, 'promote', '--from', 'staging', '--to', 'dev');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--to dev --image');
+    expect(status(dir)).toBe('');
+  });
+
+  it('refuses a dirty working tree and changes nothing', async () => {
+    const dir = await tempRepo();
+    await newImageInDev(dir);
+    writeFileSync(join(dir, 'notes.txt'), 'work in progress\n');
+    const stagingBefore = envYaml(dir, 'staging');
+
+    const result = await cli(dir, 'promote', '--from', 'dev', '--to', 'staging');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('uncommitted changes (notes.txt)');
+    expect(envYaml(dir, 'staging')).toBe(stagingBefore);
+    expect(changed(dir)).toEqual(['notes.txt']);
+  });
+
+  it('says so and changes nothing when the target already runs the image', async () => {
+    const dir = await tempRepo();
+    // staging and prod ship with the same tag and digest.
+    const result = await cli(dir, 'promote', '--from', 'staging', '--to', 'prod');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`prod already runs ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:`);
+    expect(result.stdout).toContain('nothing to change');
+    expect(status(dir)).toBe('');
+  });
+
+  it('with --commit makes exactly one Conventional Commit touching only envs/<to>/', async () => {
+    const dir = await tempRepo();
+    await newImageInDev(dir);
+    const before = git(dir, 'rev-parse', 'HEAD').trim();
+
+    const result = await cli(dir, 'promote', '--from', 'dev', '--to', 'staging', '--commit');
+
+    expect(result.code).toBe(0);
+    expect(status(dir)).toBe('');
+    expect(git(dir, 'rev-list', '--count', `${before}..HEAD`).trim()).toBe('1');
+    const touched = git(dir, 'diff', '--name-only', before, 'HEAD').split('\n').filter(Boolean);
+    expect(touched).toContain('envs/staging/env.yaml');
+    expect(touched.filter((file) => !file.startsWith('envs/staging/'))).toEqual([]);
+    const message = git(dir, 'log', '-1', '--format=%B');
+    expect(message.split('\n')[0]).toBe('deploy(staging): promote hivebox v0.7.0 from dev');
+    // The project's own commitlint configuration accepts it.
+    execFileSync(join(REPO, 'node_modules/.bin/commitlint'), ['--config', join(REPO, 'commitlint.config.js')], {
+      cwd: REPO,
+      input: message,
+    });
+  });
+});
+
+describe('promote --to --image', () => {
+  it('sets a new tag and digest in dev, changing only envs/dev/', async () => {
+    const dir = await tempRepo();
+    const result = await cli(dir, 'promote', '--to', 'dev', '--image', `v0.7.0@${DIGEST_B}`);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('deploy(dev): set hivebox image to v0.7.0');
+    expect(changed(dir).filter((file) => !file.startsWith('envs/dev/'))).toEqual([]);
+    expect(envYaml(dir, 'dev')).toContain(`image:\n  tag: v0.7.0\n  digest: ${DIGEST_B}\n`);
+    expect((await cli(dir, 'synth', '--check')).code).toBe(0);
+  });
+
+  it('a tag alone replaces the old digest, which belonged to the old tag', async () => {
+    const dir = await tempRepo();
+    expect((await cli(dir, 'promote', '--to', 'staging', '--image', 'v0.5.0')).code).toBe(0);
+    expect(envYaml(dir, 'staging')).toContain('image:\n  tag: v0.5.0\ningress:');
+  });
+
+  it('refuses "latest", a repository in the reference and --from together with --image', async () => {
+    const dir = await tempRepo();
+    for (const argv of [
+      ['--to', 'dev', '--image', 'latest'],
+      ['--to', 'dev', '--image', 'ghcr.io/other/app:v1'],
+      ['--to', 'dev', '--image', 'v1@sha256:short'],
+      ['--from', 'dev', '--to', 'staging', '--image', 'v1'],
+      ['--to', 'nowhere', '--image', 'v1'],
+    ]) {
+      const result = await cli(dir, 'promote', ...argv);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stderr, argv.join(' ')).toMatch(/^hivebox-gitops promote: /);
+    }
+    expect(status(dir)).toBe('');
+  });
+});
+
+describe('setImage', () => {
+  it('keeps comments, order and quoting, and changes only the image lines', () => {
+    const before = readFileSync(join(REPO, 'envs/prod/env.yaml'), 'utf8');
+    const after = setImage(before, { repository: 'ghcr.io/hivebox-platform/hivebox', tag: 'v0.7.0', digest: DIGEST_A });
+    const changedLines = after.split('\n').filter((line, i) => line !== before.split('\n')[i]);
+    expect(changedLines).toEqual(['  tag: v0.7.0', `  digest: ${DIGEST_A}`]);
+  });
+
+  it('writes the repository only when it differs from what the file resolves to', () => {
+    const text = '# dev\nimage:\n  tag: v1\ningress:\n  host: a.example.com\n';
+    expect(setImage(text, { repository: 'ghcr.io/hivebox-platform/hivebox', tag: 'v2' })).toBe(text.replace('v1', 'v2'));
+    expect(setImage(text, { repository: 'ghcr.io/fork/hivebox', tag: 'v2' })).toContain('image:\n  tag: v2\n  repository: ghcr.io/fork/hivebox\n');
+  });
+
+  it('parses --image forms', () => {
+    expect(parseImageFlag('v0.7.0')).toEqual({ tag: 'v0.7.0' });
+    expect(parseImageFlag(DIGEST_A)).toEqual({ digest: DIGEST_A });
+    expect(parseImageFlag(`v0.7.0@${DIGEST_A}`)).toEqual({ tag: 'v0.7.0', digest: DIGEST_A });
+  });
+});
