@@ -13,6 +13,7 @@ interface CommandModule {
 
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   synth: () => import('./commands/synth.ts'),
+  diff: () => import('./commands/diff.ts'),
   promote: () => import('./commands/promote.ts'),
   status: () => import('./commands/status.ts'),
 };

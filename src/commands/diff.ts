@@ -1,0 +1,84 @@
+/**
+ * `hivebox-gitops diff --base <ref> [--head <ref>] [--env <name>…] [--format text|markdown|json] [--exit-code]`
+ */
+import { parseArgs } from 'node:util';
+import { diffRepository } from '../diff/index.ts';
+import { formatJson } from '../diff/format/json.ts';
+import { formatMarkdown } from '../diff/format/markdown.ts';
+import { formatText } from '../diff/format/text.ts';
+import { ExitCode, UsageError } from '../errors.ts';
+import type { CommandContext } from './context.ts';
+
+export const summary = 'show what a change does to every rendered environment and argocd/ (text, markdown, json)';
+
+const USAGE = `Usage: hivebox-gitops diff --base <ref> [--head <ref>] [--env <name>]... [--format text|markdown|json] [--exit-code]
+
+Renders every envs/<env> overlay with kustomize, and the argocd/ tree, on both sides
+and reports the resources added, removed and changed.
+
+  --base <ref>        the commit, branch or tag to compare against (required)
+  --head <ref>        the commit to compare (default: the working tree)
+  --env <name>        only this environment (repeatable; argocd/ is always included)
+  --format <format>   text (default), markdown (a pull-request comment) or json
+  --exit-code         exit 1 when there are differences (default: 0)
+`;
+
+const FORMATS = ['text', 'markdown', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+export async function run(args: readonly string[], context: CommandContext): Promise<number> {
+  const options = parse(args);
+  if (options.help) {
+    context.stdout.write(USAGE);
+    return ExitCode.Clean;
+  }
+  const report = await diffRepository({ root: context.cwd, base: options.base, head: options.head, envs: options.envs });
+  const fullCommand = `npx hivebox-gitops diff --base ${options.base}${options.head ? ` --head ${options.head}` : ''}`;
+  const output =
+    options.format === 'json' ? formatJson(report) : options.format === 'markdown' ? formatMarkdown(report, { fullCommand }) : formatText(report);
+  context.stdout.write(output);
+  return options.exitCode && report.hasDifferences ? ExitCode.Findings : ExitCode.Clean;
+}
+
+interface Options {
+  readonly help: boolean;
+  readonly base: string;
+  readonly head?: string;
+  readonly envs: string[];
+  readonly format: Format;
+  readonly exitCode: boolean;
+}
+
+function parse(args: readonly string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        base: { type: 'string' },
+        head: { type: 'string' },
+        env: { type: 'string', multiple: true },
+        format: { type: 'string', default: 'text' },
+        'exit-code': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (values.help) return { help: true, base: '', envs: [], format: 'text', exitCode: false };
+  if (!values.base) throw new UsageError(`--base <ref> is required\n${USAGE}`);
+  if (!FORMATS.includes(values.format as Format)) {
+    throw new UsageError(`--format "${values.format}": expected one of ${FORMATS.join(', ')}`);
+  }
+  return {
+    help: false,
+    base: values.base,
+    head: values.head,
+    envs: values.env ?? [],
+    format: values.format as Format,
+    exitCode: values['exit-code'],
+  };
+}

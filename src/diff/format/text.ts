@@ -1,0 +1,42 @@
+/** The terminal view: a summary table, then each changed resource's unified diff. */
+import type { SectionDiff } from '../compare.ts';
+import type { DiffReport } from '../index.ts';
+
+const SYMBOL = { added: '+', removed: '-', changed: '~' } as const;
+
+export function formatText(report: DiffReport): string {
+  const lines = [`Diff ${report.base} -> ${report.head}`, '', ...summaryTable(report.sections), ''];
+  if (!report.hasDifferences) {
+    lines.push('No differences.');
+    return `${lines.join('\n')}\n`;
+  }
+  for (const section of report.sections) {
+    if (section.changes.length === 0 && section.status === 'unchanged') continue;
+    lines.push(`=== ${section.name}${sectionNote(section)} ===`);
+    for (const change of section.changes) {
+      lines.push(`${SYMBOL[change.change]} ${change.title} (${change.change})`, change.patch.trimEnd(), '');
+    }
+    if (section.changes.length === 0) lines.push('(no resources)', '');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+export function sectionNote(section: SectionDiff): string {
+  if (section.status === 'added') return ' (new environment: only on the head side)';
+  if (section.status === 'removed') return ' (removed environment: only on the base side)';
+  return '';
+}
+
+function summaryTable(sections: readonly SectionDiff[]): string[] {
+  const rows = [
+    ['SECTION', 'STATUS', 'ADDED', 'REMOVED', 'CHANGED', 'UNCHANGED'],
+    ...sections.map((s) => [s.name, s.status, ...[s.counts.added, s.counts.removed, s.counts.changed, s.counts.unchanged].map(String)]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * `diff`: what a change does to every environment. Both sides are rendered the
+ * way Argo CD renders them (kustomize over the committed overlays, plus the
+ * argocd/ tree), then compared resource by resource.
+ */
+import { UsageError } from '../errors.ts';
+import { compareSection, type SectionDiff } from './compare.ts';
+import { ARGOCD_SECTION, discoverEnvironments, hasArgoCdTree, renderSections, type RenderTask } from './render.ts';
+import { commitSource, workingTreeSource, type DiffSource } from './source.ts';
+
+export interface DiffOptions {
+  /** The repository (a Git work tree). */
+  readonly root: string;
+  /** The ref the change is compared against. */
+  readonly base: string;
+  /** The ref of the change; absent means the working tree at `root`. */
+  readonly head?: string;
+  /** Only these environments (argocd/ is always compared). */
+  readonly envs?: readonly string[];
+  /** kustomize processes at a time. */
+  readonly concurrency?: number;
+}
+
+export interface DiffReport {
+  readonly base: string;
+  readonly head: string;
+  /** Environments in name order, then argocd/. */
+  readonly sections: readonly SectionDiff[];
+  readonly hasDifferences: boolean;
+}
+
+export async function diffRepository(options: DiffOptions): Promise<DiffReport> {
+  const sources: DiffSource[] = [];
+  try {
+    const [base, head] = await Promise.all([
+      commitSource(options.root, options.base, '--base'),
+      options.head === undefined ? workingTreeSource(options.root) : commitSource(options.root, options.head, '--head'),
+    ]);
+    sources.push(base, head);
+    return await compareSources(base, head, options);
+  } finally {
+    for (const source of sources) source.dispose();
+  }
+}
+
+async function compareSources(base: DiffSource, head: DiffSource, options: DiffOptions): Promise<DiffReport> {
+  const baseEnvs = discoverEnvironments(base.dir, base.label);
+  const headEnvs = discoverEnvironments(head.dir, head.label);
+  const names = selectEnvironments([...new Set([...baseEnvs, ...headEnvs])].sort(), options.envs);
+  const sections = [...names, ARGOCD_SECTION];
+  const exists = (source: DiffSource, envs: readonly string[], section: string): boolean =>
+    section === ARGOCD_SECTION ? hasArgoCdTree(source.dir) : envs.includes(section);
+
+  // Both sides in one pool: every render of both sides runs in parallel.
+  const tasks: { side: 'base' | 'head'; section: string; task: RenderTask }[] = [];
+  for (const section of sections) {
+    if (exists(base, baseEnvs, section)) tasks.push({ side: 'base', section, task: { dir: base.dir, section } });
+    if (exists(head, headEnvs, section)) tasks.push({ side: 'head', section, task: { dir: head.dir, section } });
+  }
+  const rendered = await renderSections(
+    tasks.map((t) => t.task),
+    options.concurrency,
+  );
+  const lookup = (side: 'base' | 'head', section: string) => {
+    const index = tasks.findIndex((t) => t.side === side && t.section === section);
+    return index === -1 ? undefined : rendered[index];
+  };
+  const diffs = sections
+    .map((section) => compareSection(section, lookup('base', section), lookup('head', section)))
+    // An argocd/ tree absent on both sides is not worth a row.
+    .filter((s) => !(s.name === ARGOCD_SECTION && !exists(base, baseEnvs, s.name) && !exists(head, headEnvs, s.name)));
+  return {
+    base: base.label,
+    head: head.label,
+    sections: diffs,
+    hasDifferences: diffs.some((s) => s.status !== 'unchanged'),
+  };
+}
+
+function selectEnvironments(all: readonly string[], wanted: readonly string[] | undefined): string[] {
+  if (!wanted || wanted.length === 0) return [...all];
+  const unknown = wanted.filter((name) => !all.includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--env ${unknown.join(', ')}: no such environment on either side; expected one of: ${all.join(', ') || '(none)'}`,
+    );
+  }
+  return all.filter((name) => wanted.includes(name));
+}

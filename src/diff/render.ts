@@ -1,0 +1,95 @@
+/**
+ * Renders one side of a diff: every `envs/<env>` overlay with real kustomize (the
+ * rendering Argo CD performs) and the plain manifests of the `argocd/` tree.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+import { InputError } from '../errors.ts';
+import { kustomizeBuild } from '../toolchain/kubectl.ts';
+import { parseResources, toResourceSet, type ResourceSet } from './resources.ts';
+
+/** The section name of the Argo CD tree in a diff, next to the environments. */
+export const ARGOCD_SECTION = 'argocd/';
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** Environment names on this side: the folders under envs/ that hold a kustomization. */
+export function discoverEnvironments(dir: string, sideLabel: string): string[] {
+  const envsDir = join(dir, 'envs');
+  if (!existsSync(envsDir)) return [];
+  const names: string[] = [];
+  for (const entry of readdirSync(envsDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const envDir = join(envsDir, entry.name);
+    if (KUSTOMIZATION_FILES.some((file) => existsSync(join(envDir, file)))) {
+      names.push(entry.name);
+    } else if (existsSync(join(envDir, 'env.yaml'))) {
+      throw new InputError(
+        `${sideLabel}: envs/${entry.name}/kustomization.yaml`,
+        '',
+        'missing: the environment has an env.yaml but no generated overlay; run `npm run synth` and commit the result',
+      );
+    }
+  }
+  return names.sort();
+}
+
+export type RenderedSide = ReadonlyMap<string, ResourceSet>;
+
+/** A task that renders one section of one side. */
+export interface RenderTask {
+  readonly dir: string;
+  readonly section: string;
+}
+
+/** Renders each task, `concurrency` kustomize processes at a time, in the order given. */
+export async function renderSections(tasks: readonly RenderTask[], concurrency = defaultConcurrency()): Promise<ResourceSet[]> {
+  const results: ResourceSet[] = new Array<ResourceSet>(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const index = next++;
+      const task = tasks[index]!;
+      results[index] = await renderSection(task);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
+  return results;
+}
+
+export function defaultConcurrency(): number {
+  return Math.max(2, availableParallelism());
+}
+
+async function renderSection({ dir, section }: RenderTask): Promise<ResourceSet> {
+  if (section === ARGOCD_SECTION) return readArgoCdTree(dir);
+  const envDir = join(dir, 'envs', section);
+  const output = await kustomizeBuild(envDir);
+  return toResourceSet(parseResources(output, `kustomize build envs/${section}`).map((resource) => ({ resource })));
+}
+
+/** Every manifest under argocd/, read as committed (the root Application applies them as they are). */
+export function readArgoCdTree(dir: string): ResourceSet {
+  const root = join(dir, 'argocd');
+  const entries = yamlFiles(root).flatMap((file) => {
+    const path = relative(dir, file).split('\\').join('/');
+    return parseResources(readFileSync(file, 'utf8'), path).map((resource) => ({ resource, file: path }));
+  });
+  return toResourceSet(entries);
+}
+
+export function hasArgoCdTree(dir: string): boolean {
+  return existsSync(join(dir, 'argocd'));
+}
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...yamlFiles(path));
+    else if (/\.ya?ml$/.test(entry.name) && !KUSTOMIZATION_FILES.includes(entry.name)) files.push(path);
+  }
+  return files;
+}

@@ -1,0 +1,123 @@
+/**
+ * Rendered manifests as a diff sees them: each resource keyed by what identifies
+ * it in a cluster (API group, kind, namespace, name), printed as canonical YAML
+ * so that key order or formatting never shows up as a change.
+ */
+import { createHash } from 'node:crypto';
+import { parseAllDocuments, stringify } from 'yaml';
+
+export interface ResourceId {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface RenderedResource {
+  readonly id: ResourceId;
+  /** Stable map key built from the id. */
+  readonly key: string;
+  /** Canonical YAML (sorted keys, Secret values redacted). */
+  readonly yaml: string;
+}
+
+/** Resources of one rendering, by key. */
+export type ResourceSet = ReadonlyMap<string, RenderedResource>;
+
+export function resourceKey(id: ResourceId): string {
+  return [id.group, id.kind, id.namespace, id.name].join('\u0000');
+}
+
+/** `Deployment.apps hivebox-staging/hivebox`, `Namespace hivebox-dev`: the kubectl way of naming things. */
+export function describeResource(id: ResourceId): string {
+  const kind = id.group ? `${id.kind}.${id.group}` : id.kind;
+  return `${kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
+}
+
+/**
+ * Parses a multi-document YAML stream (kustomize output or a file of the argocd/ tree).
+ * Documents that are not Kubernetes objects (empty, no kind or name, a Kustomization) are skipped.
+ * `source` names the stream in error messages.
+ */
+export function parseResources(text: string, source: string): RenderedResource[] {
+  const resources: RenderedResource[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) {
+      throw new Error(`${source}: not valid YAML: ${doc.errors[0]?.message ?? 'unknown error'}`);
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: -1 });
+    const resource = toResource(value);
+    if (resource) resources.push(resource);
+  }
+  return resources;
+}
+
+function toResource(value: unknown): RenderedResource | undefined {
+  if (!isRecord(value)) return undefined;
+  const { apiVersion, kind, metadata } = value;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !isRecord(metadata)) return undefined;
+  if (typeof metadata.name !== 'string') return undefined;
+  if (apiVersion.startsWith('kustomize.config.k8s.io/')) return undefined;
+  const slash = apiVersion.lastIndexOf('/');
+  const id: ResourceId = {
+    group: slash === -1 ? '' : apiVersion.slice(0, slash),
+    kind,
+    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
+    name: metadata.name,
+  };
+  return { id, key: resourceKey(id), yaml: canonicalYaml(kind === 'Secret' ? redactSecret(value) : value) };
+}
+
+/**
+ * A Secret's values never reach a diff (it may be posted as a public PR comment); a short
+ * hash of each value still shows that it changed.
+ */
+function redactSecret(secret: Record<string, unknown>): Record<string, unknown> {
+  const redacted: Record<string, unknown> = { ...secret };
+  for (const field of ['data', 'stringData']) {
+    const values = secret[field];
+    if (!isRecord(values)) continue;
+    redacted[field] = Object.fromEntries(
+      Object.entries(values).map(([key, v]) => [
+        key,
+        `<redacted sha256:${createHash('sha256').update(String(v)).digest('hex').slice(0, 12)}>`,
+      ]),
+    );
+  }
+  return redacted;
+}
+
+export function canonicalYaml(value: unknown): string {
+  return stringify(sortKeys(value), { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys(value[key])]),
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Collects resources into a set. Kustomize output never repeats an id; loose files (argocd/)
+ * might, and then the later one gets the file name in its key so neither is lost.
+ */
+export function toResourceSet(entries: readonly { resource: RenderedResource; file?: string }[]): ResourceSet {
+  const set = new Map<string, RenderedResource>();
+  for (const { resource, file } of entries) {
+    if (!set.has(resource.key)) {
+      set.set(resource.key, resource);
+      continue;
+    }
+    const id = { ...resource.id, name: `${resource.id.name} (${file ?? 'duplicate'})` };
+    set.set(resourceKey(id), { ...resource, id, key: resourceKey(id) });
+  }
+  return set;
+}
