@@ -130,7 +130,7 @@ describe('hivebox-gitops diff', () => {
     expect(stdout.match(/<details>/g)).toHaveLength(1);
     expect(stdout).toContain('<details><summary><b>staging</b>: 1 changed</summary>');
     expect(stdout).toContain('`Deployment.apps hivebox-staging/hivebox`');
-    expect(stdout).toMatch(/```diff\n--- base\n\+\+\+ head\n@@[^\n]*@@\n[\s\S]*\+        - image: ghcr.io\/hivebox-platform\/hivebox:v0.7.0/);
+    expect(stdout).toMatch(/```diff\n--- base\n\+\+\+ head\n@@[^\n]*@@\n[\s\S]*\+ {8}- image: ghcr.io\/hivebox-platform\/hivebox:v0.7.0/);
     // Summary first, details after.
     expect(stdout.indexOf('| Environment |')).toBeLessThan(stdout.indexOf('<details>'));
   });
@@ -263,7 +263,7 @@ describe('hivebox-gitops diff', () => {
     expect(stdout).toContain('~ Secret hivebox-dev/demo (changed)');
     expect(stdout).not.toContain('hunter2');
     expect(stdout).not.toContain('correct-horse');
-    expect(stdout).toMatch(/-  password: <redacted sha256:[0-9a-f]{12}>\n\+  password: <redacted sha256:[0-9a-f]{12}>/);
+    expect(stdout).toMatch(/- {2}password: <redacted sha256:[0-9a-f]{12}>\n\+ {2}password: <redacted sha256:[0-9a-f]{12}>/);
   });
 });
 
