@@ -156,7 +156,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${got}`;
     case 'invalid_union':
-      if (issue.note === 'No matching discriminator') {
+      if ((issue as { note?: string }).note === 'No matching discriminator') {
         const mode = (input as { mode?: unknown } | undefined)?.mode;
         return `expected "in-cluster" or "external"${mode === undefined ? ' (required)' : `, got ${describeValue(mode)}`}`;
       }

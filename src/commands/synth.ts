@@ -1,0 +1,59 @@
+/**
+ * `hivebox-gitops synth [--check]`
+ */
+import { parseArgs } from 'node:util';
+import { ExitCode, UsageError } from '../errors.ts';
+import { synthesize } from '../synth/index.ts';
+import type { CommandContext } from './context.ts';
+
+export const summary = 'render envs/*/env.yaml into base/, envs/<env>/ and argocd/ (--check: write nothing, exit 1 if stale)';
+
+const HELP = `Usage: hivebox-gitops synth [--check]
+
+Renders every envs/<env>/env.yaml through the constructs in src/ into base/,
+envs/<env>/ (kustomization.yaml, patches/) and argocd/.
+
+  --check   write nothing; list every file that would be added, changed or
+            removed and exit 1 if there is one (CI runs this)
+`;
+
+export async function run(args: readonly string[], context: CommandContext): Promise<number> {
+  const { values } = parseFlags(args);
+  if (values.help) {
+    context.stdout.write(HELP);
+    return ExitCode.Clean;
+  }
+  const result = await synthesize(context.cwd, { check: values.check === true });
+  const lines = [
+    ...result.added.map((path) => `  added    ${path}`),
+    ...result.changed.map((path) => `  changed  ${path}`),
+    ...result.removed.map((path) => `  removed  ${path}`),
+  ];
+  if (values.check) {
+    if (result.upToDate) {
+      context.stdout.write(`synth --check: ${result.files.size} generated files are up to date\n`);
+      return ExitCode.Clean;
+    }
+    context.stdout.write(`synth --check: ${lines.length} generated file(s) out of date; run \`npm run synth\` and commit:\n${lines.join('\n')}\n`);
+    return ExitCode.Findings;
+  }
+  context.stdout.write(
+    result.upToDate
+      ? `synth: ${result.files.size} generated files already up to date\n`
+      : `synth: ${lines.length} file(s) written\n${lines.join('\n')}\n`,
+  );
+  return ExitCode.Clean;
+}
+
+function parseFlags(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: { check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}; see hivebox-gitops synth --help`);
+  }
+}

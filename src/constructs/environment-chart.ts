@@ -1,0 +1,66 @@
+/**
+ * Everything one environment runs, composed from the constructs beside this
+ * file. The same chart renders the base (defaults only) and every environment;
+ * the overlays are the difference between the two.
+ */
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { Environment } from '../config/environment.ts';
+import { StorageCredentials } from './credentials.ts';
+import { HiveBoxApp } from './hivebox.ts';
+import { Minio, MINIO_API_PORT } from './minio.ts';
+import { EnvironmentNamespace } from './namespace.ts';
+import { NetworkPolicies } from './network-policies.ts';
+import { Valkey } from './valkey.ts';
+
+export interface EnvironmentChartProps {
+  readonly environment: Environment;
+}
+
+export class EnvironmentChart extends Chart {
+  constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
+    const { environment } = props;
+    super(scope, id, { namespace: environment.namespace, disableResourceNameHashes: true });
+
+    new EnvironmentNamespace(this, 'Namespace', { environment });
+    const credentials = new StorageCredentials(this, 'Credentials', { secretStore: environment.secretStore });
+
+    const valkeyConfig = environment.valkey;
+    const valkey =
+      valkeyConfig.mode === 'in-cluster'
+        ? new Valkey(this, 'Valkey', { storage: valkeyConfig.storage, storageClassName: valkeyConfig.storageClassName })
+        : { host: valkeyConfig.host, port: valkeyConfig.port };
+
+    const minioConfig = environment.minio;
+    const minio =
+      minioConfig.mode === 'in-cluster'
+        ? {
+            endpoint: new Minio(this, 'Minio', {
+              storage: minioConfig.storage,
+              storageClassName: minioConfig.storageClassName,
+              bucket: minioConfig.bucket,
+              credentialsSecretName: credentials.secretName,
+            }).endpoint,
+            secure: false,
+            bucket: minioConfig.bucket,
+          }
+        : { endpoint: minioConfig.endpoint, secure: minioConfig.secure, bucket: minioConfig.bucket };
+
+    new HiveBoxApp(this, 'HiveBox', {
+      environment,
+      valkeyAddress: { host: valkey.host, port: valkey.port },
+      minio,
+      credentialsSecretName: credentials.secretName,
+    });
+
+    new NetworkPolicies(this, 'NetworkPolicies', {
+      appPort: environment.app.port,
+      valkey: { inCluster: valkeyConfig.mode === 'in-cluster', port: valkey.port },
+      minio: { inCluster: minioConfig.mode === 'in-cluster', port: minioPort(minio.endpoint) },
+    });
+  }
+}
+
+function minioPort(endpoint: string): number {
+  return Number(endpoint.split(':')[1] ?? MINIO_API_PORT);
+}

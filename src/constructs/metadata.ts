@@ -1,0 +1,39 @@
+/**
+ * Labels and annotations shared by every construct. Selectors use only the
+ * stable app.kubernetes.io labels, never construct paths, so renaming a
+ * construct never changes which pods a Service or NetworkPolicy selects.
+ */
+export const PART_OF = 'hivebox';
+export const ENVIRONMENT_LABEL = 'hivebox.dev/environment';
+
+/** The labels that identify one component's pods (used in selectors). */
+export function selectorLabels(component: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': component };
+}
+
+/** Selector labels plus the descriptive ones every object carries. */
+export function componentLabels(component: string, role: string): Record<string, string> {
+  return {
+    ...selectorLabels(component),
+    'app.kubernetes.io/component': role,
+    'app.kubernetes.io/part-of': PART_OF,
+    'app.kubernetes.io/managed-by': 'hivebox-gitops',
+  };
+}
+
+/**
+ * Argo CD applies lower waves first and waits for them to be healthy:
+ * namespace and guard rails, then credentials and policies, then the data
+ * stores, then the bucket they need, then HiveBox itself.
+ */
+export const SyncWave = {
+  Namespace: -2,
+  Guardrails: -1,
+  DataStores: 0,
+  DataSetup: 1,
+  App: 2,
+} as const;
+
+export function syncWave(wave: number): Record<string, string> {
+  return { 'argocd.argoproj.io/sync-wave': String(wave) };
+}

@@ -1,0 +1,126 @@
+/**
+ * Deny everything in the namespace, then allow exactly the flows HiveBox
+ * needs. Each policy is named after the flow it opens, so a reviewer can read
+ * the list of policies as the list of allowed connections.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { HIVEBOX } from './hivebox.ts';
+import { componentLabels, selectorLabels, SyncWave, syncWave } from './metadata.ts';
+import { BUCKET_JOB, MINIO } from './minio.ts';
+import { VALKEY } from './valkey.ts';
+
+/** Where the platform runs the pieces that talk to HiveBox. */
+export interface PlatformPeers {
+  /** @default ingress-nginx */
+  readonly ingressNamespace?: string;
+  /** @default monitoring */
+  readonly monitoringNamespace?: string;
+}
+
+export interface NetworkPoliciesProps {
+  readonly appPort: number;
+  /** In-cluster Valkey port, or the external endpoint's port. */
+  readonly valkey: { readonly inCluster: boolean; readonly port: number };
+  readonly minio: { readonly inCluster: boolean; readonly port: number };
+  readonly peers?: PlatformPeers;
+}
+
+const ANY = '0.0.0.0/0';
+// openSenseMap is on the internet; keep cluster-internal and link-local ranges out of the HTTPS allowance.
+const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'];
+
+export class NetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
+    super(scope, id);
+    const ingressNamespace = props.peers?.ingressNamespace ?? 'ingress-nginx';
+    const monitoringNamespace = props.peers?.monitoringNamespace ?? 'monitoring';
+    const policy = (name: string, spec: k8s.NetworkPolicySpec) =>
+      new k8s.KubeNetworkPolicy(this, name, {
+        metadata: { name, labels: componentLabels(HIVEBOX, 'network-policy'), annotations: syncWave(SyncWave.Guardrails) },
+        spec,
+      });
+    const pods = (name: string) => ({ matchLabels: selectorLabels(name) });
+    const tcp = (port: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
+    const inNamespace = (namespace: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': namespace } });
+
+    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+
+    // Every pod here resolves names through the cluster DNS and nothing else outside.
+    policy('allow-dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [
+            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+          ],
+        },
+      ],
+    });
+
+    policy('allow-ingress-controller-to-hivebox', {
+      podSelector: pods(HIVEBOX),
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: inNamespace(ingressNamespace) }], ports: [tcp(props.appPort)] }],
+    });
+
+    policy('allow-prometheus-to-hivebox', {
+      podSelector: pods(HIVEBOX),
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: inNamespace(monitoringNamespace) }], ports: [tcp(props.appPort)] }],
+    });
+
+    policy('allow-hivebox-to-opensensemap', {
+      podSelector: pods(HIVEBOX),
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: ANY, except: PRIVATE } }], ports: [tcp(443)] }],
+    });
+
+    if (props.valkey.inCluster) {
+      policy('allow-hivebox-to-valkey', {
+        podSelector: pods(HIVEBOX),
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: pods(VALKEY) }], ports: [tcp(props.valkey.port)] }],
+      });
+      policy('allow-valkey-from-hivebox', {
+        podSelector: pods(VALKEY),
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: pods(HIVEBOX) }], ports: [tcp(props.valkey.port)] }],
+      });
+    } else {
+      policy('allow-hivebox-to-valkey', {
+        podSelector: pods(HIVEBOX),
+        policyTypes: ['Egress'],
+        // An external endpoint's address is not known here; the port is the boundary.
+        egress: [{ to: [{ ipBlock: { cidr: ANY } }], ports: [tcp(props.valkey.port)] }],
+      });
+    }
+
+    if (props.minio.inCluster) {
+      policy('allow-hivebox-to-minio', {
+        podSelector: pods(HIVEBOX),
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: pods(MINIO) }], ports: [tcp(props.minio.port)] }],
+      });
+      policy('allow-bucket-job-to-minio', {
+        podSelector: pods(BUCKET_JOB),
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: pods(MINIO) }], ports: [tcp(props.minio.port)] }],
+      });
+      policy('allow-minio-from-hivebox', {
+        podSelector: pods(MINIO),
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: pods(HIVEBOX) }, { podSelector: pods(BUCKET_JOB) }], ports: [tcp(props.minio.port)] }],
+      });
+    } else {
+      policy('allow-hivebox-to-minio', {
+        podSelector: pods(HIVEBOX),
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: ANY } }], ports: [tcp(props.minio.port)] }],
+      });
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Valkey, HiveBox's cache, in the environment's namespace. Only HiveBox's
+ * pods may reach it (see network-policies.ts), which is why it runs without a
+ * password: the cache holds public openSenseMap readings only.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { StatefulStore } from './stateful-store.ts';
+
+export const VALKEY = 'valkey';
+export const VALKEY_PORT = 6379;
+
+export interface ValkeyProps {
+  readonly storage: string;
+  readonly storageClassName?: string;
+  /** @default valkey/valkey:8.1.4-alpine */
+  readonly image?: string;
+}
+
+export class Valkey extends Construct {
+  readonly host = VALKEY;
+  readonly port = VALKEY_PORT;
+
+  constructor(scope: Construct, id: string, props: ValkeyProps) {
+    super(scope, id);
+    const ping: k8s.Probe = { exec: { command: ['valkey-cli', 'ping'] }, periodSeconds: 10, timeoutSeconds: 2 };
+    new StatefulStore(this, 'Store', {
+      name: VALKEY,
+      role: 'cache',
+      // The image's own non-root user; set explicitly so runAsNonRoot can be verified.
+      user: 999,
+      image: props.image ?? 'valkey/valkey:8.1.4-alpine',
+      args: ['valkey-server', '--appendonly', 'yes', '--dir', '/data', '--save', '', '--protected-mode', 'no'],
+      ports: [{ name: 'valkey', port: VALKEY_PORT }],
+      dataPath: '/data',
+      storage: props.storage,
+      storageClassName: props.storageClassName,
+      readinessProbe: ping,
+      livenessProbe: { ...ping, initialDelaySeconds: 10, failureThreshold: 6 },
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
+    });
+  }
+}

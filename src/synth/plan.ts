@@ -1,0 +1,46 @@
+/**
+ * Everything synth writes, computed in memory: nothing touches the disk until
+ * the whole plan exists, so a bad env.yaml or a failing construct leaves the
+ * working tree exactly as it was.
+ */
+import { synthesizeArgoCd } from '../argocd/index.ts';
+import { baseEnvironment, type Environment } from '../config/environment.ts';
+import { loadEnvironments } from '../config/load.ts';
+import { renderBase } from './base.ts';
+import { renderOverlay } from './overlay.ts';
+import { renderEnvironment } from './render.ts';
+import { repositoryInfo } from './repository.ts';
+import type { GeneratedFile } from './types.ts';
+
+/** The folders whose generated files synth owns (it never touches a file without the generated header). */
+export const GENERATED_ROOTS = ['base', 'envs', 'argocd'] as const;
+
+export interface Plan {
+  readonly environments: readonly Environment[];
+  readonly files: ReadonlyMap<string, string>;
+}
+
+export async function plan(root: string): Promise<Plan> {
+  const environments = loadEnvironments(root);
+  const repo = repositoryInfo(root);
+  const baseEnv = baseEnvironment();
+  const base = renderEnvironment(baseEnv);
+  const files: GeneratedFile[] = [
+    ...renderBase(base),
+    ...environments.flatMap((environment) =>
+      renderOverlay({ environment, base, baseEnvironment: baseEnv, manifests: renderEnvironment(environment) }),
+    ),
+    ...synthesizeArgoCd(environments, repo),
+  ];
+  const byPath = new Map<string, string>();
+  for (const file of files) {
+    if (byPath.has(file.path)) throw new Error(`two generated files claim ${file.path}`);
+    byPath.set(file.path, file.content);
+  }
+  return { environments, files: new Map([...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+}
+
+/** Repository-relative path → content of every file synth would write. */
+export async function planOutputs(root: string): Promise<Map<string, string>> {
+  return new Map((await plan(root)).files);
+}

@@ -1,0 +1,28 @@
+/**
+ * Renders one environment's manifests straight from the constructs. This is
+ * what the environment means; the overlay written to envs/<env>/ must make
+ * kustomize produce exactly this (the invariant the tests check).
+ */
+import { App } from 'cdk8s';
+import type { Environment } from '../config/environment.ts';
+import { EnvironmentChart } from '../constructs/environment-chart.ts';
+import type { Manifest } from './types.ts';
+
+/** Kinds without a namespace among those the constructs produce. */
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ClusterSecretStore', 'ClusterIssuer']);
+
+export function renderEnvironment(environment: Environment): Manifest[] {
+  const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
+  const chart = new EnvironmentChart(app, 'hivebox', { environment });
+  return (chart.toJson() as Manifest[]).map((manifest) => {
+    if (!CLUSTER_SCOPED.has(manifest.kind)) return manifest;
+    const { namespace: _ignored, ...metadata } = manifest.metadata;
+    return { ...manifest, metadata };
+  });
+}
+
+/** group/kind/name: how a resource is identified across base and overlays (the namespace differs by design). */
+export function resourceKey(manifest: Manifest): string {
+  const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : 'core';
+  return `${group}/${manifest.kind}/${manifest.metadata.name}`;
+}

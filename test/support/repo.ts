@@ -1,0 +1,50 @@
+/**
+ * Test helpers: a throwaway copy of this repository's inputs, and the CLI run
+ * in-process with its output captured.
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { main } from '../../src/cli.ts';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** A temporary directory holding package.json and envs/ (env.yaml files only), removed by the returned cleanup. */
+export function tempRepo(options: { withGenerated?: boolean } = {}): { root: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'hivebox-gitops-'));
+  cpSync(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
+  cpSync(join(REPO_ROOT, 'envs'), join(root, 'envs'), {
+    recursive: true,
+    filter: (source) => options.withGenerated === true || !/\/(patches|resources)(\/|$)|kustomization\.yaml$/.test(source),
+  });
+  if (options.withGenerated) {
+    for (const dir of ['base', 'argocd']) cpSync(join(REPO_ROOT, dir), join(root, dir), { recursive: true });
+  }
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export async function runCli(cwd: string, ...argv: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    cwd,
+    env: process.env,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
+
+/** Every document of a multi-document YAML stream, as plain objects. */
+export function parseYamlStream(text: string): Record<string, unknown>[] {
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS() as Record<string, unknown> | null)
+    .filter((doc): doc is Record<string, unknown> => doc !== null);
+}
