@@ -1,0 +1,120 @@
+/**
+ * The three AppProjects, each allowed exactly what its Applications deploy:
+ * - hivebox: this repository, into the environments' namespaces on their clusters;
+ * - platform: this repository and the pinned chart repositories, into the
+ *   platform namespaces of the clusters the environments use;
+ * - bootstrap: this repository, Applications and AppProjects in argocd only.
+ * No list holds a `*`.
+ */
+import type { Construct } from 'constructs';
+import type { Environment } from '../config/environment.ts';
+import { PLATFORM_COMPONENTS } from '../platform/components.ts';
+import { secretSourceNamespace } from '../platform/cluster-config.ts';
+import type { RepositoryInfo } from '../synth/repository.ts';
+import { AppProject, ARGOCD_NAMESPACE, LOCAL_CLUSTER_SERVER, type Destination, type GroupKind, type SyncWindow } from './resources.ts';
+import { clustersOf, environmentAppName, isManualCluster, platformAppName } from './naming.ts';
+
+export const HIVEBOX_PROJECT = 'hivebox';
+export const PLATFORM_PROJECT = 'platform';
+export const BOOTSTRAP_PROJECT = 'bootstrap';
+
+/** The kinds the HiveBox constructs produce in an environment's namespace (a test keeps this in step with them). */
+export const HIVEBOX_NAMESPACED_KINDS: readonly GroupKind[] = [
+  { group: '', kind: 'ConfigMap' },
+  { group: '', kind: 'LimitRange' },
+  { group: '', kind: 'ResourceQuota' },
+  { group: '', kind: 'Service' },
+  { group: '', kind: 'ServiceAccount' },
+  { group: 'apps', kind: 'Deployment' },
+  { group: 'apps', kind: 'StatefulSet' },
+  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+  { group: 'batch', kind: 'Job' },
+  { group: 'external-secrets.io', kind: 'ExternalSecret' },
+  { group: 'monitoring.coreos.com', kind: 'PrometheusRule' },
+  { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' },
+  { group: 'networking.k8s.io', kind: 'Ingress' },
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+  { group: 'policy', kind: 'PodDisruptionBudget' },
+];
+
+/** HiveBox creates its own Namespace (with its Pod Security labels) and nothing else cluster-wide. */
+export const HIVEBOX_CLUSTER_KINDS: readonly GroupKind[] = [{ group: '', kind: 'Namespace' }];
+
+const PROJECT_WAVE = { 'argocd.argoproj.io/sync-wave': '-10' };
+
+export function hiveboxProject(scope: Construct, environments: readonly Environment[], repo: RepositoryInfo): AppProject {
+  return new AppProject(scope, HIVEBOX_PROJECT, {
+    metadata: { name: HIVEBOX_PROJECT, annotations: PROJECT_WAVE },
+    spec: {
+      description: 'HiveBox in every environment: envs/<env> from this repository into the namespace and cluster its env.yaml names.',
+      sourceRepos: [repo.url],
+      destinations: sortDestinations(environments.map((env) => ({ name: env.cluster, namespace: env.namespace }))),
+      clusterResourceWhitelist: HIVEBOX_CLUSTER_KINDS,
+      namespaceResourceWhitelist: HIVEBOX_NAMESPACED_KINDS,
+      syncWindows: environments.flatMap((env) =>
+        env.sync.windows.map((window): SyncWindow => ({ ...window, applications: [environmentAppName(env)] })),
+      ),
+      orphanedResources: { warn: true },
+    },
+  });
+}
+
+export function platformProject(scope: Construct, environments: readonly Environment[], repo: RepositoryInfo): AppProject {
+  const clusters = clustersOf(environments);
+  const destinations: Destination[] = clusters.flatMap((cluster) => [
+    ...PLATFORM_COMPONENTS.map((component) => ({ name: cluster, namespace: component.namespace })),
+    ...environments.filter((env) => env.cluster === cluster).map((env) => ({ name: cluster, namespace: secretSourceNamespace(env) })),
+  ]);
+  // A cluster hosting a manually synced environment gets that environment's windows for its platform too.
+  const syncWindows = clusters
+    .filter((cluster) => isManualCluster(cluster, environments))
+    .flatMap((cluster) =>
+      environments
+        .filter((env) => env.cluster === cluster)
+        .flatMap((env) => env.sync.windows)
+        .map((window): SyncWindow => ({ ...window, applications: PLATFORM_COMPONENTS.map((c) => platformAppName(c.name, cluster)) })),
+    );
+  return new AppProject(scope, PLATFORM_PROJECT, {
+    metadata: { name: PLATFORM_PROJECT, annotations: PROJECT_WAVE },
+    spec: {
+      description: 'The in-cluster platform (certificates, DNS, ingress, metrics, logs, policy, secrets): pinned charts plus values from this repository.',
+      sourceRepos: [repo.url, ...new Set(PLATFORM_COMPONENTS.map((c) => c.repoURL))].sort(),
+      destinations: sortDestinations(destinations),
+      clusterResourceWhitelist: uniqueKinds(PLATFORM_COMPONENTS.flatMap((c) => [...c.clusterKinds, { group: '', kind: 'Namespace' }])),
+      syncWindows: dedupeWindows(syncWindows),
+      orphanedResources: { warn: false },
+    },
+  });
+}
+
+export function bootstrapProject(scope: Construct, repo: RepositoryInfo): AppProject {
+  return new AppProject(scope, BOOTSTRAP_PROJECT, {
+    metadata: { name: BOOTSTRAP_PROJECT, annotations: PROJECT_WAVE },
+    spec: {
+      description: 'The root Application: the Applications and AppProjects under argocd/ of this repository, nothing else.',
+      sourceRepos: [repo.url],
+      destinations: [{ server: LOCAL_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: [
+        { group: 'argoproj.io', kind: 'AppProject' },
+        { group: 'argoproj.io', kind: 'Application' },
+      ],
+    },
+  });
+}
+
+function sortDestinations(destinations: readonly Destination[]): Destination[] {
+  const key = (d: Destination) => `${d.name ?? d.server}/${d.namespace}`;
+  const unique = new Map(destinations.map((d) => [key(d), d]));
+  return [...unique.keys()].sort().map((k) => unique.get(k)!);
+}
+
+function uniqueKinds(kinds: readonly GroupKind[]): GroupKind[] {
+  const unique = new Map(kinds.map((k) => [`${k.group}/${k.kind}`, k]));
+  return [...unique.keys()].sort().map((k) => unique.get(k)!);
+}
+
+function dedupeWindows(windows: readonly SyncWindow[]): SyncWindow[] {
+  const unique = new Map(windows.map((w) => [JSON.stringify(w), w]));
+  return [...unique.values()];
+}

@@ -1,0 +1,248 @@
+/**
+ * What each cluster needs on top of the platform charts, derived from the
+ * environments it hosts: the cert-manager ClusterIssuers they use, the Kyverno
+ * policies guarding their namespaces, and one External Secrets store each.
+ * Each list is deployed by the component's own Application (as an extra
+ * source), one sync wave after the chart so its CRDs and webhooks exist.
+ */
+import { ApiObject, App, Chart } from 'cdk8s';
+import type { Environment } from '../config/environment.ts';
+import { InputError } from '../errors.ts';
+import type { Manifest } from '../synth/types.ts';
+import { CERT_MANAGER, EXTERNAL_SECRETS, INGRESS_CLASS, KYVERNO } from './components.ts';
+
+/** The ACME account Let's Encrypt sends expiry notices to. */
+export const ACME_EMAIL = 'platform@hivebox.example.com';
+
+export const CLUSTER_ISSUERS = {
+  'letsencrypt-staging': 'https://acme-staging-v02.api.letsencrypt.org/directory',
+  'letsencrypt-production': 'https://acme-v02.api.letsencrypt.org/directory',
+} as const;
+
+/** The GitHub Actions OIDC issuer that signs HiveBox images (cosign keyless). */
+export const SIGNING_ISSUER = 'https://token.actions.githubusercontent.com';
+export const REKOR_URL = 'https://rekor.sigstore.dev';
+
+// Applied after the chart's own wave, and without a dry run: on the first sync the CRD does not exist yet.
+const AFTER_CHART = {
+  'argocd.argoproj.io/sync-wave': '1',
+  'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+};
+
+/** The namespace each environment's secrets are kept in, read by its store and nothing else. */
+export function secretSourceNamespace(env: Environment): string {
+  return `${env.namespace}-secrets`;
+}
+
+/** The components with extra manifests, by name, for one cluster. Empty lists are left out. */
+export function clusterConfig(cluster: string, environments: readonly Environment[]): Map<string, Manifest[]> {
+  const envs = environments.filter((env) => env.cluster === cluster);
+  const config = new Map<string, Manifest[]>();
+  config.set(CERT_MANAGER, render((chart) => clusterIssuers(chart, envs)));
+  config.set(KYVERNO, render((chart) => policies(chart, envs)));
+  config.set(EXTERNAL_SECRETS, render((chart) => secretStores(chart, envs)));
+  for (const [name, manifests] of config) if (manifests.length === 0) config.delete(name);
+  return config;
+}
+
+function render(build: (chart: Chart) => void): Manifest[] {
+  const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
+  const chart = new Chart(app, 'platform', { disableResourceNameHashes: true });
+  build(chart);
+  return chart.toJson() as Manifest[];
+}
+
+function clusterIssuers(chart: Chart, envs: readonly Environment[]): void {
+  const names = [...new Set(envs.map((env) => issuerOf(env)))].sort();
+  for (const name of names) {
+    new ApiObject(chart, name, {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name, annotations: AFTER_CHART },
+      spec: {
+        acme: {
+          server: CLUSTER_ISSUERS[name],
+          email: ACME_EMAIL,
+          privateKeySecretRef: { name: `${name}-account-key` },
+          solvers: [{ http01: { ingress: { ingressClassName: INGRESS_CLASS } } }],
+        },
+      },
+    });
+  }
+}
+
+function issuerOf(env: Environment): keyof typeof CLUSTER_ISSUERS {
+  const issuer = env.ingress.tlsIssuer;
+  if (!(issuer in CLUSTER_ISSUERS)) {
+    throw new InputError(env.file, 'ingress.tlsIssuer', `one of the ClusterIssuers the platform defines: ${Object.keys(CLUSTER_ISSUERS).join(', ')}`);
+  }
+  return issuer as keyof typeof CLUSTER_ISSUERS;
+}
+
+/**
+ * Kyverno enforces in the HiveBox namespaces what the API server's Pod Security
+ * admission already does, plus what it cannot: pinned tags, resources, and a
+ * signature from the HiveBox release workflow. Platform namespaces are left to
+ * their charts (node exporters and log collectors need host access).
+ */
+function policies(chart: Chart, envs: readonly Environment[]): void {
+  if (envs.length === 0) return;
+  const namespaces = envs.map((env) => env.namespace).sort();
+  const match = { any: [{ resources: { kinds: ['Pod'], namespaces } }] };
+  const policy = (name: string, title: string, description: string, rules: unknown[], extra: Record<string, string> = {}) =>
+    new ApiObject(chart, name, {
+      apiVersion: 'kyverno.io/v1',
+      kind: 'ClusterPolicy',
+      metadata: {
+        name,
+        annotations: { ...AFTER_CHART, 'policies.kyverno.io/title': title, 'policies.kyverno.io/description': description, ...extra },
+      },
+      spec: { background: true, rules },
+    });
+
+  policy('hivebox-pod-security-restricted', 'Pod Security restricted', 'Pods in HiveBox namespaces meet the Pod Security Standard "restricted".', [
+    { name: 'restricted', match, validate: { failureAction: 'Enforce', podSecurity: { level: 'restricted', version: 'latest' } } },
+  ]);
+  policy('hivebox-disallow-latest-tag', 'No :latest', 'Images carry a pinned tag or a digest, never :latest or no tag at all.', [
+    {
+      name: 'require-tag-or-digest',
+      match,
+      validate: {
+        failureAction: 'Enforce',
+        message: 'Give every image a pinned tag or a digest.',
+        pattern: { spec: { '=(initContainers)': [{ image: '*:*' }], containers: [{ image: '*:*' }] } },
+      },
+    },
+    {
+      name: 'disallow-latest',
+      match,
+      validate: {
+        failureAction: 'Enforce',
+        message: 'The :latest tag is not allowed; pin a version.',
+        pattern: { spec: { '=(initContainers)': [{ image: '!*:latest' }], containers: [{ image: '!*:latest' }] } },
+      },
+    },
+  ]);
+  policy('hivebox-require-resources', 'Resources required', 'Every container requests CPU and memory and has a memory limit.', [
+    {
+      name: 'requests-and-limits',
+      match,
+      validate: {
+        failureAction: 'Enforce',
+        message: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory.',
+        pattern: {
+          spec: {
+            '=(initContainers)': [{ resources: { requests: { cpu: '?*', memory: '?*' }, limits: { memory: '?*' } } }],
+            containers: [{ resources: { requests: { cpu: '?*', memory: '?*' }, limits: { memory: '?*' } } }],
+          },
+        },
+      },
+    },
+  ]);
+  const repositories = [...new Set(envs.map((env) => env.image.repository))].sort();
+  policy(
+    'hivebox-verify-image-signature',
+    'HiveBox image signed',
+    'The HiveBox image is signed keyless by its GitHub release workflow (cosign, Rekor).',
+    [
+      {
+        name: 'cosign-keyless',
+        match,
+        verifyImages: [
+          {
+            imageReferences: repositories.map((repository) => `${repository}*`),
+            failureAction: 'Enforce',
+            mutateDigest: true,
+            verifyDigest: false,
+            required: true,
+            attestors: [
+              {
+                entries: repositories.map((repository) => ({
+                  keyless: { subject: signingSubject(repository, envs), issuer: SIGNING_ISSUER, rekor: { url: REKOR_URL } },
+                })),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    // Pods only: rules auto-generated for Deployments would pin the digest into
+    // the Deployment itself, which Argo CD would then see as drift and revert.
+    { 'pod-policies.kyverno.io/autogen-controllers': 'none' },
+  );
+}
+
+/**
+ * Keyless signatures name the workflow that made them. A ghcr.io/<owner>/<name>
+ * image is built by github.com/<owner>/<name>, so that is the identity trusted.
+ */
+function signingSubject(repository: string, envs: readonly Environment[]): string {
+  const match = /^ghcr\.io\/([^/]+)\/([^/]+)$/.exec(repository);
+  if (!match) {
+    const env = envs.find((e) => e.image.repository === repository)!;
+    throw new InputError(env.file, 'image.repository', 'a ghcr.io/<owner>/<name> image: the platform verifies its cosign keyless signature from github.com/<owner>/<name>');
+  }
+  return `https://github.com/${match[1]}/${match[2]}/.github/workflows/*`;
+}
+
+/**
+ * One ClusterSecretStore per environment, named as the environment's
+ * `secretStore`. It uses the Kubernetes provider: the values live as Secrets in
+ * a per-environment source namespace that only the platform team can write, the
+ * store reads only there, with its own ServiceAccount, and only the
+ * environment's namespace may use it. A cloud secret manager replaces the
+ * provider block and nothing else.
+ */
+function secretStores(chart: Chart, envs: readonly Environment[]): void {
+  for (const env of [...envs].sort((a, b) => a.name.localeCompare(b.name))) {
+    const source = secretSourceNamespace(env);
+    const reader = `${env.secretStore}-reader`;
+    const labels = { 'hivebox.dev/environment': env.name };
+    new ApiObject(chart, `${env.name}-namespace`, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: source,
+        labels: {
+          ...labels,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+        },
+      },
+    });
+    new ApiObject(chart, `${env.name}-reader`, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: reader, namespace: source, labels },
+      automountServiceAccountToken: false,
+    });
+    new ApiObject(chart, `${env.name}-role`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: reader, namespace: source, labels },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
+    });
+    new ApiObject(chart, `${env.name}-binding`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: reader, namespace: source, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: reader },
+      subjects: [{ kind: 'ServiceAccount', name: reader, namespace: source }],
+    });
+    new ApiObject(chart, `${env.name}-store`, {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: env.secretStore, labels, annotations: AFTER_CHART },
+      spec: {
+        conditions: [{ namespaces: [env.namespace] }],
+        provider: {
+          kubernetes: {
+            remoteNamespace: source,
+            server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt', namespace: source } },
+            auth: { serviceAccount: { name: reader, namespace: source } },
+          },
+        },
+      },
+    });
+  }
+}

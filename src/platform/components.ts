@@ -1,0 +1,147 @@
+/**
+ * The in-cluster platform HiveBox relies on: one entry per Helm chart, pinned
+ * to an exact version. Values live beside it in charts/<name>/values.yaml
+ * (every cluster) and charts/<name>/values-<cluster>.yaml (that cluster only).
+ *
+ * Versions were checked against each chart's published releases; the values
+ * files use only keys the chart's own values.yaml / README documents.
+ */
+import type { GroupKind } from '../argocd/resources.ts';
+
+export interface PlatformComponent {
+  /** Also the folder under charts/ and the Application name prefix. */
+  readonly name: string;
+  /** What it does for HiveBox (the README's platform table). */
+  readonly purpose: string;
+  readonly namespace: string;
+  /** The Helm repository (https) the chart comes from. */
+  readonly repoURL: string;
+  readonly chart: string;
+  /** Exact chart version: no ranges, so a cluster never upgrades by surprise. */
+  readonly version: string;
+  /** Cluster-scoped kinds the chart (and the manifests we add to it) create. */
+  readonly clusterKinds: readonly GroupKind[];
+  /** Extra Argo CD sync options the chart needs, with the reason beside each. */
+  readonly syncOptions?: readonly string[];
+  /** Sync wave of the Application in the root app: controllers with CRDs and webhooks first. */
+  readonly wave: number;
+}
+
+const CRD: GroupKind = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
+const CLUSTER_ROLE: GroupKind = { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' };
+const CLUSTER_ROLE_BINDING: GroupKind = { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' };
+const VALIDATING_WEBHOOK: GroupKind = { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' };
+const MUTATING_WEBHOOK: GroupKind = { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' };
+const NAMESPACE: GroupKind = { group: '', kind: 'Namespace' };
+const RBAC = [CLUSTER_ROLE, CLUSTER_ROLE_BINDING];
+
+export const CERT_MANAGER = 'cert-manager';
+export const EXTERNAL_DNS = 'external-dns';
+export const INGRESS_NGINX = 'ingress-nginx';
+export const KUBE_PROMETHEUS_STACK = 'kube-prometheus-stack';
+export const LOKI = 'loki';
+export const ALLOY = 'alloy';
+export const KYVERNO = 'kyverno';
+export const EXTERNAL_SECRETS = 'external-secrets';
+
+/** The namespace Prometheus, Alertmanager and Grafana run in (NetworkPolicies refer to it). */
+export const MONITORING_NAMESPACE = 'monitoring';
+export const LOGGING_NAMESPACE = 'logging';
+
+// Server-side apply: these charts ship CRDs too large for the last-applied annotation of client-side apply.
+const SERVER_SIDE_APPLY = 'ServerSideApply=true';
+
+export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
+  {
+    name: CERT_MANAGER,
+    purpose: "TLS certificates from Let's Encrypt for every Ingress (ClusterIssuers letsencrypt-staging and letsencrypt-production)",
+    namespace: 'cert-manager',
+    repoURL: 'https://charts.jetstack.io',
+    chart: 'cert-manager',
+    version: 'v1.21.2',
+    clusterKinds: [CRD, ...RBAC, VALIDATING_WEBHOOK, MUTATING_WEBHOOK, { group: 'cert-manager.io', kind: 'ClusterIssuer' }],
+    wave: -3,
+  },
+  {
+    name: EXTERNAL_SECRETS,
+    purpose: 'External Secrets Operator: a ClusterSecretStore per environment; HiveBox credentials never enter Git',
+    namespace: 'external-secrets',
+    repoURL: 'https://charts.external-secrets.io',
+    chart: 'external-secrets',
+    version: '2.14.0',
+    clusterKinds: [CRD, ...RBAC, VALIDATING_WEBHOOK, NAMESPACE, { group: 'external-secrets.io', kind: 'ClusterSecretStore' }],
+    syncOptions: [SERVER_SIDE_APPLY],
+    wave: -3,
+  },
+  {
+    name: KYVERNO,
+    purpose: 'Policy as code: Pod Security "restricted", no :latest, resources required, cosign keyless signature of the HiveBox image',
+    namespace: 'kyverno',
+    repoURL: 'https://kyverno.github.io/kyverno',
+    chart: 'kyverno',
+    version: '3.9.1',
+    clusterKinds: [CRD, ...RBAC, VALIDATING_WEBHOOK, MUTATING_WEBHOOK, { group: 'kyverno.io', kind: 'ClusterPolicy' }],
+    syncOptions: [SERVER_SIDE_APPLY],
+    wave: -3,
+  },
+  {
+    name: KUBE_PROMETHEUS_STACK,
+    purpose: 'Prometheus Operator, Prometheus, Alertmanager and Grafana: HiveBox metrics, dashboard and alerts',
+    namespace: MONITORING_NAMESPACE,
+    repoURL: 'https://prometheus-community.github.io/helm-charts',
+    chart: 'kube-prometheus-stack',
+    version: '91.5.0',
+    clusterKinds: [CRD, ...RBAC, VALIDATING_WEBHOOK, MUTATING_WEBHOOK],
+    syncOptions: [SERVER_SIDE_APPLY],
+    wave: -2,
+  },
+  {
+    name: INGRESS_NGINX,
+    purpose: 'Ingress controller (retired upstream in March 2026: pinned, to be replaced by a Gateway API implementation)',
+    namespace: 'ingress-nginx',
+    repoURL: 'https://kubernetes.github.io/ingress-nginx',
+    chart: 'ingress-nginx',
+    version: '4.15.1',
+    clusterKinds: [...RBAC, VALIDATING_WEBHOOK, { group: 'networking.k8s.io', kind: 'IngressClass' }],
+    wave: -1,
+  },
+  {
+    name: EXTERNAL_DNS,
+    purpose: 'DNS records for every Ingress host, owned per cluster (TXT registry)',
+    namespace: 'external-dns',
+    repoURL: 'https://kubernetes-sigs.github.io/external-dns',
+    chart: 'external-dns',
+    version: '1.21.1',
+    clusterKinds: RBAC,
+    wave: -1,
+  },
+  {
+    name: LOKI,
+    purpose: 'Log storage (single binary), a Grafana data source',
+    namespace: LOGGING_NAMESPACE,
+    repoURL: 'https://grafana.github.io/helm-charts',
+    chart: 'loki',
+    version: '6.53.0',
+    clusterKinds: RBAC,
+    wave: -1,
+  },
+  {
+    name: ALLOY,
+    purpose: "Grafana Alloy: collects every pod's logs, labelled with environment and app, into Loki",
+    namespace: LOGGING_NAMESPACE,
+    repoURL: 'https://grafana.github.io/helm-charts',
+    chart: 'alloy',
+    version: '1.11.0',
+    clusterKinds: [CRD, ...RBAC],
+    wave: -1,
+  },
+];
+
+export function componentByName(name: string): PlatformComponent {
+  const component = PLATFORM_COMPONENTS.find((c) => c.name === name);
+  if (!component) throw new Error(`unknown platform component ${name}`);
+  return component;
+}
+
+/** The IngressClass ingress-nginx serves (its chart's default) and the ACME HTTP-01 solver uses. */
+export const INGRESS_CLASS = 'nginx';
