@@ -1,0 +1,86 @@
+/**
+ * `hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--wait] [--timeout <duration>]`
+ */
+import { parseArgs } from 'node:util';
+import { loadEnvironments } from '../config/load.ts';
+import { ExitCode, UsageError } from '../errors.ts';
+import { headCommit } from '../promote/git.ts';
+import { isSettled } from '../status/application.ts';
+import { ArgoCdApplications, ClusterError } from '../status/cluster.ts';
+import { parseDuration } from '../status/duration.ts';
+import { readStatus, waitUntilSettled } from '../status/status.ts';
+import { renderTable } from '../status/table.ts';
+import type { CommandContext } from './context.ts';
+
+export const summary = 'show what Argo CD runs in each environment next to what Git wants';
+
+const HELP = `Usage: hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--wait] [--timeout <duration>]
+
+Reads each environment's Argo CD Application hivebox-<env> (sync status, health,
+synced revision, running HiveBox image) and prints it next to the image envs/<env>/env.yaml
+wants and the local Git HEAD.
+
+Options:
+  --kubeconfig <path>   kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
+  --context <name>      kubeconfig context (default: its current context)
+  --namespace <ns>      the namespace Argo CD's Applications live in (default: argocd)
+  --wait                watch until every environment is Synced and Healthy, or the timeout passes
+  --timeout <duration>  how long --wait waits, e.g. 90s, 10m, 1h (default: 10m)
+  -h, --help            show this help
+
+Exit codes: 0 every environment Synced and Healthy, 1 not (or not within --timeout),
+2 the cluster could not be asked (unreachable, 401/403, Argo CD not installed) or bad options.
+`;
+
+export async function run(args: readonly string[], context: CommandContext): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        namespace: { type: 'string', default: 'argocd' },
+        wait: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${HELP}`);
+  }
+  if (values.help) {
+    context.stdout.write(HELP);
+    return ExitCode.Clean;
+  }
+  if (values.timeout !== undefined && !values.wait) throw new UsageError('--timeout applies only with --wait');
+  const timeoutMs = parseDuration('--timeout', values.timeout ?? '10m');
+
+  const environments = loadEnvironments(context.cwd);
+  try {
+    const client = ArgoCdApplications.connect({
+      kubeconfig: values.kubeconfig,
+      context: values.context,
+      namespace: values.namespace,
+      env: context.env,
+    });
+    const head = await headCommit(context.cwd);
+    if (!values.wait) {
+      const rows = await readStatus(environments, client);
+      context.stdout.write(renderTable(rows, head));
+      return rows.every(isSettled) ? ExitCode.Clean : ExitCode.Findings;
+    }
+    const { rows, settled } = await waitUntilSettled(environments, client, timeoutMs);
+    context.stdout.write(renderTable(rows, head));
+    if (!settled) context.stdout.write(`Not every environment was Synced and Healthy within ${values.timeout ?? '10m'}.\n`);
+    return settled ? ExitCode.Clean : ExitCode.Findings;
+  } catch (error) {
+    if (error instanceof ClusterError) {
+      context.stderr.write(`hivebox-gitops status: ${error.message}\n`);
+      return ExitCode.InputError;
+    }
+    throw error;
+  }
+}

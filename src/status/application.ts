@@ -1,0 +1,53 @@
+/**
+ * What `status` reads from an Argo CD Application, and how a row of the table
+ * compares it with what Git wants.
+ */
+import type { Environment } from '../config/environment.ts';
+import { imageReference } from '../config/environment.ts';
+
+/** The parts of an argoproj.io/v1alpha1 Application status that `status` reads. */
+export interface Application {
+  readonly metadata?: { readonly name?: string; readonly resourceVersion?: string };
+  readonly status?: {
+    readonly sync?: { readonly status?: string; readonly revision?: string };
+    readonly health?: { readonly status?: string };
+    readonly summary?: { readonly images?: readonly string[] };
+  };
+}
+
+export interface EnvironmentStatus {
+  readonly environment: string;
+  readonly application: string;
+  /** Synced, OutOfSync, Unknown; "Missing" when there is no such Application. */
+  readonly sync: string;
+  /** Healthy, Progressing, Degraded, Suspended, Missing, Unknown. */
+  readonly health: string;
+  readonly revision: string | undefined;
+  /** The HiveBox images the Application runs (status.summary.images of its repository). */
+  readonly running: readonly string[];
+  /** The image envs/<env>/env.yaml asks for. */
+  readonly wanted: string;
+}
+
+export function applicationName(env: Environment): string {
+  return `hivebox-${env.name}`;
+}
+
+export function environmentStatus(env: Environment, app: Application | undefined): EnvironmentStatus {
+  const repository = env.image.repository;
+  const images = app?.status?.summary?.images ?? [];
+  return {
+    environment: env.name,
+    application: applicationName(env),
+    sync: app ? (app.status?.sync?.status ?? 'Unknown') : 'Missing',
+    health: app ? (app.status?.health?.status ?? 'Unknown') : 'Missing',
+    revision: app?.status?.sync?.revision,
+    // The Application also runs Valkey and MinIO; only HiveBox's own image answers "what runs".
+    running: images.filter((image) => image.startsWith(`${repository}:`) || image.startsWith(`${repository}@`)),
+    wanted: imageReference(env.image),
+  };
+}
+
+export function isSettled(status: EnvironmentStatus): boolean {
+  return status.sync === 'Synced' && status.health === 'Healthy';
+}

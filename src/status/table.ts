@@ -1,0 +1,35 @@
+/** The plain-text table `status` prints: what runs where, next to what Git wants. */
+import { isSettled, type EnvironmentStatus } from './application.ts';
+
+const HEADINGS = ['ENV', 'SYNC', 'HEALTH', 'REVISION', 'RUNNING', 'WANTED (GIT)'] as const;
+
+export function renderTable(rows: readonly EnvironmentStatus[], head: string | undefined): string {
+  const cells = rows.map((row) => [
+    row.environment,
+    row.sync,
+    row.health,
+    row.revision ? shortRevision(row.revision, head) : '-',
+    row.running.length > 0 ? row.running.map(shortImage).join(', ') : '-',
+    shortImage(row.wanted),
+  ]);
+  const widths = HEADINGS.map((heading, i) => Math.max(heading.length, ...cells.map((cell) => cell[i]!.length)));
+  const line = (cell: readonly string[]) => cell.map((text, i) => text.padEnd(widths[i]!)).join('  ').trimEnd();
+  const settled = rows.filter(isSettled).length;
+  return [
+    `Git HEAD: ${head ? head.slice(0, 7) : '(not a git repository)'}`,
+    line(HEADINGS),
+    ...cells.map(line),
+    `${settled} of ${rows.length} environments Synced and Healthy.`,
+    '',
+  ].join('\n');
+}
+
+/** A commit as 7 characters, marked when it is the local HEAD. */
+function shortRevision(revision: string, head: string | undefined): string {
+  return `${revision.slice(0, 7)}${revision === head ? ' (HEAD)' : ''}`;
+}
+
+/** Digests shortened to 12 hex digits: enough to tell images apart in a table. */
+function shortImage(reference: string): string {
+  return reference.replace(/@sha256:([a-f0-9]{12})[a-f0-9]{52}/, '@sha256:$1');
+}

@@ -1,0 +1,177 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../src/cli.ts';
+import { parseDuration } from '../src/status/duration.ts';
+import { application, FAILURES, startKubeApi, type FakeKubeApi } from './support/kube-api-server.ts';
+
+const REPO = resolve(import.meta.dirname, '..');
+const PROD_IMAGE = 'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e4f6b8a1c3e5d7f9b0a2c4e6d8f0b1a3c5e7d9f1b3a5c7e9d0f2a';
+const cleanup: Array<() => unknown> = [];
+
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+/** The repository's environments in a folder of their own (so others' edits cannot race the test). */
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hivebox-status-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
+  for (const env of readdirSync(join(REPO, 'envs'))) {
+    mkdirSync(join(dir, 'envs', env), { recursive: true });
+    copyFileSync(join(REPO, 'envs', env, 'env.yaml'), join(dir, 'envs', env, 'env.yaml'));
+  }
+  return dir;
+}
+
+async function server(...apps: Parameters<FakeKubeApi['apply']>[0][]): Promise<FakeKubeApi> {
+  const api = await startKubeApi(apps);
+  cleanup.push(() => api.close());
+  return api;
+}
+
+async function status(api: { kubeconfig: string }, ...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['status', '--kubeconfig', api.kubeconfig, ...argv], {
+    cwd: workspace(),
+    env: {},
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
+
+const healthy = () => [
+  application('dev', 'Synced', 'Healthy'),
+  application('staging', 'Synced', 'Healthy', { images: [PROD_IMAGE, 'docker.io/valkey/valkey:8.0'] }),
+  application('prod', 'Synced', 'Healthy', { images: [PROD_IMAGE] }),
+];
+
+describe('status', () => {
+  it('exits 0 and prints what runs where when every environment is Synced and Healthy', async () => {
+    const api = await server(...healthy());
+    const result = await status(api);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const lines = result.stdout.split('\n');
+    expect(lines[1]).toMatch(/^ENV\s+SYNC\s+HEALTH\s+REVISION\s+RUNNING\s+WANTED \(GIT\)$/);
+    // In promotion order, from promotesFrom.
+    expect(lines.slice(2, 5).map((line) => line.split(/\s+/))).toEqual([
+      ['dev', 'Synced', 'Healthy', 'a1b2c3d', 'ghcr.io/hivebox-platform/hivebox:v0.6.0', 'ghcr.io/hivebox-platform/hivebox:v0.6.0'],
+      ['staging', 'Synced', 'Healthy', 'a1b2c3d', 'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e', 'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e'],
+      ['prod', 'Synced', 'Healthy', 'a1b2c3d', 'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e', 'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e'],
+    ]);
+    // Valkey runs in the same Application but is not what "running" answers.
+    expect(result.stdout).not.toContain('valkey');
+    expect(result.stdout).toContain('3 of 3 environments Synced and Healthy.');
+    expect(api.requests).toContain('GET /apis/argoproj.io/v1alpha1/namespaces/argocd/applications');
+  });
+
+  it('exits 1 when an environment is OutOfSync, Degraded or has no Application', async () => {
+    const api = await server(application('dev', 'OutOfSync', 'Healthy'), application('staging', 'Synced', 'Degraded'));
+    const result = await status(api);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^dev\s+OutOfSync\s+Healthy/m);
+    expect(result.stdout).toMatch(/^staging\s+Synced\s+Degraded/m);
+    expect(result.stdout).toMatch(/^prod\s+Missing\s+Missing\s+-\s+-/m);
+    expect(result.stdout).toContain('0 of 3 environments Synced and Healthy.');
+  });
+
+  it('reads the namespace given with --namespace', async () => {
+    const api = await server(...healthy());
+    const result = await status(api, '--namespace', 'gitops');
+    expect(result.code).toBe(1); // nothing lives there
+    expect(api.requests).toContain('GET /apis/argoproj.io/v1alpha1/namespaces/gitops/applications');
+  });
+});
+
+describe('status when the cluster cannot be asked', () => {
+  it('401: says the credentials were rejected (exit 2)', async () => {
+    const api = await server(...healthy());
+    const result = await status(api, '--context', 'stranger');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`the API server ${api.url} rejected the credentials (401 Unauthorized)`);
+    expect(result.stdout).toBe('');
+  });
+
+  it('403: names the permission that is missing (exit 2)', async () => {
+    const api = await server(...healthy());
+    api.fail(FAILURES.forbidden);
+    const result = await status(api);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('not allowed to read applications.argoproj.io/v1alpha1 in namespace argocd (403 Forbidden)');
+    expect(result.stderr).toContain('cannot list resource "applications"');
+  });
+
+  it('404 on the applications resource: says Argo CD is not installed (exit 2)', async () => {
+    const api = await server();
+    api.fail(FAILURES.noCrd);
+    const result = await status(api);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Argo CD's CRDs are not installed");
+  });
+
+  it('an unreachable API server (exit 2)', async () => {
+    const api = await startKubeApi();
+    await api.close(); // the port is now closed
+    const result = await status(api);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`cannot reach the API server ${api.url}: ECONNREFUSED`);
+  });
+
+  it('an unknown --context, a missing kubeconfig and a bad --timeout (exit 2)', async () => {
+    const api = await server(...healthy());
+    expect((await status(api, '--context', 'nope')).stderr).toContain('has no context "nope"; it has fake, stranger');
+    expect((await status({ kubeconfig: join(tmpdir(), 'no-such-kubeconfig') })).code).toBe(2);
+    const bad = await status(api, '--wait', '--timeout', 'soon');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--timeout: expected a duration such as 90s, 5m or 1h30m, got "soon"');
+  });
+});
+
+describe('status --wait', () => {
+  it('watches from the list resourceVersion until every environment is Synced and Healthy', async () => {
+    const [dev, ...rest] = healthy();
+    const api = await server(application('dev', 'Synced', 'Progressing'), ...rest);
+    const watching = api.nextWatch();
+    const result = status(api, '--wait', '--timeout', '5m');
+    await watching;
+    api.apply(application('staging', 'Synced', 'Healthy', { images: [PROD_IMAGE] })); // still waiting on dev
+    api.apply(dev!);
+    expect(await result).toMatchObject({ code: 0, stderr: '' });
+    expect(api.requests.some((r) => /applications\?.*watch=true/.test(r) && /resourceVersion=\d+/.test(r))).toBe(true);
+  });
+
+  it('resumes from a fresh list when the server ends the watch', async () => {
+    const [dev, ...rest] = healthy();
+    const api = await server(application('dev', 'OutOfSync', 'Healthy'), ...rest);
+    const first = api.nextWatch();
+    const result = status(api, '--wait');
+    await first;
+    const second = api.nextWatch();
+    api.endWatches();
+    await second;
+    api.apply(dev!);
+    expect((await result).code).toBe(0);
+    expect(api.requests.filter((r) => r === 'GET /apis/argoproj.io/v1alpha1/namespaces/argocd/applications')).toHaveLength(2);
+  });
+
+  it('exits 1 with the last table when the timeout passes first', async () => {
+    const api = await server(application('dev', 'Synced', 'Degraded'));
+    const result = await status(api, '--wait', '--timeout', '1s');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^dev\s+Synced\s+Degraded/m);
+    expect(result.stdout).toContain('Not every environment was Synced and Healthy within 1s.');
+  });
+});
+
+describe('parseDuration', () => {
+  it('reads Go-style durations', () => {
+    expect(parseDuration('--timeout', '90s')).toBe(90_000);
+    expect(parseDuration('--timeout', '1h30m')).toBe(5_400_000);
+    expect(() => parseDuration('--timeout', '0s')).toThrow('longer than zero');
+    expect(() => parseDuration('--timeout', '10')).toThrow('expected a duration');
+  });
+});
