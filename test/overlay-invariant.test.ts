@@ -44,7 +44,7 @@ describe('kustomize build envs/<env> equals the constructs', () => {
       };
       // External Valkey and MinIO: base resources deleted, others patched.
       add('external', [
-        'image: {repository: registry.example.com/team/hivebox, digest: "sha256:' + 'a'.repeat(64) + '"}',
+        'image: {repository: ghcr.io/another-team/hivebox, digest: "sha256:' + 'a'.repeat(64) + '"}',
         'ingress: {host: external.hivebox.example.com}',
         'valkey: {mode: external, host: cache.example.com, port: 6380}',
         'minio: {mode: external, endpoint: "s3.example.com:443", bucket: archive}',

@@ -128,9 +128,10 @@ export class HiveBoxApp extends Construct {
     this.service = new kplus.Service(this, 'Service', {
       metadata: metadata(HIVEBOX),
       type: kplus.ServiceType.CLUSTER_IP,
-      selector: this.deployment,
       ports: [{ name: 'http', port: 80, targetPort: port, protocol: kplus.Protocol.TCP }],
     });
+    // Selecting the Deployment itself would use cdk8s-plus's construct-path label, removed from the pods above.
+    for (const [key, value] of Object.entries(selectorLabels(HIVEBOX))) this.service.selectLabel(key, value);
 
     const autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
       metadata: metadata(HIVEBOX),

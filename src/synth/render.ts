@@ -6,6 +6,7 @@
 import { App } from 'cdk8s';
 import type { Environment } from '../config/environment.ts';
 import { EnvironmentChart } from '../constructs/environment-chart.ts';
+import { canonicalOrder } from './canonical.ts';
 import type { Manifest } from './types.ts';
 
 /** Kinds without a namespace among those the constructs produce. */
@@ -15,9 +16,10 @@ export function renderEnvironment(environment: Environment): Manifest[] {
   const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
   const chart = new EnvironmentChart(app, 'hivebox', { environment });
   return (chart.toJson() as Manifest[]).map((manifest) => {
-    if (!CLUSTER_SCOPED.has(manifest.kind)) return manifest;
-    const { namespace: _ignored, ...metadata } = manifest.metadata;
-    return { ...manifest, metadata };
+    const canonical = canonicalOrder(manifest) as Manifest;
+    if (!CLUSTER_SCOPED.has(canonical.kind)) return canonical;
+    const { namespace: _ignored, ...metadata } = canonical.metadata;
+    return { ...canonical, metadata };
   });
 }
 

@@ -3,6 +3,7 @@
  * the same formatting and no line wrapping that would vary with content width.
  */
 import { stringify } from 'yaml';
+import { canonicalOrder } from './canonical.ts';
 import { generatedHeader } from './header.ts';
 
 const OPTIONS = { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as const;
@@ -13,5 +14,5 @@ export function generatedYaml(from: string, documents: readonly unknown[]): stri
 }
 
 export function toYaml(document: unknown): string {
-  return stringify(document, OPTIONS);
+  return stringify(canonicalOrder(document), OPTIONS);
 }
