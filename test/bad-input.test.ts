@@ -1,0 +1,110 @@
+/**
+ * Bad env.yaml input: one message naming the file, the field path and what was
+ * expected; exit code 2; and not one file changed on disk.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli, tempRepo } from './support/repo.ts';
+
+const exec = promisify(execFile);
+
+function snapshot(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(root, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(root);
+  return files;
+}
+
+const HOST = 'ingress:\n  host: qa.hivebox.example.com\n';
+
+interface Case {
+  readonly name: string;
+  /** envs/qa/env.yaml content; undefined = a qa folder without env.yaml. */
+  readonly content: string | undefined;
+  readonly file?: string;
+  readonly message: RegExp;
+}
+
+const CASES: Case[] = [
+  { name: 'malformed YAML', content: 'ingress: {host: qa.hivebox.example.com\n', message: /line \d+, column \d+: expected valid YAML/ },
+  { name: 'an unknown key', content: `${HOST}scaling:\n  maxReplica: 3\n`, message: /scaling: unknown key "maxReplica"; expected one of: minReplicas, maxReplicas, targetCpuUtilization/ },
+  { name: 'a wrong type', content: `${HOST}scaling:\n  maxReplicas: three\n`, message: /scaling\.maxReplicas: expected a value of type number, got "three"/ },
+  { name: 'an out-of-range value', content: `${HOST}scaling:\n  minReplicas: 0\n`, message: /scaling\.minReplicas: expected a value >= 1, got 0/ },
+  { name: 'min above max replicas', content: `${HOST}scaling:\n  minReplicas: 5\n  maxReplicas: 2\n`, message: /scaling\.maxReplicas: expected maxReplicas at least minReplicas/ },
+  { name: 'an invalid image tag', content: `${HOST}image:\n  tag: "v1 beta"\n`, message: /image\.tag: expected an image tag such as v0\.6\.0.*got "v1 beta"/ },
+  { name: 'the latest tag', content: `${HOST}image:\n  tag: latest\n`, message: /image\.tag: expected a pinned image tag, not "latest"/ },
+  { name: 'an invalid digest', content: `${HOST}image:\n  digest: sha256:1234\n`, message: /image\.digest: expected an image digest: sha256: followed by 64 lowercase hex digits, got "sha256:1234"/ },
+  { name: 'an empty env.yaml', content: '', message: /envs\/qa\/env\.yaml: expected a mapping of settings \(at least ingress\.host\); the file is empty/ },
+  { name: 'a missing env.yaml', content: undefined, message: /envs\/qa\/env\.yaml: expected the environment's settings file, env\.yaml/ },
+  { name: 'a missing required field', content: 'cluster: nonprod\n', message: /ingress: expected a value of type object \(required\)/ },
+  { name: 'an unknown sync mode', content: `${HOST}sync:\n  mode: sometimes\n`, message: /sync\.mode: expected one of "automatic", "manual", got "sometimes"/ },
+  { name: 'an unknown data store mode', content: `${HOST}valkey:\n  mode: cloud\n`, message: /valkey\.mode: expected "in-cluster" or "external", got "cloud"/ },
+  { name: 'a request above its limit', content: `${HOST}resources:\n  requests:\n    cpu: "2"\n    memory: 64Mi\n`, message: /resources\.requests\.cpu: expected a request no larger than limits\.cpu/ },
+  { name: 'a bad quantity', content: `${HOST}quota:\n  memory: lots\n`, message: /quota\.memory: expected memory: a Kubernetes quantity/ },
+  { name: 'the same host as another environment', content: 'ingress:\n  host: dev.hivebox.example.com\n', message: /ingress\.host: expected a host no other environment uses; "dev\.hivebox\.example\.com" is also dev's \(envs\/dev\/env\.yaml\)/ },
+  { name: 'promotion from an unknown environment', content: `${HOST}promotesFrom: nowhere\n`, message: /promotesFrom: expected the name of another environment/ },
+  { name: 'a top-level list', content: '- a\n- b\n', message: /expected a mapping of settings at the top level, got a list/ },
+];
+
+describe('bad env.yaml input', () => {
+  let repo: ReturnType<typeof tempRepo>;
+  beforeAll(async () => {
+    repo = tempRepo();
+    expect((await runCli(repo.root, 'synth')).code).toBe(0);
+  });
+  afterAll(() => repo.cleanup());
+
+  for (const testCase of CASES) {
+    it(`rejects ${testCase.name}`, async () => {
+      const dir = join(repo.root, 'envs', 'qa');
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+      if (testCase.content === undefined) writeFileSync(join(dir, 'NOTES.md'), 'work in progress\n');
+      else writeFileSync(join(dir, 'env.yaml'), testCase.content);
+      const before = snapshot(repo.root);
+      try {
+        const result = await runCli(repo.root, 'synth');
+        expect(result.code).toBe(2);
+        const lines = result.stderr.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(new RegExp(`^hivebox-gitops synth: ${(testCase.file ?? 'envs/qa/env.yaml').replace(/[./]/g, '\\$&')}`));
+        expect(lines[0]).toMatch(testCase.message);
+        expect(result.stdout).toBe('');
+        expect(snapshot(repo.root)).toEqual(before);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('exits 2 from the real command line too', async () => {
+    const dir = join(repo.root, 'envs', 'qa');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'env.yaml'), `${HOST}replicas: 3\n`);
+    try {
+      await exec(process.execPath, [join(REPO_ROOT, 'bin', 'hivebox-gitops.js'), 'synth'], { cwd: repo.root });
+      expect.unreachable('synth accepted an unknown key');
+    } catch (error) {
+      const { code, stderr } = error as { code: number; stderr: string };
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/envs\/qa\/env\.yaml: unknown key "replicas"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects an unknown flag with exit 2', async () => {
+    const result = await runCli(repo.root, 'synth', '--chek');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Unknown option '--chek'/);
+  });
+});
