@@ -9,6 +9,7 @@ import type { Environment } from '../config/environment.ts';
 import { StorageCredentials } from './credentials.ts';
 import { HiveBoxApp } from './hivebox.ts';
 import { Minio, MINIO_API_PORT } from './minio.ts';
+import { HiveBoxMonitoring } from './monitoring.ts';
 import { EnvironmentNamespace } from './namespace.ts';
 import { NetworkPolicies } from './network-policies.ts';
 import { Valkey } from './valkey.ts';
@@ -52,6 +53,8 @@ export class EnvironmentChart extends Chart {
       minio,
       credentialsSecretName: credentials.secretName,
     });
+
+    new HiveBoxMonitoring(this, 'Monitoring', { environment });
 
     new NetworkPolicies(this, 'NetworkPolicies', {
       appPort: environment.app.port,

@@ -1,0 +1,152 @@
+/**
+ * What HiveBox ships for its own observability: a Grafana dashboard (a
+ * ConfigMap the Grafana sidecar of kube-prometheus-stack picks up in any
+ * namespace) and a PrometheusRule with its alerts. Both live in the
+ * environment's namespace and follow it through promotion.
+ *
+ * Metric names: `up` comes from the ServiceMonitor scrape, the deployment
+ * metrics from kube-state-metrics, and the HTTP metrics are the ones the
+ * Prometheus instrumentation of HiveBox's web framework exports
+ * (http_requests_total{status}, http_request_duration_seconds).
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { Environment } from '../config/environment.ts';
+import { componentLabels, ENVIRONMENT_LABEL, SyncWave, syncWave } from './metadata.ts';
+
+/** The label and value the Grafana dashboard sidecar watches (charts/kube-prometheus-stack/values.yaml). */
+export const DASHBOARD_LABEL = 'grafana_dashboard';
+export const DASHBOARD_LABEL_VALUE = '1';
+
+export const HTTP_REQUESTS = 'http_requests_total';
+export const HTTP_DURATION_BUCKET = 'http_request_duration_seconds_bucket';
+
+export interface HiveBoxMonitoringProps {
+  readonly environment: Environment;
+  /** The Service (and Deployment) name the alerts watch. @default 'hivebox' */
+  readonly service?: string;
+  /** Share of 5xx responses over 10 minutes that pages. @default 0.05 */
+  readonly errorRatio?: number;
+  /** 95th percentile latency, in seconds, that pages. @default 1 */
+  readonly latencySeconds?: number;
+}
+
+export class HiveBoxMonitoring extends Construct {
+  readonly dashboard: ApiObject;
+  readonly rules: ApiObject;
+
+  constructor(scope: Construct, id: string, props: HiveBoxMonitoringProps) {
+    super(scope, id);
+    const { environment } = props;
+    const service = props.service ?? 'hivebox';
+    const labels = { ...componentLabels(service, 'monitoring'), [ENVIRONMENT_LABEL]: environment.name };
+    const annotations = syncWave(SyncWave.App);
+
+    this.dashboard = new ApiObject(this, 'Dashboard', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `${service}-dashboard`, labels: { ...labels, [DASHBOARD_LABEL]: DASHBOARD_LABEL_VALUE }, annotations },
+      data: { [`${service}-${environment.name}.json`]: JSON.stringify(dashboard(environment, service), null, 2) },
+    });
+
+    this.rules = new ApiObject(this, 'Rules', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: service, labels, annotations },
+      spec: { groups: [{ name: `${service}.rules`, rules: alerts(environment, service, props.errorRatio ?? 0.05, props.latencySeconds ?? 1) }] },
+    });
+  }
+}
+
+/** The alert rules, one per way HiveBox fails its users. Exported for the tests. */
+export function alerts(environment: Environment, service: string, errorRatio: number, latencySeconds: number): unknown[] {
+  const ns = environment.namespace;
+  const target = `namespace="${ns}", service="${service}"`;
+  // Production pages a person; every other environment only warns.
+  const severity = environment.sync.mode === 'manual' ? 'critical' : 'warning';
+  const labels = { severity, environment: environment.name };
+  const rule = (alert: string, expr: string, forDuration: string, summary: string, description: string) => ({
+    alert,
+    expr,
+    for: forDuration,
+    labels,
+    annotations: { summary, description },
+  });
+  return [
+    rule(
+      'HiveBoxDown',
+      `sum(up{${target}}) == 0 or absent(up{${target}})`,
+      '2m',
+      `HiveBox is down in ${environment.name}`,
+      `Prometheus has scraped no HiveBox pod in ${ns} for 2 minutes.`,
+    ),
+    rule(
+      'HiveBoxNotReady',
+      `kube_deployment_status_replicas_unavailable{namespace="${ns}", deployment="${service}"} > 0`,
+      '10m',
+      `HiveBox pods fail /readyz in ${environment.name}`,
+      `Some HiveBox pods in ${ns} have failed their /readyz readiness probe for 10 minutes (most senseBoxes unreachable and the cache stale).`,
+    ),
+    rule(
+      'HiveBoxHighErrorRate',
+      `sum(rate(${HTTP_REQUESTS}{${target}, status=~"5.."}[5m])) / sum(rate(${HTTP_REQUESTS}{${target}}[5m])) > ${errorRatio}`,
+      '10m',
+      `HiveBox answers with errors in ${environment.name}`,
+      `More than ${errorRatio * 100}% of HiveBox responses in ${ns} were 5xx over the last 10 minutes.`,
+    ),
+    rule(
+      'HiveBoxHighLatency',
+      `histogram_quantile(0.95, sum by (le) (rate(${HTTP_DURATION_BUCKET}{${target}}[5m]))) > ${latencySeconds}`,
+      '10m',
+      `HiveBox is slow in ${environment.name}`,
+      `The 95th percentile of HiveBox response times in ${ns} has been above ${latencySeconds}s for 10 minutes.`,
+    ),
+  ];
+}
+
+function dashboard(environment: Environment, service: string): unknown {
+  const ns = environment.namespace;
+  const target = `namespace="${ns}", service="${service}"`;
+  const prometheus = { type: 'prometheus', uid: 'prometheus' };
+  const loki = { type: 'loki', uid: 'loki' };
+  const panel = (id: number, title: string, x: number, y: number, expr: string, unit: string, legend = '') => ({
+    id,
+    title,
+    type: 'timeseries',
+    datasource: prometheus,
+    gridPos: { h: 8, w: 12, x, y },
+    fieldConfig: { defaults: { unit }, overrides: [] },
+    targets: [{ refId: 'A', datasource: prometheus, expr, legendFormat: legend }],
+  });
+  return {
+    uid: `${service}-${environment.name}`,
+    title: `HiveBox (${environment.name})`,
+    tags: ['hivebox', environment.name],
+    timezone: 'utc',
+    schemaVersion: 39,
+    refresh: '30s',
+    time: { from: 'now-6h', to: 'now' },
+    panels: [
+      panel(1, 'Requests per second by status', 0, 0, `sum by (status) (rate(${HTTP_REQUESTS}{${target}}[5m]))`, 'reqps', '{{status}}'),
+      panel(2, '5xx ratio', 12, 0, `sum(rate(${HTTP_REQUESTS}{${target}, status=~"5.."}[5m])) / sum(rate(${HTTP_REQUESTS}{${target}}[5m]))`, 'percentunit'),
+      panel(3, 'Latency p95', 0, 8, `histogram_quantile(0.95, sum by (le) (rate(${HTTP_DURATION_BUCKET}{${target}}[5m])))`, 's', 'p95'),
+      panel(
+        4,
+        'Ready replicas',
+        12,
+        8,
+        `kube_deployment_status_replicas_available{namespace="${ns}", deployment="${service}"}`,
+        'short',
+        'available',
+      ),
+      {
+        id: 5,
+        title: 'Logs',
+        type: 'logs',
+        datasource: loki,
+        gridPos: { h: 10, w: 24, x: 0, y: 16 },
+        targets: [{ refId: 'A', datasource: loki, expr: `{environment="${environment.name}", app="${service}"}` }],
+      },
+    ],
+  };
+}
