@@ -1,0 +1,255 @@
+/**
+ * Regenerates the vendored JSON schemas under src/schemas/data/ (a maintainer's
+ * tool, not part of any command): `npx tsx src/schemas/generate.ts`.
+ *
+ * Why type declarations: with no network but npm, the faithful, versioned
+ * descriptions of these APIs that npm carries are typed models generated from
+ * the upstream OpenAPI documents and CRD openAPIV3Schemas. The TypeScript
+ * checker reads their declarations and this turns each type into JSON Schema:
+ * every object closes (`additionalProperties: false`) unless the upstream type
+ * is an open map (`{[key: string]: T}`) or free-form (`{}`/`any`, which is how
+ * the generators render x-kubernetes-preserve-unknown-fields).
+ *
+ * Sources (fetched with `npm pack`, read as data, never installed or run):
+ * - Kubernetes core API: @kubernetes/client-node (the installed dependency;
+ *   its models are generated from the Kubernetes OpenAPI of the version in
+ *   its README), classes V1Deployment etc.
+ * - CRDs: @kubernetes-models/* packages (generated from the upstream CRDs).
+ * - Kyverno has no such package: src/schemas/kyverno-types.ts transcribes
+ *   the CRD's structure by hand and goes through the same conversion.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { CORE_KINDS, CRD_SOURCES, type RootKind } from './sources.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Identifiers only (never fetched): they let one document refer to another's ObjectMeta. */
+export const SCHEMA_BASE = 'https://schemas.hivebox.dev/';
+const require = createRequire(import.meta.url);
+
+/** Fields whose values are Kubernetes quantities: YAML may write them as numbers (cpu: 1). */
+const QUANTITY_MAPS = new Set(['limits', 'requests', 'hard', 'capacity', 'allocatable', 'overhead', 'default', 'defaultRequest', 'max', 'min', 'maxLimitRequestRatio', 'used', 'allocatedResources']);
+const QUANTITY_FIELDS = new Set(['sizeLimit', 'storage']);
+
+class Converter {
+  readonly defs: Record<string, JsonSchema> = {};
+  private readonly named = new Map<ts.Type, string>();
+
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    /** How a reference to Kubernetes' ObjectMeta is written from this document. */
+    private readonly objectMetaRef: string,
+    /** Collects the Kubernetes types (client-node class names) a CRD document refers to. */
+    private readonly externalKubernetes?: Set<string>,
+  ) {}
+
+  convert(type: ts.Type, typeNode: ts.TypeNode | undefined, propertyName: string | undefined): JsonSchema {
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
+      // Types imported from kubernetes-models / @kubernetes-models/apimachinery are not fetched and
+      // stay unresolved: map them onto the Kubernetes document by name.
+      return this.kubernetesType(typeNode?.getText() ?? '');
+    }
+    if (type.flags & ts.TypeFlags.StringLike) {
+      if (type.isStringLiteral()) return { type: 'string', enum: [type.value] };
+      return QUANTITY_FIELDS.has(propertyName ?? '') ? { type: ['string', 'number'] } : { type: 'string' };
+    }
+    if (type.flags & ts.TypeFlags.NumberLike) return { type: 'number' };
+    if (type.flags & ts.TypeFlags.BooleanLike) return { type: 'boolean' };
+    if (type.isUnion()) return this.union(type, typeNode, propertyName);
+    if (this.checker.isArrayType(type)) {
+      const [element] = this.checker.getTypeArguments(type as ts.TypeReference);
+      const elementNode = typeNode && ts.isArrayTypeNode(typeNode) ? typeNode.elementType : typeNode && ts.isTypeReferenceNode(typeNode) ? typeNode.typeArguments?.[0] : undefined;
+      return { type: 'array', items: element ? this.convert(element, elementNode, undefined) : {} };
+    }
+    const symbolName = type.getSymbol()?.getName();
+    if (symbolName === 'Date' || symbolName === 'V1MicroTime') return { type: 'string' };
+    if (type.flags & ts.TypeFlags.Object) return this.object(type, propertyName);
+    return {};
+  }
+
+  private kubernetesType(name: string): JsonSchema {
+    if (/ObjectMeta$/.test(name)) return { $ref: this.objectMetaRef };
+    if (/MetaV1(Micro)?Time$/.test(name)) return { type: 'string' };
+    if (/IntOrString$/.test(name)) return { type: ['number', 'string'] };
+    if (/ResourceQuantity$/.test(name)) return { type: ['number', 'string'] };
+    const match = /^I?IoK8s(?:Api[A-Z][a-z]+|ApimachineryPkgApisMeta)(V\d+(?:alpha\d+|beta\d+)?)([A-Z]\w*)$/.exec(name);
+    if (!match || !this.externalKubernetes) return {}; // JSON, RawExtension, other projects' types: free-form
+    const className = `${match[1]}${match[2]}`;
+    this.externalKubernetes.add(className);
+    return { $ref: this.objectMetaRef.replace('V1ObjectMeta', className) };
+  }
+
+  private union(type: ts.UnionType, typeNode: ts.TypeNode | undefined, propertyName: string | undefined): JsonSchema {
+    const members = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
+    if (members.length === 1) return this.convert(members[0]!, typeNode, propertyName);
+    if (members.every((t) => t.flags & ts.TypeFlags.BooleanLike)) return { type: 'boolean' };
+    if (members.every((t) => t.isStringLiteral())) return { type: 'string', enum: members.map((t) => (t as ts.StringLiteralType).value).sort() };
+    const kinds = new Set(members.map((t) => (t.flags & ts.TypeFlags.StringLike ? 'string' : t.flags & ts.TypeFlags.NumberLike ? 'number' : 'other')));
+    if (!kinds.has('other')) return { type: [...kinds].sort() }; // IntOrString
+    return { anyOf: members.map((t) => this.convert(t, undefined, propertyName)) };
+  }
+
+  private object(type: ts.Type, propertyName: string | undefined): JsonSchema {
+    const symbol = type.getSymbol() ?? type.aliasSymbol;
+    const isNamed = symbol !== undefined && symbol.getName() !== '__type' && symbol.getName() !== '__object';
+    if (!isNamed) return this.structure(type, propertyName);
+    const existing = this.named.get(type);
+    if (existing) return { $ref: `#/$defs/${existing}` };
+    const name = this.uniqueName(symbol.getName().replace(/^I(?=[A-Z])/, ''));
+    this.named.set(type, name);
+    this.defs[name] = {}; // placeholder: recursive types refer to it while it is built
+    this.defs[name] = this.structure(type, propertyName);
+    return { $ref: `#/$defs/${name}` };
+  }
+
+  private uniqueName(base: string): string {
+    let name = base;
+    for (let i = 2; name in this.defs; i++) name = `${base}${i}`;
+    return name;
+  }
+
+  private structure(type: ts.Type, propertyName: string | undefined): JsonSchema {
+    const properties: Record<string, JsonSchema> = {};
+    const required: string[] = [];
+    for (const property of this.checker.getPropertiesOfType(type)) {
+      const declaration = property.valueDeclaration ?? property.declarations?.[0];
+      if (!declaration || !(ts.isPropertySignature(declaration) || ts.isPropertyDeclaration(declaration))) continue;
+      if (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Static) continue;
+      const propertyType = this.checker.getTypeOfSymbolAtLocation(property, declaration);
+      properties[property.getName()] = this.convert(propertyType, declaration.type, property.getName());
+      if (!(property.flags & ts.SymbolFlags.Optional)) required.push(property.getName());
+    }
+    const index = this.checker.getIndexInfoOfType(type, ts.IndexKind.String);
+    if (Object.keys(properties).length === 0 && !index) return { type: 'object' }; // free-form
+    const schema: JsonSchema = { type: 'object' };
+    if (Object.keys(properties).length > 0) schema.properties = properties;
+    if (required.length > 0) schema.required = required;
+    if (index) {
+      const value = this.convert(index.type, index.declaration?.type, undefined);
+      schema.additionalProperties = QUANTITY_MAPS.has(propertyName ?? '') && value.type === 'string' ? { type: ['string', 'number'] } : value;
+    } else {
+      schema.additionalProperties = false;
+    }
+    return schema;
+  }
+}
+
+function exportedType(program: ts.Program, file: string, name: string): ts.Type {
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(file);
+  if (!source) throw new Error(`cannot read ${file}`);
+  const symbol = checker.getSymbolAtLocation(source);
+  const exported = symbol && checker.getExportsOfModule(symbol).find((s) => s.getName() === name);
+  if (!exported) throw new Error(`${file} exports no ${name}`);
+  const target = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+  return checker.getDeclaredTypeOfSymbol(target);
+}
+
+interface Document {
+  readonly $id: string;
+  readonly source: string;
+  readonly roots: Record<string, string>;
+  readonly $defs: Record<string, JsonSchema>;
+}
+
+function buildDocument(
+  id: string,
+  source: string,
+  files: Map<RootKind, string>,
+  objectMetaRef: string,
+  external: { refersTo?: Set<string>; provides?: ReadonlyMap<string, string> } = {},
+): Document {
+  const program = ts.createProgram([...new Set([...files.values(), ...(external.provides?.values() ?? [])])], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+  });
+  const converter = new Converter(program.getTypeChecker(), objectMetaRef, external.refersTo);
+  const roots: Record<string, string> = {};
+  const extras: string[] = [];
+  for (const [typeName, file] of external.provides ?? []) {
+    const ref = converter.convert(exportedType(program, file, typeName), undefined, undefined);
+    if (ref.$ref !== `#/$defs/${typeName}`) throw new Error(`${typeName} was emitted as ${JSON.stringify(ref)}`);
+    extras.push(typeName);
+  }
+  for (const [root, file] of files) {
+    const ref = converter.convert(exportedType(program, file, root.typeName), undefined, undefined);
+    const defName = String(ref.$ref).replace('#/$defs/', '');
+    const body = converter.defs[defName]!;
+    const properties = { ...(body.properties as Record<string, JsonSchema>) };
+    properties.apiVersion = { type: 'string', enum: [root.apiVersion] };
+    properties.kind = { type: 'string', enum: [root.kind] };
+    properties.metadata = { $ref: objectMetaRef };
+    // Status is written by controllers, never by this repository: any shape passes.
+    if ('status' in properties) properties.status = { type: 'object' };
+    const key = `${root.apiVersion}/${root.kind}`;
+    const rootName = `root:${key.replaceAll('/', '.')}`;
+    converter.defs[rootName] = { ...body, properties, required: ['apiVersion', 'kind', 'metadata', ...((body.required as string[] | undefined) ?? []).filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r))] };
+    roots[key] = rootName;
+  }
+  return { $id: `${SCHEMA_BASE}${id}.json`, source, roots, $defs: reachable(converter.defs, [...Object.values(roots), ...extras]) };
+}
+
+/** Drops definitions no root reaches (status types, once status is free-form). */
+function reachable(defs: Record<string, JsonSchema>, roots: readonly string[]): Record<string, JsonSchema> {
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    JSON.stringify(defs[name], (key, value: unknown) => {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/')) visit(decodeURIComponent(value.slice(8)));
+      return value;
+    });
+  };
+  roots.forEach(visit);
+  return Object.fromEntries(Object.keys(defs).sort().filter((name) => seen.has(name)).map((name) => [name, defs[name]!]));
+}
+
+function pack(spec: string, into: string): string {
+  const name = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', into], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  const dir = join(into, name.replace(/\.tgz$/, ''));
+  execFileSync('mkdir', ['-p', dir]);
+  execFileSync('tar', ['xzf', join(into, name), '-C', dir]);
+  return join(dir, 'package');
+}
+
+function write(document: Document): void {
+  const file = join(here, 'data', document.$id.slice(SCHEMA_BASE.length));
+  writeFileSync(file, `${JSON.stringify(document)}\n`);
+  console.log(`${file}: ${Object.keys(document.roots).length} kinds, ${Object.keys(document.$defs).length} definitions`);
+}
+
+function main(): void {
+  const work = mkdtempSync(join(tmpdir(), 'hivebox-schemas-'));
+  const referenced = new Set<string>();
+  for (const source of CRD_SOURCES) {
+    const root = source.package ? pack(source.package, work) : here;
+    const files = new Map(source.kinds.map((kind) => [kind, join(root, kind.file)] as const));
+    write(buildDocument(source.id, source.description, files, 'kubernetes.json#/$defs/V1ObjectMeta', { refersTo: referenced }));
+  }
+
+  const clientNode = dirname(require.resolve('@kubernetes/client-node/package.json'));
+  const clientVersion = (JSON.parse(readFileSync(join(clientNode, 'package.json'), 'utf8')) as { version: string }).version;
+  const model = (typeName: string) => join(clientNode, 'dist', 'gen', 'models', `${typeName}.d.ts`);
+  const coreFiles = new Map(CORE_KINDS.map((root) => [root, model(root.typeName)] as const));
+  // The Kubernetes types CRDs embed (SecretKeySelector, LabelSelector, ...) are defined here once.
+  const provides = new Map([...referenced].sort().filter((name) => existsSync(model(name))).map((name) => [name, model(name)] as const));
+  const missing = [...referenced].filter((name) => !provides.has(name));
+  if (missing.length > 0) throw new Error(`CRDs refer to Kubernetes types client-node does not have: ${missing.join(', ')}`);
+  write(buildDocument('kubernetes', `@kubernetes/client-node@${clientVersion} models (Kubernetes ${CORE_API_VERSION} OpenAPI)`, coreFiles, '#/$defs/V1ObjectMeta', { provides }));
+}
+
+/** The Kubernetes version @kubernetes/client-node's models were generated from (its README's compatibility table). */
+const CORE_API_VERSION = '1.34';
+
+main();
