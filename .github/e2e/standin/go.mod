@@ -1,0 +1,3 @@
+module hivebox-standin
+
+go 1.22
