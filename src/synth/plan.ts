@@ -7,6 +7,7 @@ import { synthesizeArgoCd } from '../argocd/index.ts';
 import { baseEnvironment, type Environment } from '../config/environment.ts';
 import { loadEnvironments } from '../config/load.ts';
 import { renderBase } from './base.ts';
+import { renderEnvSchema } from './env-schema.ts';
 import { renderOverlay } from './overlay.ts';
 import { renderEnvironment } from './render.ts';
 import { repositoryInfo } from './repository.ts';
@@ -27,6 +28,7 @@ export async function plan(root: string): Promise<Plan> {
   const base = renderEnvironment(baseEnv);
   const files: GeneratedFile[] = [
     ...renderBase(base),
+    renderEnvSchema(),
     ...environments.flatMap((environment) =>
       renderOverlay({ environment, base, baseEnvironment: baseEnv, manifests: renderEnvironment(environment) }),
     ),
