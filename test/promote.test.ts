@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
 import { setImage } from '../src/promote/edit.ts';
+import { promote } from '../src/promote/promote.ts';
 import { parseImageFlag } from '../src/promote/image.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -37,9 +38,11 @@ async function tempRepo(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'hivebox-promote-'));
   repos.push(dir);
   copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
-  for (const env of readdirSync(join(REPO, 'envs'))) {
-    mkdirSync(join(dir, 'envs', env), { recursive: true });
-    copyFileSync(join(REPO, 'envs', env, 'env.yaml'), join(dir, 'envs', env, 'env.yaml'));
+  for (const entry of readdirSync(join(REPO, 'envs'), { withFileTypes: true })) {
+    // Each environment's env.yaml, and whatever sits beside the folders (the env.yaml JSON schema).
+    const file = entry.isDirectory() ? join(entry.name, 'env.yaml') : entry.name;
+    mkdirSync(dirname(join(dir, 'envs', file)), { recursive: true });
+    copyFileSync(join(REPO, 'envs', file), join(dir, 'envs', file));
   }
   git(dir, 'init', '--quiet', '--initial-branch=main');
   git(dir, 'config', 'user.email', 'test@example.com');
@@ -58,6 +61,7 @@ function commitFile(dir: string, path: string, content: string): void {
   git(dir, 'commit', '--quiet', '-m', `chore: edit ${path}`);
 }
 
+const changedFiles = (dir: string) => git(dir, 'ls-files').split('\n').filter(Boolean);
 const status = (dir: string) => git(dir, 'status', '--porcelain', '--untracked-files=all');
 const changed = (dir: string) =>
   status(dir)
@@ -86,7 +90,8 @@ describe('promote --from --to', () => {
     expect(files.length).toBeGreaterThan(1); // the rendered overlay followed the image
     expect(envYaml(dir, 'staging')).toBe(stagingBefore.replace('tag: v0.6.0', 'tag: v0.7.0').replace(/digest: sha256:\w+/, `digest: ${DIGEST_A}`));
     expect(result.stdout).toContain('deploy(staging): promote hivebox v0.7.0 from dev');
-    expect(result.stdout).toContain(`Image: ghcr.io/hivebox-platform/hivebox:v0.7.0@${DIGEST_A}`);
+    expect(result.stdout).toContain(`Image: ghcr.io/hivebox-platform/hivebox:v0.7.0\nImage digest: ${DIGEST_A}\n`);
+    expect(result.stdout).toContain('Previous image: ghcr.io/hivebox-platform/hivebox:v0.6.0\nPrevious image digest: sha256:3f1b7c0a');
     expect((await cli(dir, 'synth', '--check')).code).toBe(0);
   });
 
@@ -154,6 +159,33 @@ describe('promote --from --to', () => {
       cwd: REPO,
       input: message,
     });
+  });
+});
+
+describe('promote leaves nothing behind when it cannot finish', () => {
+  it('refuses when the generated files were already out of date, so the change would not be the promotion alone', async () => {
+    const dir = await tempRepo();
+    const generated = changedFiles(dir).find((file) => file.startsWith('base/'))!;
+    commitFile(dir, generated, `${readFileSync(join(dir, generated), 'utf8')}# stale\n`);
+
+    const result = await cli(dir, 'promote', '--to', 'dev', '--image', 'v0.7.0');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the generated files are not up to date');
+    expect(status(dir)).toBe('');
+  });
+
+  it('puts every file back when synthesis fails halfway', async () => {
+    const dir = await tempRepo();
+    const failingSynth = async (root: string, options: { check: boolean }) => {
+      if (options.check) return { upToDate: true };
+      writeFileSync(join(root, 'envs/dev/kustomization.yaml'), 'half-written\n');
+      writeFileSync(join(root, 'envs/dev/new-file.yaml'), 'created\n');
+      throw new Error('synth exploded');
+    };
+
+    await expect(promote(dir, { to: 'dev', image: { tag: 'v0.7.0' }, commit: false }, failingSynth)).rejects.toThrow('synth exploded');
+    expect(status(dir)).toBe('');
   });
 });
 

@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
 import { parseDuration } from '../src/status/duration.ts';
@@ -19,9 +19,11 @@ function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'hivebox-status-'));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
-  for (const env of readdirSync(join(REPO, 'envs'))) {
-    mkdirSync(join(dir, 'envs', env), { recursive: true });
-    copyFileSync(join(REPO, 'envs', env, 'env.yaml'), join(dir, 'envs', env, 'env.yaml'));
+  for (const entry of readdirSync(join(REPO, 'envs'), { withFileTypes: true })) {
+    // Each environment's env.yaml, and whatever sits beside the folders (the env.yaml JSON schema).
+    const file = entry.isDirectory() ? join(entry.name, 'env.yaml') : entry.name;
+    mkdirSync(dirname(join(dir, 'envs', file)), { recursive: true });
+    copyFileSync(join(REPO, 'envs', file), join(dir, 'envs', file));
   }
   return dir;
 }

@@ -18,8 +18,8 @@ export async function git(root: string, args: readonly string[]): Promise<string
 }
 
 /** Paths `git status --porcelain` reports (untracked included), repository-relative. */
-export async function changedPaths(root: string): Promise<string[]> {
-  const out = await git(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+export async function changedPaths(root: string, options: { untracked: boolean } = { untracked: true }): Promise<string[]> {
+  const out = await git(root, ['status', '--porcelain=v1', '-z', `--untracked-files=${options.untracked ? 'all' : 'no'}`]);
   const paths: string[] = [];
   const entries = out.split('\0');
   for (let i = 0; i < entries.length; i++) {

@@ -6,16 +6,16 @@
  * every refusal happens before anything is written. Once written, any failure
  * puts env.yaml back and re-synthesizes, so a failed promotion changes nothing.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Environment } from '../config/environment.ts';
 import { ENV_FILE, ENVS_DIR, loadEnvironments } from '../config/load.ts';
 import { UsageError } from '../errors.ts';
 import { setImage } from './edit.ts';
 import { changedPaths, git, isGitRepository } from './git.ts';
-import { fullReference, sameImage, shortName, type ImageIdentity } from './image.ts';
+import { sameImage, shortName, type ImageIdentity } from './image.ts';
 
-export type Synthesize = (root: string, options: { check: boolean }) => Promise<unknown>;
+export type Synthesize = (root: string, options: { check: boolean }) => Promise<{ readonly upToDate: boolean }>;
 
 export interface PromoteRequest {
   /** The environment the image comes from; absent when `image` is given. */
@@ -57,6 +57,11 @@ export async function promote(root: string, request: PromoteRequest, synthesize:
 
   const previous = identity(target);
   if (sameImage(previous, image)) return { kind: 'unchanged', target: target.name, image };
+  if (!(await synthesize(root, { check: true })).upToDate) {
+    throw new UsageError(
+      'the generated files are not up to date with the env.yaml files (`npm run synth -- --check` fails); run `npm run synth`, commit that, and promote again, so the promotion is the only change',
+    );
+  }
 
   const envFile = join(root, ENVS_DIR, target.name, ENV_FILE);
   const original = readFileSync(envFile, 'utf8');
@@ -70,13 +75,11 @@ export async function promote(root: string, request: PromoteRequest, synthesize:
     files = await changedPaths(root);
     const outside = files.filter((file) => !file.startsWith(allowed));
     if (outside.length > 0) {
-      throw new UsageError(
-        `re-synthesizing also changed ${describePaths(outside)}, outside ${allowed}: the generated files were not up to date before the promotion; run \`npm run synth\`, commit that, and promote again`,
-      );
+      // Synth was up to date and only env.yaml changed: this would be a bug in synth, not in the input.
+      throw new Error(`re-synthesizing after changing ${target.file} also changed ${describePaths(outside)}, outside ${allowed}; nothing was kept`);
     }
   } catch (error) {
-    writeFileSync(envFile, original);
-    await synthesize(root, { check: false }).catch(() => undefined);
+    await restoreCleanTree(root);
     throw error;
   }
 
@@ -100,8 +103,25 @@ export function commitMessage(target: string, from: string | undefined, previous
   const subject = from
     ? `deploy(${target}): promote hivebox ${shortName(image)} from ${from}`
     : `deploy(${target}): set hivebox image to ${shortName(image)}`;
-  const body = `Image: ${fullReference(image)}\nPrevious: ${fullReference(previous)}`;
+  // One reference per line, digests apart: commitlint caps body lines at 100 characters.
+  const body = [...describe('Image', image), ...describe('Previous image', previous)].join('\n');
   return { subject, body, text: `${subject}\n\n${body}\n` };
+}
+
+/**
+ * The tree was clean when promotion started, so HEAD is exactly what it was:
+ * put every tracked path back from HEAD and delete what promotion created.
+ */
+async function restoreCleanTree(root: string): Promise<void> {
+  const paths = await changedPaths(root, { untracked: false });
+  if (paths.length > 0) await git(root, ['checkout', 'HEAD', '--', ...paths.map((file) => `:(top)${file}`)]);
+  const top = (await git(root, ['rev-parse', '--show-toplevel'])).trim();
+  for (const file of await changedPaths(root)) rmSync(join(top, file), { force: true });
+}
+
+function describe(label: string, image: ImageIdentity): string[] {
+  const named = `${image.repository}${image.tag ? `:${image.tag}` : ''}`;
+  return [`${label}: ${named}`, ...(image.digest ? [`${label} digest: ${image.digest}`] : [])];
 }
 
 function checkStep(environments: readonly Environment[], target: Environment, from: string | undefined): Environment {
@@ -151,7 +171,8 @@ function describePaths(paths: readonly string[]): string {
   return paths.length > 5 ? `${shown} and ${paths.length - 5} more` : shown;
 }
 
-async function defaultSynthesize(root: string, options: { check: boolean }): Promise<unknown> {
+// Loaded on use: the constructs behind synth are the slow part of starting the CLI.
+async function defaultSynthesize(root: string, options: { check: boolean }): Promise<{ readonly upToDate: boolean }> {
   const { synthesize } = await import('../synth/index.ts');
   return synthesize(root, options);
 }
