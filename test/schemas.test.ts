@@ -46,6 +46,14 @@ describe('validateSchema: Kubernetes kinds', () => {
     expect(validateSchema(configMap, '1.31')).toEqual([]);
   });
 
+  it('uses the JSON field names even where the generated models rename reserved words (from, default)', () => {
+    const policy = m({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'n' }, spec: { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] } });
+    const limits = m({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l' }, spec: { limits: [{ type: 'Container', default: { cpu: '500m' }, defaultRequest: { cpu: 1 } }] } });
+    expect(validateSchema(policy, '1.31')).toEqual([]);
+    expect(validateSchema(limits, '1.31')).toEqual([]);
+    expect(validateSchema(m({ ...policy, spec: { podSelector: {}, ingress: [{ _from: [] }] } }), '1.31')[0]?.path).toBe('spec.ingress[0]._from');
+  });
+
   it('rejects an object without apiVersion or kind, and kinds nobody defines', () => {
     expect(validateSchema(m({ metadata: { name: 'x' } }), '1.31')[0]?.reason).toBe('missing-field');
     expect(validateSchema(m({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'x' } }), '1.31')[0]?.reason).toBe('unknown-kind');

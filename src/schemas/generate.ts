@@ -48,6 +48,8 @@ class Converter {
     private readonly objectMetaRef: string,
     /** Collects the Kubernetes types (client-node class names) a CRD document refers to. */
     private readonly externalKubernetes?: Set<string>,
+    /** The JSON name of a declared property, where it differs (client-node writes `from` as `_from`). */
+    private readonly jsonName: (typeName: string, property: string) => string = (_type, property) => property,
   ) {}
 
   convert(type: ts.Type, typeNode: ts.TypeNode | undefined, propertyName: string | undefined): JsonSchema {
@@ -123,8 +125,9 @@ class Converter {
       if (!declaration || !(ts.isPropertySignature(declaration) || ts.isPropertyDeclaration(declaration))) continue;
       if (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Static) continue;
       const propertyType = this.checker.getTypeOfSymbolAtLocation(property, declaration);
-      properties[property.getName()] = this.convert(propertyType, declaration.type, property.getName());
-      if (!(property.flags & ts.SymbolFlags.Optional)) required.push(property.getName());
+      const name = this.jsonName(type.getSymbol()?.getName() ?? '', property.getName());
+      properties[name] = this.convert(propertyType, declaration.type, name);
+      if (!(property.flags & ts.SymbolFlags.Optional)) required.push(name);
     }
     const index = this.checker.getIndexInfoOfType(type, ts.IndexKind.String);
     if (Object.keys(properties).length === 0 && !index) return { type: 'object' }; // free-form
@@ -164,7 +167,7 @@ function buildDocument(
   source: string,
   files: Map<RootKind, string>,
   objectMetaRef: string,
-  external: { refersTo?: Set<string>; provides?: ReadonlyMap<string, string> } = {},
+  external: { refersTo?: Set<string>; provides?: ReadonlyMap<string, string>; jsonName?: (typeName: string, property: string) => string } = {},
 ): Document {
   const program = ts.createProgram([...new Set([...files.values(), ...(external.provides?.values() ?? [])])], {
     module: ts.ModuleKind.NodeNext,
@@ -174,7 +177,7 @@ function buildDocument(
     skipLibCheck: true,
     types: [],
   });
-  const converter = new Converter(program.getTypeChecker(), objectMetaRef, external.refersTo);
+  const converter = new Converter(program.getTypeChecker(), objectMetaRef, external.refersTo, external.jsonName);
   const roots: Record<string, string> = {};
   const extras: string[] = [];
   for (const [typeName, file] of external.provides ?? []) {
@@ -229,7 +232,13 @@ function write(document: Document): void {
   console.log(`${file}: ${Object.keys(document.roots).length} kinds, ${Object.keys(document.$defs).length} definitions`);
 }
 
-function main(): void {
+/** client-node renames JSON fields that are reserved words (from → _from); its attributeTypeMap has the JSON names. */
+async function clientNodeJsonNames(): Promise<(typeName: string, property: string) => string> {
+  const models = (await import('@kubernetes/client-node')) as unknown as Record<string, { attributeTypeMap?: Array<{ name: string; baseName: string }> } | undefined>;
+  return (typeName, property) => models[typeName]?.attributeTypeMap?.find((a) => a.name === property)?.baseName ?? property;
+}
+
+async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'hivebox-schemas-'));
   const referenced = new Set<string>();
   for (const source of CRD_SOURCES) {
@@ -246,10 +255,10 @@ function main(): void {
   const provides = new Map([...referenced].sort().filter((name) => existsSync(model(name))).map((name) => [name, model(name)] as const));
   const missing = [...referenced].filter((name) => !provides.has(name));
   if (missing.length > 0) throw new Error(`CRDs refer to Kubernetes types client-node does not have: ${missing.join(', ')}`);
-  write(buildDocument('kubernetes', `@kubernetes/client-node@${clientVersion} models (Kubernetes ${CORE_API_VERSION} OpenAPI)`, coreFiles, '#/$defs/V1ObjectMeta', { provides }));
+  write(buildDocument('kubernetes', `@kubernetes/client-node@${clientVersion} models (Kubernetes ${CORE_API_VERSION} OpenAPI)`, coreFiles, '#/$defs/V1ObjectMeta', { provides, jsonName: await clientNodeJsonNames() }));
 }
 
 /** The Kubernetes version @kubernetes/client-node's models were generated from (its README's compatibility table). */
 const CORE_API_VERSION = '1.34';
 
-main();
+await main();
