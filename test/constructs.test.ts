@@ -196,7 +196,7 @@ describe('network policies', () => {
       environment({ valkey: { mode: 'external', host: 'cache.example.com', port: 6380 }, minio: { mode: 'external', endpoint: 's3.example.com:443' } }),
     );
     expect(external.filter((m) => ['StatefulSet', 'Job'].includes(m.kind))).toEqual([]);
-    const egress = (external as Any[]).find((m) => m.metadata.name === 'allow-hivebox-to-valkey').spec.egress[0];
+    const egress = find(external, 'NetworkPolicy', 'allow-hivebox-to-valkey').spec.egress[0];
     expect(egress.ports).toEqual([{ protocol: 'TCP', port: 6380 }]);
     const config = find(external, 'ConfigMap', 'hivebox');
     expect(config.data).toMatchObject({ VALKEY_HOST: 'cache.example.com', MINIO_ENDPOINT: 's3.example.com:443', MINIO_SECURE: 'true' });
