@@ -1,0 +1,210 @@
+/**
+ * The in-cluster platform: pinned charts with value files that exist, one set
+ * of Applications per cluster the environments use, and cluster config that
+ * matches what the HiveBox manifests expect of it (issuers, secret stores,
+ * policies, log labels, dashboard label).
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { synthesizeArgoCd } from '../src/argocd/index.ts';
+import type { Environment } from '../src/config/environment.ts';
+import { loadEnvironments } from '../src/config/load.ts';
+import { DASHBOARD_LABEL, DASHBOARD_LABEL_VALUE } from '../src/constructs/monitoring.ts';
+import { ENVIRONMENT_LABEL } from '../src/constructs/metadata.ts';
+import { InputError } from '../src/errors.ts';
+import { clusterConfig, CLUSTER_ISSUERS, secretSourceNamespace } from '../src/platform/cluster-config.ts';
+import { PLATFORM_COMPONENTS } from '../src/platform/components.ts';
+import { renderEnvironment } from '../src/synth/render.ts';
+import { repositoryInfo } from '../src/synth/repository.ts';
+import type { Manifest } from '../src/synth/types.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const environments = loadEnvironments(ROOT);
+const repo = repositoryInfo(ROOT);
+const clusters = [...new Set(environments.map((env) => env.cluster))].sort();
+
+type Doc = Manifest & { spec?: any };
+const synthesized = (envs: readonly Environment[]): Doc[] =>
+  synthesizeArgoCd(envs, repo).flatMap((file) => parseAllDocuments(file.content).map((d) => d.toJS() as Doc));
+const platformApps = (envs: readonly Environment[]) =>
+  synthesized(envs).filter((d) => d.kind === 'Application' && d.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');
+
+describe('platform charts', () => {
+  it('pin exact versions (no ranges, no "latest") from https Helm repositories', () => {
+    for (const component of PLATFORM_COMPONENTS) {
+      expect(component.version, component.name).toMatch(/^v?\d+\.\d+\.\d+$/);
+      expect(component.repoURL, component.name).toMatch(/^https:\/\//);
+    }
+  });
+
+  it('are installed once per cluster the environments name, no more', () => {
+    const apps = platformApps(environments);
+    expect(apps.map((a) => a.metadata.name).sort()).toEqual(
+      clusters.flatMap((cluster) => PLATFORM_COMPONENTS.map((c) => `${c.name}-${cluster}`)).sort(),
+    );
+    for (const a of apps) expect(a.spec.destination.name).toBe(a.metadata.labels!['hivebox.dev/cluster']);
+  });
+
+  it('read values from this repository through $values, and every value file exists and is a YAML mapping', () => {
+    for (const application of platformApps(environments)) {
+      const [chart, values] = application.spec.sources;
+      expect(values).toEqual({ repoURL: repo.url, targetRevision: 'main', ref: 'values' });
+      expect(chart.helm.valueFiles.length).toBe(2);
+      for (const file of chart.helm.valueFiles as string[]) {
+        expect(file.startsWith('$values/charts/'), file).toBe(true);
+        const path = join(ROOT, file.slice('$values/'.length));
+        expect(existsSync(path), `${application.metadata.name}: ${file}`).toBe(true);
+        const parsed = parse(readFileSync(path, 'utf8'));
+        expect(parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed), file).toBe(true);
+      }
+    }
+  });
+
+  it('has no value file for a component or cluster nothing uses', () => {
+    const expected = new Set(PLATFORM_COMPONENTS.flatMap((c) => ['values.yaml', ...clusters.map((k) => `values-${k}.yaml`)].map((f) => `${c.name}/${f}`)));
+    const present = readdirSync(join(ROOT, 'charts'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((dir) => readdirSync(join(ROOT, 'charts', dir.name)).map((f) => `${dir.name}/${f}`));
+    expect(new Set(present)).toEqual(expected);
+  });
+
+  it('on a cluster hosting a manually synced environment, changes only when a person syncs', () => {
+    const manualClusters = new Set(environments.filter((env) => env.sync.mode === 'manual').map((env) => env.cluster));
+    expect(manualClusters).toContain('prod');
+    for (const application of platformApps(environments)) {
+      const manual = manualClusters.has(application.spec.destination.name);
+      expect(application.spec.syncPolicy.automated === undefined, application.metadata.name).toBe(manual);
+    }
+    const platformProject = synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform')!;
+    const windowed = new Set(platformProject.spec.syncWindows.flatMap((w: any) => w.applications));
+    expect(windowed).toEqual(new Set(PLATFORM_COMPONENTS.map((c) => `${c.name}-prod`)));
+  });
+
+  it('platform project: this repository and the chart repositories, exactly the platform namespaces of each cluster', () => {
+    const spec = synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform')!.spec;
+    expect(spec.sourceRepos).toEqual([repo.url, ...new Set(PLATFORM_COMPONENTS.map((c) => c.repoURL))].sort());
+    const expected = clusters.flatMap((cluster) => [
+      ...PLATFORM_COMPONENTS.map((c) => `${cluster}/${c.namespace}`),
+      ...environments.filter((env) => env.cluster === cluster).map((env) => `${cluster}/${secretSourceNamespace(env)}`),
+    ]);
+    expect(new Set(spec.destinations.map((d: any) => `${d.name}/${d.namespace}`))).toEqual(new Set(expected));
+  });
+});
+
+describe('cluster config', () => {
+  const config = (cluster: string, kind: string) => (clusterConfig(cluster, environments).get(
+    { ClusterIssuer: 'cert-manager', ClusterPolicy: 'kyverno', ClusterSecretStore: 'external-secrets' }[kind]!,
+  ) ?? []).filter((m) => m.kind === kind) as Doc[];
+
+  it("defines the ClusterIssuer each environment's Ingress names, on that environment's cluster", () => {
+    expect(config('nonprod', 'ClusterIssuer').map((m) => m.metadata.name)).toEqual(['letsencrypt-staging']);
+    expect(config('prod', 'ClusterIssuer').map((m) => m.metadata.name)).toEqual(['letsencrypt-production']);
+    for (const env of environments) {
+      const issuer = config(env.cluster, 'ClusterIssuer').find((m) => m.metadata.name === env.ingress.tlsIssuer)!;
+      expect(issuer.spec.acme.server).toBe(CLUSTER_ISSUERS[env.ingress.tlsIssuer as keyof typeof CLUSTER_ISSUERS]);
+      const ingress = renderEnvironment(env).find((m) => m.kind === 'Ingress')!;
+      expect(JSON.stringify(ingress)).toContain(env.ingress.tlsIssuer);
+    }
+  });
+
+  it('rejects a tlsIssuer the platform does not define, naming the env file and field', () => {
+    const typo = { ...environments[0]!, ingress: { ...environments[0]!.ingress, tlsIssuer: 'letsencrypt-prod' } } as Environment;
+    expect(() => clusterConfig(typo.cluster, [typo])).toThrow(InputError);
+    expect(() => clusterConfig(typo.cluster, [typo])).toThrow(/ingress\.tlsIssuer/);
+  });
+
+  it("serves each environment's ExternalSecret from its own ClusterSecretStore, usable only from its namespace", () => {
+    for (const env of environments) {
+      const externalSecret = renderEnvironment(env).find((m) => m.kind === 'ExternalSecret') as Doc;
+      expect(externalSecret.spec.secretStoreRef).toMatchObject({ kind: 'ClusterSecretStore', name: env.secretStore });
+      const store = config(env.cluster, 'ClusterSecretStore').find((m) => m.metadata.name === env.secretStore)!;
+      expect(store.spec.conditions).toEqual([{ namespaces: [env.namespace] }]);
+      expect(store.spec.provider.kubernetes.remoteNamespace).toBe(secretSourceNamespace(env));
+    }
+  });
+
+  it("guards exactly the cluster's HiveBox namespaces, and HiveBox's own pods pass the policies", () => {
+    for (const cluster of clusters) {
+      const policies = config(cluster, 'ClusterPolicy');
+      expect(policies.map((p) => p.metadata.name).sort()).toEqual([
+        'hivebox-disallow-latest-tag',
+        'hivebox-pod-security-restricted',
+        'hivebox-require-resources',
+        'hivebox-verify-image-signature',
+      ]);
+      const namespaces = environments.filter((env) => env.cluster === cluster).map((env) => env.namespace).sort();
+      for (const policy of policies) {
+        for (const rule of policy.spec.rules) expect(rule.match.any[0].resources.namespaces).toEqual(namespaces);
+      }
+    }
+    for (const env of environments) {
+      for (const workload of renderEnvironment(env).filter((m) => ['Deployment', 'StatefulSet', 'Job'].includes(m.kind)) as Doc[]) {
+        for (const container of [...workload.spec.template.spec.containers, ...(workload.spec.template.spec.initContainers ?? [])]) {
+          const where = `${env.name} ${workload.kind}/${workload.metadata.name} ${container.name}`;
+          expect(container.image, where).toMatch(/[:@]/);
+          expect(container.image, where).not.toMatch(/:latest$/);
+          expect(container.resources?.requests?.cpu, where).toBeDefined();
+          expect(container.resources?.requests?.memory, where).toBeDefined();
+          expect(container.resources?.limits?.memory, where).toBeDefined();
+        }
+      }
+    }
+  });
+
+  it("verifies the HiveBox image's keyless signature from its GitHub repository", () => {
+    const policy = config('prod', 'ClusterPolicy').find((p) => p.metadata.name === 'hivebox-verify-image-signature')!;
+    const verify = policy.spec.rules[0].verifyImages[0];
+    expect(verify.imageReferences).toEqual(['ghcr.io/hivebox-platform/hivebox*']);
+    expect(verify.attestors[0].entries[0].keyless).toMatchObject({
+      subject: 'https://github.com/hivebox-platform/hivebox/.github/workflows/*',
+      issuer: 'https://token.actions.githubusercontent.com',
+    });
+    // Mutating only Pods: an auto-generated Deployment rule would make Argo CD see drift.
+    expect(policy.metadata.annotations!['pod-policies.kyverno.io/autogen-controllers']).toBe('none');
+  });
+
+  it('applies config after the chart that defines its kinds, without a dry run against missing CRDs', () => {
+    for (const cluster of clusters) {
+      for (const manifests of clusterConfig(cluster, environments).values()) {
+        for (const m of manifests.filter((m) => m.kind.startsWith('Cluster'))) {
+          expect(m.metadata.annotations).toMatchObject({
+            'argocd.argoproj.io/sync-wave': '1',
+            'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+          });
+        }
+      }
+    }
+  });
+});
+
+describe('observability wiring', () => {
+  const values = (component: string, file = 'values.yaml') => parse(readFileSync(join(ROOT, 'charts', component, file), 'utf8'));
+
+  it("labels logs with the environment label HiveBox's pods carry", () => {
+    const alloy = values('alloy').alloy.configMap.content as string;
+    const metaLabel = `__meta_kubernetes_pod_label_${ENVIRONMENT_LABEL.replace(/[./-]/g, '_')}`;
+    expect(alloy).toContain(metaLabel);
+    expect(alloy).toContain('target_label  = "environment"');
+    expect(alloy).toContain('target_label  = "app"');
+    for (const env of environments) {
+      const deployment = renderEnvironment(env).find((m) => m.kind === 'Deployment' && m.metadata.name === 'hivebox') as Doc;
+      expect(deployment.spec.template.metadata.labels[ENVIRONMENT_LABEL]).toBe(env.name);
+    }
+  });
+
+  it('gives Grafana Loki as a data source and the dashboard label HiveBoxMonitoring uses', () => {
+    const grafana = values('kube-prometheus-stack').grafana;
+    expect(grafana.additionalDataSources).toContainEqual(expect.objectContaining({ type: 'loki', uid: 'loki' }));
+    expect(grafana.sidecar.dashboards).toMatchObject({ enabled: true, label: DASHBOARD_LABEL, labelValue: DASHBOARD_LABEL_VALUE, searchNamespace: 'ALL' });
+    expect(values('alloy').alloy.configMap.content).toContain('http://loki-gateway.logging.svc.cluster.local/loki/api/v1/push');
+  });
+
+  it('lets Prometheus select the ServiceMonitor and PrometheusRule from the HiveBox namespaces', () => {
+    expect(values('kube-prometheus-stack').prometheus.prometheusSpec).toMatchObject({
+      serviceMonitorSelectorNilUsesHelmValues: false,
+      ruleSelectorNilUsesHelmValues: false,
+    });
+  });
+});
