@@ -3,7 +3,7 @@
  * The fixture mirrors the generated layout (base/, envs/<env>/kustomization.yaml, argocd/).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -219,6 +219,17 @@ describe('hivebox-gitops diff', () => {
     expect(env.stderr).toContain('--env qa: no such environment on either side; expected one of: dev, prod, staging');
   });
 
+  it('names the side and the overlay when an overlay does not build (exit 2)', async () => {
+    const root = fixtureRepo();
+    write(root, 'envs/dev/kustomization.yaml', 'resources:\n  - ../../missing\n');
+
+    const { code, stderr } = await diff(root, '--base', 'HEAD');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('hivebox-gitops diff: working tree: envs/dev: kustomize build');
+    expect(stderr).not.toContain(tmpdir());
+  });
+
   it('shows an environment added on one side and one removed on the other', async () => {
     const root = fixtureRepo();
     write(root, 'envs/qa/env.yaml', 'cluster: nonprod\n');
@@ -238,7 +249,7 @@ describe('hivebox-gitops diff', () => {
     expect(text.stdout).toContain('=== qa (new environment: only on the head side) ===');
     expect(text.stdout).toContain('=== prod (removed environment: only on the base side) ===');
     expect(text.stdout).toContain('+ Deployment.apps hivebox-qa/hivebox (added)');
-    expect(text.stdout).toContain('- Application.argoproj.io argocd/hivebox-prod (removed)');
+    expect(text.stdout).toContain('- Application.argoproj.io argocd/hivebox-prod (argocd/apps/hivebox-prod.yaml) (removed)');
     expect(markdown.stdout).toContain('| `qa` | 🆕 new environment | 3 | 0 | 0 | 0 |');
     expect(markdown.stdout).toContain('| `prod` | 🗑️ removed environment | 0 | 3 | 0 | 0 |');
   });
@@ -275,7 +286,7 @@ describe('markdown size cap', () => {
         (_, i) =>
           `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${String(i).padStart(3, '0')}\n  namespace: big\nspec:\n  template:\n    spec:\n      containers:\n${Array.from({ length: 10 }, (_, c) => `        - name: c${c}\n          image: ${image}\n`).join('')}`,
       ).join('---\n');
-    const set = (image: string) => toResourceSet(parseResources(manyDeployments(image), 'test').map((resource) => ({ resource })));
+    const set = (image: string) => toResourceSet(parseResources(manyDeployments(image), 'test'));
     const section = compareSection('big', set('example.com/app:v1'), set('example.com/app:v2'));
     const report: DiffReport = { base: 'main', head: 'working tree', sections: [section], hasDifferences: true };
 
@@ -290,5 +301,66 @@ describe('markdown size cap', () => {
     expect(markdown).toContain('run `npx hivebox-gitops diff --base main` for every diff');
     expect(markdown.trimEnd().endsWith('for every diff.')).toBe(true);
     expect(markdown.match(/<details>/g)?.length).toBe(markdown.match(/<\/details>/g)?.length);
+  });
+});
+
+describe('hivebox-gitops diff on the synthesized repository', () => {
+  /** A temporary Git repository holding this repository's env.yaml files and their real synth output. */
+  async function synthesizedRepo(): Promise<string> {
+    const { planOutputs } = await import('../src/synth/plan.ts');
+    const root = mkdtempSync(join(tmpdir(), 'hivebox-diff-test-'));
+    repos.push(root);
+    git(root, 'init', '-q', '-b', 'main');
+    const source = join(import.meta.dirname, '..');
+    cpSync(join(source, 'package.json'), join(root, 'package.json'));
+    cpSync(join(source, 'charts'), join(root, 'charts'), { recursive: true });
+    for (const env of ENVS) cpSync(join(source, 'envs', env, 'env.yaml'), join(root, 'envs', env, 'env.yaml'));
+    await synthInto(root, planOutputs);
+    commitAll(root, 'synthesized');
+    return root;
+  }
+
+  async function synthInto(root: string, planOutputs: (root: string) => Promise<Map<string, string>>): Promise<void> {
+    for (const [path, content] of await planOutputs(root)) write(root, path, content);
+  }
+
+  it('shows a staging-only image change as one changed Deployment in staging, nothing in dev or prod', async () => {
+    const { planOutputs } = await import('../src/synth/plan.ts');
+    const root = await synthesizedRepo();
+    const envFile = join(root, 'envs/staging/env.yaml');
+    const staging = readFileSync(envFile, 'utf8');
+    const changed = staging.replace(/^( +tag: )v0\.6\.0$/m, '$1v0.7.0').replace(/^( +digest: )sha256:[0-9a-f]{64}$/m, `$1sha256:${'ab'.repeat(32)}`);
+    expect(changed).not.toBe(staging);
+    writeFileSync(envFile, changed);
+    await synthInto(root, planOutputs);
+    commitAll(root, 'staging to v0.7.0');
+
+    const text = await diff(root, '--base', 'HEAD~1', '--head', 'HEAD', '--exit-code');
+    const markdown = await diff(root, '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'markdown');
+    const report = JSON.parse((await diff(root, '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json')).stdout) as DiffReport;
+
+    expect(text.code).toBe(1);
+    const byName = new Map(report.sections.map((s) => [s.name, s]));
+    expect(byName.get('dev')?.status).toBe('unchanged');
+    expect(byName.get('prod')?.status).toBe('unchanged');
+    const stagingDiff = byName.get('staging')!;
+    expect(stagingDiff.changes.map((c) => `${c.change} ${c.id.kind} ${c.id.namespace}/${c.id.name}`)).toEqual([
+      'changed Deployment hivebox-staging/hivebox',
+    ]);
+    expect(stagingDiff.changes[0]!.patch).toContain(`+${' '.repeat(10)}image: ghcr.io/hivebox-platform/hivebox:v0.7.0@sha256:${'ab'.repeat(32)}`);
+    expect(text.stdout).toContain('~ Deployment.apps hivebox-staging/hivebox (changed)');
+    expect(text.stdout).not.toMatch(/=== (dev|prod) ===/);
+    expect(markdown.stdout).toContain('<details><summary><b>staging</b>: 1 changed</summary>');
+    expect(markdown.stdout).not.toMatch(/<summary><b>(dev|prod)<\/b>/);
+  });
+
+  it('finds no difference between the synthesized repository and itself', async () => {
+    const root = await synthesizedRepo();
+
+    const { code, stdout } = await diff(root, '--base', 'main', '--exit-code');
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('No differences.');
+    expect(stdout).toMatch(/^staging +unchanged +0 +0 +0 +\d+$/m);
   });
 });

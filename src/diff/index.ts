@@ -54,8 +54,8 @@ async function compareSources(base: DiffSource, head: DiffSource, options: DiffO
   // Both sides in one pool: every render of both sides runs in parallel.
   const tasks: { side: 'base' | 'head'; section: string; task: RenderTask }[] = [];
   for (const section of sections) {
-    if (exists(base, baseEnvs, section)) tasks.push({ side: 'base', section, task: { dir: base.dir, section } });
-    if (exists(head, headEnvs, section)) tasks.push({ side: 'head', section, task: { dir: head.dir, section } });
+    if (exists(base, baseEnvs, section)) tasks.push({ side: 'base', section, task: { dir: base.dir, section, label: base.label } });
+    if (exists(head, headEnvs, section)) tasks.push({ side: 'head', section, task: { dir: head.dir, section, label: head.label } });
   }
   const rendered = await renderSections(
     tasks.map((t) => t.task),

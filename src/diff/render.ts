@@ -41,6 +41,8 @@ export type RenderedSide = ReadonlyMap<string, ResourceSet>;
 export interface RenderTask {
   readonly dir: string;
   readonly section: string;
+  /** The side, for error messages: `main (1a2b3c4)`, `working tree`. */
+  readonly label: string;
 }
 
 /** Renders each task, `concurrency` kustomize processes at a time, in the order given. */
@@ -62,21 +64,28 @@ export function defaultConcurrency(): number {
   return Math.max(2, availableParallelism());
 }
 
-async function renderSection({ dir, section }: RenderTask): Promise<ResourceSet> {
+async function renderSection({ dir, section, label }: RenderTask): Promise<ResourceSet> {
   if (section === ARGOCD_SECTION) return readArgoCdTree(dir);
-  const envDir = join(dir, 'envs', section);
-  const output = await kustomizeBuild(envDir);
-  return toResourceSet(parseResources(output, `kustomize build envs/${section}`).map((resource) => ({ resource })));
+  let output: string;
+  try {
+    output = await kustomizeBuild(join(dir, 'envs', section));
+  } catch (error) {
+    // The overlay on that side does not build: name the side and the overlay, not the temp dir.
+    const message = (error as Error).message.split(dir).join('.');
+    throw new InputError(`${label}: envs/${section}`, '', message);
+  }
+  return toResourceSet(parseResources(output, `kustomize build envs/${section}`));
 }
 
 /** Every manifest under argocd/, read as committed (the root Application applies them as they are). */
 export function readArgoCdTree(dir: string): ResourceSet {
   const root = join(dir, 'argocd');
-  const entries = yamlFiles(root).flatMap((file) => {
-    const path = relative(dir, file).split('\\').join('/');
-    return parseResources(readFileSync(file, 'utf8'), path).map((resource) => ({ resource, file: path }));
-  });
-  return toResourceSet(entries);
+  return toResourceSet(
+    yamlFiles(root).flatMap((file) => {
+      const path = relative(dir, file).split('\\').join('/');
+      return parseResources(readFileSync(file, 'utf8'), path, path);
+    }),
+  );
 }
 
 export function hasArgoCdTree(dir: string): boolean {

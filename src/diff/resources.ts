@@ -5,12 +5,18 @@
  */
 import { createHash } from 'node:crypto';
 import { parseAllDocuments, stringify } from 'yaml';
+import { InputError } from '../errors.ts';
 
 export interface ResourceId {
   readonly group: string;
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
+  /**
+   * The file the resource was read from, for loose files (argocd/): the same object may be
+   * written once per cluster there (a ClusterIssuer under platform/nonprod and platform/prod).
+   */
+  readonly file?: string;
 }
 
 export interface RenderedResource {
@@ -25,13 +31,13 @@ export interface RenderedResource {
 export type ResourceSet = ReadonlyMap<string, RenderedResource>;
 
 export function resourceKey(id: ResourceId): string {
-  return [id.group, id.kind, id.namespace, id.name].join('\u0000');
+  return [id.file ?? '', id.group, id.kind, id.namespace, id.name].join('\u0000');
 }
 
 /** `Deployment.apps hivebox-staging/hivebox`, `Namespace hivebox-dev`: the kubectl way of naming things. */
 export function describeResource(id: ResourceId): string {
   const kind = id.group ? `${id.kind}.${id.group}` : id.kind;
-  return `${kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
+  return `${kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}${id.file ? ` (${id.file})` : ''}`;
 }
 
 /**
@@ -39,20 +45,20 @@ export function describeResource(id: ResourceId): string {
  * Documents that are not Kubernetes objects (empty, no kind or name, a Kustomization) are skipped.
  * `source` names the stream in error messages.
  */
-export function parseResources(text: string, source: string): RenderedResource[] {
+export function parseResources(text: string, source: string, file?: string): RenderedResource[] {
   const resources: RenderedResource[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0) {
-      throw new Error(`${source}: not valid YAML: ${doc.errors[0]?.message ?? 'unknown error'}`);
+      throw new InputError(source, '', `not valid YAML: ${doc.errors[0]?.message ?? 'unknown error'}`);
     }
     const value: unknown = doc.toJS({ maxAliasCount: -1 });
-    const resource = toResource(value);
+    const resource = toResource(value, file);
     if (resource) resources.push(resource);
   }
   return resources;
 }
 
-function toResource(value: unknown): RenderedResource | undefined {
+function toResource(value: unknown, file: string | undefined): RenderedResource | undefined {
   if (!isRecord(value)) return undefined;
   const { apiVersion, kind, metadata } = value;
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !isRecord(metadata)) return undefined;
@@ -64,6 +70,7 @@ function toResource(value: unknown): RenderedResource | undefined {
     kind,
     namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
     name: metadata.name,
+    ...(file ? { file } : {}),
   };
   return { id, key: resourceKey(id), yaml: canonicalYaml(kind === 'Secret' ? redactSecret(value) : value) };
 }
@@ -106,18 +113,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Collects resources into a set. Kustomize output never repeats an id; loose files (argocd/)
- * might, and then the later one gets the file name in its key so neither is lost.
+ * Collects resources into a set. Kustomize output never repeats an id, and loose files carry
+ * their path in the id; should a file repeat one anyway, the copy is numbered, not lost.
  */
-export function toResourceSet(entries: readonly { resource: RenderedResource; file?: string }[]): ResourceSet {
+export function toResourceSet(resources: readonly RenderedResource[]): ResourceSet {
   const set = new Map<string, RenderedResource>();
-  for (const { resource, file } of entries) {
-    if (!set.has(resource.key)) {
-      set.set(resource.key, resource);
-      continue;
+  for (const resource of resources) {
+    let entry = resource;
+    for (let copy = 2; set.has(entry.key); copy++) {
+      const id = { ...resource.id, name: `${resource.id.name} (copy ${copy})` };
+      entry = { ...resource, id, key: resourceKey(id) };
     }
-    const id = { ...resource.id, name: `${resource.id.name} (${file ?? 'duplicate'})` };
-    set.set(resourceKey(id), { ...resource, id, key: resourceKey(id) });
+    set.set(entry.key, entry);
   }
   return set;
 }
