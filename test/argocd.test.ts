@@ -27,7 +27,9 @@ const environments = loadEnvironments(ROOT);
 const repo = repositoryInfo(ROOT);
 const files = synthesizeArgoCd(environments, repo);
 
-type Doc = Manifest & { spec?: any };
+// Parsed YAML: the tests navigate it freely and assert on what they find.
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Doc = Manifest & { spec: Any };
 
 function docs(file: GeneratedFile): Doc[] {
   return parseAllDocuments(file.content)
@@ -86,7 +88,7 @@ describe('one Application per environment', () => {
     expect(application.spec.project).toBe('hivebox');
     expect(application.spec.source).toEqual({ repoURL: repo.url, targetRevision: 'main', path: `envs/${env.name}` });
     expect(application.spec.destination).toEqual({ name: env.cluster, namespace: env.namespace });
-    expect(application.metadata.finalizers).toEqual([RESOURCES_FINALIZER]);
+    expect((application.metadata as Any).finalizers).toEqual([RESOURCES_FINALIZER]);
     expect(application.metadata.annotations!['argocd.argoproj.io/manifest-generate-paths']).toBe('.;/base');
   });
 
@@ -138,7 +140,7 @@ describe('projects', () => {
     expect(projects.map((p) => p.metadata.name).sort()).toEqual(['bootstrap', 'hivebox', 'platform']);
     for (const p of projects) {
       // A sync window's cron schedule is a time, not a permission: its `*` is not a wildcard grant.
-      const permissions = { ...p.spec, syncWindows: (p.spec.syncWindows ?? []).map(({ schedule: _cron, ...window }: any) => window) };
+      const permissions = { ...p.spec, syncWindows: (p.spec.syncWindows ?? []).map(({ schedule: _cron, ...window }: Any) => window) };
       for (const value of strings(permissions)) expect(value, `${p.metadata.name}: ${value}`).not.toContain('*');
     }
   });
@@ -146,7 +148,7 @@ describe('projects', () => {
   it('hivebox: this repository only, exactly the environments’ clusters and namespaces, Namespace as the only cluster-scoped kind', () => {
     const spec = project('hivebox').spec;
     expect(spec.sourceRepos).toEqual([repo.url]);
-    expect(new Set(spec.destinations.map((d: any) => `${d.name}/${d.namespace}`))).toEqual(new Set(environments.map((env) => `${env.cluster}/${env.namespace}`)));
+    expect(new Set(spec.destinations.map((d: Any) => `${d.name}/${d.namespace}`))).toEqual(new Set(environments.map((env) => `${env.cluster}/${env.namespace}`)));
     expect(spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   });
 
@@ -170,7 +172,7 @@ describe('projects', () => {
     expect(spec.sourceRepos).toEqual([repo.url]);
     expect(spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
     expect(spec.clusterResourceWhitelist).toEqual([]);
-    expect(spec.namespaceResourceWhitelist.map((k: any) => k.kind).sort()).toEqual(['AppProject', 'Application']);
+    expect(spec.namespaceResourceWhitelist.map((k: Any) => k.kind).sort()).toEqual(['AppProject', 'Application']);
   });
 });
 
@@ -208,7 +210,7 @@ describe('bootstrap and rendering (real kustomize)', () => {
   });
 
   it('every Application source path exists and renders with kustomize', async () => {
-    const paths = new Set(applications.flatMap((a) => [a.spec.source, ...(a.spec.sources ?? [])]).filter((s: any) => s?.path).map((s: any) => s.path as string));
+    const paths = new Set(applications.flatMap((a) => [a.spec.source, ...(a.spec.sources ?? [])]).filter((s: Any) => s?.path).map((s: Any) => s.path as string));
     for (const env of environments) expect(paths).toContain(`envs/${env.name}`);
     for (const path of paths) {
       const rendered = parseAllDocuments(await kustomizeBuild(join(root, path))).filter((d) => d.toJS() !== null);
