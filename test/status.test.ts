@@ -67,7 +67,7 @@ describe('status', () => {
     ]);
     // Valkey runs in the same Application but is not what "running" answers.
     expect(result.stdout).not.toContain('valkey');
-    expect(result.stdout).toContain('3 of 3 environments Synced and Healthy.');
+    expect(result.stdout).toContain('3 of 3 environments Synced, Healthy and running the image Git wants.');
     expect(api.requests).toContain('GET /apis/argoproj.io/v1alpha1/namespaces/argocd/applications');
   });
 
@@ -78,7 +78,23 @@ describe('status', () => {
     expect(result.stdout).toMatch(/^dev\s+OutOfSync\s+Healthy/m);
     expect(result.stdout).toMatch(/^staging\s+Synced\s+Degraded/m);
     expect(result.stdout).toMatch(/^prod\s+Missing\s+Missing\s+-\s+-/m);
-    expect(result.stdout).toContain('0 of 3 environments Synced and Healthy.');
+    expect(result.stdout).toContain('0 of 3 environments Synced, Healthy and running the image Git wants.');
+  });
+
+  it('exits 1 when Synced and Healthy but still running another image than Git wants (a sync not yet seen)', async () => {
+    const api = await server(application('dev', 'Synced', 'Healthy', { images: ['ghcr.io/hivebox-platform/hivebox:v0.5.0'] }));
+    const result = await status(api, '--env', 'dev');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^dev\s+Synced\s+Healthy\s+a1b2c3d\s+≠ ghcr.io\/hivebox-platform\/hivebox:v0.5.0\s+ghcr.io\/hivebox-platform\/hivebox:v0.6.0$/m);
+  });
+
+  it('--env narrows the check to the environments named (a gate on dev alone)', async () => {
+    const api = await server(application('dev', 'Synced', 'Healthy'), application('prod', 'OutOfSync', 'Healthy'));
+    const result = await status(api, '--env', 'dev');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('1 of 1 environments Synced, Healthy and running the image Git wants.');
+    expect(result.stdout).not.toMatch(/^prod/m);
+    expect((await status(api, '--env', 'qa')).stderr).toContain('--env: no environment "qa"');
   });
 
   it('reads the namespace given with --namespace', async () => {
@@ -165,7 +181,7 @@ describe('status --wait', () => {
     const result = await status(api, '--wait', '--timeout', '1s');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^dev\s+Synced\s+Degraded/m);
-    expect(result.stdout).toContain('Not every environment was Synced and Healthy within 1s.');
+    expect(result.stdout).toContain('Not every environment was Synced, Healthy and running the image Git wants within 1s.');
   });
 });
 

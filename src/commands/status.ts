@@ -2,6 +2,7 @@
  * `hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--wait] [--timeout <duration>]`
  */
 import { parseArgs } from 'node:util';
+import type { Environment } from '../config/environment.ts';
 import { loadEnvironments } from '../config/load.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { headCommit } from '../promote/git.ts';
@@ -14,7 +15,7 @@ import type { CommandContext } from './context.ts';
 
 export const summary = 'show what Argo CD runs in each environment next to what Git wants';
 
-const HELP = `Usage: hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--wait] [--timeout <duration>]
+const HELP = `Usage: hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--env <env>]... [--wait] [--timeout <duration>]
 
 Reads each environment's Argo CD Application hivebox-<env> (sync status, health,
 synced revision, running HiveBox image) and prints it next to the image envs/<env>/env.yaml
@@ -24,11 +25,13 @@ Options:
   --kubeconfig <path>   kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
   --context <name>      kubeconfig context (default: its current context)
   --namespace <ns>      the namespace Argo CD's Applications live in (default: argocd)
-  --wait                watch until every environment is Synced and Healthy, or the timeout passes
+  --env <env>           only this environment (repeatable; default: every envs/<env>/)
+  --wait                watch until that holds for every environment, or the timeout passes
   --timeout <duration>  how long --wait waits, e.g. 90s, 10m, 1h (default: 10m)
   -h, --help            show this help
 
-Exit codes: 0 every environment Synced and Healthy, 1 not (or not within --timeout),
+Exit codes: 0 every (selected) environment Synced, Healthy and running the image Git wants,
+1 not (or not within --timeout),
 2 the cluster could not be asked (unreachable, 401/403, Argo CD not installed) or bad options.
 `;
 
@@ -43,6 +46,7 @@ export async function run(args: readonly string[], context: CommandContext): Pro
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
         namespace: { type: 'string', default: 'argocd' },
+        env: { type: 'string', multiple: true },
         wait: { type: 'boolean', default: false },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -58,7 +62,7 @@ export async function run(args: readonly string[], context: CommandContext): Pro
   if (values.timeout !== undefined && !values.wait) throw new UsageError('--timeout applies only with --wait');
   const timeoutMs = parseDuration('--timeout', values.timeout ?? '10m');
 
-  const environments = loadEnvironments(context.cwd);
+  const environments = selectEnvironments(loadEnvironments(context.cwd), values.env);
   try {
     const client = ArgoCdApplications.connect({
       kubeconfig: values.kubeconfig,
@@ -74,7 +78,7 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     }
     const { rows, settled } = await waitUntilSettled(environments, client, timeoutMs);
     context.stdout.write(renderTable(rows, head));
-    if (!settled) context.stdout.write(`Not every environment was Synced and Healthy within ${values.timeout ?? '10m'}.\n`);
+    if (!settled) context.stdout.write(`Not every environment was Synced, Healthy and running the image Git wants within ${values.timeout ?? '10m'}.\n`);
     return settled ? ExitCode.Clean : ExitCode.Findings;
   } catch (error) {
     if (error instanceof ClusterError) {
@@ -83,4 +87,14 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     }
     throw error;
   }
+}
+
+function selectEnvironments(all: readonly Environment[], names: readonly string[] | undefined): Environment[] {
+  if (!names || names.length === 0) return [...all];
+  for (const name of names) {
+    if (!all.some((env) => env.name === name)) {
+      throw new UsageError(`--env: no environment "${name}" (envs/${name}/env.yaml); expected one of ${all.map((env) => env.name).join(', ')}`);
+    }
+  }
+  return all.filter((env) => names.includes(env.name));
 }

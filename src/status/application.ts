@@ -27,6 +27,8 @@ export interface EnvironmentStatus {
   readonly running: readonly string[];
   /** The image envs/<env>/env.yaml asks for. */
   readonly wanted: string;
+  /** Whether the running HiveBox image is exactly the one Git wants (and no other). */
+  readonly runsWanted: boolean;
 }
 
 export function applicationName(env: Environment): string {
@@ -36,6 +38,8 @@ export function applicationName(env: Environment): string {
 export function environmentStatus(env: Environment, app: Application | undefined): EnvironmentStatus {
   const repository = env.image.repository;
   const images = app?.status?.summary?.images ?? [];
+  const running = images.filter((image) => image.startsWith(`${repository}:`) || image.startsWith(`${repository}@`));
+  const wanted = imageReference(env.image);
   return {
     environment: env.name,
     application: applicationName(env),
@@ -43,11 +47,17 @@ export function environmentStatus(env: Environment, app: Application | undefined
     health: app ? (app.status?.health?.status ?? 'Unknown') : 'Missing',
     revision: app?.status?.sync?.revision,
     // The Application also runs Valkey and MinIO; only HiveBox's own image answers "what runs".
-    running: images.filter((image) => image.startsWith(`${repository}:`) || image.startsWith(`${repository}@`)),
-    wanted: imageReference(env.image),
+    running,
+    wanted,
+    runsWanted: running.length > 0 && running.every((image) => image === wanted),
   };
 }
 
+/**
+ * Synced and Healthy, and running the image Git names: Argo CD says Synced
+ * against the revision it last compared, which lags a fresh merge by up to its
+ * polling interval, so the image is what makes `--wait` a safe gate after a promotion.
+ */
 export function isSettled(status: EnvironmentStatus): boolean {
-  return status.sync === 'Synced' && status.health === 'Healthy';
+  return status.sync === 'Synced' && status.health === 'Healthy' && status.runsWanted;
 }

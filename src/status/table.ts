@@ -9,7 +9,8 @@ export function renderTable(rows: readonly EnvironmentStatus[], head: string | u
     row.sync,
     row.health,
     row.revision ? shortRevision(row.revision, head) : '-',
-    row.running.length > 0 ? row.running.map(shortImage).join(', ') : '-',
+    // "≠" marks an image other than the one Git wants (an old one, or a rollout half done).
+    row.running.length > 0 ? `${row.runsWanted ? '' : '≠ '}${row.running.map(shortImage).join(', ')}` : '-',
     shortImage(row.wanted),
   ]);
   const widths = HEADINGS.map((heading, i) => Math.max(heading.length, ...cells.map((cell) => cell[i]!.length)));
@@ -19,7 +20,7 @@ export function renderTable(rows: readonly EnvironmentStatus[], head: string | u
     `Git HEAD: ${head ? head.slice(0, 7) : '(not a git repository)'}`,
     line(HEADINGS),
     ...cells.map(line),
-    `${settled} of ${rows.length} environments Synced and Healthy.`,
+    `${settled} of ${rows.length} environments Synced, Healthy and running the image Git wants.`,
     '',
   ].join('\n');
 }
