@@ -135,6 +135,31 @@ describe('one Application per environment', () => {
   });
 });
 
+describe('sync waves', () => {
+  it.each(environments.map((env) => [env.name, env] as const))(
+    '%s: Namespace, then quotas and ExternalSecrets, then Valkey and MinIO, then HiveBox',
+    (_name, env) => {
+      const manifests = renderEnvironment(env);
+      const waveOf = (kind: string, name?: string) => {
+        const m = manifests.find((x) => x.kind === kind && (name === undefined || x.metadata.name === name));
+        return m === undefined ? undefined : Number(m.metadata.annotations?.['argocd.argoproj.io/sync-wave']);
+      };
+      const wave = (kind: string, name?: string) => {
+        const value = waveOf(kind, name);
+        expect(value, `${kind}/${name ?? ''}`).toBeTypeOf('number');
+        return value!;
+      };
+      const guardrails = [wave('ResourceQuota'), wave('LimitRange'), wave('ExternalSecret')];
+      // An environment with an external Valkey or MinIO runs no StatefulSet for it.
+      const stores = [waveOf('StatefulSet', 'valkey'), waveOf('StatefulSet', 'minio')].filter((w): w is number => w !== undefined);
+      const app = wave('Deployment', 'hivebox');
+      expect(wave('Namespace')).toBeLessThan(Math.min(...guardrails));
+      expect(Math.max(...guardrails)).toBeLessThan(Math.min(...stores, app));
+      expect(Math.max(...stores)).toBeLessThan(app);
+    },
+  );
+});
+
 describe('projects', () => {
   it('are hivebox, platform and bootstrap, and no field of theirs holds a wildcard', () => {
     expect(projects.map((p) => p.metadata.name).sort()).toEqual(['bootstrap', 'hivebox', 'platform']);
