@@ -11,7 +11,8 @@ import { main } from '../src/cli.ts';
 import { compareSection } from '../src/diff/compare.ts';
 import { COMMENT_MARKER, formatMarkdown, MARKDOWN_LIMIT } from '../src/diff/format/markdown.ts';
 import type { DiffReport } from '../src/diff/index.ts';
-import { parseResources, toResourceSet } from '../src/diff/resources.ts';
+import { parseKustomizeOutput, parseResources, toResourceSet } from '../src/diff/resources.ts';
+import { kustomizeBuild } from '../src/toolchain/kubectl.ts';
 
 const ENVS = ['dev', 'staging', 'prod'];
 const repos: string[] = [];
@@ -109,8 +110,8 @@ describe('hivebox-gitops diff', () => {
     expect(stdout).toMatch(/^prod +unchanged +0 +0 +0 +3$/m);
     expect(stdout).toMatch(/^argocd\/ +unchanged/m);
     expect(stdout).toContain('~ Deployment.apps hivebox-staging/hivebox (changed)');
-    expect(stdout).toContain('-        - image: ghcr.io/hivebox-platform/hivebox:v0.6.0');
-    expect(stdout).toContain('+        - image: ghcr.io/hivebox-platform/hivebox:v0.7.0');
+    expect(stdout).toMatch(/^- +- image: ghcr\.io\/hivebox-platform\/hivebox:v0\.6\.0$/m);
+    expect(stdout).toMatch(/^\+ +- image: ghcr\.io\/hivebox-platform\/hivebox:v0\.7\.0$/m);
     expect(stdout).not.toMatch(/=== (dev|prod|argocd\/) ===/);
     expect(stdout.match(/^[~+-] \S+ \S+ \((changed|added|removed)\)$/gm)).toHaveLength(1);
   });
@@ -130,7 +131,7 @@ describe('hivebox-gitops diff', () => {
     expect(stdout.match(/<details>/g)).toHaveLength(1);
     expect(stdout).toContain('<details><summary><b>staging</b>: 1 changed</summary>');
     expect(stdout).toContain('`Deployment.apps hivebox-staging/hivebox`');
-    expect(stdout).toMatch(/```diff\n--- base\n\+\+\+ head\n@@[^\n]*@@\n[\s\S]*\+ {8}- image: ghcr.io\/hivebox-platform\/hivebox:v0.7.0/);
+    expect(stdout).toMatch(/```diff\n--- base\n\+\+\+ head\n@@[^\n]*@@\n[\s\S]*\n\+ +- image: ghcr\.io\/hivebox-platform\/hivebox:v0\.7\.0\n/);
     // Summary first, details after.
     expect(stdout.indexOf('| Environment |')).toBeLessThan(stdout.indexOf('<details>'));
   });
@@ -347,11 +348,25 @@ describe('hivebox-gitops diff on the synthesized repository', () => {
     expect(stagingDiff.changes.map((c) => `${c.change} ${c.id.kind} ${c.id.namespace}/${c.id.name}`)).toEqual([
       'changed Deployment hivebox-staging/hivebox',
     ]);
-    expect(stagingDiff.changes[0]!.patch).toContain(`+${' '.repeat(10)}image: ghcr.io/hivebox-platform/hivebox:v0.7.0@sha256:${'ab'.repeat(32)}`);
+    expect(stagingDiff.changes[0]!.patch).toMatch(new RegExp(`^\\+ +(- )?image: ghcr\\.io/hivebox-platform/hivebox:v0\\.7\\.0@sha256:${'ab'.repeat(32)}$`, 'm'));
+    expect(stagingDiff.changes[0]!.patch).toMatch(/^- +(- )?image: ghcr\.io\/hivebox-platform\/hivebox:v0\.6\.0@sha256:/m);
     expect(text.stdout).toContain('~ Deployment.apps hivebox-staging/hivebox (changed)');
     expect(text.stdout).not.toMatch(/=== (dev|prod) ===/);
     expect(markdown.stdout).toContain('<details><summary><b>staging</b>: 1 changed</summary>');
     expect(markdown.stdout).not.toMatch(/<summary><b>(dev|prod)<\/b>/);
+  });
+
+  it('reads the same resource identities from kustomize output as a full YAML parse does', async () => {
+    const root = await synthesizedRepo();
+    for (const env of ENVS) {
+      const output = await kustomizeBuild(join(root, 'envs', env));
+      const fast = parseKustomizeOutput(output, env).map((r) => r.key);
+      const full = parseResources(output, env).map((r) => r.key);
+      expect(fast.length).toBeGreaterThan(10);
+      expect(fast).toEqual(full);
+    }
+    const quoted = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "0123"\n  namespace: \'ns\'\ndata:\n  a: b\n';
+    expect(parseKustomizeOutput(quoted, 'quoted').map((r) => r.id)).toEqual([{ group: '', kind: 'ConfigMap', namespace: 'ns', name: '0123' }]);
   });
 
   it('finds no difference between the synthesized repository and itself', async () => {

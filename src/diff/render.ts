@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { InputError } from '../errors.ts';
 import { kustomizeBuild } from '../toolchain/kubectl.ts';
-import { parseResources, toResourceSet, type ResourceSet } from './resources.ts';
+import { parseKustomizeOutput, parseResources, toResourceSet, type ResourceSet } from './resources.ts';
 
 /** The section name of the Argo CD tree in a diff, next to the environments. */
 export const ARGOCD_SECTION = 'argocd/';
@@ -74,7 +74,7 @@ async function renderSection({ dir, section, label }: RenderTask): Promise<Resou
     const message = (error as Error).message.split(dir).join('.');
     throw new InputError(`${label}: envs/${section}`, '', message);
   }
-  return toResourceSet(parseResources(output, `kustomize build envs/${section}`));
+  return toResourceSet(parseKustomizeOutput(output, `kustomize build envs/${section}`));
 }
 
 /** Every manifest under argocd/, read as committed (the root Application applies them as they are). */
