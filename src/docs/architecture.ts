@@ -1,0 +1,191 @@
+/**
+ * docs/architecture.md, generated from the Argo CD tree synth plans (argocd/):
+ * a Mermaid diagram of every Application (grouped by AppProject), what it
+ * deploys (a folder of this repository or a Helm chart at a version) and where
+ * (cluster and namespace), followed by the same facts as a table.
+ *
+ * Image tags are left out on purpose: a promotion changes envs/<env>/ only,
+ * and must not rewrite this page.
+ */
+import { parseAllDocuments } from 'yaml';
+import { GENERATED_MARKER } from '../synth/header.ts';
+
+interface Source {
+  readonly repoURL?: string;
+  readonly path?: string;
+  readonly chart?: string;
+  readonly targetRevision?: string;
+  readonly ref?: string;
+}
+
+interface Application {
+  readonly kind: 'Application';
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+  readonly spec: {
+    readonly project?: string;
+    readonly source?: Source;
+    readonly sources?: readonly Source[];
+    readonly destination?: { readonly name?: string; readonly server?: string; readonly namespace?: string };
+    readonly syncPolicy?: { readonly automated?: unknown };
+  };
+}
+
+interface AppProject {
+  readonly kind: 'AppProject';
+  readonly metadata: { readonly name: string };
+  readonly spec?: { readonly description?: string };
+}
+
+export const ARCHITECTURE_PATH = 'docs/architecture.md';
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/** `files`: synth's planned outputs (repository-relative path → content); only argocd/ is read. */
+export function renderArchitecture(files: ReadonlyMap<string, string>): string {
+  const { applications, projects } = collect(files);
+  const ownRepo = mostCommonRepo(applications);
+  const lines: string[] = [
+    `<!-- ${GENERATED_MARKER} from the Argo CD tree in argocd/. Do not edit: change the source and run \`npm run synth\`. -->`,
+    '# Architecture: what Argo CD deploys',
+    '',
+    'Generated from `argocd/` on every `npm run synth`, so it cannot drift from what Argo CD applies.',
+    `Dashed arrows: the \`root\` Application manages every Application and AppProject in \`argocd/\`.`,
+    `Solid arrows: what an Application deploys (a folder of ${ownRepo ? `\`${ownRepo}\`` : 'this repository'} or a Helm chart) and where (cluster / namespace).`,
+    '',
+    '```mermaid',
+    'flowchart LR',
+    ...diagram(applications, projects, ownRepo).map((line) => `  ${line}`),
+    '```',
+    '',
+    '| Application | Project | Deploys | Into (cluster / namespace) | Sync |',
+    '| --- | --- | --- | --- | --- |',
+    ...applications.map(
+      (app) =>
+        `| ${app.metadata.name} | ${app.spec.project ?? 'default'} | ${deployedSources(app)
+          .map((source) => describeSource(source, ownRepo).replace(/\|/g, '\\|'))
+          .join('<br>')} | ${clusterOf(app)} / ${app.spec.destination?.namespace ?? '-'} | ${syncOf(app)} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function collect(files: ReadonlyMap<string, string>): { applications: Application[]; projects: AppProject[] } {
+  const applications: Application[] = [];
+  const projects: AppProject[] = [];
+  for (const [path, content] of files) {
+    if (!path.startsWith('argocd/') || !/\.ya?ml$/.test(path)) continue;
+    for (const doc of parseAllDocuments(content)) {
+      const object = doc.toJS() as { apiVersion?: string; kind?: string } | null;
+      if (!object || !object.apiVersion?.startsWith('argoproj.io/')) continue;
+      if (object.kind === 'Application') applications.push(object as Application);
+      if (object.kind === 'AppProject') projects.push(object as AppProject);
+    }
+  }
+  const byName = <T extends { metadata: { name: string } }>(a: T, b: T) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0);
+  return { applications: applications.sort(byName), projects: projects.sort(byName) };
+}
+
+function diagram(applications: readonly Application[], projects: readonly AppProject[], ownRepo: string | undefined): string[] {
+  const out: string[] = [];
+  const root = applications.find((app) => deployedSources(app).some((s) => s.repoURL === ownRepo && s.path === 'argocd'));
+
+  // Sources on the left.
+  const sources = new Map<string, string>();
+  for (const app of applications) {
+    for (const source of deployedSources(app)) sources.set(sourceId(source, ownRepo), describeSource(source, ownRepo));
+  }
+  out.push('subgraph sources["Sources"]');
+  for (const [id, label] of [...sources].sort()) out.push(`  ${id}[/"${escape(label)}"/]`);
+  out.push('end');
+
+  // Applications in the middle, one box per AppProject.
+  const projectNames = [...new Set([...projects.map((p) => p.metadata.name), ...applications.map((a) => a.spec.project ?? 'default')])].sort();
+  out.push('subgraph argocd["Argo CD"]');
+  for (const project of projectNames) {
+    const members = applications.filter((app) => (app.spec.project ?? 'default') === project);
+    out.push(`  subgraph ${id('project', project)}["AppProject ${escape(project)}"]`);
+    for (const app of members) out.push(`    ${id('app', app.metadata.name)}["${escape(app.metadata.name)}<br/>${syncOf(app)}"]`);
+    out.push('  end');
+  }
+  out.push('end');
+
+  // Destinations on the right, one box per cluster.
+  const clusters = new Map<string, Set<string>>();
+  for (const app of applications) {
+    const cluster = clusterOf(app);
+    const namespaces = clusters.get(cluster) ?? new Set<string>();
+    namespaces.add(app.spec.destination?.namespace ?? '(none)');
+    clusters.set(cluster, namespaces);
+  }
+  for (const [cluster, namespaces] of [...clusters].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    out.push(`subgraph ${id('cluster', cluster)}["cluster ${escape(cluster)}"]`);
+    for (const namespace of [...namespaces].sort()) out.push(`  ${id('ns', `${cluster}/${namespace}`)}(["${escape(namespace)}"])`);
+    out.push('end');
+  }
+
+  for (const app of applications) {
+    const node = id('app', app.metadata.name);
+    for (const source of deployedSources(app)) out.push(`${sourceId(source, ownRepo)} --> ${node}`);
+    out.push(`${node} --> ${id('ns', `${clusterOf(app)}/${app.spec.destination?.namespace ?? '(none)'}`)}`);
+  }
+  if (root) {
+    for (const project of projectNames.filter((p) => p !== root.spec.project)) {
+      out.push(`${id('app', root.metadata.name)} -.-> ${id('project', project)}`);
+    }
+  }
+  return out;
+}
+
+/** The sources that put something on the cluster; `ref:` sources only lend value files. */
+function deployedSources(app: Application): Source[] {
+  const sources = app.spec.sources ?? (app.spec.source ? [app.spec.source] : []);
+  return sources.filter((source) => source.ref === undefined || source.chart !== undefined || source.path !== undefined);
+}
+
+function describeSource(source: Source, ownRepo: string | undefined): string {
+  if (source.chart) return `chart ${source.chart} ${source.targetRevision ?? ''} (${hostAndPath(source.repoURL)})`.replace(/ {2,}/g, ' ');
+  const where = source.repoURL === ownRepo ? '' : `${hostAndPath(source.repoURL)} `;
+  const revision = source.repoURL === ownRepo ? '' : ` @ ${source.targetRevision ?? 'HEAD'}`;
+  return `${where}${source.path ?? '.'}/${revision}`;
+}
+
+function sourceId(source: Source, ownRepo: string | undefined): string {
+  if (source.chart) return id('chart', `${source.chart}_${source.targetRevision ?? ''}`);
+  if (source.repoURL === ownRepo) return id('path', source.path ?? '.');
+  return id('git', `${hostAndPath(source.repoURL)}_${source.path ?? '.'}_${source.targetRevision ?? ''}`);
+}
+
+function clusterOf(app: Application): string {
+  const destination = app.spec.destination ?? {};
+  if (destination.name) return destination.name;
+  if (!destination.server || destination.server === IN_CLUSTER) return 'in-cluster';
+  return destination.server.replace(/^https?:\/\//, '');
+}
+
+function syncOf(app: Application): string {
+  return app.spec.syncPolicy?.automated ? 'auto-sync' : 'manual sync';
+}
+
+function mostCommonRepo(applications: readonly Application[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const app of applications) {
+    for (const source of app.spec.sources ?? (app.spec.source ? [app.spec.source] : [])) {
+      if (source.repoURL && !source.chart) counts.set(source.repoURL, (counts.get(source.repoURL) ?? 0) + 1);
+    }
+  }
+  return [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))[0]?.[0];
+}
+
+function hostAndPath(url: string | undefined): string {
+  return (url ?? '').replace(/^[a-z]+:\/\//, '').replace(/\.git$/, '').replace(/\/$/, '');
+}
+
+/** Mermaid node ids: letters, digits and underscores only, unique per kind. */
+function id(kind: string, name: string): string {
+  return `${kind}_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
+}
+
+/** Mermaid labels in double quotes take HTML entities, not backslash escapes. */
+function escape(text: string): string {
+  return text.replace(/"/g, '#quot;');
+}

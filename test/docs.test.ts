@@ -1,0 +1,168 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli.ts';
+import { loadEnvironments } from '../src/config/load.ts';
+import { renderArchitecture } from '../src/docs/architecture.ts';
+import { GENERATED_MARKER } from '../src/synth/header.ts';
+import { planOutputs } from '../src/synth/plan.ts';
+
+const REPO = resolve(import.meta.dirname, '..');
+let workspace: string;
+let planned: Map<string, string>;
+let architecture: string;
+
+/** The repository's configuration in a folder of its own, so the test can change it. */
+function copyConfiguration(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hivebox-docs-'));
+  copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
+  for (const entry of readdirSync(join(REPO, 'envs'), { withFileTypes: true })) {
+    const file = entry.isDirectory() ? join(entry.name, 'env.yaml') : entry.name;
+    mkdirSync(dirname(join(dir, 'envs', file)), { recursive: true });
+    copyFileSync(join(REPO, 'envs', file), join(dir, 'envs', file));
+  }
+  return dir;
+}
+
+beforeAll(async () => {
+  workspace = copyConfiguration();
+  planned = await planOutputs(workspace);
+  architecture = renderArchitecture(planned);
+});
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
+/** Every Argo CD object synth plans under argocd/, read independently of the renderer. */
+function plannedArgoObjects(kind: string): Array<{ metadata: { name: string }; spec: { project?: string } }> {
+  return [...planned]
+    .filter(([path]) => path.startsWith('argocd/'))
+    .flatMap(([, content]) => parseAllDocuments(content).map((doc) => doc.toJS()))
+    .filter((object) => object?.apiVersion?.startsWith('argoproj.io/') && object.kind === kind);
+}
+
+function mermaidBlock(markdown: string): string[] {
+  const match = /```mermaid\n([\s\S]*?)```/.exec(markdown);
+  expect(match, 'a mermaid block').not.toBeNull();
+  return match![1]!.split('\n').map((line) => line.trim()).filter(Boolean);
+}
+
+describe('docs/architecture.md from the planned argocd/ tree', () => {
+  it('opens with the generated-file header, as an HTML comment', () => {
+    expect(architecture.split('\n')[0]).toMatch(new RegExp(`^<!-- ${GENERATED_MARKER} from .*argocd/.*npm run synth.* -->$`));
+  });
+
+  it('has a node and a table row for every Application synth plans, in its AppProject', () => {
+    const applications = plannedArgoObjects('Application');
+    expect(applications.length).toBeGreaterThan(3);
+    const table = architecture.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Application') && !line.startsWith('| ---'));
+    for (const app of applications) {
+      expect(architecture).toContain(`["${app.metadata.name}<br/>`);
+      expect(table.some((row) => row.startsWith(`| ${app.metadata.name} | ${app.spec.project} |`)), app.metadata.name).toBe(true);
+    }
+    expect(table).toHaveLength(applications.length);
+  });
+
+  it('draws each environment as envs/<env>/ → hivebox-<env> → its cluster and namespace', () => {
+    for (const env of loadEnvironments(workspace)) {
+      const app = `app_hivebox_${env.name}`;
+      const lines = mermaidBlock(architecture);
+      expect(lines).toContain(`path_envs_${env.name} --> ${app}`);
+      expect(lines).toContain(`${app} --> ns_${env.cluster}_${env.namespace.replace(/-/g, '_')}`);
+      expect(architecture).toContain(`| hivebox-${env.name} | hivebox | envs/${env.name}/ | ${env.cluster} / ${env.namespace} | ${env.sync.mode === 'automatic' ? 'auto-sync' : 'manual sync'} |`);
+    }
+  });
+
+  it('is well-formed Mermaid: balanced subgraphs, and every edge joins declared nodes or subgraphs', () => {
+    const lines = mermaidBlock(architecture);
+    expect(lines[0]).toBe('flowchart LR');
+    let depth = 0;
+    const declared = new Set<string>();
+    for (const line of lines.slice(1)) {
+      if (line.startsWith('subgraph ')) {
+        depth++;
+        declared.add(/^subgraph (\w+)\[/.exec(line)![1]!);
+      } else if (line === 'end') {
+        depth--;
+        expect(depth).toBeGreaterThanOrEqual(0);
+      } else if (/^\w+[[(]/.test(line)) {
+        declared.add(/^(\w+)/.exec(line)![1]!);
+      }
+    }
+    expect(depth).toBe(0);
+    const edges = lines.filter((line) => /^\w+ -\.?->? \w+$|^\w+ --> \w+$|^\w+ -\.-> \w+$/.test(line));
+    expect(edges.length).toBeGreaterThan(0);
+    for (const edge of edges) {
+      const [from, , to] = edge.split(' ');
+      expect(declared.has(from!), `${edge}: ${from} declared`).toBe(true);
+      expect(declared.has(to!), `${edge}: ${to} declared`).toBe(true);
+    }
+  });
+
+  it('is deterministic and does not depend on the order of the planned files', () => {
+    const reversed = new Map([...planned].reverse());
+    expect(renderArchitecture(reversed)).toBe(architecture);
+  });
+
+  it('does not change when an image is promoted (no image in it), so promotions touch envs/<env>/ only', async () => {
+    const dir = copyConfiguration();
+    try {
+      const file = join(dir, 'envs/staging/env.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/tag: v[\w.-]+/, 'tag: v9.9.9'));
+      const after = renderArchitecture(await planOutputs(dir));
+      expect(after).toBe(architecture);
+      expect(after).not.toContain('v9.9.9');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('follows a removed environment', async () => {
+    const dir = copyConfiguration();
+    try {
+      rmSync(join(dir, 'envs/dev'), { recursive: true });
+      writeFileSync(join(dir, 'envs/staging/env.yaml'), readFileSync(join(dir, 'envs/staging/env.yaml'), 'utf8').replace(/^promotesFrom: dev\n/m, ''));
+      const after = renderArchitecture(await planOutputs(dir));
+      expect(after).not.toContain('hivebox-dev');
+      expect(after).toContain('hivebox-staging');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Every `npm run <command> -- <flags>` and `hivebox-gitops <command> <flags>` the docs show. */
+function documentedInvocations(): Array<{ file: string; command: string; flags: string[] }> {
+  const files = ['docs/README.md', ...readdirSync(join(REPO, 'docs/runbooks')).map((name) => `docs/runbooks/${name}`)];
+  return files.flatMap((file) =>
+    readFileSync(join(REPO, file), 'utf8')
+      .split('\n')
+      .flatMap((line) => [...line.matchAll(/(?:npm run|hivebox-gitops) ([a-z]+)((?: -- )?(?:\s*--?[a-z][\w-]*(?:[ =](?!--)[^\s`|]+)?)*)/g)])
+      .map((match) => ({ file, command: match[1]!, flags: [...match[2]!.matchAll(/(?:^|\s)(--[a-z][\w-]*)/g)].map((flag) => flag[1]!).filter((flag) => flag !== '--') })),
+  );
+}
+
+describe('runbooks match the commands', () => {
+  const invocations = documentedInvocations();
+
+  it('show promote and status, with the options they document', () => {
+    const shown = new Set(invocations.map((i) => `${i.command} ${i.flags.join(' ')}`));
+    expect(shown).toContain('promote --from --to');
+    expect(shown).toContain('promote --to --image --commit');
+    expect([...shown].some((s) => s.startsWith('status') && s.includes('--wait'))).toBe(true);
+  });
+
+  it('only use commands and options the CLI has (checked against each command\'s --help)', async () => {
+    const help = new Map<string, string>();
+    for (const { file, command, flags } of invocations) {
+      if (command === 'test' || command === 'typecheck' || command === 'lint' || command === 'bench') continue; // plain npm scripts
+      if (!help.has(command)) {
+        let out = '';
+        const code = await main([command, '--help'], { cwd: REPO, env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) } });
+        expect(code, `${file}: hivebox-gitops ${command} exists`).toBe(0);
+        help.set(command, out);
+      }
+      for (const flag of flags) expect(help.get(command), `${file}: ${command} ${flag}`).toMatch(new RegExp(`${flag}\\b`));
+    }
+  });
+});
