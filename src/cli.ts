@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   diff: () => import('./commands/diff.ts'),
   promote: () => import('./commands/promote.ts'),
   status: () => import('./commands/status.ts'),
+  validate: () => import('./commands/validate.ts'),
 };
 
 export async function main(argv: readonly string[], context: CommandContext): Promise<number> {

@@ -159,6 +159,14 @@ const QuotaSchema = z.strictObject({
   storage: quantity('storage').default('50Gi'),
 });
 
+/** Settings of `hivebox-gitops validate` for this environment; both default from the promotion chain (see src/validate). */
+const ValidationSchema = z.strictObject({
+  /** Images must be pinned by digest. Default: true for the last environment of the promotion chain (prod). */
+  requireDigest: z.boolean().optional(),
+  /** The environment this one must mirror (parity). Default: the one the last environment promotes from (staging) mirrors it. */
+  mirrors: dnsLabel('mirrors').optional(),
+});
+
 export const EnvFileSchema = z.strictObject({
   /** The Argo CD destination cluster, by the name it is registered under. */
   cluster: dnsLabel('cluster').default('in-cluster'),
@@ -180,6 +188,7 @@ export const EnvFileSchema = z.strictObject({
   quota: QuotaSchema.prefault({}),
   sync: SyncSchema.prefault({}),
   notifications: NotificationsSchema.prefault({}),
+  validation: ValidationSchema.prefault({}),
 });
 
 export type EnvFile = z.output<typeof EnvFileSchema>;

@@ -53,8 +53,8 @@ interface Validators {
 }
 
 class Registry {
-  private readonly fastAjv = new Ajv({ strict: false, validateFormats: false, allErrors: false });
-  private readonly fullAjv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+  private readonly fastAjv = new Ajv({ strict: false, validateFormats: false, allErrors: false, inlineRefs: false });
+  private readonly fullAjv = new Ajv({ strict: false, validateFormats: false, allErrors: true, inlineRefs: false });
   private readonly documents = new Map<string, SchemaDocument>();
   private readonly cache = new Map<string, Validators | null>();
 

@@ -1,0 +1,57 @@
+/**
+ * `hivebox-gitops validate [--env <name>…] [--format text|json|sarif]`
+ */
+import { parseArgs } from 'node:util';
+import { ExitCode, UsageError } from '../errors.ts';
+import { formatJson } from '../validate/format/json.ts';
+import { formatSarif } from '../validate/format/sarif.ts';
+import { formatText } from '../validate/format/text.ts';
+import { validateRepository } from '../validate/repository.ts';
+import type { CommandContext } from './context.ts';
+
+export const summary = 'check every rendered environment and argocd/: schemas, security, reliability, staging/prod parity (text, json, sarif)';
+
+const USAGE = `Usage: hivebox-gitops validate [--env <name>]... [--format text|json|sarif]
+
+Renders every envs/<env> overlay with kustomize, and the argocd/ tree, and checks
+them: strict schemas for the environment's Kubernetes version (and the CRDs in use),
+Pod Security "restricted" and pinned images, reliability (resources, probes,
+PodDisruptionBudgets, Services, HPAs, ServiceMonitors, default-deny NetworkPolicies,
+Ingress TLS) and that staging mirrors prod. A resource waives a rule with the
+annotation hivebox.dev/waive.<rule-id>: "<reason>"; waivers are listed in the report.
+
+  --env <name>        only this environment (repeatable; argocd/ is always checked)
+  --format <format>   text (default), json or sarif (SARIF 2.1.0, for GitHub code scanning)
+
+Exit status: 0 clean, 1 findings, 2 bad input or usage.
+`;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+export async function run(args: readonly string[], context: CommandContext): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        env: { type: 'string', multiple: true },
+        format: { type: 'string', default: 'text' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (values.help) {
+    context.stdout.write(USAGE);
+    return ExitCode.Clean;
+  }
+  if (!FORMATS.includes(values.format as Format)) throw new UsageError(`--format "${values.format}": expected one of ${FORMATS.join(', ')}`);
+  const report = await validateRepository({ root: context.cwd, envs: values.env ?? [], env: context.env });
+  const format = values.format as Format;
+  context.stdout.write(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report) : formatText(report));
+  return report.findings.length === 0 ? ExitCode.Clean : ExitCode.Findings;
+}

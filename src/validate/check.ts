@@ -1,0 +1,30 @@
+/** What every check receives: one scope's manifests, indexed once, and a way to report. */
+import type { Manifest } from '../synth/types.ts';
+import { namespaceOf } from './workloads.ts';
+
+export interface ScopeView {
+  readonly name: string;
+  readonly kubernetesVersion: string;
+  readonly requireDigest: boolean;
+  readonly manifests: readonly Manifest[];
+  /** Manifests by namespace ('' for cluster-scoped or unset). */
+  readonly byNamespace: ReadonlyMap<string, readonly Manifest[]>;
+  /** Manifests of one kind, in one namespace. */
+  ofKind(kind: string, namespace: string): readonly Manifest[];
+}
+
+export type Report = (ruleId: string, manifest: Manifest, path: string, message: string, sides?: Readonly<Record<string, unknown>>) => void;
+
+export type Check = (scope: ScopeView, report: Report) => void;
+
+export function viewOf(name: string, kubernetesVersion: string, requireDigest: boolean, manifests: readonly Manifest[]): ScopeView {
+  const byNamespace = new Map<string, Manifest[]>();
+  const byKind = new Map<string, Manifest[]>();
+  for (const manifest of manifests) {
+    const namespace = namespaceOf(manifest);
+    (byNamespace.get(namespace) ?? byNamespace.set(namespace, []).get(namespace)!).push(manifest);
+    const key = `${manifest.kind}\u0000${namespace}`;
+    (byKind.get(key) ?? byKind.set(key, []).get(key)!).push(manifest);
+  }
+  return { name, kubernetesVersion, requireDigest, manifests, byNamespace, ofKind: (kind, namespace) => byKind.get(`${kind}\u0000${namespace}`) ?? [] };
+}

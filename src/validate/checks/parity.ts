@@ -1,0 +1,156 @@
+/**
+ * Environment parity: the mirror (staging) has the same resources as the
+ * environment it mirrors (prod), and their fields differ only where the
+ * allow-list says environments may differ. Everything else is drift, reported
+ * field by field with both values side by side.
+ *
+ * Before comparing, each side's own namespace and environment name are
+ * replaced by placeholders: hivebox-staging vs hivebox-prod is the point of
+ * having two environments, not drift.
+ */
+import type { Manifest } from '../../synth/types.ts';
+import type { Report, ScopeView } from '../check.ts';
+import { isObject, namespaceOf } from '../workloads.ts';
+
+type Segment = string | number;
+
+/**
+ * Where environments may differ, as paths from the resource root; '*' matches
+ * any key or index, and a path allows everything beneath it.
+ */
+const ALLOWED: ReadonlyArray<readonly Segment[]> = [
+  // replicas and scaling
+  ['spec', 'replicas'],
+  ['spec', 'minReplicas'],
+  ['spec', 'maxReplicas'],
+  ['spec', 'metrics'],
+  ['spec', 'behavior'], // HorizontalPodAutoscaler scale-up/down policies follow the replica bounds
+  ['spec', 'minAvailable'],
+  ['spec', 'maxUnavailable'],
+  // resources
+  ['spec', 'template', 'spec', 'containers', '*', 'resources'],
+  ['spec', 'template', 'spec', 'initContainers', '*', 'resources'],
+  ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', '*', 'resources'],
+  ['spec', 'limits'], // LimitRange defaults follow the container resources
+  // image, until promoted
+  ['spec', 'template', 'spec', 'containers', '*', 'image'],
+  ['spec', 'template', 'spec', 'initContainers', '*', 'image'],
+  ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', '*', 'image'],
+  // hosts and TLS issuer
+  ['spec', 'rules', '*', 'host'],
+  ['spec', 'tls', '*', 'hosts'],
+  ['spec', 'dnsNames'],
+  ['spec', 'commonName'],
+  ['spec', 'issuerRef'],
+  ['metadata', 'annotations', 'cert-manager.io/cluster-issuer'],
+  ['metadata', 'annotations', 'cert-manager.io/issuer'],
+  ['metadata', 'annotations', 'external-dns.alpha.kubernetes.io/hostname'],
+  // storage sizes and classes
+  ['spec', 'volumeClaimTemplates', '*', 'spec', 'resources', 'requests', 'storage'],
+  ['spec', 'volumeClaimTemplates', '*', 'spec', 'storageClassName'],
+  ['spec', 'resources', 'requests', 'storage'],
+  ['spec', 'storageClassName'],
+  // quota
+  ['spec', 'hard'],
+  // notification routing: who an alert pages (PrometheusRule severity)
+  ['spec', 'groups', '*', 'rules', '*', 'labels', 'severity'],
+  // a hash of the ConfigMap: the ConfigMap itself is compared
+  ['spec', 'template', 'metadata', 'annotations', 'hivebox.dev/config-hash'],
+  ['metadata', 'annotations', 'hivebox.dev/config-hash'],
+];
+/** Notification subscriptions (Argo CD notifications annotations) differ per environment by design. */
+const ALLOWED_ANNOTATION_PREFIXES = ['notifications.argoproj.io/subscribe'];
+
+export const ALLOW_LIST_DESCRIPTION =
+  'replicas and autoscaling (bounds, behavior), container resources and LimitRange defaults, images (until promoted), hosts, TLS issuer, storage sizes and classes, quota, notification subscriptions and alert severity';
+
+function allowed(path: readonly Segment[]): boolean {
+  if (path[0] === 'metadata' && path[1] === 'annotations' && typeof path[2] === 'string' && ALLOWED_ANNOTATION_PREFIXES.some((p) => (path[2] as string).startsWith(p))) return true;
+  return ALLOWED.some((pattern) => pattern.length <= path.length && pattern.every((segment, i) => segment === '*' || segment === path[i]));
+}
+
+function dominantNamespace(scope: ScopeView): string {
+  let best = '';
+  let count = 0;
+  for (const [namespace, manifests] of scope.byNamespace) {
+    if (namespace !== '' && manifests.length > count) [best, count] = [namespace, manifests.length];
+  }
+  return best;
+}
+
+function normalizer(scope: ScopeView): (value: unknown) => unknown {
+  const namespace = dominantNamespace(scope);
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const patterns: Array<[RegExp, string]> = [];
+  if (namespace) patterns.push([new RegExp(escape(namespace), 'g'), '<namespace>']);
+  patterns.push([new RegExp(`(?<![A-Za-z0-9])${escape(scope.name)}(?![A-Za-z0-9])`, 'g'), '<env>']);
+  const normalizeString = (s: string) => patterns.reduce((acc, [re, to]) => acc.replace(re, to), s);
+  const normalize = (value: unknown): unknown => {
+    if (typeof value === 'string') return normalizeString(value);
+    if (Array.isArray(value)) return value.map(normalize);
+    if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [normalizeString(k), normalize(v)]));
+    return value;
+  };
+  return normalize;
+}
+
+interface Difference {
+  readonly path: Segment[];
+  readonly mirror: unknown;
+  readonly of: unknown;
+}
+
+function differences(mirror: unknown, of: unknown, path: Segment[], out: Difference[]): void {
+  if (allowed(path)) return;
+  if (isObject(mirror) && isObject(of)) {
+    for (const key of new Set([...Object.keys(mirror), ...Object.keys(of)])) differences(mirror[key], of[key], [...path, key], out);
+    return;
+  }
+  if (Array.isArray(mirror) && Array.isArray(of) && mirror.length === of.length) {
+    mirror.forEach((item, i) => differences(item, of[i], [...path, i], out));
+    return;
+  }
+  if (JSON.stringify(mirror) !== JSON.stringify(of)) out.push({ path, mirror, of });
+}
+
+function printPath(path: readonly Segment[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+const ABSENT = '(absent)';
+
+/** Reports, on the mirror's side, every difference from `of` outside the allow-list. */
+export function parityCheck(mirror: ScopeView, of: ScopeView, report: Report): void {
+  const normalizeMirror = normalizer(mirror);
+  const normalizeOf = normalizer(of);
+  const keyOf = (manifest: Manifest, normalize: (v: unknown) => unknown) =>
+    `${manifest.apiVersion.split('/')[0]}/${manifest.kind}/${String(normalize(namespaceOf(manifest)))}/${String(normalize(manifest.metadata.name))}`;
+  const ofByKey = new Map(of.manifests.map((m) => [keyOf(m, normalizeOf), m]));
+  const seen = new Set<string>();
+  for (const manifest of mirror.manifests) {
+    const key = keyOf(manifest, normalizeMirror);
+    seen.add(key);
+    const counterpart = ofByKey.get(key);
+    if (!counterpart) {
+      report('parity', manifest, '', `${manifest.kind} ${manifest.metadata.name} exists in ${mirror.name} but not in ${of.name}`, { [mirror.name]: 'present', [of.name]: ABSENT });
+      continue;
+    }
+    const found: Difference[] = [];
+    differences(normalizeMirror(manifest), normalizeOf(counterpart), [], found);
+    for (const difference of found) {
+      const path = printPath(difference.path);
+      report('parity', manifest, path, `${path} differs from ${of.name}`, { [mirror.name]: difference.mirror ?? ABSENT, [of.name]: difference.of ?? ABSENT });
+    }
+  }
+  for (const manifest of of.manifests) {
+    if (!seen.has(keyOf(manifest, normalizeOf))) {
+      report('parity', manifest, '', `${manifest.kind} ${manifest.metadata.name} exists in ${of.name} but not in ${mirror.name}`, { [mirror.name]: ABSENT, [of.name]: 'present' });
+    }
+  }
+}

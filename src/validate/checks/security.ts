@@ -1,0 +1,163 @@
+/**
+ * Security: the Pod Security Standards "restricted" profile in full (every
+ * baseline and restricted control, as kubernetes.io/docs/concepts/security/pod-security-standards
+ * lists them), pinned images, no Secret data, no automounted service account tokens.
+ */
+import type { Manifest } from '../../synth/types.ts';
+import type { Check, Report } from '../check.ts';
+import { asArray, asObject, containersOf, podTemplate, type ContainerAt, type Json, type PodTemplate } from '../workloads.ts';
+
+const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
+
+export const podSecurityCheck: Check = (scope, report) => {
+  for (const manifest of scope.manifests) {
+    const pod = podTemplate(manifest);
+    if (pod) checkPod(manifest, pod, report);
+  }
+};
+
+function checkPod(manifest: Manifest, pod: PodTemplate, report: Report): void {
+  const spec = pod.spec;
+  const podContext = asObject(spec.securityContext);
+  for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
+    if (spec[field] === true) report('pss-host-namespaces', manifest, `${pod.path}.${field}`, `${field} shares the node's namespace with the pod`);
+  }
+  asArray(spec.volumes).forEach((volume, index) => {
+    const v = asObject(volume);
+    const type = Object.keys(v).find((key) => key !== 'name');
+    const path = `${pod.path}.volumes[${index}]`;
+    if (type === 'hostPath') report('pss-host-path', manifest, `${path}.hostPath`, `volume "${String(v.name)}" mounts a path of the node`);
+    else if (type !== undefined && !RESTRICTED_VOLUMES.has(type)) report('pss-volume-types', manifest, `${path}.${type}`, `volume "${String(v.name)}" is of type ${type}, not allowed by the restricted profile`);
+  });
+  asArray(podContext.sysctls).forEach((sysctl, index) => {
+    const name = String(asObject(sysctl).name);
+    if (!SAFE_SYSCTLS.has(name)) report('pss-sysctls', manifest, `${pod.path}.securityContext.sysctls[${index}]`, `sysctl ${name} is not in the safe set`);
+  });
+  checkSeLinux(manifest, podContext.seLinuxOptions, `${pod.path}.securityContext.seLinuxOptions`, report);
+  checkAppArmor(manifest, podContext.appArmorProfile, `${pod.path}.securityContext.appArmorProfile`, report);
+  for (const [key, value] of Object.entries(manifest.kind === 'Pod' ? (manifest.metadata.annotations ?? {}) : {})) {
+    if (key.startsWith('container.apparmor.security.beta.kubernetes.io/') && value === 'unconfined') {
+      report('pss-apparmor', manifest, `metadata.annotations["${key}"]`, 'AppArmor is unconfined');
+    }
+  }
+  if (asObject(podContext.windowsOptions).hostProcess === true) report('pss-windows-host-process', manifest, `${pod.path}.securityContext.windowsOptions.hostProcess`, 'the pod runs as a Windows HostProcess');
+
+  if (podContext.runAsUser === 0) report('pss-run-as-non-root', manifest, `${pod.path}.securityContext.runAsUser`, 'the pod runs as user 0 (root)');
+  const podSeccomp = asObject(podContext.seccompProfile).type;
+  if (podSeccomp !== undefined && !isAllowedSeccomp(podSeccomp)) {
+    report('pss-seccomp', manifest, `${pod.path}.securityContext.seccompProfile.type`, `seccomp profile ${String(podSeccomp)}: expected RuntimeDefault or Localhost`);
+  }
+  for (const at of containersOf(pod)) checkContainer(manifest, podContext, at, report);
+}
+
+function isAllowedSeccomp(type: unknown): boolean {
+  return type === 'RuntimeDefault' || type === 'Localhost';
+}
+
+function checkSeLinux(manifest: Manifest, options: unknown, path: string, report: Report): void {
+  if (options === undefined) return;
+  const o = asObject(options);
+  if (o.user !== undefined || o.role !== undefined) report('pss-selinux', manifest, path, 'custom SELinux user or role');
+  if (!SELINUX_TYPES.has(typeof o.type === 'string' ? o.type : '')) report('pss-selinux', manifest, `${path}.type`, `SELinux type ${String(o.type)} is not allowed`);
+}
+
+function checkAppArmor(manifest: Manifest, profile: unknown, path: string, report: Report): void {
+  if (asObject(profile).type === 'Unconfined') report('pss-apparmor', manifest, `${path}.type`, 'AppArmor is Unconfined');
+}
+
+function checkContainer(manifest: Manifest, podContext: Json, at: ContainerAt, report: Report): void {
+  const { container, path, name } = at;
+  const context = asObject(container.securityContext);
+  const ctxPath = `${path}.securityContext`;
+  if (context.privileged === true) report('pss-privileged', manifest, `${ctxPath}.privileged`, `container ${name} is privileged`);
+  asArray(container.ports).forEach((port, index) => {
+    const hostPort = asObject(port).hostPort;
+    if (hostPort !== undefined && hostPort !== 0) report('pss-host-ports', manifest, `${path}.ports[${index}].hostPort`, `container ${name} binds host port ${String(hostPort)}`);
+  });
+  const capabilities = asObject(context.capabilities);
+  const added = asArray(capabilities.add).map(String).filter((cap) => cap !== 'NET_BIND_SERVICE');
+  if (added.length > 0) report('pss-capabilities', manifest, `${ctxPath}.capabilities.add`, `container ${name} adds ${added.join(', ')}`);
+  if (!asArray(capabilities.drop).map(String).includes('ALL')) report('pss-capabilities', manifest, `${ctxPath}.capabilities.drop`, `container ${name} does not drop ALL capabilities`);
+  if (context.allowPrivilegeEscalation !== false) {
+    report('pss-privilege-escalation', manifest, `${ctxPath}.allowPrivilegeEscalation`, `container ${name} does not set allowPrivilegeEscalation: false`);
+  }
+  const runAsNonRoot = context.runAsNonRoot ?? podContext.runAsNonRoot;
+  if (runAsNonRoot !== true) report('pss-run-as-non-root', manifest, `${ctxPath}.runAsNonRoot`, `container ${name} may run as root: runAsNonRoot is not true (container or pod)`);
+  if (context.runAsUser === 0) report('pss-run-as-non-root', manifest, `${ctxPath}.runAsUser`, `container ${name} runs as user 0 (root)`);
+  const seccomp = asObject(context.seccompProfile).type ?? asObject(podContext.seccompProfile).type;
+  if (!isAllowedSeccomp(seccomp)) {
+    report('pss-seccomp', manifest, `${ctxPath}.seccompProfile.type`, `container ${name} has no RuntimeDefault or Localhost seccomp profile (container or pod)`);
+  }
+  if (context.procMount !== undefined && context.procMount !== 'Default') report('pss-proc-mount', manifest, `${ctxPath}.procMount`, `container ${name} uses procMount ${String(context.procMount)}`);
+  checkSeLinux(manifest, context.seLinuxOptions, `${ctxPath}.seLinuxOptions`, report);
+  checkAppArmor(manifest, context.appArmorProfile, `${ctxPath}.appArmorProfile`, report);
+  if (asObject(context.windowsOptions).hostProcess === true) report('pss-windows-host-process', manifest, `${ctxPath}.windowsOptions.hostProcess`, `container ${name} is a Windows HostProcess`);
+}
+
+/** `repo:tag`, `repo@sha256:…`, `repo:tag@sha256:…`; a port in the registry host is not a tag. */
+export function parseImage(image: string): { tag?: string; digest?: string } {
+  const at = image.indexOf('@');
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', lastSlash + 1);
+  const tag = colon >= 0 ? name.slice(colon + 1) : undefined;
+  return { ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
+}
+
+export const imageCheck: Check = (scope, report) => {
+  for (const manifest of scope.manifests) {
+    const pod = podTemplate(manifest);
+    if (!pod) continue;
+    for (const { container, path, name } of containersOf(pod)) {
+      const image = typeof container.image === 'string' ? container.image : '';
+      const { tag, digest } = parseImage(image);
+      if (tag === 'latest') report('image-tag', manifest, `${path}.image`, `container ${name} uses ${image}: "latest" moves under you`);
+      else if (tag === undefined && digest === undefined) report('image-tag', manifest, `${path}.image`, `container ${name} uses ${image || 'no image'} without a tag (that means latest)`);
+      if (scope.requireDigest && digest === undefined) report('image-digest', manifest, `${path}.image`, `container ${name} uses ${image}, not pinned by digest (required in ${scope.name})`);
+    }
+  }
+};
+
+export const secretDataCheck: Check = (scope, report) => {
+  for (const manifest of scope.manifests) {
+    if (manifest.kind !== 'Secret' || manifest.apiVersion !== 'v1') continue;
+    for (const field of ['data', 'stringData'] as const) {
+      const keys = Object.keys(asObject(manifest[field]));
+      if (keys.length > 0) report('secret-data', manifest, field, `Secret ${manifest.metadata.name} carries ${field} (${keys.join(', ')}) in Git`);
+    }
+  }
+};
+
+export const serviceAccountTokenCheck: Check = (scope, report) => {
+  for (const manifest of scope.manifests) {
+    if (manifest.kind === 'ServiceAccount' && manifest.apiVersion === 'v1') {
+      if (manifest.automountServiceAccountToken !== false) {
+        report('service-account-token', manifest, 'automountServiceAccountToken', `ServiceAccount ${manifest.metadata.name} lets every pod mount its token (automountServiceAccountToken is not false)`);
+      }
+      continue;
+    }
+    const pod = podTemplate(manifest);
+    if (!pod) continue;
+    const accountName = typeof pod.spec.serviceAccountName === 'string' ? pod.spec.serviceAccountName : 'default';
+    const account = scope.ofKind('ServiceAccount', manifest.metadata.namespace ?? '').find((sa) => sa.metadata.name === accountName);
+    // The pod's own setting wins; otherwise the ServiceAccount's; otherwise Kubernetes mounts the token.
+    const mounted = pod.spec.automountServiceAccountToken ?? account?.automountServiceAccountToken ?? true;
+    if (mounted !== false && pod.spec.automountServiceAccountToken !== false) {
+      report('service-account-token', manifest, `${pod.path}.automountServiceAccountToken`, `pods mount the token of service account ${accountName}`);
+    }
+  }
+};

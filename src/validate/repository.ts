@@ -1,0 +1,142 @@
+/**
+ * Validates the repository as Argo CD will see it: every environment rendered
+ * by the pinned kustomize from envs/<env>, plus the argocd/ tree (its root and
+ * every kustomization under it that the root does not include).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { Environment } from '../config/environment.ts';
+import { loadEnvironments } from '../config/load.ts';
+import { InputError, UsageError } from '../errors.ts';
+import { kustomizeBuild } from '../toolchain/kubectl.ts';
+import type { Manifest } from '../synth/types.ts';
+import { kubernetesMinor } from '../schemas/deprecations.ts';
+import { DEFAULT_KUBERNETES_VERSION, validateManifests } from './engine.ts';
+import { SourceIndex, type ParseCache } from './sources.ts';
+import type { ParityPair, ScopeInput, ValidationReport } from './types.ts';
+import { asArray, asObject, isObject } from './workloads.ts';
+
+export const ARGOCD_SCOPE = 'argocd';
+
+export interface ValidateRepositoryOptions {
+  readonly root: string;
+  /** Only these environments (argocd/ is always checked); default all. */
+  readonly envs?: readonly string[];
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export async function validateRepository(options: ValidateRepositoryOptions): Promise<ValidationReport> {
+  const root = resolve(options.root);
+  const all = loadEnvironments(root);
+  const cache: ParseCache = new Map();
+  const selected = selectEnvironments(all, options.envs ?? []);
+  const [envScopes, argocdScopes] = await Promise.all([
+    Promise.all(selected.map((env) => environmentScope(root, env, all, cache, options.env))),
+    argocdScope(root, all, cache, options.env),
+  ]);
+  return validateManifests({ scopes: [...envScopes, ...argocdScopes], parity: parityPairs(all).filter((p) => selected.some((e) => e.name === p.mirror) && selected.some((e) => e.name === p.of)) });
+}
+
+function selectEnvironments(all: readonly Environment[], names: readonly string[]): Environment[] {
+  if (names.length === 0) return [...all];
+  const unknown = names.filter((name) => !all.some((env) => env.name === name));
+  if (unknown.length > 0) throw new UsageError(`--env ${unknown.join(', ')}: no such environment; expected one of ${all.map((e) => e.name).join(', ')}`);
+  return all.filter((env) => names.includes(env.name));
+}
+
+/** The last environment of a promotion chain: promoted into, never promoted from (prod). */
+function isProduction(env: Environment, all: readonly Environment[]): boolean {
+  return env.promotesFrom !== undefined && !all.some((other) => other.promotesFrom === env.name);
+}
+
+export function requiresDigest(env: Environment, all: readonly Environment[]): boolean {
+  return env.validation?.requireDigest ?? isProduction(env, all);
+}
+
+/** validation.mirrors where set; otherwise the environment each production environment promotes from mirrors it. */
+export function parityPairs(all: readonly Environment[]): ParityPair[] {
+  const pairs = new Map<string, string>();
+  for (const env of all) {
+    if (isProduction(env, all) && env.promotesFrom && all.find((e) => e.name === env.promotesFrom)?.validation?.mirrors === undefined) pairs.set(env.promotesFrom, env.name);
+  }
+  for (const env of all) if (env.validation?.mirrors) pairs.set(env.name, env.validation.mirrors);
+  return [...pairs].map(([mirror, of]) => ({ mirror, of }));
+}
+
+function parseManifests(yaml: string, source: string): Manifest[] {
+  const manifests: Manifest[] = [];
+  for (const document of parseAllDocuments(yaml)) {
+    if (document.errors.length > 0) throw new InputError(source, '', `kustomize printed YAML that does not parse: ${document.errors[0]!.message}`);
+    const value: unknown = document.toJS();
+    if (value === null || value === undefined) continue;
+    if (!isObject(value)) throw new InputError(source, '', 'expected every rendered document to be a Kubernetes object');
+    manifests.push({ ...value, metadata: isObject(value.metadata) ? value.metadata : { name: '' } } as Manifest);
+  }
+  return manifests;
+}
+
+async function render(root: string, dir: string, env: ValidateRepositoryOptions['env']): Promise<Manifest[]> {
+  try {
+    return parseManifests(await kustomizeBuild(join(root, dir), env), dir);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${dir}/kustomization.yaml`, '', (error as Error).message);
+  }
+}
+
+async function environmentScope(root: string, env: Environment, all: readonly Environment[], cache: ParseCache, toolEnv: ValidateRepositoryOptions['env']): Promise<ScopeInput> {
+  const dir = `envs/${env.name}`;
+  if (!existsSync(join(root, dir, 'kustomization.yaml'))) throw new InputError(`${dir}/kustomization.yaml`, '', 'missing: run `npm run synth` to generate the overlay');
+  const manifests = await render(root, dir, toolEnv);
+  const sources = new SourceIndex(root, cache).addDefinitions(join(root, 'base')).addDefinitions(join(root, dir)).addPatches(join(root, dir));
+  return {
+    name: env.name,
+    file: env.file,
+    kubernetesVersion: env.kubernetesVersion,
+    requireDigest: requiresDigest(env, all),
+    manifests,
+    locate: (manifest, path) => sources.locate(manifest, path),
+  };
+}
+
+/** Kustomization folders under argocd/: the root, and every one the root (transitively) does not include. */
+function argocdRoots(root: string): string[] {
+  const base = join(root, ARGOCD_SCOPE);
+  const all: string[] = [];
+  const walk = (dir: string) => {
+    if (existsSync(join(dir, 'kustomization.yaml'))) all.push(dir);
+    for (const name of readdirSync(dir).sort()) if (statSync(join(dir, name)).isDirectory()) walk(join(dir, name));
+  };
+  walk(base);
+  const included = new Set<string>();
+  const include = (dir: string) => {
+    const kustomization = asObject(parseAllDocuments(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'))[0]?.toJS());
+    for (const entry of asArray(kustomization.resources)) {
+      const target = resolve(dir, String(entry));
+      if (all.includes(target) && !included.has(target)) {
+        included.add(target);
+        include(target);
+      }
+    }
+  };
+  for (const dir of all) if (!included.has(dir)) include(dir);
+  return all.filter((dir) => !included.has(dir));
+}
+
+async function argocdScope(root: string, all: readonly Environment[], cache: ParseCache, toolEnv: ValidateRepositoryOptions['env']): Promise<ScopeInput[]> {
+  if (!existsSync(join(root, ARGOCD_SCOPE))) return [];
+  const dirs = argocdRoots(root);
+  const rendered = await Promise.all(dirs.map((dir) => render(root, dir.slice(root.length + 1), toolEnv)));
+  const owner = new Map<Manifest, SourceIndex>();
+  const excluded = new Set(dirs);
+  dirs.forEach((dir, i) => {
+    excluded.delete(dir);
+    const index = new SourceIndex(root, cache).addDefinitions(dir, excluded);
+    excluded.add(dir);
+    for (const manifest of rendered[i]!) owner.set(manifest, index);
+  });
+  // Argo CD and the platform serve every environment's cluster: check against the oldest target.
+  const oldest = all.map((e) => e.kubernetesVersion).sort((a, b) => kubernetesMinor(a) - kubernetesMinor(b))[0] ?? DEFAULT_KUBERNETES_VERSION;
+  return [{ name: ARGOCD_SCOPE, file: `${ARGOCD_SCOPE}/kustomization.yaml`, kubernetesVersion: oldest, manifests: rendered.flat(), locate: (manifest, path) => owner.get(manifest)?.locate(manifest, path) }];
+}

@@ -1,0 +1,67 @@
+/**
+ * Every rule `validate` applies: its id (the one a waiver names), what it
+ * requires and the one-line fix the report prints under a finding.
+ */
+import type { RuleInfo } from './types.ts';
+
+const rule = (id: string, category: RuleInfo['category'], title: string, fix: string, severity: RuleInfo['severity'] = 'error'): RuleInfo => ({
+  id,
+  category,
+  severity,
+  title,
+  fix,
+});
+
+export const RULES: readonly RuleInfo[] = [
+  // Schemas
+  rule('schema-unknown-field', 'schema', 'Every field exists in the schema of the kind and API version', 'Remove the field or fix its spelling; check the API version the field belongs to.'),
+  rule('schema-invalid', 'schema', 'Required fields are present and values have the schema type', 'Set the field to a value of the expected type.'),
+  rule('schema-unknown-kind', 'schema', 'The kind is a Kubernetes API or a CRD with a known schema', 'Use a Kubernetes or supported CRD kind and API version, or add its schema to src/schemas.'),
+  rule('api-removed', 'schema', 'The API version is served by the target Kubernetes version', 'Move to the replacement API version named in the message.'),
+  rule('api-deprecated', 'schema', 'The API version is not deprecated in the target Kubernetes version', 'Move to the replacement API version before it is removed.', 'warning'),
+  // Security: Pod Security Standards "restricted" (which includes "baseline")
+  rule('pss-privileged', 'security', 'No privileged containers', 'Remove securityContext.privileged or set it to false.'),
+  rule('pss-host-namespaces', 'security', 'No host network, PID or IPC namespace', 'Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false).'),
+  rule('pss-host-ports', 'security', 'No host ports', 'Remove hostPort from the container ports; expose the pod through a Service.'),
+  rule('pss-host-path', 'security', 'No hostPath volumes', 'Replace the hostPath volume with an emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim.'),
+  rule('pss-volume-types', 'security', 'Only restricted volume types (configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret)', 'Use one of the allowed volume types.'),
+  rule('pss-capabilities', 'security', 'Containers drop ALL capabilities and add none but NET_BIND_SERVICE', 'Set securityContext.capabilities.drop: [ALL] and remove other added capabilities.'),
+  rule('pss-privilege-escalation', 'security', 'allowPrivilegeEscalation is false', 'Set securityContext.allowPrivilegeEscalation: false on every container.'),
+  rule('pss-run-as-non-root', 'security', 'Containers run as non-root (runAsNonRoot true, runAsUser not 0)', 'Set runAsNonRoot: true (pod or container securityContext) and a non-zero runAsUser.'),
+  rule('pss-seccomp', 'security', 'seccomp profile RuntimeDefault or Localhost', 'Set securityContext.seccompProfile.type: RuntimeDefault on the pod (or every container).'),
+  rule('pss-proc-mount', 'security', 'Default /proc mount', 'Remove securityContext.procMount or set it to Default.'),
+  rule('pss-selinux', 'security', 'No custom SELinux user/role; type only container_t, container_init_t, container_kvm_t or container_engine_t', 'Remove the SELinux user and role and use an allowed type.'),
+  rule('pss-apparmor', 'security', 'AppArmor profile is not Unconfined', 'Use the RuntimeDefault or a Localhost AppArmor profile.'),
+  rule('pss-sysctls', 'security', 'Only safe sysctls', 'Remove unsafe sysctls from the pod securityContext.'),
+  rule('pss-windows-host-process', 'security', 'No Windows HostProcess containers', 'Remove windowsOptions.hostProcess.'),
+  rule('image-tag', 'security', 'Images are pinned: no :latest, no untagged image', 'Pin the image to a version tag (and a digest) in env.yaml image.tag / image.digest.'),
+  rule('image-digest', 'security', 'Images are pinned by digest where the environment requires it (validation.requireDigest)', 'Pin the image as repo:tag@sha256:...: the HiveBox image through image.digest in env.yaml (hivebox-gitops promote sets it), other images where their construct names them.'),
+  rule('secret-data', 'security', 'No Secret with data in Git', 'Delete the Secret and deliver it through an ExternalSecret.'),
+  rule('service-account-token', 'security', 'Service account tokens are not mounted unless needed', 'Set automountServiceAccountToken: false on the ServiceAccount and pod, or waive the rule with the reason the token is needed.'),
+  // Reliability
+  rule('resources', 'reliability', 'Every container has CPU and memory requests and limits', 'Set resources.requests and resources.limits (cpu and memory) on the container.'),
+  rule('probes', 'reliability', 'Long-running containers have readiness and liveness probes', 'Add readinessProbe and livenessProbe to the container.'),
+  rule('pod-disruption-budget', 'reliability', 'Replicated workloads have a PodDisruptionBudget selecting their pods', 'Add a PodDisruptionBudget whose selector matches the pod labels.'),
+  rule('service-selector', 'reliability', 'Every Service selects pods of a workload, on ports those pods declare', 'Make spec.selector match the pod template labels and targetPort a declared container port.'),
+  rule('hpa-target', 'reliability', 'HorizontalPodAutoscaler targets exist', 'Point spec.scaleTargetRef at an existing Deployment or StatefulSet in the same namespace.'),
+  rule('service-monitor-target', 'reliability', 'ServiceMonitors select a Service and one of its named ports', 'Make spec.selector match a Service and endpoints[].port name one of its ports.'),
+  rule('network-policy-default-deny', 'reliability', 'Every namespace with pods has a default-deny NetworkPolicy (all pods, Ingress and Egress, no rules)', 'Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules.'),
+  rule('ingress-tls', 'reliability', 'Every Ingress host is covered by TLS', 'Add spec.tls with a secretName and every rule host.'),
+  rule('duplicate-env', 'reliability', 'No environment variable is set twice in a container', 'Remove the duplicate entry; the last one silently wins.'),
+  // Parity
+  rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', 'Make the environments match, or move the difference into an allowed setting (replicas, resources, hosts, issuer, image, storage, quota, notifications).'),
+  // Waivers
+  rule('waiver-invalid', 'waiver', 'A waiver names a known rule and gives a reason', 'Write the annotation as hivebox.dev/waive.<rule-id>: "<why this resource is an exception>".'),
+];
+
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+export function ruleInfo(id: string): RuleInfo {
+  const info = BY_ID.get(id);
+  if (!info) throw new Error(`unknown rule ${id}`);
+  return info;
+}
+
+export function isRule(id: string): boolean {
+  return BY_ID.has(id);
+}
