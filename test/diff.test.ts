@@ -183,6 +183,21 @@ describe('hivebox-gitops diff', () => {
     expect(stdout).toContain('No differences.');
   });
 
+  it('sees a change in a file an overlay reads from outside its folder and base/', async () => {
+    const root = fixtureRepo();
+    write(root, 'shared/quota.yaml', 'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: quota\nspec:\n  hard:\n    pods: "10"\n');
+    write(root, 'shared/kustomization.yaml', 'resources:\n  - quota.yaml\n');
+    write(root, 'envs/dev/kustomization.yaml', overlay('dev', 'v0.6.0').replace('  - ../../base\n', '  - ../../base\n  - ../../shared\n'));
+    commitAll(root, 'shared quota');
+    write(root, 'shared/quota.yaml', 'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: quota\nspec:\n  hard:\n    pods: "20"\n');
+
+    const { code, stdout } = await diff(root, '--base', 'HEAD', '--exit-code');
+
+    expect(code).toBe(1);
+    expect(stdout).toContain('~ ResourceQuota hivebox-dev/quota (changed)');
+    expect(stdout).toMatch(/^dev +changed +0 +0 +1 +3$/m);
+  });
+
   it('exits 1 with --exit-code when there are differences, 0 without it', async () => {
     const root = fixtureRepo();
     write(root, 'envs/dev/kustomization.yaml', overlay('dev', 'v0.8.0'));

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors.ts';
 import { compareSection, type SectionDiff } from './compare.ts';
+import { InputComparer } from './inputs.ts';
 import { ARGOCD_SECTION, discoverEnvironments, hasArgoCdTree, renderSections, type RenderTask } from './render.ts';
 import { commitSource, workingTreeSource, type DiffSource } from './source.ts';
 
@@ -51,10 +52,13 @@ async function compareSources(base: DiffSource, head: DiffSource, options: DiffO
   const exists = (source: DiffSource, envs: readonly string[], section: string): boolean =>
     section === ARGOCD_SECTION ? hasArgoCdTree(source.dir) : envs.includes(section);
 
-  // Both sides in one pool: every render of both sides runs in parallel.
+  // Both sides in one pool: every render of both sides runs in parallel. An overlay whose
+  // inputs are byte-identical on both sides is rendered once and used for both.
+  const inputs = new InputComparer(base.dir, head.dir);
+  const shared = new Set(names.filter((env) => baseEnvs.includes(env) && headEnvs.includes(env) && inputs.sameInputs(env)));
   const tasks: { side: 'base' | 'head'; section: string; task: RenderTask }[] = [];
   for (const section of sections) {
-    if (exists(base, baseEnvs, section)) tasks.push({ side: 'base', section, task: { dir: base.dir, section, label: base.label } });
+    if (exists(base, baseEnvs, section) && !shared.has(section)) tasks.push({ side: 'base', section, task: { dir: base.dir, section, label: base.label } });
     if (exists(head, headEnvs, section)) tasks.push({ side: 'head', section, task: { dir: head.dir, section, label: head.label } });
   }
   const rendered = await renderSections(
@@ -62,7 +66,7 @@ async function compareSources(base: DiffSource, head: DiffSource, options: DiffO
     options.concurrency,
   );
   const lookup = (side: 'base' | 'head', section: string) => {
-    const index = tasks.findIndex((t) => t.side === side && t.section === section);
+    const index = tasks.findIndex((t) => t.section === section && (t.side === side || shared.has(section)));
     return index === -1 ? undefined : rendered[index];
   };
   const diffs = sections
