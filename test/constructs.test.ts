@@ -210,3 +210,12 @@ describe('the base', () => {
     expect(find(base, 'Namespace', 'hivebox')).toBeDefined();
   });
 });
+
+describe('log and metric labels', () => {
+  it('labels every pod with its environment, so a shared cluster can tell dev from staging', () => {
+    const manifests = renderEnvironment(environment()) as Any[];
+    for (const workload of manifests.filter((m) => WORKLOADS.includes(m.kind))) {
+      expect(workload.spec.template.metadata.labels['hivebox.dev/environment'], `${workload.kind}/${workload.metadata.name}`).toBe('test');
+    }
+  });
+});

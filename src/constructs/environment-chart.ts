@@ -12,6 +12,7 @@ import { Minio, MINIO_API_PORT } from './minio.ts';
 import { HiveBoxMonitoring } from './monitoring.ts';
 import { EnvironmentNamespace } from './namespace.ts';
 import { NetworkPolicies } from './network-policies.ts';
+import { ENVIRONMENT_LABEL } from './metadata.ts';
 import { Valkey } from './valkey.ts';
 
 export interface EnvironmentChartProps {
@@ -26,10 +27,12 @@ export class EnvironmentChart extends Chart {
     new EnvironmentNamespace(this, 'Namespace', { environment });
     const credentials = new StorageCredentials(this, 'Credentials', { secretStore: environment.secretStore });
 
+    // Every pod carries its environment, so logs and metrics can be told apart on a shared cluster.
+    const podLabels = { [ENVIRONMENT_LABEL]: environment.name };
     const valkeyConfig = environment.valkey;
     const valkey =
       valkeyConfig.mode === 'in-cluster'
-        ? new Valkey(this, 'Valkey', { storage: valkeyConfig.storage, storageClassName: valkeyConfig.storageClassName })
+        ? new Valkey(this, 'Valkey', { storage: valkeyConfig.storage, storageClassName: valkeyConfig.storageClassName, podLabels })
         : { host: valkeyConfig.host, port: valkeyConfig.port };
 
     const minioConfig = environment.minio;
@@ -41,6 +44,7 @@ export class EnvironmentChart extends Chart {
               storageClassName: minioConfig.storageClassName,
               bucket: minioConfig.bucket,
               credentialsSecretName: credentials.secretName,
+              podLabels,
             }).endpoint,
             secure: false,
             bucket: minioConfig.bucket,

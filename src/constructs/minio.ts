@@ -19,6 +19,8 @@ export interface MinioProps {
   readonly storageClassName?: string;
   readonly bucket: string;
   readonly credentialsSecretName: string;
+  /** Labels for the pods only (not selectors), e.g. the environment for log collection. */
+  readonly podLabels?: Readonly<Record<string, string>>;
   /** @default the last MinIO community release published as an image */
   readonly image?: string;
   /** @default the matching mc client release */
@@ -50,6 +52,7 @@ export class Minio extends Construct {
       scratchPaths: ['/tmp'],
       storage: props.storage,
       storageClassName: props.storageClassName,
+      podLabels: props.podLabels,
       env: [secretEnv('MINIO_ROOT_USER', 'MINIO_ACCESS_KEY'), secretEnv('MINIO_ROOT_PASSWORD', 'MINIO_SECRET_KEY')],
       readinessProbe: { httpGet: { path: '/minio/health/ready', port: k8s.IntOrString.fromString('s3') }, periodSeconds: 10 },
       livenessProbe: { httpGet: { path: '/minio/health/live', port: k8s.IntOrString.fromString('s3') }, periodSeconds: 20, failureThreshold: 6 },
@@ -71,7 +74,7 @@ export class Minio extends Construct {
         backoffLimit: 6,
         ttlSecondsAfterFinished: 600,
         template: {
-          metadata: { labels: componentLabels(BUCKET_JOB, 'storage-setup') },
+          metadata: { labels: { ...componentLabels(BUCKET_JOB, 'storage-setup'), ...props.podLabels } },
           spec: {
             restartPolicy: 'OnFailure',
             automountServiceAccountToken: false,

@@ -24,6 +24,8 @@ export interface StatefulStoreProps {
   readonly readinessProbe: k8s.Probe;
   readonly livenessProbe: k8s.Probe;
   readonly resources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
+  /** Labels for the pods only (not selectors), e.g. the environment for log collection. */
+  readonly podLabels?: Readonly<Record<string, string>>;
   /** Extra writable paths besides the data volume (the root filesystem is read-only). */
   readonly scratchPaths?: readonly string[];
 }
@@ -55,7 +57,7 @@ export class StatefulStore extends Construct {
         // Keep the claim when the StatefulSet is scaled down; delete it with the StatefulSet (and the environment).
         persistentVolumeClaimRetentionPolicy: { whenScaled: 'Retain', whenDeleted: 'Delete' },
         template: {
-          metadata: { labels },
+          metadata: { labels: { ...labels, ...props.podLabels } },
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,

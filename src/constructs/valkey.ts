@@ -13,6 +13,7 @@ export const VALKEY_PORT = 6379;
 export interface ValkeyProps {
   readonly storage: string;
   readonly storageClassName?: string;
+  readonly podLabels?: Readonly<Record<string, string>>;
   /** @default valkey/valkey:8.1.4-alpine */
   readonly image?: string;
 }
@@ -35,6 +36,7 @@ export class Valkey extends Construct {
       dataPath: '/data',
       storage: props.storage,
       storageClassName: props.storageClassName,
+      podLabels: props.podLabels,
       readinessProbe: ping,
       livenessProbe: { ...ping, initialDelaySeconds: 10, failureThreshold: 6 },
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
