@@ -187,6 +187,16 @@ describe('promote leaves nothing behind when it cannot finish', () => {
     await expect(promote(dir, { to: 'dev', image: { tag: 'v0.7.0' }, commit: false }, failingSynth)).rejects.toThrow('synth exploded');
     expect(status(dir)).toBe('');
   });
+
+  it('--commit refused by a hook: says the change is staged, exit 2', async () => {
+    const dir = await tempRepo();
+    writeFileSync(join(dir, '.git/hooks/commit-msg'), '#!/bin/sh\necho "signed commits only" >&2\nexit 1\n', { mode: 0o755 });
+    const result = await cli(dir, 'promote', '--to', 'dev', '--image', 'v0.7.0', '--commit');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('signed commits only');
+    expect(result.stderr).toContain('The promotion is in place and staged');
+    expect(git(dir, 'diff', '--cached', '--name-only').split('\n').filter(Boolean)).toContain('envs/dev/env.yaml');
+  });
 });
 
 describe('promote --to --image', () => {

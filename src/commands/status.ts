@@ -26,7 +26,8 @@ Options:
   --context <name>      kubeconfig context (default: its current context)
   --namespace <ns>      the namespace Argo CD's Applications live in (default: argocd)
   --env <env>           only this environment (repeatable; default: every envs/<env>/)
-  --wait                watch until that holds for every environment, or the timeout passes
+  --wait                watch until every environment is Synced, Healthy and running the
+                        image Git wants, or the timeout passes
   --timeout <duration>  how long --wait waits, e.g. 90s, 10m, 1h (default: 10m)
   -h, --help            show this help
 

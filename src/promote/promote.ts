@@ -87,7 +87,12 @@ export async function promote(root: string, request: PromoteRequest, synthesize:
   if (!request.commit) return { kind: 'changed', target: target.name, previous, image, message, files };
   // git status names paths from the repository's top; `:(top)` makes git add read them the same way.
   await git(root, ['add', '--', ...files.map((file) => `:(top)${file}`)]);
-  await git(root, ['commit', '--quiet', '-m', message.subject, '-m', message.body]);
+  try {
+    await git(root, ['commit', '--quiet', '-m', message.subject, '-m', message.body]);
+  } catch (error) {
+    // A refusing hook or a missing identity: the change is complete and staged, only the commit is missing.
+    throw new UsageError(`${(error as Error).message}\nThe promotion is in place and staged; fix the cause and run: git commit`);
+  }
   return { kind: 'committed', target: target.name, previous, image, message, files };
 }
 

@@ -3,9 +3,12 @@
  * reports it, next to what Git wants. Optionally waits, through a watch, until
  * every environment is Synced and Healthy.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Environment } from '../config/environment.ts';
 import { applicationName, environmentStatus, isSettled, type Application, type EnvironmentStatus } from './application.ts';
 import type { ArgoCdApplications } from './cluster.ts';
+
+const RELIST_PAUSE_MS = 1_000;
 
 export function statusRows(environments: readonly Environment[], applications: ReadonlyMap<string, Application>): EnvironmentStatus[] {
   return inPromotionOrder(environments).map((env) => environmentStatus(env, applications.get(applicationName(env))));
@@ -46,7 +49,8 @@ export async function waitUntilSettled(
       const snapshot = await client.list();
       items = new Map(snapshot.items);
       if (settled(items)) break;
-      await client.watch(
+      const started = Date.now();
+      const { expired } = await client.watch(
         snapshot.resourceVersion,
         ({ type, application }) => {
           const name = application.metadata?.name;
@@ -57,6 +61,10 @@ export async function waitUntilSettled(
         },
         stop.signal,
       );
+      // A watch the server ends at once, again and again, must not become a busy loop of lists.
+      if (!expired && !stop.signal.aborted && Date.now() - started < RELIST_PAUSE_MS) {
+        await delay(RELIST_PAUSE_MS, undefined, { signal: stop.signal }).catch(() => undefined);
+      }
     }
     const rows = statusRows(environments, items);
     return { rows, settled: rows.every(isSettled) };
