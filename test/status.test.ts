@@ -176,6 +176,27 @@ describe('status --wait', () => {
     expect(api.requests.filter((r) => r === 'GET /apis/argoproj.io/v1alpha1/namespaces/argocd/applications')).toHaveLength(2);
   });
 
+  it('re-lists when the watch reports 410 Gone (its resourceVersion expired)', async () => {
+    const [dev, ...rest] = healthy();
+    const api = await server(application('dev', 'Synced', 'Progressing'), ...rest);
+    const first = api.nextWatch();
+    const result = status(api, '--wait', '--timeout', '5m');
+    await first;
+    const second = api.nextWatch();
+    api.expireWatches();
+    await second;
+    api.apply(dev!);
+    expect((await result).code).toBe(0);
+    expect(api.requests.filter((r) => r === 'GET /apis/argoproj.io/v1alpha1/namespaces/argocd/applications')).toHaveLength(2);
+  });
+
+  it('misses no change made between the list and the start of the watch', async () => {
+    const [dev, ...rest] = healthy();
+    const api = await server(application('dev', 'Synced', 'Progressing'), ...rest);
+    api.afterNextList(() => api.apply(dev!)); // before the watch connects: only resourceVersion can carry it
+    expect((await status(api, '--wait', '--timeout', '5m')).code).toBe(0);
+  });
+
   it('exits 1 with the last table when the timeout passes first', async () => {
     const api = await server(application('dev', 'Synced', 'Degraded'));
     const result = await status(api, '--wait', '--timeout', '1s');

@@ -30,6 +30,10 @@ export interface FakeKubeApi {
   nextWatch(): Promise<void>;
   /** Ends open watches the way a server's watch timeout does. */
   endWatches(): void;
+  /** Sends open watches the 410 Gone a server sends when their resourceVersion is too old to resume. */
+  expireWatches(): void;
+  /** Runs once, right after the next list answer has been sent (a change racing the watch). */
+  afterNextList(action: () => void): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +52,9 @@ export async function startKubeApi(applications: readonly Application[] = []): P
   let version = 100;
   let failure: Failure | undefined;
   const watches = new Set<ServerResponse>();
+  // Every change as a watch event, so a watch from resourceVersion N first replays what came after N.
+  const events: Array<{ version: number; line: string }> = [];
+  let afterList: (() => void) | undefined;
   const watchWaiters: Array<() => void> = [];
   const requests: string[] = [];
 
@@ -75,6 +82,8 @@ export async function startKubeApi(applications: readonly Application[] = []): P
     if (url.searchParams.get('watch') === 'true') {
       res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
       res.flushHeaders();
+      const from = Number(url.searchParams.get('resourceVersion') ?? version);
+      for (const event of events) if (event.version > from) res.write(event.line);
       watches.add(res);
       res.on('close', () => watches.delete(res));
       for (const resolve of watchWaiters.splice(0)) resolve();
@@ -86,6 +95,9 @@ export async function startKubeApi(applications: readonly Application[] = []): P
       metadata: { resourceVersion: String(version) },
       items: inNamespace,
     });
+    const action = afterList;
+    afterList = undefined;
+    action?.();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -119,6 +131,7 @@ export async function startKubeApi(applications: readonly Application[] = []): P
       const existed = apps.has(`${app.metadata.namespace ?? 'argocd'}/${app.metadata.name}`);
       const stored = store(app);
       const line = `${JSON.stringify({ type: existed ? 'MODIFIED' : 'ADDED', object: stored })}\n`;
+      events.push({ version, line });
       for (const res of watches) res.write(line);
     },
     fail(next) {
@@ -129,6 +142,13 @@ export async function startKubeApi(applications: readonly Application[] = []): P
     },
     endWatches() {
       for (const res of watches) res.end();
+    },
+    expireWatches() {
+      const gone = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old resource version', reason: 'Expired', code: 410 };
+      for (const res of watches) res.end(`${JSON.stringify({ type: 'ERROR', object: gone })}\n`);
+    },
+    afterNextList(action) {
+      afterList = action;
     },
     async close() {
       for (const res of watches) res.end();
