@@ -194,8 +194,10 @@ describe('validateSchema: CRDs in use', () => {
     expect(validateSchema(app, '1.31')).toEqual([]);
   });
 
-  it('rejects an old External Secrets API version it has no schema for', () => {
-    expect(validateSchema(m({ apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'x' } }), '1.31')[0]?.reason).toBe('unknown-kind');
+  it('rejects an old External Secrets API version it has no schema for, naming the one it has', () => {
+    const [violation] = validateSchema(m({ apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'x' } }), '1.31');
+    expect(violation?.reason).toBe('unknown-kind');
+    expect(violation?.message).toContain('the known versions of ExternalSecret are external-secrets.io/v1');
   });
 });
 

@@ -91,6 +91,15 @@ class Registry {
     return validators.all;
   }
 
+  /** The apiVersions of the same group that do have a schema for `kind`. */
+  otherVersions(apiVersion: string, kind: string): string[] {
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    const document = this.document(DOCUMENT_BY_GROUP[group] ?? 'kubernetes');
+    return Object.keys(document.roots)
+      .filter((key) => key.endsWith(`/${kind}`) && (group === '' ? !key.slice(0, -kind.length - 1).includes('/') : key.startsWith(`${group}/`)))
+      .map((key) => key.slice(0, -kind.length - 1));
+  }
+
   /** Every apiVersion/kind with a schema, and where the schema came from. */
   kinds(): Array<{ apiVersion: string; kind: string; source: string }> {
     return ['kubernetes', ...Object.values(DOCUMENT_BY_GROUP)].flatMap((id) => {
@@ -123,7 +132,11 @@ export function validateSchema(manifest: Manifest, kubernetesVersion: string): S
   const reg = getRegistry();
   const validators = reg.lookup(apiVersion, kind);
   if (!validators) {
-    if (violations.length === 0) violations.push(violation('', 'unknown-kind', `no schema for ${kind} in ${apiVersion}: not a Kubernetes API or a known CRD (${KNOWN_CRD_GROUPS})`));
+    if (violations.length === 0) {
+      const other = reg.otherVersions(apiVersion, kind);
+      const hint = other.length > 0 ? `; the known versions of ${kind} are ${other.join(', ')}` : ` (known CRD groups: ${KNOWN_CRD_GROUPS})`;
+      violations.push(violation('apiVersion', 'unknown-kind', `no schema for ${kind} in ${apiVersion}: not a Kubernetes API or a known CRD version${hint}`));
+    }
     return violations;
   }
   if (validators.fast(manifest)) return violations;

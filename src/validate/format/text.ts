@@ -35,7 +35,7 @@ export function formatText(report: ValidationReport): string {
   if (report.waivers.length > 0) {
     lines.push('', `Waivers (${report.waivers.length}):`);
     for (const waiver of report.waivers) {
-      const note = waiver.waived === 0 ? 'waives nothing: remove it' : `waives ${waiver.waived} finding${waiver.waived === 1 ? '' : 's'}`;
+      const note = waiver.waived === 0 ? 'nothing to waive here' : `waives ${waiver.waived} finding${waiver.waived === 1 ? '' : 's'}`;
       lines.push(`  ${waiver.scope}: ${resourceName(waiver.resource)} waives ${waiver.ruleId} (${note}): "${waiver.reason}"`);
     }
   }
