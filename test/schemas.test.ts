@@ -54,6 +54,12 @@ describe('validateSchema: Kubernetes kinds', () => {
     expect(validateSchema(m({ ...policy, spec: { podSelector: {}, ingress: [{ _from: [] }] } }), '1.31')[0]?.path).toBe('spec.ingress[0]._from');
   });
 
+  it('requires metadata.name, which the schema leaves optional for generateName', () => {
+    expect(validateSchema(m({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'c-' } }), '1.31')).toEqual([
+      expect.objectContaining({ reason: 'missing-field', path: 'metadata.name' }),
+    ]);
+  });
+
   it('rejects an object without apiVersion or kind, and kinds nobody defines', () => {
     expect(validateSchema(m({ metadata: { name: 'x' } }), '1.31')[0]?.reason).toBe('missing-field');
     expect(validateSchema(m({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'x' } }), '1.31')[0]?.reason).toBe('unknown-kind');

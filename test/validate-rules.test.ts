@@ -117,6 +117,13 @@ describe('each rule lets a compliant variant pass', () => {
   }
 });
 
+describe('odd input', () => {
+  it('a document without metadata is a schema finding, not a crash', () => {
+    const report = check([{ apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'b' } } as unknown as Manifest]);
+    expect(report.findings.map((f) => [f.ruleId, f.path])).toEqual([['schema-invalid', 'metadata.name']]);
+  });
+});
+
 describe('API lifecycle', () => {
   it('api-deprecated: reports v1 Endpoints from 1.33 on, as a warning', () => {
     const report = check([...compliantApp(), { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'e', namespace: 'app' } } as Manifest], { kubernetesVersion: '1.33' });

@@ -127,6 +127,9 @@ export function validateSchema(manifest: Manifest, kubernetesVersion: string): S
     return [violation('', 'missing-field', `a Kubernetes object needs apiVersion and kind (got apiVersion ${JSON.stringify(manifest.apiVersion)}, kind ${JSON.stringify(manifest.kind)})`)];
   }
   const violations = lifecycleViolations(apiVersion, kind, kubernetesMinor(kubernetesVersion));
+  // The schema allows generateName instead, but a manifest applied from Git needs its name.
+  const metadata = (manifest as { metadata?: { name?: unknown } }).metadata;
+  if (typeof metadata?.name !== 'string' || metadata.name === '') violations.push(violation('metadata.name', 'missing-field', 'missing required field metadata.name'));
   if (violations.some((v) => v.reason === 'removed-api')) return violations;
 
   const reg = getRegistry();

@@ -10,6 +10,7 @@ import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, ingressTlsCheck, p
 import { schemaCheck } from './checks/schema.ts';
 import { imageCheck, podSecurityCheck, secretDataCheck, serviceAccountTokenCheck } from './checks/security.ts';
 import { RULES, isRule, ruleInfo } from './rules.ts';
+import { isObject } from './workloads.ts';
 import type { Finding, ResourceRef, ScopeInput, ValidateManifestsOptions, ValidationReport, Waiver } from './types.ts';
 
 /** The env.yaml default, so that manifests without an environment are checked against the same version. */
@@ -71,10 +72,12 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
   };
 
   for (const input of options.scopes) {
-    const view = viewOf(input.name, input.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, input.requireDigest ?? false, input.manifests);
+    // A document without metadata is a schema finding, not a crash of every other check.
+    const manifests = input.manifests.map((m) => (isObject(m.metadata) ? m : ({ ...m, metadata: { name: '' } } as Manifest)));
+    const view = viewOf(input.name, input.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, input.requireDigest ?? false, manifests);
     views.set(input.name, { view, input });
     const report = reporterFor(input);
-    for (const manifest of input.manifests) collectWaivers(manifest, input, waivers, report);
+    for (const manifest of manifests) collectWaivers(manifest, input, waivers, report);
     for (const check of CHECKS) check(view, report);
   }
   for (const pair of options.parity ?? []) {
