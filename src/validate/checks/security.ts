@@ -156,7 +156,7 @@ export const serviceAccountTokenCheck: Check = (scope, report) => {
     const account = scope.ofKind('ServiceAccount', manifest.metadata.namespace ?? '').find((sa) => sa.metadata.name === accountName);
     // The pod's own setting wins; otherwise the ServiceAccount's; otherwise Kubernetes mounts the token.
     const mounted = pod.spec.automountServiceAccountToken ?? account?.automountServiceAccountToken ?? true;
-    if (mounted !== false && pod.spec.automountServiceAccountToken !== false) {
+    if (mounted !== false) {
       report('service-account-token', manifest, `${pod.path}.automountServiceAccountToken`, `pods mount the token of service account ${accountName}`);
     }
   }
