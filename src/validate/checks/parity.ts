@@ -78,20 +78,18 @@ function dominantNamespace(scope: ScopeView): string {
   return best;
 }
 
-function normalizer(scope: ScopeView): (value: unknown) => unknown {
+/** Replaces the scope's own namespace and environment name in a string; strings without them cost one scan. */
+function normalizer(scope: ScopeView): (value: string) => string {
   const namespace = dominantNamespace(scope);
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const patterns: Array<[RegExp, string]> = [];
-  if (namespace) patterns.push([new RegExp(escape(namespace), 'g'), '<namespace>']);
-  patterns.push([new RegExp(`(?<![A-Za-z0-9])${escape(scope.name)}(?![A-Za-z0-9])`, 'g'), '<env>']);
-  const normalizeString = (s: string) => patterns.reduce((acc, [re, to]) => acc.replace(re, to), s);
-  const normalize = (value: unknown): unknown => {
-    if (typeof value === 'string') return normalizeString(value);
-    if (Array.isArray(value)) return value.map(normalize);
-    if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [normalizeString(k), normalize(v)]));
-    return value;
+  const envName = new RegExp(`(?<![A-Za-z0-9])${escape(scope.name)}(?![A-Za-z0-9])`, 'g');
+  const namespacePattern = namespace ? new RegExp(escape(namespace), 'g') : undefined;
+  return (value) => {
+    let out = value;
+    if (namespacePattern && out.includes(namespace)) out = out.replace(namespacePattern, '<namespace>');
+    if (out.includes(scope.name)) out = out.replace(envName, '<env>');
+    return out;
   };
-  return normalize;
 }
 
 interface Difference {
@@ -100,17 +98,40 @@ interface Difference {
   readonly of: unknown;
 }
 
-function differences(mirror: unknown, of: unknown, path: Segment[], out: Difference[]): void {
-  if (allowed(path)) return;
+type Normalize = (value: string) => string;
+
+/** Normalized key → the key as written, for one object. */
+function keysOf(object: Record<string, unknown>, normalize: Normalize): Map<string, string> {
+  return new Map(Object.keys(object).map((key) => [normalize(key), key]));
+}
+
+function normalizeDeep(value: unknown, normalize: Normalize): unknown {
+  if (typeof value === 'string') return normalize(value);
+  if (Array.isArray(value)) return value.map((v) => normalizeDeep(v, normalize));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [normalize(k), normalizeDeep(v, normalize)]));
+  return value;
+}
+
+function differences(mirror: unknown, of: unknown, path: Segment[], out: Difference[], nm: Normalize, no: Normalize): void {
+  if (mirror === of || allowed(path)) return;
   if (isObject(mirror) && isObject(of)) {
-    for (const key of new Set([...Object.keys(mirror), ...Object.keys(of)])) differences(mirror[key], of[key], [...path, key], out);
+    const mirrorKeys = keysOf(mirror, nm);
+    const ofKeys = keysOf(of, no);
+    for (const key of new Set([...mirrorKeys.keys(), ...ofKeys.keys()])) {
+      const mk = mirrorKeys.get(key);
+      const ok = ofKeys.get(key);
+      differences(mk === undefined ? undefined : mirror[mk], ok === undefined ? undefined : of[ok], [...path, key], out, nm, no);
+    }
     return;
   }
   if (Array.isArray(mirror) && Array.isArray(of) && mirror.length === of.length) {
-    mirror.forEach((item, i) => differences(item, of[i], [...path, i], out));
+    mirror.forEach((item, i) => differences(item, of[i], [...path, i], out, nm, no));
     return;
   }
-  if (JSON.stringify(mirror) !== JSON.stringify(of)) out.push({ path, mirror, of });
+  if (typeof mirror === 'string' && typeof of === 'string' && nm(mirror) === no(of)) return;
+  const left = normalizeDeep(mirror, nm);
+  const right = normalizeDeep(of, no);
+  if (JSON.stringify(left) !== JSON.stringify(right)) out.push({ path, mirror: left, of: right });
 }
 
 function printPath(path: readonly Segment[]): string {
@@ -129,8 +150,8 @@ const ABSENT = '(absent)';
 export function parityCheck(mirror: ScopeView, of: ScopeView, report: Report): void {
   const normalizeMirror = normalizer(mirror);
   const normalizeOf = normalizer(of);
-  const keyOf = (manifest: Manifest, normalize: (v: unknown) => unknown) =>
-    `${manifest.apiVersion.split('/')[0]}/${manifest.kind}/${String(normalize(namespaceOf(manifest)))}/${String(normalize(manifest.metadata.name))}`;
+  const keyOf = (manifest: Manifest, normalize: Normalize) =>
+    `${manifest.apiVersion.split('/')[0]}/${manifest.kind}/${normalize(namespaceOf(manifest))}/${normalize(String(manifest.metadata.name))}`;
   const ofByKey = new Map(of.manifests.map((m) => [keyOf(m, normalizeOf), m]));
   const seen = new Set<string>();
   for (const manifest of mirror.manifests) {
@@ -142,7 +163,7 @@ export function parityCheck(mirror: ScopeView, of: ScopeView, report: Report): v
       continue;
     }
     const found: Difference[] = [];
-    differences(normalizeMirror(manifest), normalizeOf(counterpart), [], found);
+    differences(manifest, counterpart, [], found, normalizeMirror, normalizeOf);
     for (const difference of found) {
       const path = printPath(difference.path);
       report('parity', manifest, path, `${path} differs from ${of.name}`, { [mirror.name]: difference.mirror ?? ABSENT, [of.name]: difference.of ?? ABSENT });
