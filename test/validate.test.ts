@@ -6,7 +6,8 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateRepository } from '../src/validate/index.ts';
+import type { Environment } from '../src/config/environment.ts';
+import { parityPairs, requiresDigest, validateRepository } from '../src/validate/index.ts';
 import { runCli, tempRepo } from './support/repo.ts';
 
 const FIXTURE = resolve(import.meta.dirname, 'fixtures', 'validate', 'repo');
@@ -176,6 +177,22 @@ describe('environment parity', () => {
     expect(report.findings.map((f) => [f.scope, f.ruleId])).toEqual([['prod', 'image-digest']]);
     appendFileSync(join(root, 'envs', 'prod', 'env.yaml'), 'validation:\n  requireDigest: false\n');
     expect((await validateRepository({ root })).findings).toEqual([]);
+  });
+});
+
+describe('which environments mirror and which pin digests', () => {
+  const env = (name: string, promotesFrom?: string, validation: Environment['validation'] = {}) => ({ name, promotesFrom, validation }) as unknown as Environment;
+
+  it('by default the end of the promotion chain (prod) requires digests and the one before it (staging) mirrors it', () => {
+    const all = [env('dev'), env('staging', 'dev'), env('prod', 'staging')];
+    expect(parityPairs(all)).toEqual([{ mirror: 'staging', of: 'prod' }]);
+    expect(all.map((e) => requiresDigest(e, all))).toEqual([false, false, true]);
+  });
+
+  it('validation.mirrors and validation.requireDigest in env.yaml override the defaults', () => {
+    const all = [env('dev', undefined, { requireDigest: true }), env('staging', 'dev', { mirrors: 'dev' }), env('prod', 'staging', { requireDigest: false })];
+    expect(parityPairs(all)).toEqual([{ mirror: 'staging', of: 'dev' }]);
+    expect(all.map((e) => requiresDigest(e, all))).toEqual([true, false, false]);
   });
 });
 
