@@ -198,6 +198,23 @@ describe('hivebox-gitops diff', () => {
     expect(stdout).toMatch(/^dev +changed +0 +0 +1 +3$/m);
   });
 
+  it('compares the Helm values under charts/ file by file', async () => {
+    const root = fixtureRepo();
+    write(root, 'charts/kyverno/values.yaml', 'admissionController:\n  replicas: 1\n');
+    commitAll(root, 'chart values');
+    write(root, 'charts/kyverno/values.yaml', 'admissionController:\n  replicas: 3\n');
+    write(root, 'charts/loki/values.yaml', 'loki:\n  auth_enabled: false\n');
+
+    const { stdout } = await diff(root, '--base', 'HEAD');
+    const added = await diff(root, '--base', 'HEAD~1', '--format', 'markdown');
+
+    expect(stdout).toMatch(/^charts\/ +changed +1 +0 +1 +0$/m);
+    expect(stdout).toContain('~ File charts/kyverno/values.yaml (changed)');
+    expect(stdout).toContain('-  replicas: 1\n+  replicas: 3');
+    expect(stdout).toContain('+ File charts/loki/values.yaml (added)');
+    expect(added.stdout).toContain('| `charts/` | 🆕 new folder | 2 | 0 | 0 | 0 |');
+  });
+
   it('exits 1 with --exit-code when there are differences, 0 without it', async () => {
     const root = fixtureRepo();
     write(root, 'envs/dev/kustomization.yaml', overlay('dev', 'v0.8.0'));

@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.ts';
 import { compareSection, type SectionDiff } from './compare.ts';
 import { InputComparer } from './inputs.ts';
-import { ARGOCD_SECTION, discoverEnvironments, hasArgoCdTree, renderSections, type RenderTask } from './render.ts';
+import { discoverEnvironments, hasTree, renderSections, TREE_SECTIONS, type RenderTask } from './render.ts';
 import { commitSource, workingTreeSource, type DiffSource } from './source.ts';
 
 export interface DiffOptions {
@@ -16,7 +16,7 @@ export interface DiffOptions {
   readonly base: string;
   /** The ref of the change; absent means the working tree at `root`. */
   readonly head?: string;
-  /** Only these environments (argocd/ is always compared). */
+  /** Only these environments (argocd/ and charts/ are always compared). */
   readonly envs?: readonly string[];
   /** kustomize processes at a time. */
   readonly concurrency?: number;
@@ -25,7 +25,7 @@ export interface DiffOptions {
 export interface DiffReport {
   readonly base: string;
   readonly head: string;
-  /** Environments in name order, then argocd/. */
+  /** Environments in name order, then argocd/ and charts/ (where they exist). */
   readonly sections: readonly SectionDiff[];
   readonly hasDifferences: boolean;
 }
@@ -48,9 +48,10 @@ async function compareSources(base: DiffSource, head: DiffSource, options: DiffO
   const baseEnvs = discoverEnvironments(base.dir, base.label);
   const headEnvs = discoverEnvironments(head.dir, head.label);
   const names = selectEnvironments([...new Set([...baseEnvs, ...headEnvs])].sort(), options.envs);
-  const sections = [...names, ARGOCD_SECTION];
+  const sections = [...names, ...TREE_SECTIONS];
+  const isTree = (section: string): boolean => (TREE_SECTIONS as readonly string[]).includes(section);
   const exists = (source: DiffSource, envs: readonly string[], section: string): boolean =>
-    section === ARGOCD_SECTION ? hasArgoCdTree(source.dir) : envs.includes(section);
+    isTree(section) ? hasTree(source.dir, section) : envs.includes(section);
 
   // Both sides in one pool: every render of both sides runs in parallel. An overlay whose
   // inputs are byte-identical on both sides is rendered once and used for both.
@@ -71,8 +72,8 @@ async function compareSources(base: DiffSource, head: DiffSource, options: DiffO
   };
   const diffs = sections
     .map((section) => compareSection(section, lookup('base', section), lookup('head', section)))
-    // An argocd/ tree absent on both sides is not worth a row.
-    .filter((s) => !(s.name === ARGOCD_SECTION && !exists(base, baseEnvs, s.name) && !exists(head, headEnvs, s.name)));
+    // A folder absent on both sides is not worth a row.
+    .filter((s) => !(isTree(s.name) && !exists(base, baseEnvs, s.name) && !exists(head, headEnvs, s.name)));
   return {
     base: base.label,
     head: head.label,

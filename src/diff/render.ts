@@ -7,10 +7,17 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { InputError } from '../errors.ts';
 import { kustomizeBuild } from '../toolchain/kubectl.ts';
-import { parseKustomizeOutput, parseResources, toResourceSet, type ResourceSet } from './resources.ts';
+import { parseKustomizeOutput, parseResources, resourceKey, toResourceSet, type ResourceSet } from './resources.ts';
 
 /** The section name of the Argo CD tree in a diff, next to the environments. */
 export const ARGOCD_SECTION = 'argocd/';
+/**
+ * Helm values the platform Applications read through `$values`: no kustomize renders
+ * them, but a change there changes the clusters, so each file is compared as text.
+ */
+export const CHARTS_SECTION = 'charts/';
+/** Sections that are folders of the repository rather than environments. */
+export const TREE_SECTIONS = [ARGOCD_SECTION, CHARTS_SECTION] as const;
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -66,6 +73,7 @@ export function defaultConcurrency(): number {
 
 async function renderSection({ dir, section, label }: RenderTask): Promise<ResourceSet> {
   if (section === ARGOCD_SECTION) return readArgoCdTree(dir);
+  if (section === CHARTS_SECTION) return readChartsTree(dir);
   let output: string;
   try {
     output = await kustomizeBuild(join(dir, 'envs', section));
@@ -88,17 +96,37 @@ export function readArgoCdTree(dir: string): ResourceSet {
   );
 }
 
-export function hasArgoCdTree(dir: string): boolean {
-  return existsSync(join(dir, 'argocd'));
+/** Every file under charts/, one entry per file, compared as text. */
+export function readChartsTree(dir: string): ResourceSet {
+  return toResourceSet(
+    allFiles(join(dir, 'charts')).map((file) => {
+      const path = relative(dir, file).split('\\').join('/');
+      const id = { group: '', kind: 'File', namespace: '', name: path };
+      const content = readFileSync(file, 'utf8');
+      return { id, key: resourceKey(id), yaml: content.endsWith('\n') || content === '' ? content : `${content}\n` };
+    }),
+  );
+}
+
+/** Whether a folder section (argocd/, charts/) exists on this side. */
+export function hasTree(dir: string, section: string): boolean {
+  return existsSync(join(dir, section));
 }
 
 function yamlFiles(dir: string): string[] {
+  return allFiles(dir).filter((path) => {
+    const name = path.split(/[\\/]/).pop()!;
+    return /\.ya?ml$/.test(name) && !KUSTOMIZATION_FILES.includes(name);
+  });
+}
+
+function allFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...yamlFiles(path));
-    else if (/\.ya?ml$/.test(entry.name) && !KUSTOMIZATION_FILES.includes(entry.name)) files.push(path);
+    if (entry.isDirectory()) files.push(...allFiles(path));
+    else if (entry.isFile()) files.push(path);
   }
   return files;
 }

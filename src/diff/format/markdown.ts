@@ -71,11 +71,12 @@ function resourceBlock(change: ResourceChange): string {
 }
 
 function statusCell(section: SectionDiff): string {
+  const what = section.name.endsWith('/') ? 'folder' : 'environment';
   switch (section.status) {
     case 'added':
-      return '🆕 new environment';
+      return `🆕 new ${what}`;
     case 'removed':
-      return '🗑️ removed environment';
+      return `🗑️ removed ${what}`;
     case 'changed':
       return '🟡 changed';
     default:

@@ -22,8 +22,10 @@ export function formatText(report: DiffReport): string {
 }
 
 export function sectionNote(section: SectionDiff): string {
-  if (section.status === 'added') return ' (new environment: only on the head side)';
-  if (section.status === 'removed') return ' (removed environment: only on the base side)';
+  // Environment names cannot contain a slash; folder sections (argocd/, charts/) end with one.
+  const what = section.name.endsWith('/') ? 'folder' : 'environment';
+  if (section.status === 'added') return ` (new ${what}: only on the head side)`;
+  if (section.status === 'removed') return ` (removed ${what}: only on the base side)`;
   return '';
 }
 
