@@ -133,7 +133,7 @@ describe('hivebox-gitops diff', () => {
     expect(stdout).toContain('`Deployment.apps hivebox-staging/hivebox`');
     expect(stdout).toMatch(/```diff\n--- base\n\+\+\+ head\n@@[^\n]*@@\n[\s\S]*\n\+ +- image: ghcr\.io\/hivebox-platform\/hivebox:v0\.7\.0\n/);
     // Summary first, details after.
-    expect(stdout.indexOf('| Environment |')).toBeLessThan(stdout.indexOf('<details>'));
+    expect(stdout.indexOf('| Environment or folder |')).toBeLessThan(stdout.indexOf('<details>'));
   });
 
   it('compares the working tree by default and never writes to it', async () => {

@@ -27,7 +27,7 @@ export function formatMarkdown(report: DiffReport, options: MarkdownOptions = {}
     COMMENT_MARKER,
     `### Rendered diff: \`${code(report.base)}\` → \`${code(report.head)}\``,
     '',
-    '| Environment | Status | Added | Removed | Changed | Unchanged |',
+    '| Environment or folder | Status | Added | Removed | Changed | Unchanged |',
     '| --- | --- | ---: | ---: | ---: | ---: |',
     ...report.sections.map(
       (s) => `| \`${s.name}\` | ${statusCell(s)} | ${s.counts.added} | ${s.counts.removed} | ${s.counts.changed} | ${s.counts.unchanged} |`,
