@@ -233,15 +233,9 @@ describe('bad input and usage exit 2', () => {
 });
 
 describe('this repository', () => {
-  it('validates with no findings but the prod images not yet pinned by digest', async () => {
-    // The landed repository must validate clean. Until the third-party images (Valkey, MinIO, mc) are
-    // pinned by digest for prod, these three are the only findings; when they are, make this toEqual([]).
+  it('validates clean', async () => {
     const report = await validateRepository({ root: repositoryCopy() });
-    expect(report.findings.map((f) => `${f.scope} ${f.ruleId} ${f.resource.kind}/${f.resource.name}`)).toEqual([
-      'prod image-digest Job/minio-bucket',
-      'prod image-digest StatefulSet/minio',
-      'prod image-digest StatefulSet/valkey',
-    ]);
+    expect(report.findings.map((f) => `${f.scope} ${f.ruleId} ${f.resource.kind}/${f.resource.name}`)).toEqual([]);
     expect(report.scopes.map((s) => s.name)).toEqual(['dev', 'prod', 'staging', 'argocd']);
   });
 });

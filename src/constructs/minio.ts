@@ -21,9 +21,12 @@ export interface MinioProps {
   readonly credentialsSecretName: string;
   /** Labels for the pods only (not selectors), e.g. the environment for log collection. */
   readonly podLabels?: Readonly<Record<string, string>>;
-  /** @default the last MinIO community release published as an image */
+  /**
+   * @default the last MinIO community release published as an image (MinIO stopped publishing community
+   * images in late 2025), pinned by digest
+   */
   readonly image?: string;
-  /** @default the matching mc client release */
+  /** @default the matching mc client release, pinned by digest */
   readonly clientImage?: string;
 }
 
@@ -41,7 +44,7 @@ export class Minio extends Construct {
       name: MINIO,
       role: 'storage',
       user: APP_USER,
-      image: props.image ?? 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z',
+      image: props.image ?? 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e',
       // MinIO writes its certificate directory under $HOME by default; the root filesystem is read-only.
       args: ['server', '/data', '--address', `:${MINIO_API_PORT}`, '--console-address', `:${MINIO_CONSOLE_PORT}`, '--certs-dir', '/tmp/certs'],
       ports: [
@@ -82,7 +85,7 @@ export class Minio extends Construct {
             containers: [
               {
                 name: 'mc',
-                image: props.clientImage ?? 'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z',
+                image: props.clientImage ?? 'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z@sha256:a7fe349ef4bd8521fb8497f55c6042871b2ae640607cf99d9bede5e9bdf11727',
                 imagePullPolicy: 'IfNotPresent',
                 // mc reads the alias from MC_HOST_<alias>; Kubernetes expands $(VAR) from the variables above it.
                 args: ['--config-dir', '/tmp/mc', 'mb', '--ignore-existing', `local/${props.bucket}`],

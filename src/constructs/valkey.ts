@@ -14,7 +14,7 @@ export interface ValkeyProps {
   readonly storage: string;
   readonly storageClassName?: string;
   readonly podLabels?: Readonly<Record<string, string>>;
-  /** @default valkey/valkey:8.1.4-alpine */
+  /** @default valkey/valkey:8.1.3-alpine, pinned by digest */
   readonly image?: string;
 }
 
@@ -30,7 +30,7 @@ export class Valkey extends Construct {
       role: 'cache',
       // The image's own non-root user; set explicitly so runAsNonRoot can be verified.
       user: 999,
-      image: props.image ?? 'valkey/valkey:8.1.4-alpine',
+      image: props.image ?? 'valkey/valkey:8.1.3-alpine@sha256:d827e7f7552cdee40cc7482dbae9da020f42bc47669af6f71182a4ef76a22773',
       args: ['valkey-server', '--appendonly', 'yes', '--dir', '/data', '--save', '', '--protected-mode', 'no'],
       ports: [{ name: 'valkey', port: VALKEY_PORT }],
       dataPath: '/data',
