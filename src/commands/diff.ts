@@ -9,16 +9,17 @@ import { formatText } from '../diff/format/text.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import type { CommandContext } from './context.ts';
 
-export const summary = 'show what a change does to every rendered environment and argocd/ (text, markdown, json)';
+export const summary = 'show what a change does to every rendered environment, argocd/ and charts/ (text, markdown, json)';
 
 const USAGE = `Usage: hivebox-gitops diff --base <ref> [--head <ref>] [--env <name>]... [--format text|markdown|json] [--exit-code]
 
-Renders every envs/<env> overlay with kustomize, and the argocd/ tree, on both sides
-and reports the resources added, removed and changed.
+Renders every envs/<env> overlay with kustomize on both sides, reads the argocd/ and
+charts/ trees, and reports the resources (and chart values files) added, removed and
+changed. It compares the generated files: run \`npm run synth\` after editing env.yaml.
 
   --base <ref>        the commit, branch or tag to compare against (required)
   --head <ref>        the commit to compare (default: the working tree)
-  --env <name>        only this environment (repeatable; argocd/ is always included)
+  --env <name>        only this environment (repeatable; argocd/ and charts/ always shown)
   --format <format>   text (default), markdown (a pull-request comment) or json
   --exit-code         exit 1 when there are differences (default: 0)
 `;
