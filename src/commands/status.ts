@@ -7,7 +7,6 @@ import { loadEnvironments } from '../config/load.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { headCommit } from '../promote/git.ts';
 import { isSettled } from '../status/application.ts';
-import { ArgoCdApplications, ClusterError } from '../status/cluster.ts';
 import { parseDuration } from '../status/duration.ts';
 import { readStatus, waitUntilSettled } from '../status/status.ts';
 import { renderTable } from '../status/table.ts';
@@ -64,6 +63,9 @@ export async function run(args: readonly string[], context: CommandContext): Pro
   const timeoutMs = parseDuration('--timeout', values.timeout ?? '10m');
 
   const environments = selectEnvironments(loadEnvironments(context.cwd), values.env);
+  // Loaded only now: @kubernetes/client-node alone takes about two seconds to import,
+  // which `--help`, a usage error and `hivebox-gitops --help` should not pay.
+  const { ArgoCdApplications, ClusterError } = await import('../status/cluster.ts');
   try {
     const client = ArgoCdApplications.connect({
       kubeconfig: values.kubeconfig,
