@@ -158,7 +158,9 @@ describe('status --wait', () => {
     await watching;
     api.apply(application('staging', 'Synced', 'Healthy', { images: [PROD_IMAGE] })); // still waiting on dev
     api.apply(dev!);
-    expect(await result).toMatchObject({ code: 0, stderr: '' });
+    const done = await result;
+    expect(done).toMatchObject({ code: 0, stderr: '' });
+    expect(done.stdout.split('\n')[0]).toBe('Waiting up to 5m for dev, staging, prod to be Synced, Healthy and running the image Git wants...');
     expect(api.requests.some((r) => /applications\?.*watch=true/.test(r) && /resourceVersion=\d+/.test(r))).toBe(true);
   });
 

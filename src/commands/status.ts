@@ -79,6 +79,8 @@ export async function run(args: readonly string[], context: CommandContext): Pro
       context.stdout.write(renderTable(rows, head));
       return rows.every(isSettled) ? ExitCode.Clean : ExitCode.Findings;
     }
+    const names = environments.map((env) => env.name).join(', ');
+    context.stdout.write(`Waiting up to ${values.timeout ?? '10m'} for ${names} to be Synced, Healthy and running the image Git wants...\n`);
     const { rows, settled } = await waitUntilSettled(environments, client, timeoutMs);
     context.stdout.write(renderTable(rows, head));
     if (!settled) context.stdout.write(`Not every environment was Synced, Healthy and running the image Git wants within ${values.timeout ?? '10m'}.\n`);
