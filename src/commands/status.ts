@@ -8,7 +8,7 @@ import { ExitCode, UsageError } from '../errors.ts';
 import { headCommit } from '../promote/git.ts';
 import { isSettled } from '../status/application.ts';
 import { parseDuration } from '../status/duration.ts';
-import { readStatus, waitUntilSettled } from '../status/status.ts';
+import { inPromotionOrder, readStatus, waitUntilSettled } from '../status/status.ts';
 import { renderTable } from '../status/table.ts';
 import type { CommandContext } from './context.ts';
 
@@ -79,7 +79,7 @@ export async function run(args: readonly string[], context: CommandContext): Pro
       context.stdout.write(renderTable(rows, head));
       return rows.every(isSettled) ? ExitCode.Clean : ExitCode.Findings;
     }
-    const names = environments.map((env) => env.name).join(', ');
+    const names = inPromotionOrder(environments).map((env) => env.name).join(', ');
     context.stdout.write(`Waiting up to ${values.timeout ?? '10m'} for ${names} to be Synced, Healthy and running the image Git wants...\n`);
     const { rows, settled } = await waitUntilSettled(environments, client, timeoutMs);
     context.stdout.write(renderTable(rows, head));
