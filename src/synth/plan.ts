@@ -4,6 +4,7 @@
  * working tree exactly as it was.
  */
 import { synthesizeArgoCd } from '../argocd/index.ts';
+import { ARCHITECTURE_PATH, renderArchitecture } from '../docs/architecture.ts';
 import { baseEnvironment, type Environment } from '../config/environment.ts';
 import { loadEnvironments } from '../config/load.ts';
 import { renderBase } from './base.ts';
@@ -14,7 +15,7 @@ import { repositoryInfo } from './repository.ts';
 import type { GeneratedFile } from './types.ts';
 
 /** The folders whose generated files synth owns (it never touches a file without the generated header). */
-export const GENERATED_ROOTS = ['base', 'envs', 'argocd'] as const;
+export const GENERATED_ROOTS = ['base', 'envs', 'argocd', 'docs'] as const;
 
 export interface Plan {
   readonly environments: readonly Environment[];
@@ -39,6 +40,8 @@ export async function plan(root: string): Promise<Plan> {
     if (byPath.has(file.path)) throw new Error(`two generated files claim ${file.path}`);
     byPath.set(file.path, file.content);
   }
+  // The architecture diagram is drawn from the argocd/ files just planned, so it cannot drift from them.
+  byPath.set(ARCHITECTURE_PATH, renderArchitecture(byPath));
   return { environments, files: new Map([...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
 }
 
