@@ -7,31 +7,50 @@ import { ExitCode, InputError, UsageError } from './errors.ts';
 import type { CommandContext } from './commands/context.ts';
 
 interface CommandModule {
-  readonly summary: string;
   run(args: readonly string[], context: CommandContext): Promise<number>;
 }
 
-const COMMANDS: Record<string, () => Promise<CommandModule>> = {
-  synth: () => import('./commands/synth.ts'),
-  diff: () => import('./commands/diff.ts'),
-  promote: () => import('./commands/promote.ts'),
-  status: () => import('./commands/status.ts'),
-  validate: () => import('./commands/validate.ts'),
+/** Every command, its one-line summary (for --help, without loading it) and its module. */
+const COMMANDS: Record<string, { readonly summary: string; readonly load: () => Promise<CommandModule> }> = {
+  synth: {
+    summary: 'render envs/*/env.yaml into base/, envs/<env>/ and argocd/ (--check: write nothing, exit 1 if stale)',
+    load: () => import('./commands/synth.ts'),
+  },
+  validate: {
+    summary: 'check every rendered environment and argocd/: schemas, security, reliability, staging/prod parity (text, json, sarif)',
+    load: () => import('./commands/validate.ts'),
+  },
+  diff: {
+    summary: 'show what a change does to every rendered environment, argocd/ and charts/ (text, markdown, json)',
+    load: () => import('./commands/diff.ts'),
+  },
+  check: {
+    summary: 'the pull-request check in one process: synth --check, validate and (with --base) diff',
+    load: () => import('./commands/check.ts'),
+  },
+  promote: {
+    summary: 'move an image to the next environment (order from promotesFrom) and re-synthesize',
+    load: () => import('./commands/promote.ts'),
+  },
+  status: {
+    summary: 'show what Argo CD runs in each environment next to what Git wants',
+    load: () => import('./commands/status.ts'),
+  },
 };
 
 export async function main(argv: readonly string[], context: CommandContext): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    context.stdout.write(await usage());
+    context.stdout.write(usage());
     return name === undefined ? ExitCode.InputError : ExitCode.Clean;
   }
-  const load = COMMANDS[name];
-  if (!load) {
+  const command = COMMANDS[name];
+  if (!command) {
     context.stderr.write(`hivebox-gitops: unknown command "${name}"; expected one of: ${Object.keys(COMMANDS).join(', ')}\n`);
     return ExitCode.InputError;
   }
   try {
-    return await (await load()).run(args, context);
+    return await (await command.load()).run(args, context);
   } catch (error) {
     if (error instanceof InputError || error instanceof UsageError) {
       context.stderr.write(`hivebox-gitops ${name}: ${error.message}\n`);
@@ -41,9 +60,7 @@ export async function main(argv: readonly string[], context: CommandContext): Pr
   }
 }
 
-async function usage(): Promise<string> {
-  const lines = await Promise.all(
-    Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(10)} ${(await load()).summary}`),
-  );
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`);
   return `Usage: hivebox-gitops <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun hivebox-gitops <command> --help for a command's options.\n`;
 }

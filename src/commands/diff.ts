@@ -9,8 +9,6 @@ import { formatText } from '../diff/format/text.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import type { CommandContext } from './context.ts';
 
-export const summary = 'show what a change does to every rendered environment, argocd/ and charts/ (text, markdown, json)';
-
 const USAGE = `Usage: hivebox-gitops diff --base <ref> [--head <ref>] [--env <name>]... [--format text|markdown|json] [--exit-code]
 
 Renders every envs/<env> overlay with kustomize on both sides, reads the argocd/ and

@@ -8,8 +8,6 @@ import { fullReference, parseImageFlag } from '../promote/image.ts';
 import { promote } from '../promote/promote.ts';
 import type { CommandContext } from './context.ts';
 
-export const summary = 'move an image to the next environment (order from promotesFrom) and re-synthesize';
-
 const HELP = `Usage:
   hivebox-gitops promote --from <env> --to <env> [--commit]
   hivebox-gitops promote --to <env> --image <tag|digest|tag@digest> [--commit]

@@ -12,8 +12,6 @@ import { inPromotionOrder, readStatus, waitUntilSettled } from '../status/status
 import { renderTable } from '../status/table.ts';
 import type { CommandContext } from './context.ts';
 
-export const summary = 'show what Argo CD runs in each environment next to what Git wants';
-
 const HELP = `Usage: hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--env <env>]... [--wait] [--timeout <duration>]
 
 Reads each environment's Argo CD Application hivebox-<env> (sync status, health,

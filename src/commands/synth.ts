@@ -6,8 +6,6 @@ import { ExitCode, UsageError } from '../errors.ts';
 import { synthesize } from '../synth/index.ts';
 import type { CommandContext } from './context.ts';
 
-export const summary = 'render envs/*/env.yaml into base/, envs/<env>/ and argocd/ (--check: write nothing, exit 1 if stale)';
-
 const HELP = `Usage: hivebox-gitops synth [--check]
 
 Renders every envs/<env>/env.yaml through the constructs in src/ into base/,

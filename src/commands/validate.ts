@@ -9,8 +9,6 @@ import { formatText } from '../validate/format/text.ts';
 import { validateRepository } from '../validate/repository.ts';
 import type { CommandContext } from './context.ts';
 
-export const summary = 'check every rendered environment and argocd/: schemas, security, reliability, staging/prod parity (text, json, sarif)';
-
 const USAGE = `Usage: hivebox-gitops validate [--env <name>]... [--format text|json|sarif]
 
 Renders every envs/<env> overlay with kustomize, and the argocd/ tree, and checks

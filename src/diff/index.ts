@@ -4,6 +4,7 @@
  * argocd/ tree), then compared resource by resource.
  */
 import { UsageError } from '../errors.ts';
+import type { KustomizeBuild } from '../toolchain/kubectl.ts';
 import { compareSection, type SectionDiff } from './compare.ts';
 import { InputComparer } from './inputs.ts';
 import { discoverEnvironments, hasTree, renderSections, TREE_SECTIONS, type RenderTask } from './render.ts';
@@ -20,6 +21,8 @@ export interface DiffOptions {
   readonly envs?: readonly string[];
   /** kustomize processes at a time. */
   readonly concurrency?: number;
+  /** How overlays are rendered; default: the pinned kustomize, every time. */
+  readonly build?: KustomizeBuild;
 }
 
 export interface DiffReport {
@@ -65,6 +68,7 @@ async function compareSources(base: DiffSource, head: DiffSource, options: DiffO
   const rendered = await renderSections(
     tasks.map((t) => t.task),
     options.concurrency,
+    options.build,
   );
   const lookup = (side: 'base' | 'head', section: string) => {
     const index = tasks.findIndex((t) => t.section === section && (t.side === side || shared.has(section)));

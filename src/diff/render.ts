@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { InputError } from '../errors.ts';
-import { kustomizeBuild } from '../toolchain/kubectl.ts';
+import { kustomizeBuild, type KustomizeBuild } from '../toolchain/kubectl.ts';
 import { parseKustomizeOutput, parseResources, resourceKey, toResourceSet, type ResourceSet } from './resources.ts';
 
 /** The section name of the Argo CD tree in a diff, next to the environments. */
@@ -53,14 +53,18 @@ export interface RenderTask {
 }
 
 /** Renders each task, `concurrency` kustomize processes at a time, in the order given. */
-export async function renderSections(tasks: readonly RenderTask[], concurrency = defaultConcurrency()): Promise<ResourceSet[]> {
+export async function renderSections(
+  tasks: readonly RenderTask[],
+  concurrency = defaultConcurrency(),
+  build: KustomizeBuild = (dir) => kustomizeBuild(dir),
+): Promise<ResourceSet[]> {
   const results: ResourceSet[] = new Array<ResourceSet>(tasks.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < tasks.length) {
       const index = next++;
       const task = tasks[index]!;
-      results[index] = await renderSection(task);
+      results[index] = await renderSection(task, build);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
@@ -71,12 +75,12 @@ export function defaultConcurrency(): number {
   return Math.max(2, availableParallelism());
 }
 
-async function renderSection({ dir, section, label }: RenderTask): Promise<ResourceSet> {
+async function renderSection({ dir, section, label }: RenderTask, build: KustomizeBuild): Promise<ResourceSet> {
   if (section === ARGOCD_SECTION) return readArgoCdTree(dir);
   if (section === CHARTS_SECTION) return readChartsTree(dir);
   let output: string;
   try {
-    output = await kustomizeBuild(join(dir, 'envs', section));
+    output = await build(join(dir, 'envs', section));
   } catch (error) {
     // The overlay on that side does not build: name the side and the overlay, not the temp dir.
     const message = (error as Error).message.split(dir).join('.');

@@ -10,6 +10,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import type { Manifest } from '../synth/types.ts';
+import { cachePath, loadCached, storeCompiled } from './compiled-cache.ts';
 import { kubernetesMinor, lifecycleOf } from './deprecations.ts';
 
 export type SchemaViolationReason =
@@ -53,21 +54,29 @@ interface Validators {
 }
 
 class Registry {
-  private readonly fastAjv = new Ajv({ strict: false, validateFormats: false, allErrors: false, inlineRefs: false });
+  // code.source lets a compiled fast validator be written out for the next run (compiled-cache.ts).
+  private readonly fastAjv = new Ajv({ strict: false, validateFormats: false, allErrors: false, inlineRefs: false, code: { source: true } });
   private readonly fullAjv = new Ajv({ strict: false, validateFormats: false, allErrors: true, inlineRefs: false });
   private readonly documents = new Map<string, SchemaDocument>();
+  private readonly texts = new Map<string, string>();
   private readonly cache = new Map<string, Validators | null>();
 
   private document(id: string): SchemaDocument {
     let document = this.documents.get(id);
     if (!document) {
       if (id !== 'kubernetes') this.document('kubernetes'); // every CRD refers to its ObjectMeta
-      document = JSON.parse(readFileSync(new URL(`./data/${id}.json`, import.meta.url), 'utf8')) as SchemaDocument;
+      document = JSON.parse(this.text(id)) as SchemaDocument;
       this.fastAjv.addSchema(document as object);
       this.fullAjv.addSchema(document as object);
       this.documents.set(id, document);
     }
     return document;
+  }
+
+  private text(id: string): string {
+    let text = this.texts.get(id);
+    if (text === undefined) this.texts.set(id, (text = readFileSync(new URL(`./data/${id}.json`, import.meta.url), 'utf8')));
+    return text;
   }
 
   /** The validators for apiVersion/kind, or null when no schema covers it. */
@@ -76,9 +85,19 @@ class Registry {
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-    const document = this.document(DOCUMENT_BY_GROUP[group] ?? 'kubernetes');
+    const id = DOCUMENT_BY_GROUP[group] ?? 'kubernetes';
+    // The compiled validator depends on the CRD's document and on the Kubernetes one it refers to.
+    const file = cachePath(id === 'kubernetes' ? this.text(id) : this.text('kubernetes') + this.text(id), key);
+    const cachedFast = loadCached(file);
+    if (cachedFast) {
+      const validators = { fast: cachedFast };
+      this.cache.set(key, validators);
+      return validators;
+    }
+    const document = this.document(id);
     const root = document.roots[key];
     const validators = root ? { fast: this.fastAjv.compile({ $ref: `${document.$id}#/$defs/${encodeURIComponent(root)}` }) } : null;
+    if (validators) storeCompiled(this.fastAjv, validators.fast, file);
     this.cache.set(key, validators);
     return validators;
   }

@@ -8,7 +8,7 @@ import AdmZip from 'adm-zip';
 import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -57,4 +57,23 @@ export async function kustomizeBuild(dir: string, env?: Readonly<Record<string, 
     const stderr = (error as { stderr?: string }).stderr?.trim();
     throw new Error(`kustomize build ${dir} failed${stderr ? `: ${stderr}` : ''}`);
   }
+}
+
+/** Renders one kustomization directory to its YAML stream. */
+export type KustomizeBuild = (dir: string) => Promise<string>;
+
+/**
+ * A kustomizeBuild that renders each directory at most once over its lifetime.
+ * For one command that needs the same overlay twice (the PR check validates the
+ * working tree and diffs it): create one per run, never share it across runs,
+ * since it does not notice files changing.
+ */
+export function oncePerDirectory(env?: Readonly<Record<string, string | undefined>>): KustomizeBuild {
+  const renders = new Map<string, Promise<string>>();
+  return (dir) => {
+    const key = resolve(dir);
+    let output = renders.get(key);
+    if (!output) renders.set(key, (output = kustomizeBuild(key, env)));
+    return output;
+  };
 }

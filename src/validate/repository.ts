@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Environment } from '../config/environment.ts';
 import { loadEnvironments } from '../config/load.ts';
 import { InputError, UsageError } from '../errors.ts';
-import { kustomizeBuild } from '../toolchain/kubectl.ts';
+import { kustomizeBuild, type KustomizeBuild } from '../toolchain/kubectl.ts';
 import type { Manifest } from '../synth/types.ts';
 import { kubernetesMinor } from '../schemas/deprecations.ts';
 import { DEFAULT_KUBERNETES_VERSION, validateManifests } from './engine.ts';
@@ -24,6 +24,8 @@ export interface ValidateRepositoryOptions {
   /** Only these environments (argocd/ is always checked); default all. */
   readonly envs?: readonly string[];
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** How overlays are rendered; default: the pinned kustomize, every time. */
+  readonly build?: KustomizeBuild;
 }
 
 export async function validateRepository(options: ValidateRepositoryOptions): Promise<ValidationReport> {
@@ -31,9 +33,10 @@ export async function validateRepository(options: ValidateRepositoryOptions): Pr
   const all = loadEnvironments(root);
   const cache: ParseCache = new Map();
   const selected = selectEnvironments(all, options.envs ?? []);
+  const build: KustomizeBuild = options.build ?? ((dir) => kustomizeBuild(dir, options.env));
   const [envScopes, argocdScopes] = await Promise.all([
-    Promise.all(selected.map((env) => environmentScope(root, env, all, cache, options.env))),
-    argocdScope(root, all, cache, options.env),
+    Promise.all(selected.map((env) => environmentScope(root, env, all, cache, build))),
+    argocdScope(root, all, cache, build),
   ]);
   return validateManifests({ scopes: [...envScopes, ...argocdScopes], parity: parityPairs(all).filter((p) => selected.some((e) => e.name === p.mirror) && selected.some((e) => e.name === p.of)) });
 }
@@ -76,19 +79,19 @@ function parseManifests(yaml: string, source: string): Manifest[] {
   return manifests;
 }
 
-async function render(root: string, dir: string, env: ValidateRepositoryOptions['env']): Promise<Manifest[]> {
+async function render(root: string, dir: string, build: KustomizeBuild): Promise<Manifest[]> {
   try {
-    return parseManifests(await kustomizeBuild(join(root, dir), env), dir);
+    return parseManifests(await build(join(root, dir)), dir);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`${dir}/kustomization.yaml`, '', (error as Error).message);
   }
 }
 
-async function environmentScope(root: string, env: Environment, all: readonly Environment[], cache: ParseCache, toolEnv: ValidateRepositoryOptions['env']): Promise<ScopeInput> {
+async function environmentScope(root: string, env: Environment, all: readonly Environment[], cache: ParseCache, build: KustomizeBuild): Promise<ScopeInput> {
   const dir = `envs/${env.name}`;
   if (!existsSync(join(root, dir, 'kustomization.yaml'))) throw new InputError(`${dir}/kustomization.yaml`, '', 'missing: run `npm run synth` to generate the overlay');
-  const manifests = await render(root, dir, toolEnv);
+  const manifests = await render(root, dir, build);
   const sources = new SourceIndex(root, cache).addDefinitions(join(root, 'base')).addDefinitions(join(root, dir)).addPatches(join(root, dir));
   return {
     name: env.name,
@@ -124,10 +127,10 @@ function argocdRoots(root: string): string[] {
   return all.filter((dir) => !included.has(dir));
 }
 
-async function argocdScope(root: string, all: readonly Environment[], cache: ParseCache, toolEnv: ValidateRepositoryOptions['env']): Promise<ScopeInput[]> {
+async function argocdScope(root: string, all: readonly Environment[], cache: ParseCache, build: KustomizeBuild): Promise<ScopeInput[]> {
   if (!existsSync(join(root, ARGOCD_SCOPE))) return [];
   const dirs = argocdRoots(root);
-  const rendered = await Promise.all(dirs.map((dir) => render(root, dir.slice(root.length + 1), toolEnv)));
+  const rendered = await Promise.all(dirs.map((dir) => render(root, dir.slice(root.length + 1), build)));
   const owner = new Map<Manifest, SourceIndex>();
   const excluded = new Set(dirs);
   dirs.forEach((dir, i) => {

@@ -1,0 +1,101 @@
+/**
+ * `hivebox-gitops check [--base <ref>] [--env <name>…] [--sarif <file>] [--markdown <file>]`
+ *
+ * The pull-request check in one process: synth --check, validate and diff.
+ * Run apart, validate and diff each render the working tree's overlays and
+ * each pay for starting up; together they render each overlay once.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { diffRepository } from '../diff/index.ts';
+import { formatMarkdown } from '../diff/format/markdown.ts';
+import { formatText as formatDiff } from '../diff/format/text.ts';
+import { ExitCode, UsageError } from '../errors.ts';
+import { synthesize } from '../synth/index.ts';
+import { oncePerDirectory } from '../toolchain/kubectl.ts';
+import { formatSarif } from '../validate/format/sarif.ts';
+import { formatText as formatValidation } from '../validate/format/text.ts';
+import { validateRepository } from '../validate/repository.ts';
+import type { CommandContext } from './context.ts';
+
+const USAGE = `Usage: hivebox-gitops check [--base <ref>] [--env <name>]... [--sarif <file>] [--markdown <file>]
+
+Runs what CI asks of a pull request, sharing one render of each overlay:
+  1. synth --check   the generated files match env.yaml and the constructs
+  2. validate        schemas, security, reliability, parity (as hivebox-gitops validate)
+  3. diff            what the change does to each environment, against --base
+
+  --base <ref>       compare with this ref (without it, the diff is skipped)
+  --env <name>       only this environment (repeatable)
+  --sarif <file>     also write validate's report as SARIF 2.1.0
+  --markdown <file>  also write the diff as a pull-request comment
+
+Exit status: 0 clean, 1 stale generated files or validation findings (a diff is
+information, not a failure), 2 bad input or usage.
+`;
+
+export async function run(args: readonly string[], context: CommandContext): Promise<number> {
+  const options = parse(args);
+  if (options.help) {
+    context.stdout.write(USAGE);
+    return ExitCode.Clean;
+  }
+  const root = context.cwd;
+  const build = oncePerDirectory(context.env);
+  // synth --check only reads; validate and diff read the same committed files, so all three run together.
+  const [synth, validation, diff] = await Promise.all([
+    synthesize(root, { check: true }),
+    validateRepository({ root, envs: options.envs, env: context.env, build }),
+    options.base === undefined ? undefined : diffRepository({ root, base: options.base, envs: options.envs, build }),
+  ]);
+
+  const stale = [
+    ...synth.added.map((path) => `  added    ${path}`),
+    ...synth.changed.map((path) => `  changed  ${path}`),
+    ...synth.removed.map((path) => `  removed  ${path}`),
+  ];
+  context.stdout.write(
+    `== synth --check\n${
+      synth.upToDate
+        ? `${synth.files.size} generated files are up to date\n`
+        : `${stale.length} generated file(s) out of date; run \`npm run synth\` and commit:\n${stale.join('\n')}\n`
+    }\n== validate\n${formatValidation(validation)}`,
+  );
+  if (options.sarif) writeFileSync(resolve(root, options.sarif), formatSarif(validation));
+  if (diff) {
+    context.stdout.write(`\n== diff against ${options.base}\n${formatDiff(diff)}`);
+    if (options.markdown) writeFileSync(resolve(root, options.markdown), formatMarkdown(diff, { fullCommand: `npx hivebox-gitops diff --base ${options.base}` }));
+  }
+  return synth.upToDate && validation.findings.length === 0 ? ExitCode.Clean : ExitCode.Findings;
+}
+
+interface Options {
+  readonly help: boolean;
+  readonly base?: string;
+  readonly envs: readonly string[];
+  readonly sarif?: string;
+  readonly markdown?: string;
+}
+
+function parse(args: readonly string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        base: { type: 'string' },
+        env: { type: 'string', multiple: true },
+        sarif: { type: 'string' },
+        markdown: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}; see hivebox-gitops check --help`);
+  }
+  if (values.markdown !== undefined && values.base === undefined) throw new UsageError('--markdown needs --base: the markdown is the diff against it');
+  return { help: values.help === true, base: values.base, envs: values.env ?? [], sarif: values.sarif, markdown: values.markdown };
+}
