@@ -1,6 +1,5 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
@@ -8,6 +7,7 @@ import { loadEnvironments } from '../src/config/load.ts';
 import { renderArchitecture } from '../src/docs/architecture.ts';
 import { GENERATED_MARKER } from '../src/synth/header.ts';
 import { planOutputs } from '../src/synth/plan.ts';
+import { tempRepo } from './support/repo.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 let workspace: string;
@@ -16,14 +16,7 @@ let architecture: string;
 
 /** The repository's configuration in a folder of its own, so the test can change it. */
 function copyConfiguration(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hivebox-docs-'));
-  copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
-  for (const entry of readdirSync(join(REPO, 'envs'), { withFileTypes: true })) {
-    const file = entry.isDirectory() ? join(entry.name, 'env.yaml') : entry.name;
-    mkdirSync(dirname(join(dir, 'envs', file)), { recursive: true });
-    copyFileSync(join(REPO, 'envs', file), join(dir, 'envs', file));
-  }
-  return dir;
+  return tempRepo().root;
 }
 
 beforeAll(async () => {

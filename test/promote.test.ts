@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.ts';
+import { runCli as cli, tempRepo as copyConfiguration } from './support/repo.ts';
 import { setImage } from '../src/promote/edit.ts';
 import { promote } from '../src/promote/promote.ts';
 import { parseImageFlag } from '../src/promote/image.ts';
@@ -21,29 +20,10 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' });
 }
 
-async function cli(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    cwd,
-    env: process.env,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
-
 /** A throwaway clone of this repository's configuration, synthesized and committed. */
 async function tempRepo(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'hivebox-promote-'));
+  const dir = copyConfiguration().root;
   repos.push(dir);
-  copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
-  for (const entry of readdirSync(join(REPO, 'envs'), { withFileTypes: true })) {
-    // Each environment's env.yaml, and whatever sits beside the folders (the env.yaml JSON schema).
-    const file = entry.isDirectory() ? join(entry.name, 'env.yaml') : entry.name;
-    mkdirSync(dirname(join(dir, 'envs', file)), { recursive: true });
-    copyFileSync(join(REPO, 'envs', file), join(dir, 'envs', file));
-  }
   git(dir, 'init', '--quiet', '--initial-branch=main');
   git(dir, 'config', 'user.email', 'test@example.com');
   git(dir, 'config', 'user.name', 'Test');

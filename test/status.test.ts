@@ -1,12 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
 import { parseDuration } from '../src/status/duration.ts';
 import { application, FAILURES, startKubeApi, type FakeKubeApi } from './support/kube-api-server.ts';
+import { tempRepo } from './support/repo.ts';
 
-const REPO = resolve(import.meta.dirname, '..');
 const PROD_IMAGE = 'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e4f6b8a1c3e5d7f9b0a2c4e6d8f0b1a3c5e7d9f1b3a5c7e9d0f2a';
 const cleanup: Array<() => unknown> = [];
 
@@ -16,16 +15,9 @@ afterEach(async () => {
 
 /** The repository's environments in a folder of their own (so others' edits cannot race the test). */
 function workspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hivebox-status-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
-  for (const entry of readdirSync(join(REPO, 'envs'), { withFileTypes: true })) {
-    // Each environment's env.yaml, and whatever sits beside the folders (the env.yaml JSON schema).
-    const file = entry.isDirectory() ? join(entry.name, 'env.yaml') : entry.name;
-    mkdirSync(dirname(join(dir, 'envs', file)), { recursive: true });
-    copyFileSync(join(REPO, 'envs', file), join(dir, 'envs', file));
-  }
-  return dir;
+  const repo = tempRepo();
+  cleanup.push(repo.cleanup);
+  return repo.root;
 }
 
 async function server(...apps: Parameters<FakeKubeApi['apply']>[0][]): Promise<FakeKubeApi> {

@@ -4,28 +4,14 @@
  * nothing on disk changed by a run that fails.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli, tempRepo } from './support/repo.ts';
+import { REPO_ROOT, runCli, tempRepo, snapshot } from './support/repo.ts';
 
 const exec = promisify(execFile);
 const CLI = join(REPO_ROOT, 'bin', 'hivebox-gitops.js');
-
-/** Every file under root as path → content. */
-function snapshot(root: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.set(relative(root, path), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(root);
-  return files;
-}
 
 let repo: ReturnType<typeof tempRepo>;
 beforeEach(() => {

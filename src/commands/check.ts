@@ -7,7 +7,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { diffRepository } from '../diff/index.ts';
 import { formatMarkdown } from '../diff/format/markdown.ts';
 import { formatText as formatDiff } from '../diff/format/text.ts';
@@ -18,6 +17,7 @@ import { formatSarif } from '../validate/format/sarif.ts';
 import { formatText as formatValidation } from '../validate/format/text.ts';
 import { validateRepository } from '../validate/repository.ts';
 import type { CommandContext } from './context.ts';
+import { parseFlags } from './flags.ts';
 
 const USAGE = `Usage: hivebox-gitops check [--base <ref>] [--env <name>]... [--sarif <file>] [--markdown <file>]
 
@@ -79,23 +79,12 @@ interface Options {
 }
 
 function parse(args: readonly string[]): Options {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        base: { type: 'string' },
-        env: { type: 'string', multiple: true },
-        sarif: { type: 'string' },
-        markdown: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}; see hivebox-gitops check --help`);
-  }
+  const values = parseFlags('check', args, {
+    base: { type: 'string' },
+    env: { type: 'string', multiple: true },
+    sarif: { type: 'string' },
+    markdown: { type: 'string' },
+  });
   if (values.markdown !== undefined && values.base === undefined) throw new UsageError('--markdown needs --base: the markdown is the diff against it');
   return { help: values.help === true, base: values.base, envs: values.env ?? [], sarif: values.sarif, markdown: values.markdown };
 }

@@ -1,13 +1,13 @@
 /**
  * `hivebox-gitops diff --base <ref> [--head <ref>] [--env <name>…] [--format text|markdown|json] [--exit-code]`
  */
-import { parseArgs } from 'node:util';
 import { diffRepository } from '../diff/index.ts';
 import { formatJson } from '../diff/format/json.ts';
 import { formatMarkdown } from '../diff/format/markdown.ts';
 import { formatText } from '../diff/format/text.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import type { CommandContext } from './context.ts';
+import { parseFlags } from './flags.ts';
 
 const USAGE = `Usage: hivebox-gitops diff --base <ref> [--head <ref>] [--env <name>]... [--format text|markdown|json] [--exit-code]
 
@@ -49,24 +49,13 @@ interface Options {
 }
 
 function parse(args: readonly string[]): Options {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        base: { type: 'string' },
-        head: { type: 'string' },
-        env: { type: 'string', multiple: true },
-        format: { type: 'string', default: 'text' },
-        'exit-code': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
+  const values = parseFlags('diff', args, {
+    base: { type: 'string' },
+    head: { type: 'string' },
+    env: { type: 'string', multiple: true },
+    format: { type: 'string', default: 'text' },
+    'exit-code': { type: 'boolean', default: false },
+  });
   if (values.help) return { help: true, base: '', envs: [], format: 'text', exitCode: false };
   if (!values.base) throw new UsageError(`--base <ref> is required\n${USAGE}`);
   if (!FORMATS.includes(values.format as Format)) {

@@ -2,11 +2,11 @@
  * `hivebox-gitops promote --from <env> --to <env> [--commit]`
  * `hivebox-gitops promote --to <env> --image <tag|digest|tag@digest> [--commit]`
  */
-import { parseArgs } from 'node:util';
 import { ExitCode, UsageError } from '../errors.ts';
 import { fullReference, parseImageFlag } from '../promote/image.ts';
 import { promote } from '../promote/promote.ts';
 import type { CommandContext } from './context.ts';
+import { parseFlags } from './flags.ts';
 
 const HELP = `Usage:
   hivebox-gitops promote --from <env> --to <env> [--commit]
@@ -27,23 +27,12 @@ Exit codes: 0 promoted or already there, 2 refused (nothing changed).
 `;
 
 export async function run(args: readonly string[], context: CommandContext): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        from: { type: 'string' },
-        to: { type: 'string' },
-        image: { type: 'string' },
-        commit: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${HELP}`);
-  }
+  const values = parseFlags('promote', args, {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    image: { type: 'string' },
+    commit: { type: 'boolean', default: false },
+  });
   if (values.help) {
     context.stdout.write(HELP);
     return ExitCode.Clean;

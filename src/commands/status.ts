@@ -1,7 +1,6 @@
 /**
  * `hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--wait] [--timeout <duration>]`
  */
-import { parseArgs } from 'node:util';
 import type { Environment } from '../config/environment.ts';
 import { loadEnvironments } from '../config/load.ts';
 import { ExitCode, UsageError } from '../errors.ts';
@@ -11,6 +10,7 @@ import { parseDuration } from '../status/duration.ts';
 import { inPromotionOrder, readStatus, waitUntilSettled } from '../status/status.ts';
 import { renderTable } from '../status/table.ts';
 import type { CommandContext } from './context.ts';
+import { parseFlags } from './flags.ts';
 
 const HELP = `Usage: hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--env <env>]... [--wait] [--timeout <duration>]
 
@@ -34,25 +34,14 @@ Exit codes: 0 every (selected) environment Synced, Healthy and running the image
 `;
 
 export async function run(args: readonly string[], context: CommandContext): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        namespace: { type: 'string', default: 'argocd' },
-        env: { type: 'string', multiple: true },
-        wait: { type: 'boolean', default: false },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${HELP}`);
-  }
+  const values = parseFlags('status', args, {
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    namespace: { type: 'string', default: 'argocd' },
+    env: { type: 'string', multiple: true },
+    wait: { type: 'boolean', default: false },
+    timeout: { type: 'string' },
+  });
   if (values.help) {
     context.stdout.write(HELP);
     return ExitCode.Clean;

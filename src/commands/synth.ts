@@ -1,10 +1,10 @@
 /**
  * `hivebox-gitops synth [--check]`
  */
-import { parseArgs } from 'node:util';
-import { ExitCode, UsageError } from '../errors.ts';
+import { ExitCode } from '../errors.ts';
 import { synthesize } from '../synth/index.ts';
 import type { CommandContext } from './context.ts';
+import { parseFlags } from './flags.ts';
 
 const HELP = `Usage: hivebox-gitops synth [--check]
 
@@ -16,12 +16,12 @@ envs/<env>/ (kustomization.yaml, patches/) and argocd/.
 `;
 
 export async function run(args: readonly string[], context: CommandContext): Promise<number> {
-  const { values } = parseFlags(args);
+  const values = parseFlags('synth', args, { check: { type: 'boolean', default: false } });
   if (values.help) {
     context.stdout.write(HELP);
     return ExitCode.Clean;
   }
-  const result = await synthesize(context.cwd, { check: values.check === true });
+  const result = await synthesize(context.cwd, { check: values.check });
   const lines = [
     ...result.added.map((path) => `  added    ${path}`),
     ...result.changed.map((path) => `  changed  ${path}`),
@@ -41,17 +41,4 @@ export async function run(args: readonly string[], context: CommandContext): Pro
       : `synth: ${lines.length} file(s) written\n${lines.join('\n')}\n`,
   );
   return ExitCode.Clean;
-}
-
-function parseFlags(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      options: { check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}; see hivebox-gitops synth --help`);
-  }
 }

@@ -1,13 +1,13 @@
 /**
  * `hivebox-gitops validate [--env <name>…] [--format text|json|sarif]`
  */
-import { parseArgs } from 'node:util';
 import { ExitCode, UsageError } from '../errors.ts';
 import { formatJson } from '../validate/format/json.ts';
 import { formatSarif } from '../validate/format/sarif.ts';
 import { formatText } from '../validate/format/text.ts';
 import { validateRepository } from '../validate/repository.ts';
 import type { CommandContext } from './context.ts';
+import { parseFlags } from './flags.ts';
 
 const USAGE = `Usage: hivebox-gitops validate [--env <name>]... [--format text|json|sarif]
 
@@ -28,21 +28,10 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
 export async function run(args: readonly string[], context: CommandContext): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        env: { type: 'string', multiple: true },
-        format: { type: 'string', default: 'text' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
+  const values = parseFlags('validate', args, {
+    env: { type: 'string', multiple: true },
+    format: { type: 'string', default: 'text' },
+  });
   if (values.help) {
     context.stdout.write(USAGE);
     return ExitCode.Clean;

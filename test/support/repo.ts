@@ -2,9 +2,9 @@
  * Test helpers: a throwaway copy of this repository's inputs, and the CLI run
  * in-process with its output captured.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../src/cli.ts';
 
@@ -47,4 +47,18 @@ export function parseYamlStream(text: string): Record<string, unknown>[] {
   return parseAllDocuments(text)
     .map((doc) => doc.toJS() as Record<string, unknown> | null)
     .filter((doc): doc is Record<string, unknown> => doc !== null);
+}
+
+/** Every file under root as path → content, to prove a command changed nothing (or what it changed). */
+export function snapshot(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(root, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(root);
+  return files;
 }
