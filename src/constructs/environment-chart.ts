@@ -13,6 +13,7 @@ import { HiveBoxMonitoring } from './monitoring.ts';
 import { EnvironmentNamespace } from './namespace.ts';
 import { NetworkPolicies } from './network-policies.ts';
 import { ENVIRONMENT_LABEL } from './metadata.ts';
+import { componentByName, INGRESS_NGINX, MONITORING_NAMESPACE } from '../platform/components.ts';
 import { Valkey } from './valkey.ts';
 
 export interface EnvironmentChartProps {
@@ -64,6 +65,8 @@ export class EnvironmentChart extends Chart {
       appPort: environment.app.port,
       valkey: { inCluster: valkeyConfig.mode === 'in-cluster', port: valkey.port },
       minio: { inCluster: minioConfig.mode === 'in-cluster', port: minioPort(minio.endpoint) },
+      // The namespaces the platform installs the ingress controller and Prometheus into, named once there.
+      peers: { ingressNamespace: componentByName(INGRESS_NGINX).namespace, monitoringNamespace: MONITORING_NAMESPACE },
     });
   }
 }

@@ -10,12 +10,10 @@ import { componentLabels, selectorLabels, SyncWave, syncWave } from './metadata.
 import { BUCKET_JOB, MINIO } from './minio.ts';
 import { VALKEY } from './valkey.ts';
 
-/** Where the platform runs the pieces that talk to HiveBox. */
+/** Where the platform runs the pieces that talk to HiveBox (src/platform/components.ts says). */
 export interface PlatformPeers {
-  /** @default ingress-nginx */
-  readonly ingressNamespace?: string;
-  /** @default monitoring */
-  readonly monitoringNamespace?: string;
+  readonly ingressNamespace: string;
+  readonly monitoringNamespace: string;
 }
 
 export interface NetworkPoliciesProps {
@@ -23,7 +21,7 @@ export interface NetworkPoliciesProps {
   /** In-cluster Valkey port, or the external endpoint's port. */
   readonly valkey: { readonly inCluster: boolean; readonly port: number };
   readonly minio: { readonly inCluster: boolean; readonly port: number };
-  readonly peers?: PlatformPeers;
+  readonly peers: PlatformPeers;
 }
 
 const ANY = '0.0.0.0/0';
@@ -33,8 +31,7 @@ const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/1
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
-    const ingressNamespace = props.peers?.ingressNamespace ?? 'ingress-nginx';
-    const monitoringNamespace = props.peers?.monitoringNamespace ?? 'monitoring';
+    const { ingressNamespace, monitoringNamespace } = props.peers;
     const policy = (name: string, spec: k8s.NetworkPolicySpec) =>
       new k8s.KubeNetworkPolicy(this, name, {
         metadata: { name, labels: componentLabels(HIVEBOX, 'network-policy'), annotations: syncWave(SyncWave.Guardrails) },

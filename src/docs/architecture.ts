@@ -8,7 +8,7 @@
  * and must not rewrite this page.
  */
 import { parseAllDocuments } from 'yaml';
-import { GENERATED_MARKER } from '../synth/header.ts';
+import { generatedMarkdownHeader } from '../synth/header.ts';
 
 interface Source {
   readonly repoURL?: string;
@@ -44,7 +44,7 @@ export function renderArchitecture(files: ReadonlyMap<string, string>): string {
   const { applications, projects } = collect(files);
   const ownRepo = mostCommonRepo(applications);
   const lines: string[] = [
-    `<!-- ${GENERATED_MARKER} from the Argo CD tree in argocd/. Do not edit: change the source and run \`npm run synth\`. -->`,
+    generatedMarkdownHeader('the Argo CD tree in argocd/').trimEnd(),
     '# Architecture: what Argo CD deploys',
     '',
     'Generated from `argocd/` on every `npm run synth`, so it cannot drift from what Argo CD applies.',
