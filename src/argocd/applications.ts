@@ -5,6 +5,7 @@
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
 import type { PlatformComponent } from '../platform/components.ts';
+import { valueFiles } from '../platform/values.ts';
 import type { RepositoryInfo } from '../synth/repository.ts';
 import { environmentAppName, isManualCluster, platformAppName } from './naming.ts';
 import { BOOTSTRAP_PROJECT, HIVEBOX_PROJECT, PLATFORM_PROJECT } from './projects.ts';
@@ -95,10 +96,6 @@ export interface PlatformApplicationOptions {
   readonly repo: RepositoryInfo;
   /** The folder (repository-relative) with the extra manifests for this component on this cluster, if any. */
   readonly configPath?: string;
-}
-
-export function valueFiles(component: string, cluster: string): string[] {
-  return [`charts/${component}/values.yaml`, `charts/${component}/values-${cluster}.yaml`];
 }
 
 export function platformApplication(scope: Construct, options: PlatformApplicationOptions): Application {

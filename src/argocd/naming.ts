@@ -1,6 +1,9 @@
 /** Names other commands rely on (`status`, `promote`): keep them stable. */
 import type { Environment } from '../config/environment.ts';
 
+/** Every Application and AppProject names the cluster whose Argo CD it belongs to. */
+export const CLUSTER_LABEL = 'hivebox.dev/cluster';
+
 export function environmentAppName(env: Pick<Environment, 'name'>): string {
   return `hivebox-${env.name}`;
 }

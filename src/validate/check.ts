@@ -1,4 +1,5 @@
 /** What every check receives: one scope's manifests, indexed once, and a way to report. */
+import type { ChartValues } from '../platform/values.ts';
 import type { Manifest } from '../synth/types.ts';
 import { namespaceOf } from './workloads.ts';
 
@@ -16,6 +17,22 @@ export interface ScopeView {
 export type Report = (ruleId: string, manifest: Manifest, path: string, message: string, sides?: Readonly<Record<string, unknown>>) => void;
 
 export type Check = (scope: ScopeView, report: Report) => void;
+
+/**
+ * Everything validated at once, for rules that need more than one scope: how
+ * argocd/ deploys the environments, and what the platform charts are given.
+ */
+export interface RepositoryView {
+  /** Every scope by name: each environment, and argocd. */
+  readonly scopes: ReadonlyMap<string, ScopeView>;
+  /** The merged Helm values of every platform component on every cluster in use. */
+  readonly chartValues: readonly ChartValues[];
+}
+
+/** Reports into one scope (the finding is located and grouped there). */
+export type ReportIn = (scope: string) => Report;
+
+export type RepositoryCheck = (repository: RepositoryView, reportIn: ReportIn) => void;
 
 export function viewOf(name: string, kubernetesVersion: string, requireDigest: boolean, manifests: readonly Manifest[]): ScopeView {
   const byNamespace = new Map<string, Manifest[]>();

@@ -4,7 +4,7 @@
  */
 import { EnvFileSchema } from '../config/schema.ts';
 import type { Manifest } from '../synth/types.ts';
-import { viewOf, type Check, type Report, type ScopeView } from './check.ts';
+import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView } from './check.ts';
 import { parityCheck } from './checks/parity.ts';
 import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, ingressTlsCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
 import { schemaCheck } from './checks/schema.ts';
@@ -34,6 +34,9 @@ const CHECKS: readonly Check[] = [
   ingressTlsCheck,
   duplicateEnvCheck,
 ];
+
+/** Rules over the whole repository (argocd/ and the environments together), run after the per-scope checks. */
+const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [];
 
 interface PendingFinding extends Omit<Finding, 'location'> {
   readonly manifest: Manifest;
@@ -85,6 +88,14 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     const of = views.get(pair.of);
     if (mirror && of) parityCheck(mirror.view, of.view, reporterFor(mirror.input));
   }
+
+  const scopeViews = new Map([...views].map(([name, { view }]) => [name, view]));
+  const reportIn = (scope: string): Report => {
+    const entry = views.get(scope);
+    if (!entry) throw new Error(`no scope ${scope}`);
+    return reporterFor(entry.input);
+  };
+  for (const check of REPOSITORY_CHECKS) check({ scopes: scopeViews, chartValues: options.chartValues ?? [] }, reportIn);
 
   const order = new Map(options.scopes.map((s, i) => [s.name, i]));
   const findings = pending

@@ -9,6 +9,9 @@ import { parseAllDocuments } from 'yaml';
 import type { Environment } from '../config/environment.ts';
 import { loadEnvironments } from '../config/load.ts';
 import { InputError, UsageError } from '../errors.ts';
+import { clustersOf } from '../argocd/naming.ts';
+import { PLATFORM_COMPONENTS } from '../platform/components.ts';
+import { loadChartValues, type ChartValues } from '../platform/values.ts';
 import { kustomizeBuild, type KustomizeBuild } from '../toolchain/kubectl.ts';
 import type { Manifest } from '../synth/types.ts';
 import { kubernetesMinor } from '../schemas/deprecations.ts';
@@ -38,7 +41,16 @@ export async function validateRepository(options: ValidateRepositoryOptions): Pr
     Promise.all(selected.map((env) => environmentScope(root, env, all, cache, build))),
     argocdScope(root, all, cache, build),
   ]);
-  return validateManifests({ scopes: [...envScopes, ...argocdScopes], parity: parityPairs(all).filter((p) => selected.some((e) => e.name === p.mirror) && selected.some((e) => e.name === p.of)) });
+  return validateManifests({
+    scopes: [...envScopes, ...argocdScopes],
+    parity: parityPairs(all).filter((p) => selected.some((e) => e.name === p.mirror) && selected.some((e) => e.name === p.of)),
+    chartValues: chartValuesOf(root, all),
+  });
+}
+
+/** Every platform component's values on every cluster the environments use. */
+export function chartValuesOf(root: string, environments: readonly Environment[]): ChartValues[] {
+  return clustersOf(environments).flatMap((cluster) => PLATFORM_COMPONENTS.map((component) => loadChartValues(root, component.name, cluster)));
 }
 
 function selectEnvironments(all: readonly Environment[], names: readonly string[]): Environment[] {

@@ -1,4 +1,5 @@
 /** The shapes `validate` reads and reports, shared by its checks, formats and the programmatic API. */
+import type { ChartValues } from '../platform/values.ts';
 import type { Manifest } from '../synth/types.ts';
 
 export type Severity = 'error' | 'warning';
@@ -94,4 +95,6 @@ export interface ParityPair {
 export interface ValidateManifestsOptions {
   readonly scopes: readonly ScopeInput[];
   readonly parity?: readonly ParityPair[];
+  /** The platform charts' merged values per cluster (for rules on what Argo CD and the platform are configured to do). */
+  readonly chartValues?: readonly ChartValues[];
 }

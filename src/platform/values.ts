@@ -1,0 +1,52 @@
+/**
+ * The Helm values a platform Application passes to its chart on one cluster:
+ * charts/<component>/values.yaml, then charts/<component>/values-<cluster>.yaml,
+ * merged the way Helm merges several `-f` files (later files win; maps merge
+ * key by key; lists and scalars are replaced; `null` removes a key).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { InputError } from '../errors.ts';
+
+export type Values = Record<string, unknown>;
+
+/** The merged values of one component on one cluster, and the files they came from (repository-relative). */
+export interface ChartValues {
+  readonly component: string;
+  readonly cluster: string;
+  readonly files: readonly string[];
+  readonly values: Values;
+}
+
+export function valueFiles(component: string, cluster: string): string[] {
+  return [`charts/${component}/values.yaml`, `charts/${component}/values-${cluster}.yaml`];
+}
+
+const isMap = (value: unknown): value is Values => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function mergeValues(base: Values, override: Values): Values {
+  const merged: Values = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === null) delete merged[key];
+    else if (isMap(value) && isMap(merged[key])) merged[key] = mergeValues(merged[key] as Values, value);
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+/** Reads and merges the value files of a component on a cluster; a missing file counts as empty (`npm test` insists they exist). */
+export function loadChartValues(root: string, component: string, cluster: string): ChartValues {
+  const files = valueFiles(component, cluster);
+  let values: Values = {};
+  for (const file of files) {
+    const path = join(root, file);
+    if (!existsSync(path)) continue;
+    const document = parseDocument(readFileSync(path, 'utf8'));
+    if (document.errors.length > 0) throw new InputError(file, '', `not valid YAML: ${document.errors[0]!.message.split('\n')[0]}`);
+    const parsed: unknown = document.toJS() ?? {};
+    if (!isMap(parsed)) throw new InputError(file, '', 'expected a map of Helm values');
+    values = mergeValues(values, parsed);
+  }
+  return { component, cluster, files, values };
+}
