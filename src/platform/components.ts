@@ -25,7 +25,16 @@ export interface PlatformComponent {
   readonly syncOptions?: readonly string[];
   /** Sync wave of the Application in the root app: controllers with CRDs and webhooks first. */
   readonly wave: number;
+  /** API groups whose CRDs the chart installs (what later waves may rely on). */
+  readonly crdGroups: readonly string[];
+  /**
+   * Custom-resource kinds the chart itself renders with this repository's values
+   * (a ServiceMonitor, say): their CRDs must exist before the chart syncs.
+   */
+  readonly customKinds: readonly GroupKind[];
 }
+
+const SERVICE_MONITOR: GroupKind = { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' };
 
 const CRD: GroupKind = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
 const CLUSTER_ROLE: GroupKind = { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' };
@@ -61,6 +70,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     version: 'v1.21.2',
     clusterKinds: [CRD, ...RBAC, VALIDATING_WEBHOOK, MUTATING_WEBHOOK, { group: 'cert-manager.io', kind: 'ClusterIssuer' }],
     wave: -3,
+    crdGroups: ['cert-manager.io', 'acme.cert-manager.io'],
+    customKinds: [],
   },
   {
     name: EXTERNAL_SECRETS,
@@ -72,6 +83,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     clusterKinds: [CRD, ...RBAC, VALIDATING_WEBHOOK, NAMESPACE, { group: 'external-secrets.io', kind: 'ClusterSecretStore' }],
     syncOptions: [SERVER_SIDE_APPLY],
     wave: -3,
+    crdGroups: ['external-secrets.io', 'generators.external-secrets.io'],
+    customKinds: [SERVICE_MONITOR],
   },
   {
     name: KYVERNO,
@@ -83,6 +96,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     clusterKinds: [CRD, ...RBAC, VALIDATING_WEBHOOK, MUTATING_WEBHOOK, { group: 'kyverno.io', kind: 'ClusterPolicy' }],
     syncOptions: [SERVER_SIDE_APPLY],
     wave: -3,
+    crdGroups: ['kyverno.io', 'policies.kyverno.io', 'reports.kyverno.io', 'wgpolicyk8s.io'],
+    customKinds: [SERVICE_MONITOR],
   },
   {
     name: KUBE_PROMETHEUS_STACK,
@@ -94,6 +109,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     clusterKinds: [CRD, ...RBAC, VALIDATING_WEBHOOK, MUTATING_WEBHOOK],
     syncOptions: [SERVER_SIDE_APPLY],
     wave: -2,
+    crdGroups: ['monitoring.coreos.com'],
+    customKinds: [SERVICE_MONITOR, { group: 'monitoring.coreos.com', kind: 'PrometheusRule' }, { group: 'monitoring.coreos.com', kind: 'Prometheus' }, { group: 'monitoring.coreos.com', kind: 'Alertmanager' }],
   },
   {
     name: INGRESS_NGINX,
@@ -104,6 +121,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     version: '4.15.1',
     clusterKinds: [...RBAC, VALIDATING_WEBHOOK, { group: 'networking.k8s.io', kind: 'IngressClass' }],
     wave: -1,
+    crdGroups: [],
+    customKinds: [SERVICE_MONITOR],
   },
   {
     name: EXTERNAL_DNS,
@@ -114,6 +133,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     version: '1.21.1',
     clusterKinds: RBAC,
     wave: -1,
+    crdGroups: [],
+    customKinds: [SERVICE_MONITOR],
   },
   {
     name: LOKI,
@@ -124,6 +145,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     version: '6.53.0',
     clusterKinds: RBAC,
     wave: -1,
+    crdGroups: [],
+    customKinds: [],
   },
   {
     name: ALLOY,
@@ -134,6 +157,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     version: '1.11.0',
     clusterKinds: [CRD, ...RBAC],
     wave: -1,
+    crdGroups: ['monitoring.grafana.com'],
+    customKinds: [],
   },
 ];
 
