@@ -29,6 +29,14 @@ const AFTER_CHART = {
   'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
 };
 
+/**
+ * The platform's own credentials (Grafana's admin, Argo CD's notification tokens,
+ * the DNS provider's token…) live as Secrets in one source namespace per cluster,
+ * served by one ClusterSecretStore that only the platform namespaces may use.
+ */
+export const PLATFORM_SECRET_STORE = 'platform';
+export const PLATFORM_SECRETS_NAMESPACE = 'platform-secrets';
+
 /** The namespace each environment's secrets are kept in, read by its store and nothing else. */
 export function secretSourceNamespace(env: Environment): string {
   return `${env.namespace}-secrets`;
