@@ -42,7 +42,9 @@ const ofKind = (kind: string) => all.filter((entry) => entry.doc.kind === kind).
 const applications = ofKind('Application');
 const projects = ofKind('AppProject');
 const app = (name: string) => applications.find((a) => a.metadata.name === name)!;
-const project = (name: string) => projects.find((p) => p.metadata.name === name)!;
+const clusterOf = (doc: Doc) => doc.metadata.labels?.['hivebox.dev/cluster'];
+const project = (name: string, cluster: string) => projects.find((p) => p.metadata.name === name && clusterOf(p) === cluster)!;
+const clusters = [...new Set(environments.map((env) => env.cluster))].sort();
 
 function strings(value: unknown): string[] {
   if (typeof value === 'string') return [value];
@@ -82,23 +84,32 @@ describe('argocd/ files', () => {
 });
 
 describe('one Application per environment', () => {
-  it.each(environments.map((env) => [env.name, env] as const))('%s: hivebox-<env> in argocd → envs/<env> on its cluster and namespace', (_name, env) => {
+  it.each(environments.map((env) => [env.name, env] as const))('%s: hivebox-<env> in its cluster\'s argocd → envs/<env> into its namespace there', (_name, env) => {
     const application = app(`hivebox-${env.name}`);
     expect(application.metadata.namespace).toBe('argocd');
+    expect(clusterOf(application)).toBe(env.cluster);
+    expect(all.find((entry) => entry.doc === application)!.file).toBe(`argocd/${env.cluster}/apps/hivebox-${env.name}.yaml`);
     expect(application.spec.project).toBe('hivebox');
     expect(application.spec.source).toEqual({ repoURL: repo.url, targetRevision: 'main', path: `envs/${env.name}` });
-    expect(application.spec.destination).toEqual({ name: env.cluster, namespace: env.namespace });
+    // Each cluster's own Argo CD deploys to the cluster it runs in, and nowhere else.
+    expect(application.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: env.namespace });
     expect((application.metadata as Any).finalizers).toEqual([RESOURCES_FINALIZER]);
     expect(application.metadata.annotations!['argocd.argoproj.io/manifest-generate-paths']).toBe('.;/base');
   });
 
-  it('dev and staging sync automatically with prune, selfHeal and retry with backoff', () => {
+  it('dev and staging sync automatically with prune, selfHeal and unlimited retries with backoff, on the newest commit', () => {
     for (const name of ['dev', 'staging']) {
       const policy = app(`hivebox-${name}`).spec.syncPolicy;
       expect(policy.automated).toEqual({ prune: true, selfHeal: true });
-      expect(policy.retry.limit).toBeGreaterThan(0);
+      expect(policy.retry.limit).toBeLessThan(0);
+      expect(policy.retry.refresh).toBe(true);
       expect(policy.retry.backoff).toMatchObject({ duration: expect.any(String), factor: 2, maxDuration: expect.any(String) });
     }
+  });
+
+  it('prod, synced by hand, is pruned or deleted only after a person confirms; dev and staging are not held up', () => {
+    expect(app('hivebox-prod').metadata.annotations!['argocd.argoproj.io/sync-options']).toBe('Prune=confirm,Delete=confirm');
+    for (const name of ['dev', 'staging']) expect(app(`hivebox-${name}`).metadata.annotations!['argocd.argoproj.io/sync-options']).toBeUndefined();
   });
 
   it('prod has no automated sync: a person syncs it', () => {
@@ -161,8 +172,8 @@ describe('sync waves', () => {
 });
 
 describe('projects', () => {
-  it('are hivebox, platform and bootstrap, and no field of theirs holds a wildcard', () => {
-    expect(projects.map((p) => p.metadata.name).sort()).toEqual(['bootstrap', 'hivebox', 'platform']);
+  it('are hivebox, platform and bootstrap on each cluster, and no field of theirs holds a wildcard', () => {
+    expect(projects.map((p) => `${clusterOf(p)}/${p.metadata.name}`).sort()).toEqual(clusters.flatMap((c) => ['bootstrap', 'hivebox', 'platform'].map((p) => `${c}/${p}`)));
     for (const p of projects) {
       // A sync window's cron schedule is a time, not a permission: its `*` is not a wildcard grant.
       const permissions = { ...p.spec, syncWindows: (p.spec.syncWindows ?? []).map(({ schedule: _cron, ...window }: Any) => window) };
@@ -170,10 +181,12 @@ describe('projects', () => {
     }
   });
 
-  it('hivebox: this repository only, exactly the environments’ clusters and namespaces, Namespace as the only cluster-scoped kind', () => {
-    const spec = project('hivebox').spec;
+  it.each(clusters)('hivebox on %s: this repository only, exactly the namespaces of the environments there, Namespace as the only cluster-scoped kind', (cluster) => {
+    const spec = project('hivebox', cluster).spec;
     expect(spec.sourceRepos).toEqual([repo.url]);
-    expect(new Set(spec.destinations.map((d: Any) => `${d.name}/${d.namespace}`))).toEqual(new Set(environments.map((env) => `${env.cluster}/${env.namespace}`)));
+    expect(new Set(spec.destinations.map((d: Any) => `${d.server}/${d.namespace}`))).toEqual(
+      new Set(environments.filter((env) => env.cluster === cluster).map((env) => `https://kubernetes.default.svc/${env.namespace}`)),
+    );
     expect(spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   });
 
@@ -189,11 +202,12 @@ describe('projects', () => {
 
   it('hivebox: the prod sync window from env.yaml applies to hivebox-prod only, manual override as configured', () => {
     const prod = environments.find((env) => env.name === 'prod')!;
-    expect(project('hivebox').spec.syncWindows).toEqual(prod.sync.windows.map((window) => ({ ...window, applications: ['hivebox-prod'] })));
+    expect(project('hivebox', prod.cluster).spec.syncWindows).toEqual(prod.sync.windows.map((window) => ({ ...window, applications: ['hivebox-prod'] })));
+    expect(project('hivebox', 'nonprod').spec.syncWindows).toEqual([]);
   });
 
   it('bootstrap: Applications and AppProjects in argocd of the local cluster, nothing cluster-scoped', () => {
-    const spec = project('bootstrap').spec;
+    const spec = project('bootstrap', 'prod').spec;
     expect(spec.sourceRepos).toEqual([repo.url]);
     expect(spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
     expect(spec.clusterResourceWhitelist).toEqual([]);
@@ -219,19 +233,21 @@ describe('bootstrap and rendering (real kustomize)', () => {
     expect(new Map(planned)).toEqual(new Map(files.map((f) => [f.path, f.content])));
   });
 
-  it('`kubectl apply -k argocd/bootstrap` creates the bootstrap project and the root Application over argocd/', async () => {
-    const built = parseAllDocuments(await kustomizeBuild(join(root, 'argocd/bootstrap'))).map((d) => d.toJS() as Doc);
+  it.each(clusters)('`kubectl apply -k argocd/%s/bootstrap` creates the bootstrap project and that cluster\'s root Application', async (cluster) => {
+    const built = parseAllDocuments(await kustomizeBuild(join(root, `argocd/${cluster}/bootstrap`))).map((d) => d.toJS() as Doc);
     expect(built.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual(['AppProject/bootstrap', 'Application/root']);
     const rootApp = built.find((d) => d.kind === 'Application')!;
     expect(rootApp.spec.project).toBe('bootstrap');
-    expect(rootApp.spec.source).toEqual({ repoURL: repo.url, targetRevision: 'main', path: 'argocd' });
+    expect(rootApp.spec.source).toEqual({ repoURL: repo.url, targetRevision: 'main', path: `argocd/${cluster}` });
     expect(rootApp.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    // PruneLast would add a wave after the last, where the Applications a person syncs wait.
+    expect(rootApp.spec.syncPolicy.syncOptions ?? []).not.toContain('PruneLast=true');
   });
 
-  it('the root Application deploys every project and Application under argocd/, itself included', async () => {
-    const built = parseAllDocuments(await kustomizeBuild(join(root, 'argocd'))).map((d) => d.toJS() as Doc);
+  it.each(clusters)('the root of %s deploys every project and Application of that cluster, itself included, and nothing of another', async (cluster) => {
+    const built = parseAllDocuments(await kustomizeBuild(join(root, `argocd/${cluster}`))).map((d) => d.toJS() as Doc);
     const names = (list: readonly Doc[]) => list.map((d) => `${d.kind}/${d.metadata.name}`).sort();
-    expect(names(built)).toEqual(names([...projects, ...applications]));
+    expect(names(built)).toEqual(names([...projects, ...applications].filter((d) => clusterOf(d) === cluster)));
   });
 
   it('every Application source path exists and renders with kustomize', async () => {

@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 /** Every Argo CD object synth plans under argocd/, read independently of the renderer. */
-function plannedArgoObjects(kind: string): Array<{ metadata: { name: string }; spec: { project?: string } }> {
+function plannedArgoObjects(kind: string): Array<{ metadata: { name: string; labels?: Record<string, string> }; spec: { project?: string } }> {
   return [...planned]
     .filter(([path]) => path.startsWith('argocd/'))
     .flatMap(([, content]) => parseAllDocuments(content).map((doc) => doc.toJS()))
@@ -48,21 +48,24 @@ describe('docs/architecture.md from the planned argocd/ tree', () => {
   it('has a node and a table row for every Application synth plans, in its AppProject', () => {
     const applications = plannedArgoObjects('Application');
     expect(applications.length).toBeGreaterThan(3);
-    const table = architecture.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Application') && !line.startsWith('| ---'));
+    const table = architecture.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Cluster') && !line.startsWith('| ---'));
     for (const app of applications) {
       expect(architecture).toContain(`["${app.metadata.name}<br/>`);
-      expect(table.some((row) => row.startsWith(`| ${app.metadata.name} | ${app.spec.project} |`)), app.metadata.name).toBe(true);
+      const cluster = app.metadata.labels!['hivebox.dev/cluster'];
+      expect(table.some((row) => row.startsWith(`| ${cluster} | ${app.metadata.name} | ${app.spec.project} |`)), app.metadata.name).toBe(true);
     }
     expect(table).toHaveLength(applications.length);
   });
 
   it('draws each environment as envs/<env>/ → hivebox-<env> → its cluster and namespace', () => {
     for (const env of loadEnvironments(workspace)) {
-      const app = `app_hivebox_${env.name}`;
+      const app = `app_${env.cluster}_hivebox_${env.name}`;
       const lines = mermaidBlock(architecture);
       expect(lines).toContain(`path_envs_${env.name} --> ${app}`);
       expect(lines).toContain(`${app} --> ns_${env.cluster}_${env.namespace.replace(/-/g, '_')}`);
-      expect(architecture).toContain(`| hivebox-${env.name} | hivebox | envs/${env.name}/ | ${env.cluster} / ${env.namespace} | ${env.sync.mode === 'automatic' ? 'auto-sync' : 'manual sync'} |`);
+      expect(architecture).toMatch(
+        new RegExp(`\\| ${env.cluster} \\| hivebox-${env.name} \\| hivebox \\| envs/${env.name}/ \\| ${env.namespace} \\| ${env.sync.mode === 'automatic' ? 'auto-sync' : 'manual sync'} \\| \\d+ \\|`),
+      );
     }
   });
 

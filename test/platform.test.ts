@@ -46,7 +46,8 @@ describe('platform charts', () => {
     expect(apps.map((a) => a.metadata.name).sort()).toEqual(
       clusters.flatMap((cluster) => PLATFORM_COMPONENTS.map((c) => `${c.name}-${cluster}`)).sort(),
     );
-    for (const a of apps) expect(a.spec.destination.name).toBe(a.metadata.labels!['hivebox.dev/cluster']);
+    // Each cluster's own Argo CD installs its platform into the cluster it runs in.
+    for (const a of apps) expect(a.spec.destination.server).toBe('https://kubernetes.default.svc');
   });
 
   it('read values from this repository through $values, and every value file exists and is a YAML mapping', () => {
@@ -76,22 +77,23 @@ describe('platform charts', () => {
     const manualClusters = new Set(environments.filter((env) => env.sync.mode === 'manual').map((env) => env.cluster));
     expect(manualClusters).toContain('prod');
     for (const application of platformApps(environments)) {
-      const manual = manualClusters.has(application.spec.destination.name);
+      const manual = manualClusters.has(application.metadata.labels!['hivebox.dev/cluster']!);
       expect(application.spec.syncPolicy.automated === undefined, application.metadata.name).toBe(manual);
     }
-    const platformProject = synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform')!;
-    const windowed = new Set(platformProject.spec.syncWindows.flatMap((w: Any) => w.applications));
-    expect(windowed).toEqual(new Set(PLATFORM_COMPONENTS.map((c) => `${c.name}-prod`)));
+    const platformProject = (cluster: string) =>
+      synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster)!;
+    expect(new Set(platformProject('prod').spec.syncWindows.flatMap((w: Any) => w.applications))).toEqual(new Set(PLATFORM_COMPONENTS.map((c) => `${c.name}-prod`)));
+    expect(platformProject('nonprod').spec.syncWindows).toEqual([]);
   });
 
-  it('platform project: this repository and the chart repositories, exactly the platform namespaces of each cluster', () => {
-    const spec = synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform')!.spec;
+  it.each(clusters)('platform project on %s: this repository and the chart repositories, exactly the platform namespaces there', (cluster) => {
+    const spec = synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster)!.spec;
     expect(spec.sourceRepos).toEqual([repo.url, ...new Set(PLATFORM_COMPONENTS.map((c) => c.repoURL))].sort());
-    const expected = clusters.flatMap((cluster) => [
-      ...PLATFORM_COMPONENTS.map((c) => `${cluster}/${c.namespace}`),
-      ...environments.filter((env) => env.cluster === cluster).map((env) => `${cluster}/${secretSourceNamespace(env)}`),
-    ]);
-    expect(new Set(spec.destinations.map((d: Any) => `${d.name}/${d.namespace}`))).toEqual(new Set(expected));
+    const expected = [
+      ...PLATFORM_COMPONENTS.map((c) => c.namespace),
+      ...environments.filter((env) => env.cluster === cluster).map((env) => secretSourceNamespace(env)),
+    ];
+    expect(new Set(spec.destinations.map((d: Any) => `${d.server}/${d.namespace}`))).toEqual(new Set(expected.map((ns) => `https://kubernetes.default.svc/${ns}`)));
   });
 });
 

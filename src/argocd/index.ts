@@ -1,12 +1,13 @@
 /**
- * Synthesizes argocd/: what Argo CD deploys, laid out so a reader sees its parts.
+ * Synthesizes argocd/: one tree per cluster, each deployed by that cluster's own
+ * Argo CD (which manages only its own cluster), laid out so a reader sees its parts.
  *
- *   argocd/kustomization.yaml             what the root Application deploys (all of the below)
- *   argocd/bootstrap/                     the bootstrap project and the root Application (`kubectl apply -k`)
- *   argocd/projects/<project>.yaml        the hivebox and platform AppProjects
- *   argocd/apps/hivebox-<env>.yaml        one Application per environment → envs/<env>
- *   argocd/platform/<cluster>/<c>.yaml    one Application per platform component and cluster
- *   argocd/platform/<cluster>/<c>/        the manifests that Application adds to the chart
+ *   argocd/<cluster>/kustomization.yaml           what the cluster's root Application deploys (all of the below)
+ *   argocd/<cluster>/bootstrap/                   its bootstrap project and root Application (`kubectl apply -k`)
+ *   argocd/<cluster>/projects/<project>.yaml      the hivebox and platform AppProjects
+ *   argocd/<cluster>/apps/hivebox-<env>.yaml      one Application per environment on the cluster → envs/<env>
+ *   argocd/<cluster>/platform/<c>.yaml            one Application per platform component
+ *   argocd/<cluster>/platform/<c>/                the manifests that Application adds to the chart
  */
 import { App, Chart } from 'cdk8s';
 import type { ApiObject } from 'cdk8s';
@@ -15,55 +16,86 @@ import type { Environment } from '../config/environment.ts';
 import { clusterConfig } from '../platform/cluster-config.ts';
 import { PLATFORM_COMPONENTS } from '../platform/components.ts';
 import type { RepositoryInfo } from '../synth/repository.ts';
-import type { GeneratedFile } from '../synth/types.ts';
+import type { GeneratedFile, Manifest } from '../synth/types.ts';
 import { generatedYaml } from '../synth/yaml.ts';
-import { ARGOCD_DIR, environmentApplication, platformApplication, rootApplication } from './applications.ts';
-import { clustersOf, environmentAppName } from './naming.ts';
+import { clusterDir, environmentApplication, platformApplication, rootApplication } from './applications.ts';
+import { clustersOf, environmentAppName, isManualCluster } from './naming.ts';
 import { bootstrapProject, hiveboxProject, platformProject } from './projects.ts';
+import type { GroupKind } from './resources.ts';
+import { crdProviders, platformSteps, type ComponentNeeds } from './steps.ts';
 
 const SOURCE = 'src/argocd';
 const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
 
 export function synthesizeArgoCd(environments: readonly Environment[], repo: RepositoryInfo): GeneratedFile[] {
   const envs = [...environments].sort((a, b) => a.name.localeCompare(b.name));
+  const files = clustersOf(envs).flatMap((cluster) => clusterTree(cluster, envs, repo));
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function clusterTree(cluster: string, all: readonly Environment[], repo: RepositoryInfo): GeneratedFile[] {
+  const envs = all.filter((env) => env.cluster === cluster);
+  const dir = clusterDir(cluster);
   const envFiles = envs.map((env) => env.file).join(', ');
   const files: GeneratedFile[] = [];
-  const add = (path: string, from: string, docs: readonly unknown[]) => files.push({ path: `${ARGOCD_DIR}/${path}`, content: generatedYaml(from, docs) });
+  const add = (path: string, from: string, docs: readonly unknown[]) => files.push({ path: `${dir}/${path}`, content: generatedYaml(from, docs) });
   const resources: string[] = [];
 
-  add('bootstrap/project.yaml', SOURCE, [one((scope) => bootstrapProject(scope, repo))]);
-  add('bootstrap/root.yaml', SOURCE, [one((scope) => rootApplication(scope, repo))]);
+  const config = clusterConfig(cluster, envs);
+  const needs: ComponentNeeds[] = PLATFORM_COMPONENTS.map((component) => ({ component, extraKinds: (config.get(component.name) ?? []).map(groupKindOf) }));
+  const steps = platformSteps(needs);
+  // Everything nothing else waits for shares the last wave: the environments, whatever a person syncs, the root.
+  const lastStep = Math.max(0, ...steps.values()) + 1;
+  const manual = isManualCluster(cluster, envs);
+
+  add('bootstrap/project.yaml', SOURCE, [one((scope) => bootstrapProject(scope, cluster, repo))]);
+  add('bootstrap/root.yaml', SOURCE, [one((scope) => rootApplication(scope, cluster, repo, { wave: lastStep, step: lastStep }))]);
   add('bootstrap/kustomization.yaml', SOURCE, [{ ...KUSTOMIZATION, resources: ['project.yaml', 'root.yaml'] }]);
   resources.push('bootstrap');
 
-  add('projects/hivebox.yaml', `${SOURCE} and ${envFiles}`, [one((scope) => hiveboxProject(scope, envs, repo))]);
-  add('projects/platform.yaml', `${SOURCE} and ${envFiles}`, [one((scope) => platformProject(scope, envs, repo))]);
+  add('projects/hivebox.yaml', `${SOURCE} and ${envFiles}`, [one((scope) => hiveboxProject(scope, cluster, envs, repo))]);
+  add('projects/platform.yaml', `${SOURCE} and ${envFiles}`, [one((scope) => platformProject(scope, cluster, envs, repo))]);
   resources.push('projects/hivebox.yaml', 'projects/platform.yaml');
 
   for (const env of envs) {
     const path = `apps/${environmentAppName(env)}.yaml`;
-    add(path, env.file, [one((scope) => environmentApplication(scope, env, repo))]);
+    add(path, env.file, [one((scope) => environmentApplication(scope, env, repo, { wave: lastStep, step: lastStep }))]);
     resources.push(path);
   }
 
-  for (const cluster of clustersOf(envs)) {
-    const config = clusterConfig(cluster, envs);
-    const from = `${SOURCE}, src/platform and ${envs.filter((env) => env.cluster === cluster).map((env) => env.file).join(', ')}`;
-    for (const component of PLATFORM_COMPONENTS) {
-      const base = `platform/${cluster}/${component.name}`;
-      const manifests = config.get(component.name);
-      if (manifests) {
-        add(`${base}/manifests.yaml`, from, manifests);
-        add(`${base}/kustomization.yaml`, from, [{ ...KUSTOMIZATION, resources: ['manifests.yaml'] }]);
-      }
-      const configPath = manifests ? `${ARGOCD_DIR}/${base}` : undefined;
-      add(`${base}.yaml`, from, [one((scope) => platformApplication(scope, { component, cluster, environments: envs, repo, configPath }))]);
-      resources.push(`${base}.yaml`);
+  const from = `${SOURCE}, src/platform and ${envFiles}`;
+  for (const need of needs) {
+    const { component } = need;
+    const base = `platform/${component.name}`;
+    const manifests = config.get(component.name);
+    if (manifests) {
+      add(`${base}/manifests.yaml`, from, manifests);
+      add(`${base}/kustomization.yaml`, from, [{ ...KUSTOMIZATION, resources: ['manifests.yaml'] }]);
     }
+    const step = steps.get(component.name)!;
+    const position = { step, wave: manual ? lastStep : step };
+    const application = one((scope) =>
+      platformApplication(scope, {
+        component,
+        cluster,
+        environments: envs,
+        repo,
+        position,
+        configPath: manifests ? `${dir}/${base}` : undefined,
+        needsOtherCrds: crdProviders(need, PLATFORM_COMPONENTS).length > 0,
+      }),
+    );
+    add(`${base}.yaml`, from, [application]);
+    resources.push(`${base}.yaml`);
   }
 
   add('kustomization.yaml', SOURCE, [{ ...KUSTOMIZATION, resources }]);
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files;
+}
+
+function groupKindOf(manifest: Manifest): GroupKind {
+  const slash = manifest.apiVersion.indexOf('/');
+  return { group: slash < 0 ? '' : manifest.apiVersion.slice(0, slash), kind: manifest.kind };
 }
 
 /** Renders one construct on its own to its JSON manifest (cdk8s sorts keys, so output is stable). */

@@ -1,8 +1,8 @@
 /**
- * The three AppProjects, each allowed exactly what its Applications deploy:
- * - hivebox: this repository, into the environments' namespaces on their clusters;
- * - platform: this repository and the pinned chart repositories, into the
- *   platform namespaces of the clusters the environments use;
+ * The three AppProjects of one cluster's Argo CD, each allowed exactly what its
+ * Applications deploy, on that cluster only:
+ * - hivebox: this repository, into the namespaces of the environments on the cluster;
+ * - platform: this repository and the pinned chart repositories, into the platform namespaces;
  * - bootstrap: this repository, Applications and AppProjects in argocd only.
  * No list holds a `*`.
  */
@@ -12,7 +12,7 @@ import { PLATFORM_COMPONENTS } from '../platform/components.ts';
 import { secretSourceNamespace } from '../platform/cluster-config.ts';
 import type { RepositoryInfo } from '../synth/repository.ts';
 import { AppProject, ARGOCD_NAMESPACE, LOCAL_CLUSTER_SERVER, type Destination, type GroupKind, type SyncWindow } from './resources.ts';
-import { clustersOf, environmentAppName, isManualCluster, platformAppName } from './naming.ts';
+import { CLUSTER_LABEL, environmentAppName, isManualCluster, platformAppName } from './naming.ts';
 
 export const HIVEBOX_PROJECT = 'hivebox';
 export const PLATFORM_PROJECT = 'platform';
@@ -40,15 +40,18 @@ export const HIVEBOX_NAMESPACED_KINDS: readonly GroupKind[] = [
 /** HiveBox creates its own Namespace (with its Pod Security labels) and nothing else cluster-wide. */
 export const HIVEBOX_CLUSTER_KINDS: readonly GroupKind[] = [{ group: '', kind: 'Namespace' }];
 
-const PROJECT_WAVE = { 'argocd.argoproj.io/sync-wave': '-10' };
+// Before every Application of the root: an Application cannot sync before its project exists.
+const PROJECT_WAVE = { 'argocd.argoproj.io/sync-wave': '0' };
+const local = (namespace: string): Destination => ({ server: LOCAL_CLUSTER_SERVER, namespace });
 
-export function hiveboxProject(scope: Construct, environments: readonly Environment[], repo: RepositoryInfo): AppProject {
+/** `environments`: those on this cluster. */
+export function hiveboxProject(scope: Construct, cluster: string, environments: readonly Environment[], repo: RepositoryInfo): AppProject {
   return new AppProject(scope, HIVEBOX_PROJECT, {
-    metadata: { name: HIVEBOX_PROJECT, annotations: PROJECT_WAVE },
+    metadata: { name: HIVEBOX_PROJECT, labels: { [CLUSTER_LABEL]: cluster }, annotations: PROJECT_WAVE },
     spec: {
-      description: 'HiveBox in every environment: envs/<env> from this repository into the namespace and cluster its env.yaml names.',
+      description: 'HiveBox in every environment on this cluster: envs/<env> from this repository into the namespace its env.yaml names.',
       sourceRepos: [repo.url],
-      destinations: sortDestinations(environments.map((env) => ({ name: env.cluster, namespace: env.namespace }))),
+      destinations: sortDestinations(environments.map((env) => local(env.namespace))),
       clusterResourceWhitelist: HIVEBOX_CLUSTER_KINDS,
       namespaceResourceWhitelist: HIVEBOX_NAMESPACED_KINDS,
       syncWindows: environments.flatMap((env) =>
@@ -59,23 +62,20 @@ export function hiveboxProject(scope: Construct, environments: readonly Environm
   });
 }
 
-export function platformProject(scope: Construct, environments: readonly Environment[], repo: RepositoryInfo): AppProject {
-  const clusters = clustersOf(environments);
-  const destinations: Destination[] = clusters.flatMap((cluster) => [
-    ...PLATFORM_COMPONENTS.map((component) => ({ name: cluster, namespace: component.namespace })),
-    ...environments.filter((env) => env.cluster === cluster).map((env) => ({ name: cluster, namespace: secretSourceNamespace(env) })),
-  ]);
+/** `environments`: those on this cluster. */
+export function platformProject(scope: Construct, cluster: string, environments: readonly Environment[], repo: RepositoryInfo): AppProject {
+  const destinations: Destination[] = [
+    ...PLATFORM_COMPONENTS.map((component) => local(component.namespace)),
+    ...environments.map((env) => local(secretSourceNamespace(env))),
+  ];
   // A cluster hosting a manually synced environment gets that environment's windows for its platform too.
-  const syncWindows = clusters
-    .filter((cluster) => isManualCluster(cluster, environments))
-    .flatMap((cluster) =>
-      environments
-        .filter((env) => env.cluster === cluster)
+  const syncWindows = isManualCluster(cluster, environments)
+    ? environments
         .flatMap((env) => env.sync.windows)
-        .map((window): SyncWindow => ({ ...window, applications: PLATFORM_COMPONENTS.map((c) => platformAppName(c.name, cluster)) })),
-    );
+        .map((window): SyncWindow => ({ ...window, applications: PLATFORM_COMPONENTS.map((c) => platformAppName(c.name, cluster)) }))
+    : [];
   return new AppProject(scope, PLATFORM_PROJECT, {
-    metadata: { name: PLATFORM_PROJECT, annotations: PROJECT_WAVE },
+    metadata: { name: PLATFORM_PROJECT, labels: { [CLUSTER_LABEL]: cluster }, annotations: PROJECT_WAVE },
     spec: {
       description: 'The in-cluster platform (certificates, DNS, ingress, metrics, logs, policy, secrets): pinned charts plus values from this repository.',
       sourceRepos: [repo.url, ...new Set(PLATFORM_COMPONENTS.map((c) => c.repoURL))].sort(),
@@ -87,13 +87,13 @@ export function platformProject(scope: Construct, environments: readonly Environ
   });
 }
 
-export function bootstrapProject(scope: Construct, repo: RepositoryInfo): AppProject {
+export function bootstrapProject(scope: Construct, cluster: string, repo: RepositoryInfo): AppProject {
   return new AppProject(scope, BOOTSTRAP_PROJECT, {
-    metadata: { name: BOOTSTRAP_PROJECT, annotations: PROJECT_WAVE },
+    metadata: { name: BOOTSTRAP_PROJECT, labels: { [CLUSTER_LABEL]: cluster }, annotations: PROJECT_WAVE },
     spec: {
-      description: 'The root Application: the Applications and AppProjects under argocd/ of this repository, nothing else.',
+      description: "The root Application: the Applications and AppProjects under argocd/<cluster> of this repository, nothing else.",
       sourceRepos: [repo.url],
-      destinations: [{ server: LOCAL_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE }],
+      destinations: [local(ARGOCD_NAMESPACE)],
       clusterResourceWhitelist: [],
       namespaceResourceWhitelist: [
         { group: 'argoproj.io', kind: 'AppProject' },

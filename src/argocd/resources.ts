@@ -99,8 +99,11 @@ export interface ApplicationSource {
 }
 
 export interface RetryStrategy {
+  /** Attempts after a failed sync; a negative number retries without limit. */
   readonly limit: number;
   readonly backoff: { readonly duration: string; readonly factor: number; readonly maxDuration: string };
+  /** Retry on the newest commit of the source rather than the one that failed. */
+  readonly refresh?: boolean;
 }
 
 export interface SyncPolicy {

@@ -25,7 +25,9 @@ export class EnvironmentChart extends Chart {
     const { environment } = props;
     super(scope, id, { namespace: environment.namespace, disableResourceNameHashes: true });
 
-    new EnvironmentNamespace(this, 'Namespace', { environment });
+    // A manually synced environment (prod) holds the data that matters: nothing deletes it without a person confirming.
+    const protectData = environment.sync.mode === 'manual';
+    new EnvironmentNamespace(this, 'Namespace', { environment, protectData });
     const credentials = new StorageCredentials(this, 'Credentials', { secretStore: environment.secretStore });
 
     // Every pod carries its environment, so logs and metrics can be told apart on a shared cluster.
@@ -33,7 +35,7 @@ export class EnvironmentChart extends Chart {
     const valkeyConfig = environment.valkey;
     const valkey =
       valkeyConfig.mode === 'in-cluster'
-        ? new Valkey(this, 'Valkey', { storage: valkeyConfig.storage, storageClassName: valkeyConfig.storageClassName, podLabels })
+        ? new Valkey(this, 'Valkey', { storage: valkeyConfig.storage, storageClassName: valkeyConfig.storageClassName, podLabels, protectData })
         : { host: valkeyConfig.host, port: valkeyConfig.port };
 
     const minioConfig = environment.minio;
@@ -46,6 +48,7 @@ export class EnvironmentChart extends Chart {
               bucket: minioConfig.bucket,
               credentialsSecretName: credentials.secretName,
               podLabels,
+              protectData,
             }).endpoint,
             secure: false,
             bucket: minioConfig.bucket,

@@ -37,3 +37,16 @@ export const SyncWave = {
 export function syncWave(wave: number): Record<string, string> {
   return { 'argocd.argoproj.io/sync-wave': String(wave) };
 }
+
+export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+/**
+ * Argo CD prunes or deletes a resource carrying this only after a person confirms
+ * (`argocd app confirm-deletion`, or the UI): neither a Git change that removes
+ * it nor the deletion of its Application takes it away by itself.
+ */
+export const CONFIRM_DELETION = 'Prune=confirm,Delete=confirm';
+
+/** The annotation a resource holding data that must survive gets in an environment that protects its data. */
+export function deletionGuard(protect: boolean): Record<string, string> {
+  return protect ? { [SYNC_OPTIONS_ANNOTATION]: CONFIRM_DELETION } : {};
+}

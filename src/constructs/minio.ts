@@ -21,6 +21,8 @@ export interface MinioProps {
   readonly credentialsSecretName: string;
   /** Labels for the pods only (not selectors), e.g. the environment for log collection. */
   readonly podLabels?: Readonly<Record<string, string>>;
+  /** Keep the volume when the StatefulSet goes, and delete only after a person confirms. @default false */
+  readonly protectData?: boolean;
   /**
    * @default the last MinIO community release published as an image (MinIO stopped publishing community
    * images in late 2025), pinned by digest
@@ -56,6 +58,7 @@ export class Minio extends Construct {
       storage: props.storage,
       storageClassName: props.storageClassName,
       podLabels: props.podLabels,
+      protectData: props.protectData,
       env: [secretEnv('MINIO_ROOT_USER', 'MINIO_ACCESS_KEY'), secretEnv('MINIO_ROOT_PASSWORD', 'MINIO_SECRET_KEY')],
       readinessProbe: { httpGet: { path: '/minio/health/ready', port: k8s.IntOrString.fromString('s3') }, periodSeconds: 10 },
       livenessProbe: { httpGet: { path: '/minio/health/live', port: k8s.IntOrString.fromString('s3') }, periodSeconds: 20, failureThreshold: 6 },

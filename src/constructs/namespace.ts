@@ -7,12 +7,14 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
-import { ENVIRONMENT_LABEL, PART_OF, SyncWave, syncWave } from './metadata.ts';
+import { deletionGuard, ENVIRONMENT_LABEL, PART_OF, SyncWave, syncWave } from './metadata.ts';
 
 export interface EnvironmentNamespaceProps {
   readonly environment: Environment;
   /** The Pod Security Standard enforced, audited and warned about. @default 'restricted' */
   readonly podSecurityLevel?: 'restricted' | 'baseline';
+  /** Argo CD prunes or deletes the Namespace (and everything in it) only after a person confirms. @default false */
+  readonly protectData?: boolean;
 }
 
 export class EnvironmentNamespace extends Construct {
@@ -32,7 +34,7 @@ export class EnvironmentNamespace extends Construct {
           'pod-security.kubernetes.io/audit': level,
           'pod-security.kubernetes.io/warn': level,
         },
-        annotations: syncWave(SyncWave.Namespace),
+        annotations: { ...syncWave(SyncWave.Namespace), ...deletionGuard(props.protectData ?? false) },
       },
     });
 

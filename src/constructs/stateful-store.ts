@@ -6,7 +6,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { componentLabels, selectorLabels, SyncWave, syncWave } from './metadata.ts';
+import { componentLabels, deletionGuard, selectorLabels, SyncWave, syncWave } from './metadata.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 
 export interface StatefulStoreProps {
@@ -28,6 +28,11 @@ export interface StatefulStoreProps {
   readonly podLabels?: Readonly<Record<string, string>>;
   /** Extra writable paths besides the data volume (the root filesystem is read-only). */
   readonly scratchPaths?: readonly string[];
+  /**
+   * Keep the data: the volume claims outlive the StatefulSet, and Argo CD deletes
+   * the StatefulSet only after a person confirms. @default false
+   */
+  readonly protectData?: boolean;
 }
 
 export class StatefulStore extends Construct {
@@ -37,6 +42,7 @@ export class StatefulStore extends Construct {
     super(scope, id);
     const labels = componentLabels(props.name, props.role);
     const metadata = { name: props.name, labels, annotations: syncWave(SyncWave.DataStores) };
+    const protectData = props.protectData ?? false;
     this.serviceName = props.name;
     const scratch = (props.scratchPaths ?? []).map((path, index) => ({ name: `scratch-${index}`, path }));
 
@@ -49,13 +55,13 @@ export class StatefulStore extends Construct {
     });
 
     new k8s.KubeStatefulSet(this, 'StatefulSet', {
-      metadata,
+      metadata: { ...metadata, annotations: { ...metadata.annotations, ...deletionGuard(protectData) } },
       spec: {
         serviceName: props.name,
         replicas: 1,
         selector: { matchLabels: selectorLabels(props.name) },
-        // Keep the claim when the StatefulSet is scaled down; delete it with the StatefulSet (and the environment).
-        persistentVolumeClaimRetentionPolicy: { whenScaled: 'Retain', whenDeleted: 'Delete' },
+        // Keep the claim when the StatefulSet is scaled down; with the StatefulSet, delete it unless the data is protected.
+        persistentVolumeClaimRetentionPolicy: { whenScaled: 'Retain', whenDeleted: protectData ? 'Retain' : 'Delete' },
         template: {
           metadata: { labels: { ...labels, ...props.podLabels } },
           spec: {

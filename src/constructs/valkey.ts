@@ -14,6 +14,8 @@ export interface ValkeyProps {
   readonly storage: string;
   readonly storageClassName?: string;
   readonly podLabels?: Readonly<Record<string, string>>;
+  /** Keep the volume when the StatefulSet goes, and delete only after a person confirms. @default false */
+  readonly protectData?: boolean;
   /** @default valkey/valkey:8.1.3-alpine, pinned by digest */
   readonly image?: string;
 }
@@ -37,6 +39,7 @@ export class Valkey extends Construct {
       storage: props.storage,
       storageClassName: props.storageClassName,
       podLabels: props.podLabels,
+      protectData: props.protectData,
       readinessProbe: ping,
       livenessProbe: { ...ping, initialDelaySeconds: 10, failureThreshold: 6 },
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },

@@ -1,6 +1,6 @@
 /**
- * docs/architecture.md, generated from the Argo CD tree synth plans (argocd/):
- * a Mermaid diagram of every Application (grouped by AppProject), what it
+ * docs/architecture.md, generated from the Argo CD trees synth plans (argocd/<cluster>/):
+ * a Mermaid diagram of every Application (grouped by cluster and AppProject), what it
  * deploys (a folder of this repository or a Helm chart at a version) and where
  * (cluster and namespace), followed by the same facts as a table.
  *
@@ -20,7 +20,7 @@ interface Source {
 
 interface Application {
   readonly kind: 'Application';
-  readonly metadata: { readonly name: string; readonly namespace?: string };
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Readonly<Record<string, string>> };
   readonly spec: {
     readonly project?: string;
     readonly source?: Source;
@@ -32,7 +32,7 @@ interface Application {
 
 interface AppProject {
   readonly kind: 'AppProject';
-  readonly metadata: { readonly name: string };
+  readonly metadata: { readonly name: string; readonly labels?: Readonly<Record<string, string>> };
   readonly spec?: { readonly description?: string };
 }
 
@@ -48,7 +48,8 @@ export function renderArchitecture(files: ReadonlyMap<string, string>): string {
     '# Architecture: what Argo CD deploys',
     '',
     'Generated from `argocd/` on every `npm run synth`, so it cannot drift from what Argo CD applies.',
-    `Dashed arrows: the \`root\` Application manages every Application and AppProject in \`argocd/\`.`,
+    'Each cluster runs its own Argo CD, which deploys only to that cluster. Dashed arrows: each cluster\'s `root` Application manages every Application and AppProject in `argocd/<cluster>/`.',
+    'Step: the order in which a cluster converges (the `hivebox.dev/sync-step` label): an Application needs the CRDs of the steps before it. Automatically synced Applications follow it as sync waves; on a manually synced cluster a person syncs step by step.',
     `Solid arrows: what an Application deploys (a folder of ${ownRepo ? `\`${ownRepo}\`` : 'this repository'} or a Helm chart) and where (cluster / namespace).`,
     '',
     '```mermaid',
@@ -56,13 +57,13 @@ export function renderArchitecture(files: ReadonlyMap<string, string>): string {
     ...diagram(applications, projects, ownRepo).map((line) => `  ${line}`),
     '```',
     '',
-    '| Application | Project | Deploys | Into (cluster / namespace) | Sync |',
-    '| --- | --- | --- | --- | --- |',
+    '| Cluster | Application | Project | Deploys | Into namespace | Sync | Step |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...applications.map(
       (app) =>
-        `| ${app.metadata.name} | ${app.spec.project ?? 'default'} | ${deployedSources(app)
+        `| ${clusterOf(app)} | ${app.metadata.name} | ${app.spec.project ?? 'default'} | ${deployedSources(app)
           .map((source) => describeSource(source, ownRepo).replace(/\|/g, '\\|'))
-          .join('<br>')} | ${clusterOf(app)} / ${app.spec.destination?.namespace ?? '-'} | ${syncOf(app)} |`,
+          .join('<br>')} | ${app.spec.destination?.namespace ?? '-'} | ${syncOf(app)} | ${app.metadata.labels?.['hivebox.dev/sync-step'] ?? '-'} |`,
     ),
     '',
   ];
@@ -81,13 +82,14 @@ function collect(files: ReadonlyMap<string, string>): { applications: Applicatio
       if (object.kind === 'AppProject') projects.push(object as AppProject);
     }
   }
-  const byName = <T extends { metadata: { name: string } }>(a: T, b: T) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0);
+  const key = (o: { metadata: { name: string; labels?: Readonly<Record<string, string>> } }) => `${o.metadata.labels?.['hivebox.dev/cluster'] ?? ''}/${o.metadata.name}`;
+  const byName = <T extends { metadata: { name: string; labels?: Readonly<Record<string, string>> } }>(a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
   return { applications: applications.sort(byName), projects: projects.sort(byName) };
 }
 
 function diagram(applications: readonly Application[], projects: readonly AppProject[], ownRepo: string | undefined): string[] {
   const out: string[] = [];
-  const root = applications.find((app) => deployedSources(app).some((s) => s.repoURL === ownRepo && s.path === 'argocd'));
+  const appNode = (app: Application) => id('app', `${clusterOf(app)}/${app.metadata.name}`);
 
   // Sources on the left.
   const sources = new Map<string, string>();
@@ -98,40 +100,33 @@ function diagram(applications: readonly Application[], projects: readonly AppPro
   for (const [id, label] of [...sources].sort()) out.push(`  ${id}[/"${escape(label)}"/]`);
   out.push('end');
 
-  // Applications in the middle, one box per AppProject.
-  const projectNames = [...new Set([...projects.map((p) => p.metadata.name), ...applications.map((a) => a.spec.project ?? 'default')])].sort();
-  out.push('subgraph argocd["Argo CD"]');
-  for (const project of projectNames) {
-    const members = applications.filter((app) => (app.spec.project ?? 'default') === project);
-    out.push(`  subgraph ${id('project', project)}["AppProject ${escape(project)}"]`);
-    for (const app of members) out.push(`    ${id('app', app.metadata.name)}["${escape(app.metadata.name)}<br/>${syncOf(app)}"]`);
-    out.push('  end');
-  }
-  out.push('end');
-
-  // Destinations on the right, one box per cluster.
-  const clusters = new Map<string, Set<string>>();
-  for (const app of applications) {
-    const cluster = clusterOf(app);
-    const namespaces = clusters.get(cluster) ?? new Set<string>();
-    namespaces.add(app.spec.destination?.namespace ?? '(none)');
-    clusters.set(cluster, namespaces);
-  }
-  for (const [cluster, namespaces] of [...clusters].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  // Each cluster's Argo CD in the middle, one box per AppProject; its namespaces on the right.
+  const clusters = [...new Set(applications.map(clusterOf))].sort();
+  for (const cluster of clusters) {
+    const apps = applications.filter((app) => clusterOf(app) === cluster);
+    const projectNames = [
+      ...new Set([...projects.filter((p) => (p.metadata.labels?.['hivebox.dev/cluster'] ?? cluster) === cluster).map((p) => p.metadata.name), ...apps.map((a) => a.spec.project ?? 'default')]),
+    ].sort();
+    out.push(`subgraph ${id('argocd', cluster)}["Argo CD on ${escape(cluster)}"]`);
+    for (const project of projectNames) {
+      out.push(`  subgraph ${id('project', `${cluster}/${project}`)}["AppProject ${escape(project)}"]`);
+      for (const app of apps.filter((a) => (a.spec.project ?? 'default') === project)) out.push(`    ${appNode(app)}["${escape(app.metadata.name)}<br/>${syncOf(app)}"]`);
+      out.push('  end');
+    }
+    out.push('end');
+    const namespaces = new Set(apps.map((app) => app.spec.destination?.namespace ?? '(none)'));
     out.push(`subgraph ${id('cluster', cluster)}["cluster ${escape(cluster)}"]`);
     for (const namespace of [...namespaces].sort()) out.push(`  ${id('ns', `${cluster}/${namespace}`)}(["${escape(namespace)}"])`);
     out.push('end');
+    const root = apps.find((app) => deployedSources(app).some((s) => s.repoURL === ownRepo && s.path === `argocd/${cluster}`));
+    if (root) {
+      for (const project of projectNames.filter((p) => p !== root.spec.project)) out.push(`${appNode(root)} -.-> ${id('project', `${cluster}/${project}`)}`);
+    }
   }
 
   for (const app of applications) {
-    const node = id('app', app.metadata.name);
-    for (const source of deployedSources(app)) out.push(`${sourceId(source, ownRepo)} --> ${node}`);
-    out.push(`${node} --> ${id('ns', `${clusterOf(app)}/${app.spec.destination?.namespace ?? '(none)'}`)}`);
-  }
-  if (root) {
-    for (const project of projectNames.filter((p) => p !== root.spec.project)) {
-      out.push(`${id('app', root.metadata.name)} -.-> ${id('project', project)}`);
-    }
+    for (const source of deployedSources(app)) out.push(`${sourceId(source, ownRepo)} --> ${appNode(app)}`);
+    out.push(`${appNode(app)} --> ${id('ns', `${clusterOf(app)}/${app.spec.destination?.namespace ?? '(none)'}`)}`);
   }
   return out;
 }
@@ -156,6 +151,9 @@ function sourceId(source: Source, ownRepo: string | undefined): string {
 }
 
 function clusterOf(app: Application): string {
+  // Each cluster's Argo CD deploys to its own cluster; the label says which one that is.
+  const label = app.metadata.labels?.['hivebox.dev/cluster'];
+  if (label) return label;
   const destination = app.spec.destination ?? {};
   if (destination.name) return destination.name;
   if (!destination.server || destination.server === IN_CLUSTER) return 'in-cluster';

@@ -27,6 +27,11 @@ export interface RepositoryView {
   readonly scopes: ReadonlyMap<string, ScopeView>;
   /** The merged Helm values of every platform component on every cluster in use. */
   readonly chartValues: readonly ChartValues[];
+  /**
+   * What each folder of this repository an Application can point at renders to
+   * (envs/<env>, argocd/<cluster>/platform/<component>…), by repository-relative path.
+   */
+  readonly folders: ReadonlyMap<string, readonly Manifest[]>;
 }
 
 /** Reports into one scope (the finding is located and grouped there). */

@@ -5,6 +5,7 @@
 import { EnvFileSchema } from '../config/schema.ts';
 import type { Manifest } from '../synth/types.ts';
 import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView } from './check.ts';
+import { convergenceCrdsCheck, convergenceRetryCheck, convergenceWavesCheck, deletionConfirmCheck } from './checks/convergence.ts';
 import { parityCheck } from './checks/parity.ts';
 import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, ingressTlsCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
 import { schemaCheck } from './checks/schema.ts';
@@ -36,7 +37,7 @@ const CHECKS: readonly Check[] = [
 ];
 
 /** Rules over the whole repository (argocd/ and the environments together), run after the per-scope checks. */
-const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [];
+const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [convergenceWavesCheck, convergenceRetryCheck, convergenceCrdsCheck, deletionConfirmCheck];
 
 interface PendingFinding extends Omit<Finding, 'location'> {
   readonly manifest: Manifest;
@@ -95,7 +96,7 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     if (!entry) throw new Error(`no scope ${scope}`);
     return reporterFor(entry.input);
   };
-  for (const check of REPOSITORY_CHECKS) check({ scopes: scopeViews, chartValues: options.chartValues ?? [] }, reportIn);
+  for (const check of REPOSITORY_CHECKS) check({ scopes: scopeViews, chartValues: options.chartValues ?? [], folders: options.folders ?? new Map() }, reportIn);
 
   const order = new Map(options.scopes.map((s, i) => [s.name, i]));
   const findings = pending

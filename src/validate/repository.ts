@@ -37,12 +37,15 @@ export async function validateRepository(options: ValidateRepositoryOptions): Pr
   const cache: ParseCache = new Map();
   const selected = selectEnvironments(all, options.envs ?? []);
   const build: KustomizeBuild = options.build ?? ((dir) => kustomizeBuild(dir, options.env));
+  const folders = new Map<string, readonly Manifest[]>();
   const [envScopes, argocdScopes] = await Promise.all([
     Promise.all(selected.map((env) => environmentScope(root, env, all, cache, build))),
-    argocdScope(root, all, cache, build),
+    argocdScope(root, all, cache, build, folders),
   ]);
+  for (const scope of envScopes) folders.set(`envs/${scope.name}`, scope.manifests);
   return validateManifests({
     scopes: [...envScopes, ...argocdScopes],
+    folders,
     parity: parityPairs(all).filter((p) => selected.some((e) => e.name === p.mirror) && selected.some((e) => e.name === p.of)),
     chartValues: chartValuesOf(root, all),
   });
@@ -139,10 +142,11 @@ function argocdRoots(root: string): string[] {
   return all.filter((dir) => !included.has(dir));
 }
 
-async function argocdScope(root: string, all: readonly Environment[], cache: ParseCache, build: KustomizeBuild): Promise<ScopeInput[]> {
+async function argocdScope(root: string, all: readonly Environment[], cache: ParseCache, build: KustomizeBuild, folders: Map<string, readonly Manifest[]>): Promise<ScopeInput[]> {
   if (!existsSync(join(root, ARGOCD_SCOPE))) return [];
   const dirs = argocdRoots(root);
   const rendered = await Promise.all(dirs.map((dir) => render(root, dir.slice(root.length + 1), build)));
+  dirs.forEach((dir, i) => folders.set(dir.slice(root.length + 1).split('\\').join('/'), rendered[i]!));
   const owner = new Map<Manifest, SourceIndex>();
   const excluded = new Set(dirs);
   dirs.forEach((dir, i) => {

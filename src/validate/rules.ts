@@ -48,6 +48,11 @@ export const RULES: readonly RuleInfo[] = [
   rule('network-policy-default-deny', 'reliability', 'Every namespace with pods has a default-deny NetworkPolicy (all pods, Ingress and Egress, no rules)', 'Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules.'),
   rule('ingress-tls', 'reliability', 'Every Ingress host is covered by TLS', 'Add spec.tls with a secretName and every rule host.'),
   rule('duplicate-env', 'reliability', 'No environment variable is set twice in a container', 'Remove the duplicate entry; the last one silently wins.'),
+  // Convergence: what Argo CD does with argocd/<cluster> on a fresh cluster
+  rule('convergence-waves', 'reliability', "Sync waves between Applications wait for health (Argo CD assesses it), and every root's sync ends", "Set the argoproj.io/Application health check in charts/argo-cd (configs.cm), put Applications a person syncs and the root itself in the root's last wave, and drop PruneLast from the root."),
+  rule('convergence-retry', 'reliability', 'Automated Applications retry without limit', 'Set spec.syncPolicy.retry.limit: -1 (with a backoff): Argo CD never retries a failed commit once the limit is spent.'),
+  rule('convergence-crds', 'reliability', 'Every custom resource has its CRD from an earlier, health-assessed wave, or its Application skips the dry run for missing types', 'Sync the Application after the one installing the CRD (its component lists the custom kinds it needs), or add SkipDryRunOnMissingResource=true to its sync options.'),
+  rule('deletion-confirm', 'reliability', 'A manually synced environment loses no data without a confirmation: its Application, Namespace and StatefulSets need Prune=confirm,Delete=confirm, its volumes outlive the StatefulSets', 'Annotate with argocd.argoproj.io/sync-options: Prune=confirm,Delete=confirm and set persistentVolumeClaimRetentionPolicy.whenDeleted: Retain (the constructs do this for sync.mode: manual).'),
   // Parity
   rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', 'Make the environments match, or move the difference into an allowed setting (replicas, resources, hosts, issuer, image, storage, quota, notifications).'),
   // Waivers

@@ -97,4 +97,6 @@ export interface ValidateManifestsOptions {
   readonly parity?: readonly ParityPair[];
   /** The platform charts' merged values per cluster (for rules on what Argo CD and the platform are configured to do). */
   readonly chartValues?: readonly ChartValues[];
+  /** The rendered manifests of each folder an Application can deploy, by repository-relative path. */
+  readonly folders?: ReadonlyMap<string, readonly Manifest[]>;
 }

@@ -57,12 +57,16 @@ const ALLOWED: ReadonlyArray<readonly Segment[]> = [
   // a hash of the ConfigMap: the ConfigMap itself is compared
   ['spec', 'template', 'metadata', 'annotations', 'hivebox.dev/config-hash'],
   ['metadata', 'annotations', 'hivebox.dev/config-hash'],
+  // deletion safeguards of a manually synced environment: its data outlives the StatefulSets, and
+  // Argo CD deletes the Namespace and StatefulSets only after a person confirms
+  ['spec', 'persistentVolumeClaimRetentionPolicy', 'whenDeleted'],
+  ['metadata', 'annotations', 'argocd.argoproj.io/sync-options'],
 ];
 /** Notification subscriptions (Argo CD notifications annotations) differ per environment by design. */
 const ALLOWED_ANNOTATION_PREFIXES = ['notifications.argoproj.io/subscribe'];
 
 export const ALLOW_LIST_DESCRIPTION =
-  'replicas and autoscaling (bounds, behavior), container resources and LimitRange defaults, images (until promoted), hosts, TLS issuer, storage sizes and classes, quota, notification subscriptions and alert severity';
+  'replicas and autoscaling (bounds, behavior), container resources and LimitRange defaults, images (until promoted), hosts, TLS issuer, storage sizes and classes, quota, notification subscriptions and alert severity, and the deletion safeguards of a manually synced environment';
 
 function allowed(path: readonly Segment[]): boolean {
   if (path[0] === 'metadata' && path[1] === 'annotations' && typeof path[2] === 'string' && ALLOWED_ANNOTATION_PREFIXES.some((p) => (path[2] as string).startsWith(p))) return true;
