@@ -89,6 +89,18 @@ describe('status', () => {
     expect((await status(api, '--env', 'qa')).stderr).toContain('--env: no environment "qa"');
   });
 
+  it("--cluster reads only the environments on that cluster, whose own Argo CD the context points at", async () => {
+    // The nonprod cluster's Argo CD knows dev and staging, never prod.
+    const api = await server(application('dev', 'Synced', 'Healthy'), application('staging', 'Synced', 'Healthy', { images: [PROD_IMAGE] }));
+    const result = await status(api, '--cluster', 'nonprod');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('2 of 2 environments Synced, Healthy and running the image Git wants.');
+    expect(result.stdout).not.toMatch(/^prod/m);
+    expect((await status(api)).code).toBe(1); // without it, prod is looked for here and missing
+    expect((await status(api, '--cluster', 'staging')).stderr).toMatch(/--cluster: no environment runs on "staging"; expected one of nonprod, prod\n$/);
+    expect((await status(api, '--cluster', 'nonprod', '--env', 'prod')).stderr).toContain('--env prod: not on cluster nonprod');
+  });
+
   it('reads the namespace given with --namespace', async () => {
     const api = await server(...healthy());
     const result = await status(api, '--namespace', 'gitops');

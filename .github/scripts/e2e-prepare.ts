@@ -1,17 +1,31 @@
 /**
- * What the end-to-end test needs to know about one environment, read from the
- * repository instead of repeated in the workflow: the image the stand-in must be
- * tagged as, the port it serves, the namespace, and throw-away values for every
- * secret the environment's ExternalSecrets read (written to <out>, never committed).
+ * What the end-to-end test needs to know, read from the repository instead of
+ * repeated in the workflow: the image the stand-in must be tagged as (and the
+ * port it serves), the Argo CD chart and values to bootstrap the cluster with,
+ * and throw-away values for every secret any ExternalSecret on the cluster reads
+ * — the environments' and the platform's — written to <out> (never committed),
+ * each into the namespace its ClusterSecretStore reads.
  * Usage: npx tsx .github/scripts/e2e-prepare.ts <env> <secrets-out.yaml>   (prints KEY=value lines)
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { imageReference } from '../../src/config/environment.ts';
-import { loadEnvironment } from '../../src/config/load.ts';
+import { loadEnvironment, loadEnvironments } from '../../src/config/load.ts';
+import { componentByName } from '../../src/platform/components.ts';
+import { valueFiles } from '../../src/platform/values.ts';
 import { kustomizeBuild } from '../../src/toolchain/kubectl.ts';
+
+interface Doc {
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+  spec?: {
+    secretStoreRef?: { name?: string };
+    data?: { remoteRef?: { key?: string; property?: string } }[];
+    provider?: { kubernetes?: { remoteNamespace?: string } };
+  };
+}
 
 const [name, secretsOut] = process.argv.slice(2);
 if (!name || !secretsOut) {
@@ -25,39 +39,63 @@ if (env.image.digest) {
   process.exit(2);
 }
 
-interface ExternalSecret {
-  kind: string;
-  metadata: { namespace?: string };
-  spec?: { data?: { remoteRef?: { key?: string; property?: string } }[] };
+const parse = (text: string) => parseAllDocuments(text).map((doc) => doc.toJS() as Doc | null).filter((d): d is Doc => d !== null);
+
+// Everything Argo CD deploys on the environment's cluster: its environments' overlays and its platform manifests.
+const cluster = env.cluster;
+const rendered: Doc[] = [];
+for (const other of loadEnvironments(process.cwd()).filter((e) => e.cluster === cluster)) rendered.push(...parse(await kustomizeBuild(join('envs', other.name))));
+const platformDir = join('argocd', cluster, 'platform');
+for (const component of existsSync(platformDir) ? readdirSync(platformDir).sort() : []) {
+  const manifests = join(platformDir, component, 'manifests.yaml');
+  if (existsSync(manifests)) rendered.push(...parse(readFileSync(manifests, 'utf8')));
 }
-const rendered = parseAllDocuments(await kustomizeBuild(join('envs', name))).map((doc) => doc.toJS() as ExternalSecret);
-// The platform's ClusterSecretStore reads the environment's values from <namespace>-secrets.
-const sourceNamespace = `${env.namespace}-secrets`;
-const keys = new Map<string, Set<string>>();
-for (const doc of rendered.filter((d) => d?.kind === 'ExternalSecret')) {
+
+// Each ClusterSecretStore (Kubernetes provider) reads one source namespace.
+const sourceOf = new Map(
+  rendered.filter((d) => d.kind === 'ClusterSecretStore').map((d) => [d.metadata?.name ?? '', d.spec?.provider?.kubernetes?.remoteNamespace ?? '']),
+);
+const secrets = new Map<string, { namespace: string; name: string; properties: Set<string> }>();
+for (const doc of rendered.filter((d) => d.kind === 'ExternalSecret')) {
+  const namespace = sourceOf.get(doc.spec?.secretStoreRef?.name ?? '');
+  if (!namespace) {
+    process.stderr.write(`ExternalSecret ${doc.metadata?.namespace}/${doc.metadata?.name} reads store ${doc.spec?.secretStoreRef?.name}, which no ClusterSecretStore on ${cluster} serves\n`);
+    process.exit(2);
+  }
   for (const entry of doc.spec?.data ?? []) {
     const key = entry.remoteRef?.key;
     if (!key) continue;
-    if (!keys.has(key)) keys.set(key, new Set());
-    if (entry.remoteRef?.property) keys.get(key)!.add(entry.remoteRef.property);
+    const id = `${namespace}/${key}`;
+    const secret = secrets.get(id) ?? secrets.set(id, { namespace, name: key, properties: new Set() }).get(id)!;
+    if (entry.remoteRef?.property) secret.properties.add(entry.remoteRef.property);
   }
 }
-const secrets = [...keys].map(([key, properties]) => ({
-  apiVersion: 'v1',
-  kind: 'Secret',
-  metadata: { name: key, namespace: sourceNamespace },
-  type: 'Opaque',
-  stringData: Object.fromEntries([...properties].sort().map((p) => [p, randomBytes(24).toString('base64url')])),
-}));
-writeFileSync(secretsOut, secrets.map((s) => stringify(s)).join('---\n'), { mode: 0o600 });
+const documents = [...secrets.values()]
+  .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))
+  .map((s) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: s.name, namespace: s.namespace },
+    type: 'Opaque',
+    stringData: Object.fromEntries([...s.properties].sort().map((p) => [p, randomBytes(24).toString('base64url')])),
+  }));
+writeFileSync(secretsOut, documents.map((s) => stringify(s)).join('---\n'), { mode: 0o600 });
 
+const argocd = componentByName('argo-cd');
 process.stdout.write(
   [
     `image=${imageReference(env.image)}`,
     `version=${env.image.tag ?? 'unknown'}`,
     `port=${env.app.port}`,
     `namespace=${env.namespace}`,
-    `secret-namespace=${sourceNamespace}`,
-    `secret-count=${secrets.length}`,
+    `cluster=${cluster}`,
+    `secret-namespaces=${[...new Set(documents.map((d) => d.metadata.namespace))].join(' ')}`,
+    `secret-count=${documents.length}`,
+    `argocd-repo=${argocd.repoURL}`,
+    `argocd-chart=${argocd.chart}`,
+    `argocd-version=${argocd.version}`,
+    `argocd-release=${argocd.name}`,
+    `argocd-namespace=${argocd.namespace}`,
+    `argocd-values=${valueFiles(argocd.name, cluster).join(' ')}`,
   ].join('\n') + '\n',
 );

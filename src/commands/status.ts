@@ -12,16 +12,18 @@ import { renderTable } from '../status/table.ts';
 import type { CommandContext } from './context.ts';
 import { parseFlags } from './flags.ts';
 
-const HELP = `Usage: hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--env <env>]... [--wait] [--timeout <duration>]
+const HELP = `Usage: hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--cluster <name>] [--env <env>]... [--wait] [--timeout <duration>]
 
 Reads each environment's Argo CD Application hivebox-<env> (sync status, health,
 synced revision, running HiveBox image) and prints it next to the image envs/<env>/env.yaml
-wants and the local Git HEAD.
+wants and the local Git HEAD. Every cluster runs its own Argo CD: point the kubeconfig
+context at a cluster and name it with --cluster (its environments' env.yaml cluster:).
 
 Options:
   --kubeconfig <path>   kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
   --context <name>      kubeconfig context (default: its current context)
   --namespace <ns>      the namespace Argo CD's Applications live in (default: argocd)
+  --cluster <name>      only the environments on this cluster (default: every cluster)
   --env <env>           only this environment (repeatable; default: every envs/<env>/)
   --wait                watch until every environment is Synced, Healthy and running the
                         image Git wants, or the timeout passes
@@ -39,6 +41,7 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     context: { type: 'string' },
     namespace: { type: 'string', default: 'argocd' },
     env: { type: 'string', multiple: true },
+    cluster: { type: 'string' },
     wait: { type: 'boolean', default: false },
     timeout: { type: 'string' },
   });
@@ -49,7 +52,7 @@ export async function run(args: readonly string[], context: CommandContext): Pro
   if (values.timeout !== undefined && !values.wait) throw new UsageError('--timeout applies only with --wait');
   const timeoutMs = parseDuration('--timeout', values.timeout ?? '10m');
 
-  const environments = selectEnvironments(loadEnvironments(context.cwd), values.env);
+  const environments = selectEnvironments(loadEnvironments(context.cwd), values.env, values.cluster);
   // Loaded only now: @kubernetes/client-node alone takes about two seconds to import,
   // which `--help`, a usage error and `hivebox-gitops --help` should not pay.
   const { ArgoCdApplications, ClusterError } = await import('../status/cluster.ts');
@@ -81,7 +84,17 @@ export async function run(args: readonly string[], context: CommandContext): Pro
   }
 }
 
-function selectEnvironments(all: readonly Environment[], names: readonly string[] | undefined): Environment[] {
+function selectEnvironments(all: readonly Environment[], names: readonly string[] | undefined, cluster: string | undefined): Environment[] {
+  if (cluster !== undefined) {
+    const clusters = [...new Set(all.map((env) => env.cluster))].sort();
+    if (!clusters.includes(cluster)) throw new UsageError(`--cluster: no environment runs on "${cluster}"; expected one of ${clusters.join(', ')}`);
+    const onCluster = all.filter((env) => env.cluster === cluster);
+    if (names && names.length > 0) {
+      const elsewhere = names.filter((name) => !onCluster.some((env) => env.name === name));
+      if (elsewhere.length > 0 && all.some((env) => elsewhere.includes(env.name))) throw new UsageError(`--env ${elsewhere.join(', ')}: not on cluster ${cluster}`);
+    }
+    return selectEnvironments(onCluster, names, undefined);
+  }
   if (!names || names.length === 0) return [...all];
   for (const name of names) {
     if (!all.some((env) => env.name === name)) {

@@ -117,8 +117,10 @@ export const convergenceWavesCheck: RepositoryCheck = (repository, reportIn) => 
 
 /** An automated Application retries without limit, so a dependency that arrives late cannot leave it failed for good. */
 export const convergenceRetryCheck: RepositoryCheck = (repository, reportIn) => {
+  const apps = applicationsOf(repository);
+  if (apps.length === 0) return;
   const report = reportIn(ARGOCD);
-  for (const app of applicationsOf(repository)) {
+  for (const app of apps) {
     if (!app.automated) continue;
     const retry = asObject(asObject(app.spec.syncPolicy).retry);
     const limit = typeof retry.limit === 'number' ? retry.limit : 0;
@@ -175,6 +177,7 @@ function customResourcesOf(app: App, folders: RepositoryView['folders']): Custom
  */
 export const convergenceCrdsCheck: RepositoryCheck = (repository, reportIn) => {
   const apps = applicationsOf(repository);
+  if (apps.length === 0) return;
   const report = reportIn(ARGOCD);
   for (const app of apps) {
     const own = new Set(componentOf(app)?.crdGroups ?? []);
