@@ -176,6 +176,7 @@ describe('network policies', () => {
       'allow-hivebox-to-minio',
       'allow-hivebox-to-opensensemap',
       'allow-hivebox-to-valkey',
+      'allow-ingress-controller-to-acme-solver',
       'allow-ingress-controller-to-hivebox',
       'allow-minio-from-hivebox',
       'allow-prometheus-to-hivebox',
@@ -189,6 +190,14 @@ describe('network policies', () => {
       ports: [{ protocol: 'TCP', port: 6379 }],
     });
     expect(named('allow-ingress-controller-to-hivebox').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8000 }]);
+  });
+
+  it('lets the ingress controller reach the pod cert-manager starts for an ACME HTTP-01 challenge, on its port only', () => {
+    expect(named('allow-ingress-controller-to-acme-solver').spec).toEqual({
+      podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 8089 }] }],
+    });
   });
 
   it('drops the in-cluster stores and their policies when an environment uses external ones', () => {

@@ -5,6 +5,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ACME_HTTP01_SOLVER, KUBE_DNS } from './cluster-peers.ts';
 import { HIVEBOX } from './hivebox.ts';
 import { componentLabels, selectorLabels, SyncWave, syncWave } from './metadata.ts';
 import { BUCKET_JOB, MINIO } from './minio.ts';
@@ -49,10 +50,10 @@ export class NetworkPolicies extends Construct {
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [{ namespaceSelector: inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          to: [{ namespaceSelector: inNamespace(KUBE_DNS.namespace), podSelector: { matchLabels: { ...KUBE_DNS.labels } } }],
           ports: [
-            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
-            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(KUBE_DNS.port) },
+            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(KUBE_DNS.port) },
           ],
         },
       ],
@@ -62,6 +63,13 @@ export class NetworkPolicies extends Construct {
       podSelector: pods(HIVEBOX),
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: inNamespace(ingressNamespace) }], ports: [tcp(props.appPort)] }],
+    });
+
+    // Without it no certificate is ever issued: default-deny also selects the solver pod.
+    policy('allow-ingress-controller-to-acme-solver', {
+      podSelector: { matchLabels: { ...ACME_HTTP01_SOLVER.labels } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: inNamespace(ingressNamespace) }], ports: [tcp(ACME_HTTP01_SOLVER.port)] }],
     });
 
     policy('allow-prometheus-to-hivebox', {
