@@ -7,7 +7,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ACME_HTTP01_SOLVER, KUBE_DNS } from './cluster-peers.ts';
 import { HIVEBOX } from './hivebox.ts';
-import { componentLabels, selectorLabels, SyncWave, syncWave } from './metadata.ts';
+import { componentLabels, NAME_LABEL, selectorLabels, SyncWave, syncWave } from './metadata.ts';
 import { BUCKET_JOB, MINIO } from './minio.ts';
 import { VALKEY } from './valkey.ts';
 
@@ -44,9 +44,11 @@ export class NetworkPolicies extends Construct {
 
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 
-    // Every pod here resolves names through the cluster DNS and nothing else outside.
+    // The cluster DNS, for the pods that look names up and only them: HiveBox (openSenseMap, Valkey,
+    // MinIO) and the bucket Job (MinIO). Valkey, MinIO and cert-manager's ACME solver resolve nothing.
+    const resolvers = [HIVEBOX, ...(props.minio.inCluster ? [BUCKET_JOB] : [])];
     policy('allow-dns', {
-      podSelector: {},
+      podSelector: { matchExpressions: [{ key: NAME_LABEL, operator: 'In', values: resolvers }] },
       policyTypes: ['Egress'],
       egress: [
         {
