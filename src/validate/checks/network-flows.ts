@@ -72,8 +72,7 @@ function checkNamespace(scope: ScopeView, namespace: string, policies: NetworkPo
   if (model.workloads.length === 0 && model.solvers.length === 0) return;
   model.deriveNeeds();
 
-  const key = (from: Actor, to: Actor, protocol: Protocol, port: number) => `${from.name}\u0000${to.name}\u0000${protocol}\u0000${port}`;
-  const needed = new Map([...model.needs.values()].map((need) => [key(need.from, need.to, need.protocol, need.port), need]));
+  const needed = model.needs;
   const flow = (from: Actor, to: Actor, protocol: Protocol, port: number) => `${from.name} → ${to.name} ${protocol} ${port}`;
 
   for (const need of needed.values()) {
@@ -89,7 +88,7 @@ function checkNamespace(scope: ScopeView, namespace: string, policies: NetworkPo
     for (const to of actors) {
       if (!from.inside && !to.inside) continue;
       for (const { port, protocol } of to.endpoint.ports) {
-        const id = key(from, to, protocol, port);
+        const id = flowKey(from, to, protocol, port);
         if (needed.has(id) || seen.has(id)) continue;
         seen.add(id);
         const verdict = policies.admits({ from: from.endpoint, to: to.endpoint, protocol, port });
@@ -101,6 +100,8 @@ function checkNamespace(scope: ScopeView, namespace: string, policies: NetworkPo
     }
   }
 }
+
+const flowKey = (from: Actor, to: Actor, protocol: Protocol, port: number) => `${from.name}\u0000${to.name}\u0000${protocol}\u0000${port}`;
 
 const names = (policies: readonly Manifest[]) => policies.map((p) => p.metadata.name).sort().join(', ');
 
@@ -205,7 +206,7 @@ class NamespaceModel {
   }
 
   private need(from: Actor, to: Actor, protocol: Protocol, port: number, why: string, anchor: Manifest): void {
-    const id = `${from.name}\u0000${to.name}\u0000${protocol}\u0000${port}`;
+    const id = flowKey(from, to, protocol, port);
     const existing = this.needs.get(id);
     if (!existing) this.needs.set(id, { from, to, protocol, port, why: [why], anchor });
     else if (!existing.why.includes(why)) existing.why.push(why);
