@@ -176,6 +176,7 @@ describe('network policies', () => {
       'allow-hivebox-to-minio',
       'allow-hivebox-to-opensensemap',
       'allow-hivebox-to-valkey',
+      'allow-ingress-controller-to-acme-solver',
       'allow-ingress-controller-to-hivebox',
       'allow-minio-from-hivebox',
       'allow-prometheus-to-hivebox',
@@ -191,6 +192,18 @@ describe('network policies', () => {
     expect(named('allow-ingress-controller-to-hivebox').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8000 }]);
   });
 
+  it('gives the cluster DNS only to the pods that look names up: HiveBox and the bucket Job', () => {
+    expect(named('allow-dns').spec.podSelector).toEqual({ matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['hivebox', 'minio-bucket'] }] });
+  });
+
+  it('lets the ingress controller reach the pod cert-manager starts for an ACME HTTP-01 challenge, on its port only', () => {
+    expect(named('allow-ingress-controller-to-acme-solver').spec).toEqual({
+      podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 8089 }] }],
+    });
+  });
+
   it('drops the in-cluster stores and their policies when an environment uses external ones', () => {
     const external = renderEnvironment(
       environment({ valkey: { mode: 'external', host: 'cache.example.com', port: 6380 }, minio: { mode: 'external', endpoint: 's3.example.com:443' } }),
@@ -198,6 +211,7 @@ describe('network policies', () => {
     expect(external.filter((m) => ['StatefulSet', 'Job'].includes(m.kind))).toEqual([]);
     const egress = find(external, 'NetworkPolicy', 'allow-hivebox-to-valkey').spec.egress[0];
     expect(egress.ports).toEqual([{ protocol: 'TCP', port: 6380 }]);
+    expect(find(external, 'NetworkPolicy', 'allow-dns').spec.podSelector.matchExpressions[0].values).toEqual(['hivebox']);
     const config = find(external, 'ConfigMap', 'hivebox');
     expect(config.data).toMatchObject({ VALKEY_HOST: 'cache.example.com', MINIO_ENDPOINT: 's3.example.com:443', MINIO_SECURE: 'true' });
   });

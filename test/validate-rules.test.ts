@@ -26,6 +26,10 @@ function broken(kind: string, change: (resource: Mutable) => void, extra: Manife
 }
 
 const container = (deployment: Mutable): Mutable => deployment.spec.template.spec.containers[0];
+const networkPolicy = (name: string, spec: Record<string, unknown>): Manifest => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'app' }, spec }) as unknown as Manifest;
+const denyEgress = () => networkPolicy('deny-egress', { podSelector: {}, policyTypes: ['Egress'] });
+const openToAllNamespaces = () =>
+  networkPolicy('allow-all-namespaces-to-web', { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }] }] });
 const pod = (deployment: Mutable): Mutable => deployment.spec.template.spec;
 
 describe('the compliant fixture', () => {
@@ -62,10 +66,12 @@ const CASES: Array<[rule: string, what: string, manifests: () => Manifest[]]> = 
   ['resources', 'no limits', () => broken('Deployment', (d) => delete container(d).resources.limits)],
   ['probes', 'no readiness probe', () => broken('Deployment', (d) => delete container(d).readinessProbe)],
   ['pod-disruption-budget', 'a replicated Deployment without a PDB', () => compliantApp().filter((m) => m.kind !== 'PodDisruptionBudget')],
-  ['service-selector', 'a Service selecting no pods', () => broken('Service', (s) => (s.spec.selector = { 'app.kubernetes.io/name': 'webb' }))],
+  ['service-selector', 'a Service selecting no pods', () => [...compliantApp(), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'canary', namespace: 'app' }, spec: { selector: { 'app.kubernetes.io/name': 'webb' }, ports: [{ port: 80 }] } } as unknown as Manifest]],
   ['hpa-target', 'an HPA scaling a missing Deployment', () => broken('HorizontalPodAutoscaler', (h) => (h.spec.scaleTargetRef.name = 'api'))],
-  ['service-monitor-target', 'a ServiceMonitor on a missing port', () => broken('ServiceMonitor', (s) => (s.spec.endpoints[0].port = 'metrics'))],
-  ['network-policy-default-deny', 'no default-deny NetworkPolicy', () => compliantApp().filter((m) => m.kind !== 'NetworkPolicy')],
+  ['service-monitor-target', 'a ServiceMonitor on a missing port', () => broken('ServiceMonitor', (s) => s.spec.endpoints.push({ port: 'metrics' }))],
+  // Split in two, the same isolation (network-flows is content) but no single default-deny policy.
+  ['network-policy-default-deny', 'no default-deny NetworkPolicy', () => broken('NetworkPolicy', (p) => (p.spec.policyTypes = ['Ingress']), [denyEgress()])],
+  ['network-flows', 'a policy that opens web to every namespace', () => [...compliantApp(), openToAllNamespaces()]],
   ['ingress-tls', 'an Ingress host without TLS', () => broken('Ingress', (i) => i.spec.rules.push({ host: 'www.example.com' }))],
   ['duplicate-env', 'an environment variable set twice', () => broken('Deployment', (d) => container(d).env.push({ name: 'LOG_LEVEL', value: 'debug' }))],
   ['waiver-invalid', 'a waiver without a reason', () => broken('Deployment', (d) => (d.metadata.annotations = { 'hivebox.dev/waive.probes': ' ' }))],
@@ -205,6 +211,6 @@ describe('parity', () => {
 
   it('reports resources that exist on one side only', () => {
     const report = parity(staging().filter((m) => m.kind !== 'ServiceMonitor'), prod());
-    expect(report.findings.map((f) => [f.resource.kind, f.sides])).toEqual([['ServiceMonitor', { staging: '(absent)', prod: 'present' }]]);
+    expect(report.findings.filter((f) => f.ruleId === 'parity').map((f) => [f.resource.kind, f.sides])).toEqual([['ServiceMonitor', { staging: '(absent)', prod: 'present' }]]);
   });
 });

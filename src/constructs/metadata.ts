@@ -6,9 +6,12 @@
 export const PART_OF = 'hivebox';
 export const ENVIRONMENT_LABEL = 'hivebox.dev/environment';
 
+/** The label that names a component; with the instance label, what selectors use. */
+export const NAME_LABEL = 'app.kubernetes.io/name';
+
 /** The labels that identify one component's pods (used in selectors). */
 export function selectorLabels(component: string): Record<string, string> {
-  return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': component };
+  return { [NAME_LABEL]: component, 'app.kubernetes.io/instance': component };
 }
 
 /** Selector labels plus the descriptive ones every object carries. */

@@ -5,8 +5,9 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ACME_HTTP01_SOLVER, KUBE_DNS } from './cluster-peers.ts';
 import { HIVEBOX } from './hivebox.ts';
-import { componentLabels, selectorLabels, SyncWave, syncWave } from './metadata.ts';
+import { componentLabels, NAME_LABEL, selectorLabels, SyncWave, syncWave } from './metadata.ts';
 import { BUCKET_JOB, MINIO } from './minio.ts';
 import { VALKEY } from './valkey.ts';
 
@@ -43,16 +44,18 @@ export class NetworkPolicies extends Construct {
 
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 
-    // Every pod here resolves names through the cluster DNS and nothing else outside.
+    // The cluster DNS, for the pods that look names up and only them: HiveBox (openSenseMap, Valkey,
+    // MinIO) and the bucket Job (MinIO). Valkey, MinIO and cert-manager's ACME solver resolve nothing.
+    const resolvers = [HIVEBOX, ...(props.minio.inCluster ? [BUCKET_JOB] : [])];
     policy('allow-dns', {
-      podSelector: {},
+      podSelector: { matchExpressions: [{ key: NAME_LABEL, operator: 'In', values: resolvers }] },
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [{ namespaceSelector: inNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          to: [{ namespaceSelector: inNamespace(KUBE_DNS.namespace), podSelector: { matchLabels: { ...KUBE_DNS.labels } } }],
           ports: [
-            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
-            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(KUBE_DNS.port) },
+            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(KUBE_DNS.port) },
           ],
         },
       ],
@@ -62,6 +65,13 @@ export class NetworkPolicies extends Construct {
       podSelector: pods(HIVEBOX),
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: inNamespace(ingressNamespace) }], ports: [tcp(props.appPort)] }],
+    });
+
+    // Without it no certificate is ever issued: default-deny also selects the solver pod.
+    policy('allow-ingress-controller-to-acme-solver', {
+      podSelector: { matchLabels: { ...ACME_HTTP01_SOLVER.labels } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: inNamespace(ingressNamespace) }], ports: [tcp(ACME_HTTP01_SOLVER.port)] }],
     });
 
     policy('allow-prometheus-to-hivebox', {

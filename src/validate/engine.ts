@@ -6,6 +6,7 @@ import { EnvFileSchema } from '../config/schema.ts';
 import type { Manifest } from '../synth/types.ts';
 import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView } from './check.ts';
 import { convergenceCrdsCheck, convergenceRetryCheck, convergenceWavesCheck, deletionConfirmCheck } from './checks/convergence.ts';
+import { networkFlowsCheck } from './checks/network-flows.ts';
 import { parityCheck } from './checks/parity.ts';
 import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, ingressTlsCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
 import { schemaCheck } from './checks/schema.ts';
@@ -32,6 +33,7 @@ const CHECKS: readonly Check[] = [
   hpaTargetCheck,
   serviceMonitorCheck,
   defaultDenyCheck,
+  networkFlowsCheck,
   ingressTlsCheck,
   duplicateEnvCheck,
 ];

@@ -37,6 +37,12 @@ export const RULES: readonly RuleInfo[] = [
   rule('image-tag', 'security', 'Images are pinned: no :latest, no untagged image', 'Pin the image to a version tag (and a digest) in env.yaml image.tag / image.digest.'),
   rule('image-digest', 'security', 'Images are pinned by digest where the environment requires it (validation.requireDigest)', 'Pin the image as repo:tag@sha256:...: the HiveBox image through image.digest in env.yaml (hivebox-gitops promote sets it), other images where their construct names them.'),
   rule('secret-data', 'security', 'No Secret with data in Git', 'Delete the Secret and deliver it through an ExternalSecret.'),
+  rule(
+    'network-flows',
+    'security',
+    'NetworkPolicies admit exactly the flows the platform needs: ingress controller → app and ACME solver, Prometheus → scrape targets, app → data stores, DNS and openSenseMap; nothing else',
+    'Open a missing flow with a policy named after it (src/constructs/network-policies.ts), or narrow the policy that admits one nothing needs.',
+  ),
   rule('service-account-token', 'security', 'Service account tokens are not mounted unless needed', 'Set automountServiceAccountToken: false on the ServiceAccount and pod, or waive the rule with the reason the token is needed.'),
   // Reliability
   rule('resources', 'reliability', 'Every container has CPU and memory requests and limits', 'Set resources.requests and resources.limits (cpu and memory) on the container.'),
