@@ -78,8 +78,8 @@ describe('each rule catches a resource that breaks it', () => {
     });
   }
 
-  it('covers every rule (parity and api-deprecated have their own tests)', () => {
-    const tested = new Set([...CASES.map(([rule]) => rule), 'parity', 'api-deprecated']);
+  it('covers every rule (parity, api-deprecated and the platform-values rules have their own tests)', () => {
+    const tested = new Set([...CASES.map(([rule]) => rule), 'parity', 'api-deprecated', 'platform-resources']);
     expect(RULES.map((r) => r.id).filter((id) => !tested.has(id))).toEqual([]);
   });
 });

@@ -48,6 +48,13 @@ export const RULES: readonly RuleInfo[] = [
   rule('network-policy-default-deny', 'reliability', 'Every namespace with pods has a default-deny NetworkPolicy (all pods, Ingress and Egress, no rules)', 'Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules.'),
   rule('ingress-tls', 'reliability', 'Every Ingress host is covered by TLS', 'Add spec.tls with a secretName and every rule host.'),
   rule('duplicate-env', 'reliability', 'No environment variable is set twice in a container', 'Remove the duplicate entry; the last one silently wins.'),
+  // The platform charts' values (charts/<component>/values*.yaml), per cluster
+  rule(
+    'platform-resources',
+    'reliability',
+    'Every workload of a platform chart requests CPU and memory, on every cluster',
+    'Set requests.cpu and requests.memory (and limits.memory) under the values key the message names, in charts/<component>/values.yaml or values-<cluster>.yaml.',
+  ),
   // Parity
   rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', 'Make the environments match, or move the difference into an allowed setting (replicas, resources, hosts, issuer, image, storage, quota, notifications).'),
   // Waivers
