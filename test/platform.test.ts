@@ -90,6 +90,22 @@ describe('platform charts', () => {
     expect(windowed).toEqual(new Set(PLATFORM_COMPONENTS.map((c) => `${c.name}-prod`)));
   });
 
+  it('install each CRD group once, in a wave before every chart that renders its kinds', () => {
+    const installers = new Map<string, string[]>();
+    for (const c of PLATFORM_COMPONENTS) for (const group of c.crdGroups) installers.set(group, [...(installers.get(group) ?? []), c.name]);
+    for (const [group, components] of installers) expect(components, group).toHaveLength(1);
+    for (const component of PLATFORM_COMPONENTS) {
+      for (const kind of component.customKinds) {
+        const installer = installers.get(kind.group)?.[0];
+        expect(installer, `${component.name}: ${kind.kind}`).toBeDefined();
+        expect(componentByName(installer!).wave, `${component.name}: ${kind.kind} from ${installer}`).toBeLessThan(component.wave);
+      }
+    }
+    // The monitoring.coreos.com CRDs come from prometheus-operator-crds, so kube-prometheus-stack must not install them too.
+    expect(installers.get('monitoring.coreos.com')).toEqual(['prometheus-operator-crds']);
+    expect(parse(readFileSync(join(ROOT, 'charts/kube-prometheus-stack/values.yaml'), 'utf8')).crds).toEqual({ enabled: false });
+  });
+
   it('platform project: this repository and the chart repositories, exactly the platform namespaces of each cluster', () => {
     const spec = synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform')!.spec;
     expect(spec.sourceRepos).toEqual([repo.url, ...new Set(PLATFORM_COMPONENTS.map((c) => c.repoURL))].sort());

@@ -7,7 +7,17 @@
  * files it is given.
  */
 import { platformAppName } from '../../argocd/naming.ts';
-import { ALLOY, CERT_MANAGER, EXTERNAL_DNS, EXTERNAL_SECRETS, INGRESS_NGINX, KUBE_PROMETHEUS_STACK, KYVERNO, LOKI } from '../../platform/components.ts';
+import {
+  ALLOY,
+  CERT_MANAGER,
+  EXTERNAL_DNS,
+  EXTERNAL_SECRETS,
+  INGRESS_NGINX,
+  KUBE_PROMETHEUS_STACK,
+  KYVERNO,
+  LOKI,
+  PROMETHEUS_OPERATOR_CRDS,
+} from '../../platform/components.ts';
 import type { ChartValues, Values } from '../../platform/values.ts';
 import type { Manifest } from '../../synth/types.ts';
 import { ARGOCD_SCOPE, type Report, type RepositoryCheck, type RepositoryView } from '../check.ts';
@@ -32,6 +42,7 @@ export interface ChartWorkload {
  * Argo CD never runs them.
  */
 export const PLATFORM_WORKLOADS: Readonly<Record<string, readonly ChartWorkload[]>> = {
+  [PROMETHEUS_OPERATOR_CRDS]: [], // CRDs only
   [CERT_MANAGER]: [
     { workload: 'controller', path: 'resources' }, // templates/deployment.yaml:199
     { workload: 'webhook', path: 'webhook.resources' }, // templates/webhook-deployment.yaml:181
