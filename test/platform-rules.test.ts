@@ -9,11 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { synthesizeArgoCd } from '../src/argocd/index.ts';
 import { loadEnvironments } from '../src/config/load.ts';
-import { KUBE_PROMETHEUS_STACK, PLATFORM_COMPONENTS } from '../src/platform/components.ts';
+import { EXTERNAL_SECRETS, KUBE_PROMETHEUS_STACK, KYVERNO, LOKI, PLATFORM_COMPONENTS } from '../src/platform/components.ts';
 import type { ChartValues, Values } from '../src/platform/values.ts';
 import { repositoryInfo } from '../src/synth/repository.ts';
 import type { Manifest } from '../src/synth/types.ts';
-import { PLATFORM_WORKLOADS } from '../src/validate/checks/platform.ts';
+import { PLATFORM_WORKLOADS, REPEATABLE_RENDERS } from '../src/validate/checks/platform.ts';
 import { validateManifests } from '../src/validate/index.ts';
 import { chartValuesOf } from '../src/validate/repository.ts';
 import type { Finding } from '../src/validate/types.ts';
@@ -122,6 +122,51 @@ describe('platform-resources', () => {
     const without = argocd.filter((m) => !(m.kind === 'Application' && m.metadata.name === 'kube-prometheus-stack-prod'));
     expect(findings('platform-resources', values, without)).toEqual([]);
     expect(findings('platform-resources', values).map((f) => f.resource.name)).toEqual(['kube-prometheus-stack-prod']);
+  });
+});
+
+describe('chart-render-repeatable', () => {
+  const rule = 'chart-render-repeatable';
+  /** This repository's values with one change on one cluster; the findings as "Application: key". */
+  function after(component: string, cluster: string, change: (values: Values) => void): string[] {
+    const values = chartValues();
+    change(valuesOf(values, component, cluster));
+    return findings(rule, values).map((f) => `${f.resource.name}: ${f.message.split(' ')[3]}`);
+  }
+
+  it('passes this repository', () => {
+    expect(findings(rule, chartValues())).toEqual([]);
+  });
+
+  it('fails Grafana without existingSecret (a random admin password in every render), naming the files', () => {
+    const values = chartValues();
+    for (const cluster of clusters) unset(valuesOf(values, KUBE_PROMETHEUS_STACK, cluster), 'grafana.admin.existingSecret');
+    const found = findings(rule, values);
+    expect(found.map(summary)).toEqual(clusters.map((k) => `Application/kube-prometheus-stack-${k} spec.sources[0].helm.valueFiles`));
+    expect(found[0]!.message).toBe(
+      `kube-prometheus-stack on ${clusters[0]}: grafana.admin.existingSecret must name the Secret with the admin login (charts/kube-prometheus-stack/values.yaml + charts/kube-prometheus-stack/values-${clusters[0]}.yaml); otherwise the chart renders a new random admin password every time, and each one restarts Grafana`,
+    );
+    // An empty name is no name; without Grafana there is nothing to render.
+    expect(after(KUBE_PROMETHEUS_STACK, 'prod', (v) => set(v, 'grafana.admin.existingSecret', ''))).toEqual(['kube-prometheus-stack-prod: grafana.admin.existingSecret']);
+    expect(after(KUBE_PROMETHEUS_STACK, 'prod', (v) => (unset(v, 'grafana.admin.existingSecret'), set(v, 'grafana.enabled', false)))).toEqual([]);
+  });
+
+  it('fails each other value that would make a chart render differently every time', () => {
+    expect(after(KUBE_PROMETHEUS_STACK, 'nonprod', (v) => set(v, 'grafana.imageRenderer.enabled', true))).toEqual(['kube-prometheus-stack-nonprod: grafana.imageRenderer.existingSecret']);
+    expect(after(KUBE_PROMETHEUS_STACK, 'nonprod', (v) => (set(v, 'grafana.imageRenderer.enabled', true), set(v, 'grafana.imageRenderer.existingSecret', 'renderer')))).toEqual([]);
+    expect(after(KYVERNO, 'prod', (v) => (set(v, 'admissionController.createSelfSignedCert', true), set(v, 'cleanupController.createSelfSignedCert', true)))).toEqual([
+      'kyverno-prod: admissionController.createSelfSignedCert',
+      'kyverno-prod: cleanupController.createSelfSignedCert',
+    ]);
+    expect(after(LOKI, 'prod', (v) => set(v, 'gateway.basicAuth.enabled', true))).toEqual(['loki-prod: gateway.basicAuth.existingSecret']);
+    expect(after(LOKI, 'prod', (v) => (set(v, 'gateway.basicAuth.enabled', true), set(v, 'gateway.basicAuth.existingSecret', 'loki-gateway-auth')))).toEqual([]);
+    expect(after(EXTERNAL_SECRETS, 'nonprod', (v) => unset(v, 'serviceMonitor.renderMode'))).toEqual(['external-secrets-nonprod: serviceMonitor.renderMode']);
+    expect(after(EXTERNAL_SECRETS, 'nonprod', (v) => (unset(v, 'serviceMonitor.renderMode'), set(v, 'serviceMonitor.enabled', false)))).toEqual([]);
+  });
+
+  it('every row names a platform component', () => {
+    const names = new Set(PLATFORM_COMPONENTS.map((c) => c.name));
+    expect(REPEATABLE_RENDERS.filter((r) => !names.has(r.component))).toEqual([]);
   });
 });
 

@@ -6,7 +6,7 @@ import { EnvFileSchema } from '../config/schema.ts';
 import type { Manifest } from '../synth/types.ts';
 import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView } from './check.ts';
 import { parityCheck } from './checks/parity.ts';
-import { platformResourcesCheck } from './checks/platform.ts';
+import { chartRenderRepeatableCheck, platformResourcesCheck } from './checks/platform.ts';
 import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, ingressTlsCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
 import { schemaCheck } from './checks/schema.ts';
 import { imageCheck, podSecurityCheck, secretDataCheck, serviceAccountTokenCheck } from './checks/security.ts';
@@ -37,7 +37,7 @@ const CHECKS: readonly Check[] = [
 ];
 
 /** Rules over the whole repository (argocd/ and the environments together), run after the per-scope checks. */
-const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [platformResourcesCheck];
+const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [platformResourcesCheck, chartRenderRepeatableCheck];
 
 interface PendingFinding extends Omit<Finding, 'location'> {
   readonly manifest: Manifest;

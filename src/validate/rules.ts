@@ -55,6 +55,12 @@ export const RULES: readonly RuleInfo[] = [
     'Every workload of a platform chart requests CPU and memory, on every cluster',
     'Set requests.cpu and requests.memory (and limits.memory) under the values key the message names, in charts/<component>/values.yaml or values-<cluster>.yaml.',
   ),
+  rule(
+    'chart-render-repeatable',
+    'reliability',
+    'A platform chart renders the same manifests every time (no generated password, certificate or cluster-dependent output)',
+    'Set the values key the message names (a Secret from the platform store instead of a generated one), in charts/<component>/values.yaml.',
+  ),
   // Parity
   rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', 'Make the environments match, or move the difference into an allowed setting (replicas, resources, hosts, issuer, image, storage, quota, notifications).'),
   // Waivers

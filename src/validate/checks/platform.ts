@@ -157,3 +157,91 @@ export const platformResourcesCheck: RepositoryCheck = (repository, reportIn) =>
     }
   }
 };
+
+/** A values key a chart needs (set, or set one way) to render the same manifests every time. */
+export interface RepeatableRender {
+  readonly component: string;
+  readonly key: string;
+  /** What the key must hold (the message says it). */
+  readonly requirement: string;
+  /** What the chart renders otherwise. */
+  readonly otherwise: string;
+  readonly holds: (values: Values) => boolean;
+}
+
+/**
+ * Where a pinned chart would render something new on every render, and the values key that stops it
+ * (same chart versions as PLATFORM_WORKLOADS). Under Argo CD `lookup` finds nothing, so a chart that
+ * "reuses the existing Secret" renders a fresh random one on every refresh: an endless diff, and a pod
+ * restart wherever a checksum annotation follows it. Checked and repeatable as configured, so not listed:
+ * the admission webhook certificates of ingress-nginx and kube-prometheus-stack (kube-webhook-certgen
+ * Jobs make them at sync time; the charts render no caBundle), external-secrets' and cert-manager's
+ * webhook certificates (made at run time by cert-controller and the webhook; cainjector injects the
+ * CA), alloy and external-dns (no random or lookup functions), kyverno's `lookup` of a Kyverno 2
+ * Deployment (templates/validate.yaml:36, it only fails the render) and loki's StatefulSet recreation
+ * Job (templates/single-binary/statefulset-recreate-job.yaml:5, off by default; it needs `lookup`).
+ */
+export const REPEATABLE_RENDERS: readonly RepeatableRender[] = [
+  // grafana 12.11.1 templates/_helpers.tpl:131-137: "grafana.password" is randAlphaNum 40 whenever lookup finds
+  // no Secret; templates/_config.tpl:178 writes it into templates/secret.yaml, whose checksum/secret annotation
+  // restarts Grafana.
+  {
+    component: KUBE_PROMETHEUS_STACK,
+    key: 'grafana.admin.existingSecret',
+    requirement: 'must name the Secret with the admin login',
+    otherwise: 'the chart renders a new random admin password every time, and each one restarts Grafana',
+    holds: (v) => valueAt(v, 'grafana.enabled') === false || isSet(valueAt(v, 'grafana.admin.existingSecret')),
+  },
+  // grafana templates/_helpers.tpl:118-125 and templates/image-renderer-secret.yaml:1,17-21: a random token.
+  {
+    component: KUBE_PROMETHEUS_STACK,
+    key: 'grafana.imageRenderer.existingSecret',
+    requirement: 'must name a Secret when grafana.imageRenderer.enabled is true',
+    otherwise: 'the chart renders a new random image renderer token every time',
+    holds: (v) => valueAt(v, 'grafana.imageRenderer.enabled') !== true || isSet(valueAt(v, 'grafana.imageRenderer.existingSecret')),
+  },
+  // kyverno 3.9.0 templates/admission-controller/secret.yaml:1-4: genCA and genSignedCert.
+  {
+    component: KYVERNO,
+    key: 'admissionController.createSelfSignedCert',
+    requirement: 'must stay false (Kyverno makes its own certificates at run time)',
+    otherwise: 'the chart renders a new CA and certificate every time',
+    holds: (v) => valueAt(v, 'admissionController.createSelfSignedCert') !== true,
+  },
+  // kyverno 3.9.0 templates/cleanup-controller/secret.yaml:2-5: genCA and genSignedCert.
+  {
+    component: KYVERNO,
+    key: 'cleanupController.createSelfSignedCert',
+    requirement: 'must stay false (Kyverno makes its own certificates at run time)',
+    otherwise: 'the chart renders a new CA and certificate every time',
+    holds: (v) => valueAt(v, 'cleanupController.createSelfSignedCert') !== true,
+  },
+  // loki 6.53.0 values.yaml:1214-1228: gateway.basicAuth.htpasswd calls Sprig's htpasswd, a bcrypt hash with a
+  // random salt, rendered by templates/gateway/secret-gateway.yaml:2,11-12 unless basicAuth.existingSecret is set.
+  {
+    component: LOKI,
+    key: 'gateway.basicAuth.existingSecret',
+    requirement: 'must name a Secret when gateway.basicAuth.enabled is true',
+    otherwise: 'the chart renders a new bcrypt salt into .htpasswd every time',
+    holds: (v) => valueAt(v, 'gateway.basicAuth.enabled') !== true || isSet(valueAt(v, 'gateway.basicAuth.existingSecret')),
+  },
+  // external-secrets 2.9.0 templates/_helpers.tpl:276-294: skipIfMissing (the default) renders the ServiceMonitors
+  // only when the cluster serves monitoring.coreos.com/v1 at render time (.Capabilities.APIVersions).
+  {
+    component: EXTERNAL_SECRETS,
+    key: 'serviceMonitor.renderMode',
+    requirement: 'must be alwaysRender when serviceMonitor.enabled is true',
+    otherwise: 'the ServiceMonitors render only once the cluster serves their CRD, so one commit renders two ways',
+    holds: (v) => valueAt(v, 'serviceMonitor.enabled') !== true || valueAt(v, 'serviceMonitor.renderMode') === 'alwaysRender',
+  },
+];
+
+export const chartRenderRepeatableCheck: RepositoryCheck = (repository, reportIn) => {
+  for (const chart of repository.chartValues) {
+    const broken = REPEATABLE_RENDERS.filter((r) => r.component === chart.component && !r.holds(chart.values));
+    const report = broken.length > 0 ? reportOn(repository, chart, reportIn) : undefined;
+    for (const render of broken) {
+      report?.('chart-render-repeatable', `${chart.component} on ${chart.cluster}: ${render.key} ${render.requirement} (${filesOf(chart)}); otherwise ${render.otherwise}`);
+    }
+  }
+};
