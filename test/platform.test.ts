@@ -14,8 +14,14 @@ import { loadEnvironments } from '../src/config/load.ts';
 import { DASHBOARD_LABEL, DASHBOARD_LABEL_VALUE } from '../src/constructs/monitoring.ts';
 import { ENVIRONMENT_LABEL } from '../src/constructs/metadata.ts';
 import { InputError } from '../src/errors.ts';
-import { clusterConfig, CLUSTER_ISSUERS, secretSourceNamespace } from '../src/platform/cluster-config.ts';
-import { PLATFORM_COMPONENTS } from '../src/platform/components.ts';
+import {
+  clusterConfig,
+  CLUSTER_ISSUERS,
+  PLATFORM_SECRET_STORE,
+  PLATFORM_SECRETS_NAMESPACE,
+  secretSourceNamespace,
+} from '../src/platform/cluster-config.ts';
+import { componentByName, PLATFORM_COMPONENTS } from '../src/platform/components.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
 import { repositoryInfo } from '../src/synth/repository.ts';
 import type { Manifest } from '../src/synth/types.ts';
@@ -30,6 +36,7 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 type Doc = Manifest & { spec: Any };
 const synthesized = (envs: readonly Environment[]): Doc[] =>
   synthesizeArgoCd(envs, repo).flatMap((file) => parseAllDocuments(file.content).map((d) => d.toJS() as Doc));
+const app = (name: string) => synthesized(environments).find((d) => d.kind === 'Application' && d.metadata.name === name)!;
 const platformApps = (envs: readonly Environment[]) =>
   synthesized(envs).filter((d) => d.kind === 'Application' && d.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');
 
@@ -86,11 +93,31 @@ describe('platform charts', () => {
     expect(platformProject('nonprod').spec.syncWindows).toEqual([]);
   });
 
+  it('install each CRD group once, in a wave before every chart that renders its kinds', () => {
+    const installers = new Map<string, string[]>();
+    for (const c of PLATFORM_COMPONENTS) for (const group of c.crdGroups) installers.set(group, [...(installers.get(group) ?? []), c.name]);
+    for (const [group, components] of installers) expect(components, group).toHaveLength(1);
+    for (const component of PLATFORM_COMPONENTS) {
+      for (const kind of component.customKinds) {
+        const installer = installers.get(kind.group)?.[0];
+        expect(installer, `${component.name}: ${kind.kind}`).toBeDefined();
+        for (const cluster of clusters) {
+          const step = (name: string) => Number(app(`${name}-${cluster}`).metadata.labels!['hivebox.dev/sync-step']);
+          expect(step(installer!), `${cluster}: ${component.name}: ${kind.kind} from ${installer}`).toBeLessThan(step(component.name));
+        }
+      }
+    }
+    // The monitoring.coreos.com CRDs come from prometheus-operator-crds, so kube-prometheus-stack must not install them too.
+    expect(installers.get('monitoring.coreos.com')).toEqual(['prometheus-operator-crds']);
+    expect(parse(readFileSync(join(ROOT, 'charts/kube-prometheus-stack/values.yaml'), 'utf8')).crds).toEqual({ enabled: false });
+  });
+
   it.each(clusters)('platform project on %s: this repository and the chart repositories, exactly the platform namespaces there', (cluster) => {
     const spec = synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster)!.spec;
     expect(spec.sourceRepos).toEqual([repo.url, ...new Set(PLATFORM_COMPONENTS.map((c) => c.repoURL))].sort());
     const expected = [
       ...PLATFORM_COMPONENTS.map((c) => c.namespace),
+      PLATFORM_SECRETS_NAMESPACE,
       ...environments.filter((env) => env.cluster === cluster).map((env) => secretSourceNamespace(env)),
     ];
     expect(new Set(spec.destinations.map((d: Any) => `${d.server}/${d.namespace}`))).toEqual(new Set(expected.map((ns) => `https://kubernetes.default.svc/${ns}`)));
@@ -179,6 +206,72 @@ describe('cluster config', () => {
           });
         }
       }
+    }
+  });
+});
+
+describe('the platform secret store (generated argocd/)', () => {
+  /** Every document of a generated file under argocd/. */
+  const generated = (path: string): Doc[] =>
+    parseAllDocuments(readFileSync(join(ROOT, 'argocd', path), 'utf8')).map((d) => d.toJS() as Doc).filter((d) => d !== null);
+  const chartValues = (component: string) => parse(readFileSync(join(ROOT, 'charts', component, 'values.yaml'), 'utf8'));
+  const externalSecret = (cluster: string, component: string) => {
+    const secrets = generated(`platform/${cluster}/${component}/manifests.yaml`).filter((m) => m.kind === 'ExternalSecret');
+    expect(secrets.length, `${cluster}/${component}`).toBe(1);
+    return secrets[0]!;
+  };
+
+  it.each(clusters)('%s: one store reading only platform-secrets (Pod Security restricted), usable only from argocd, external-dns and monitoring', (cluster) => {
+    const manifests = generated(`platform/${cluster}/external-secrets/manifests.yaml`);
+    const store = manifests.find((m) => m.kind === 'ClusterSecretStore' && m.metadata.name === PLATFORM_SECRET_STORE)!;
+    expect(store.spec.conditions).toEqual([{ namespaces: ['argocd', 'external-dns', 'monitoring'] }]);
+    expect(store.spec.provider.kubernetes).toEqual({
+      remoteNamespace: 'platform-secrets',
+      server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt', namespace: 'platform-secrets' } },
+      auth: { serviceAccount: { name: 'platform-reader', namespace: 'platform-secrets' } },
+    });
+    const namespace = manifests.find((m) => m.kind === 'Namespace' && m.metadata.name === PLATFORM_SECRETS_NAMESPACE)!;
+    expect(namespace.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+    const inSource = manifests.filter((m) => m.metadata.namespace === PLATFORM_SECRETS_NAMESPACE);
+    expect(inSource.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual(['Role/platform-reader', 'RoleBinding/platform-reader', 'ServiceAccount/platform-reader']);
+    const role = inSource.find((m) => m.kind === 'Role') as Any;
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]);
+    const binding = inSource.find((m) => m.kind === 'RoleBinding') as Any;
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'platform-reader', namespace: 'platform-secrets' }]);
+    expect((inSource.find((m) => m.kind === 'ServiceAccount') as Any).automountServiceAccountToken).toBe(false);
+    // The environments' stores are still there, each for its own namespace only.
+    for (const env of environments.filter((e) => e.cluster === cluster)) {
+      expect(manifests.find((m) => m.kind === 'ClusterSecretStore' && m.metadata.name === env.secretStore)!.spec.conditions).toEqual([{ namespaces: [env.namespace] }]);
+    }
+  });
+
+  it.each(clusters)("%s: Grafana's admin login is the Secret the chart is told to use, written from the platform store", (cluster) => {
+    const admin = chartValues('kube-prometheus-stack').grafana.admin;
+    const secret = externalSecret(cluster, 'kube-prometheus-stack');
+    expect(secret.metadata).toMatchObject({ name: admin.existingSecret, namespace: componentByName('kube-prometheus-stack').namespace });
+    expect(secret.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: PLATFORM_SECRET_STORE });
+    expect(secret.spec.target.name).toBe(admin.existingSecret);
+    expect(secret.spec.data).toEqual([admin.userKey, admin.passwordKey].map((key: string) => ({ secretKey: key, remoteRef: { key: admin.existingSecret, property: key } })));
+  });
+
+  it.each(clusters)("%s: ExternalDNS's Cloudflare token is the Secret its env reads, written from the platform store", (cluster) => {
+    const token = chartValues('external-dns').env.find((e: Any) => e.name === 'CF_API_TOKEN').valueFrom.secretKeyRef;
+    const secret = externalSecret(cluster, 'external-dns');
+    expect(secret.metadata).toMatchObject({ name: token.name, namespace: componentByName('external-dns').namespace });
+    expect(secret.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: PLATFORM_SECRET_STORE });
+    expect(secret.spec.target.name).toBe(token.name);
+    expect(secret.spec.data).toEqual([{ secretKey: token.key, remoteRef: { key: token.name, property: token.key } }]);
+  });
+
+  it.each(clusters)('%s: those Secrets come before the charts whose pods read them, from Applications that deploy them', (cluster) => {
+    for (const component of ['kube-prometheus-stack', 'external-dns']) {
+      expect(externalSecret(cluster, component).metadata.annotations).toEqual({
+        'argocd.argoproj.io/sync-wave': '-1',
+        'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+      });
+      const application = generated(`platform/${cluster}/${component}.yaml`)[0]!;
+      expect(application.spec.sources).toContainEqual(expect.objectContaining({ path: `argocd/platform/${cluster}/${component}` }));
+      expect(generated(`platform/${cluster}/${component}/kustomization.yaml`)[0]).toMatchObject({ resources: ['manifests.yaml'] });
     }
   });
 });

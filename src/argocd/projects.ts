@@ -9,7 +9,7 @@
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
 import { PLATFORM_COMPONENTS } from '../platform/components.ts';
-import { secretSourceNamespace } from '../platform/cluster-config.ts';
+import { PLATFORM_SECRETS_NAMESPACE, secretSourceNamespace } from '../platform/cluster-config.ts';
 import type { RepositoryInfo } from '../synth/repository.ts';
 import { AppProject, ARGOCD_NAMESPACE, LOCAL_CLUSTER_SERVER, type Destination, type GroupKind, type SyncWindow } from './resources.ts';
 import { CLUSTER_LABEL, environmentAppName, isManualCluster, platformAppName } from './naming.ts';
@@ -66,6 +66,7 @@ export function hiveboxProject(scope: Construct, cluster: string, environments: 
 export function platformProject(scope: Construct, cluster: string, environments: readonly Environment[], repo: RepositoryInfo): AppProject {
   const destinations: Destination[] = [
     ...PLATFORM_COMPONENTS.map((component) => local(component.namespace)),
+    local(PLATFORM_SECRETS_NAMESPACE),
     ...environments.map((env) => local(secretSourceNamespace(env))),
   ];
   // A cluster hosting a manually synced environment gets that environment's windows for its platform too.

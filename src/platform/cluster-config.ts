@@ -9,7 +9,8 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import type { Environment } from '../config/environment.ts';
 import { InputError } from '../errors.ts';
 import type { Manifest } from '../synth/types.ts';
-import { CERT_MANAGER, EXTERNAL_SECRETS, INGRESS_CLASS, KYVERNO } from './components.ts';
+import { ARGOCD_NAMESPACE } from '../argocd/resources.ts';
+import { CERT_MANAGER, componentByName, EXTERNAL_DNS, EXTERNAL_SECRETS, INGRESS_CLASS, KUBE_PROMETHEUS_STACK, KYVERNO, MONITORING_NAMESPACE } from './components.ts';
 
 /** The ACME account Let's Encrypt sends expiry notices to. */
 export const ACME_EMAIL = 'platform@hivebox.example.com';
@@ -37,6 +38,36 @@ const AFTER_CHART = {
 export const PLATFORM_SECRET_STORE = 'platform';
 export const PLATFORM_SECRETS_NAMESPACE = 'platform-secrets';
 
+/**
+ * The namespaces that may read the platform store: Grafana's admin (monitoring), ExternalDNS's DNS
+ * provider token (external-dns) and Argo CD's own credentials (argocd).
+ */
+export const PLATFORM_SECRET_CONSUMERS: readonly string[] = [ARGOCD_NAMESPACE, componentByName(EXTERNAL_DNS).namespace, MONITORING_NAMESPACE].sort();
+
+/** One Secret in the platform store: its name (in platform-secrets and, the same, in its namespace) and keys. */
+export interface PlatformSecret {
+  readonly name: string;
+  readonly namespace: string;
+  readonly keys: readonly string[];
+}
+
+/** Grafana's admin login: charts/kube-prometheus-stack/values.yaml names it in grafana.admin (existingSecret, userKey, passwordKey). */
+export const GRAFANA_ADMIN_SECRET: PlatformSecret = { name: 'grafana-admin', namespace: MONITORING_NAMESPACE, keys: ['admin-user', 'admin-password'] };
+
+/** The Cloudflare API token ExternalDNS reads (charts/external-dns/values.yaml, env CF_API_TOKEN). */
+export const DNS_PROVIDER_SECRET: PlatformSecret = { name: 'external-dns-cloudflare', namespace: componentByName(EXTERNAL_DNS).namespace, keys: ['api-token'] };
+
+/*
+ * Before the chart's own resources (wave -1): the chart's pods read these Secrets at start, and Argo CD
+ * applies a later wave only once every resource of the earlier ones is healthy, so a Secret in a wave
+ * after the chart would never come. No dry run: on a new cluster the ExternalSecret CRD may not exist
+ * yet when this Application first syncs.
+ */
+const BEFORE_CHART = {
+  'argocd.argoproj.io/sync-wave': '-1',
+  'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+};
+
 /** The namespace each environment's secrets are kept in, read by its store and nothing else. */
 export function secretSourceNamespace(env: Environment): string {
   return `${env.namespace}-secrets`;
@@ -49,6 +80,8 @@ export function clusterConfig(cluster: string, environments: readonly Environmen
   config.set(CERT_MANAGER, render((chart) => clusterIssuers(chart, envs)));
   config.set(KYVERNO, render((chart) => policies(chart, envs)));
   config.set(EXTERNAL_SECRETS, render((chart) => secretStores(chart, envs)));
+  config.set(KUBE_PROMETHEUS_STACK, render((chart) => platformSecret(chart, GRAFANA_ADMIN_SECRET)));
+  config.set(EXTERNAL_DNS, render((chart) => platformSecret(chart, DNS_PROVIDER_SECRET)));
   for (const [name, manifests] of config) if (manifests.length === 0) config.delete(name);
   return config;
 }
@@ -195,62 +228,109 @@ function signingSubject(repository: string, envs: readonly Environment[]): strin
 
 /**
  * One ClusterSecretStore per environment, named as the environment's
- * `secretStore`. It uses the Kubernetes provider: the values live as Secrets in
- * a per-environment source namespace that only the platform team can write, the
- * store reads only there, with its own ServiceAccount, and only the
- * environment's namespace may use it. A cloud secret manager replaces the
+ * `secretStore`, and one for the platform (`platform`). Each uses the
+ * Kubernetes provider: the values live as Secrets in a source namespace that
+ * only the platform team can write (`hivebox-<env>-secrets`, `platform-secrets`),
+ * the store reads only there, with its own ServiceAccount, and only the
+ * namespaces that consume it may use it (the environment's; the platform
+ * namespaces in PLATFORM_SECRET_CONSUMERS). A cloud secret manager replaces the
  * provider block and nothing else.
  */
 function secretStores(chart: Chart, envs: readonly Environment[]): void {
-  for (const env of [...envs].sort((a, b) => a.name.localeCompare(b.name))) {
-    const source = secretSourceNamespace(env);
-    const reader = `${env.secretStore}-reader`;
-    const labels = { 'hivebox.dev/environment': env.name };
-    new ApiObject(chart, `${env.name}-namespace`, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: source,
-        labels: {
-          ...labels,
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-        },
-      },
-    });
-    new ApiObject(chart, `${env.name}-reader`, {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: reader, namespace: source, labels },
-      automountServiceAccountToken: false,
-    });
-    new ApiObject(chart, `${env.name}-role`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: reader, namespace: source, labels },
-      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
-    });
-    new ApiObject(chart, `${env.name}-binding`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: reader, namespace: source, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: reader },
-      subjects: [{ kind: 'ServiceAccount', name: reader, namespace: source }],
-    });
-    new ApiObject(chart, `${env.name}-store`, {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ClusterSecretStore',
-      metadata: { name: env.secretStore, labels, annotations: AFTER_CHART },
-      spec: {
-        conditions: [{ namespaces: [env.namespace] }],
-        provider: {
-          kubernetes: {
-            remoteNamespace: source,
-            server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt', namespace: source } },
-            auth: { serviceAccount: { name: reader, namespace: source } },
-          },
-        },
-      },
+  if (envs.length > 0) {
+    kubernetesStore(chart, 'platform', {
+      store: PLATFORM_SECRET_STORE,
+      source: PLATFORM_SECRETS_NAMESPACE,
+      consumers: PLATFORM_SECRET_CONSUMERS,
+      labels: { 'app.kubernetes.io/part-of': 'platform' },
     });
   }
+  for (const env of [...envs].sort((a, b) => a.name.localeCompare(b.name))) {
+    kubernetesStore(chart, `env-${env.name}`, {
+      store: env.secretStore,
+      source: secretSourceNamespace(env),
+      consumers: [env.namespace],
+      labels: { 'hivebox.dev/environment': env.name },
+    });
+  }
+}
+
+interface KubernetesStoreProps {
+  /** The ClusterSecretStore's name. */
+  readonly store: string;
+  /** The namespace holding the Secrets it serves. */
+  readonly source: string;
+  /** The only namespaces whose ExternalSecrets may use it. */
+  readonly consumers: readonly string[];
+  readonly labels: Record<string, string>;
+}
+
+/** The source namespace (Pod Security restricted), a reader ServiceAccount allowed only its Secrets, and the store. */
+function kubernetesStore(chart: Chart, id: string, { store, source, consumers, labels }: KubernetesStoreProps): void {
+  const reader = `${store}-reader`;
+  new ApiObject(chart, `${id}-namespace`, {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: source,
+      labels: {
+        ...labels,
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+      },
+    },
+  });
+  new ApiObject(chart, `${id}-reader`, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: reader, namespace: source, labels },
+    automountServiceAccountToken: false,
+  });
+  new ApiObject(chart, `${id}-role`, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: reader, namespace: source, labels },
+    rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
+  });
+  new ApiObject(chart, `${id}-binding`, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: reader, namespace: source, labels },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: reader },
+    subjects: [{ kind: 'ServiceAccount', name: reader, namespace: source }],
+  });
+  new ApiObject(chart, `${id}-store`, {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ClusterSecretStore',
+    metadata: { name: store, labels, annotations: AFTER_CHART },
+    spec: {
+      conditions: [{ namespaces: [...consumers] }],
+      provider: {
+        kubernetes: {
+          remoteNamespace: source,
+          server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt', namespace: source } },
+          auth: { serviceAccount: { name: reader, namespace: source } },
+        },
+      },
+    },
+  });
+}
+
+/**
+ * An ExternalSecret that copies one Secret of the platform store into the
+ * namespace of the chart that reads it, under the same name and keys.
+ */
+function platformSecret(chart: Chart, secret: PlatformSecret): void {
+  new ApiObject(chart, secret.name, {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name: secret.name, namespace: secret.namespace, labels: { 'app.kubernetes.io/part-of': 'platform' }, annotations: BEFORE_CHART },
+    spec: {
+      // How soon a rotation in platform-secrets reaches the chart (docs/runbooks/rotate-a-secret.md).
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: PLATFORM_SECRET_STORE },
+      target: { name: secret.name, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+      data: secret.keys.map((key) => ({ secretKey: key, remoteRef: { key: secret.name, property: key } })),
+    },
+  });
 }

@@ -23,8 +23,6 @@ export interface PlatformComponent {
   readonly clusterKinds: readonly GroupKind[];
   /** Extra Argo CD sync options the chart needs, with the reason beside each. */
   readonly syncOptions?: readonly string[];
-  /** Sync wave of the Application in the root app: controllers with CRDs and webhooks first. */
-  readonly wave: number;
   /** API groups whose CRDs the chart installs (what later waves may rely on). */
   readonly crdGroups: readonly string[];
   /**
@@ -35,6 +33,7 @@ export interface PlatformComponent {
 }
 
 const SERVICE_MONITOR: GroupKind = { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' };
+const PROMETHEUS_RULE: GroupKind = { group: 'monitoring.coreos.com', kind: 'PrometheusRule' };
 
 const CRD: GroupKind = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
 const CLUSTER_ROLE: GroupKind = { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' };
@@ -44,6 +43,7 @@ const MUTATING_WEBHOOK: GroupKind = { group: 'admissionregistration.k8s.io', kin
 const NAMESPACE: GroupKind = { group: '', kind: 'Namespace' };
 const RBAC = [CLUSTER_ROLE, CLUSTER_ROLE_BINDING];
 
+export const PROMETHEUS_OPERATOR_CRDS = 'prometheus-operator-crds';
 export const CERT_MANAGER = 'cert-manager';
 export const EXTERNAL_DNS = 'external-dns';
 export const INGRESS_NGINX = 'ingress-nginx';
@@ -60,7 +60,27 @@ export const LOGGING_NAMESPACE = 'logging';
 // Server-side apply: these charts ship CRDs too large for the last-applied annotation of client-side apply.
 const SERVER_SIDE_APPLY = 'ServerSideApply=true';
 
+/*
+ * crdGroups and customKinds were read from each chart's sources rendered with this repository's values
+ * (helm template --include-crds): the pinned version where the sources had it, else the nearest one
+ * (cert-manager v1.21.1, external-secrets 2.9.0, kyverno 3.9.0, kube-prometheus-stack 88.5.3).
+ */
 export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
+  {
+    // The monitoring.coreos.com CRDs alone, before every chart that renders a ServiceMonitor or
+    // PrometheusRule. 32.0.0 carries prometheus-operator v0.94.0, the operator in kube-prometheus-stack
+    // 91.5.0 (91.0.0 moved to v0.94.0, 91.5.1 to v0.94.1): move the two together.
+    name: PROMETHEUS_OPERATOR_CRDS,
+    purpose: 'The Prometheus Operator CRDs (ServiceMonitor, PrometheusRule…), installed before every chart that uses them',
+    namespace: MONITORING_NAMESPACE,
+    repoURL: 'https://prometheus-community.github.io/helm-charts',
+    chart: 'prometheus-operator-crds',
+    version: '32.0.0',
+    clusterKinds: [CRD],
+    syncOptions: [SERVER_SIDE_APPLY],
+    crdGroups: ['monitoring.coreos.com'],
+    customKinds: [],
+  },
   {
     name: CERT_MANAGER,
     purpose: "TLS certificates from Let's Encrypt for every Ingress (ClusterIssuers letsencrypt-staging and letsencrypt-production)",
@@ -69,7 +89,7 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     chart: 'cert-manager',
     version: 'v1.21.2',
     clusterKinds: [CRD, ...RBAC, VALIDATING_WEBHOOK, MUTATING_WEBHOOK, { group: 'cert-manager.io', kind: 'ClusterIssuer' }],
-    wave: -3,
+    // crds.enabled; no ServiceMonitor or PodMonitor (prometheus.servicemonitor / podmonitor stay off).
     crdGroups: ['cert-manager.io', 'acme.cert-manager.io'],
     customKinds: [],
   },
@@ -82,7 +102,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     version: '2.14.0',
     clusterKinds: [CRD, ...RBAC, VALIDATING_WEBHOOK, NAMESPACE, { group: 'external-secrets.io', kind: 'ClusterSecretStore' }],
     syncOptions: [SERVER_SIDE_APPLY],
-    wave: -3,
+    // installCRDs (config/crds/bases, packaged into the chart); serviceMonitor.renderMode alwaysRender
+    // renders the controller's and the webhook's ServiceMonitors whether or not the CRD exists yet.
     crdGroups: ['external-secrets.io', 'generators.external-secrets.io'],
     customKinds: [SERVICE_MONITOR],
   },
@@ -95,7 +116,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     version: '3.9.1',
     clusterKinds: [CRD, ...RBAC, VALIDATING_WEBHOOK, MUTATING_WEBHOOK, { group: 'kyverno.io', kind: 'ClusterPolicy' }],
     syncOptions: [SERVER_SIDE_APPLY],
-    wave: -3,
+    // The crds subchart (kyverno.io, reports.kyverno.io, wgpolicyk8s.io) and the kyverno-api dependency
+    // (policies.kyverno.io), both under crds.install; openreports.installCrds is off.
     crdGroups: ['kyverno.io', 'policies.kyverno.io', 'reports.kyverno.io', 'wgpolicyk8s.io'],
     customKinds: [SERVICE_MONITOR],
   },
@@ -108,9 +130,9 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     version: '91.5.0',
     clusterKinds: [CRD, ...RBAC, VALIDATING_WEBHOOK, MUTATING_WEBHOOK],
     syncOptions: [SERVER_SIDE_APPLY],
-    wave: -2,
-    crdGroups: ['monitoring.coreos.com'],
-    customKinds: [SERVICE_MONITOR, { group: 'monitoring.coreos.com', kind: 'PrometheusRule' }, { group: 'monitoring.coreos.com', kind: 'Prometheus' }, { group: 'monitoring.coreos.com', kind: 'Alertmanager' }],
+    // crds.enabled: false (prometheus-operator-crds installs them).
+    crdGroups: [],
+    customKinds: [SERVICE_MONITOR, PROMETHEUS_RULE, { group: 'monitoring.coreos.com', kind: 'Prometheus' }, { group: 'monitoring.coreos.com', kind: 'Alertmanager' }],
   },
   {
     name: INGRESS_NGINX,
@@ -120,7 +142,6 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     chart: 'ingress-nginx',
     version: '4.15.1',
     clusterKinds: [...RBAC, VALIDATING_WEBHOOK, { group: 'networking.k8s.io', kind: 'IngressClass' }],
-    wave: -1,
     crdGroups: [],
     customKinds: [SERVICE_MONITOR],
   },
@@ -132,8 +153,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     chart: 'external-dns',
     version: '1.21.1',
     clusterKinds: RBAC,
-    wave: -1,
-    crdGroups: [],
+    // The chart's crds/ folder holds the DNSEndpoint CRD, which Argo CD applies (it passes --include-crds).
+    crdGroups: ['externaldns.k8s.io'],
     customKinds: [SERVICE_MONITOR],
   },
   {
@@ -144,7 +165,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     chart: 'loki',
     version: '6.53.0',
     clusterKinds: RBAC,
-    wave: -1,
+    // No ServiceMonitor, PrometheusRule, GrafanaAgent or PodLogs: monitoring.serviceMonitor, .rules and
+    // .selfMonitoring are off by default (and the first two render only when the cluster serves their CRD).
     crdGroups: [],
     customKinds: [],
   },
@@ -156,7 +178,7 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     chart: 'alloy',
     version: '1.11.0',
     clusterKinds: [CRD, ...RBAC],
-    wave: -1,
+    // crds.create (default true): the PodLogs CRD, which nothing here uses; serviceMonitor.enabled is off.
     crdGroups: ['monitoring.grafana.com'],
     customKinds: [],
   },

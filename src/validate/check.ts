@@ -3,6 +3,9 @@ import type { ChartValues } from '../platform/values.ts';
 import type { Manifest } from '../synth/types.ts';
 import { namespaceOf } from './workloads.ts';
 
+/** The scope of the argocd/ tree (every other scope is an environment). */
+export const ARGOCD_SCOPE = 'argocd';
+
 export interface ScopeView {
   readonly name: string;
   readonly kubernetesVersion: string;

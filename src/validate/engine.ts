@@ -8,6 +8,7 @@ import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView }
 import { convergenceCrdsCheck, convergenceRetryCheck, convergenceWavesCheck, deletionConfirmCheck } from './checks/convergence.ts';
 import { networkFlowsCheck } from './checks/network-flows.ts';
 import { parityCheck } from './checks/parity.ts';
+import { chartRenderRepeatableCheck, platformResourcesCheck } from './checks/platform.ts';
 import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, ingressTlsCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
 import { schemaCheck } from './checks/schema.ts';
 import { imageCheck, podSecurityCheck, secretDataCheck, serviceAccountTokenCheck } from './checks/security.ts';
@@ -39,7 +40,14 @@ const CHECKS: readonly Check[] = [
 ];
 
 /** Rules over the whole repository (argocd/ and the environments together), run after the per-scope checks. */
-const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [convergenceWavesCheck, convergenceRetryCheck, convergenceCrdsCheck, deletionConfirmCheck];
+const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [
+  convergenceWavesCheck,
+  convergenceRetryCheck,
+  convergenceCrdsCheck,
+  deletionConfirmCheck,
+  platformResourcesCheck,
+  chartRenderRepeatableCheck,
+];
 
 interface PendingFinding extends Omit<Finding, 'location'> {
   readonly manifest: Manifest;

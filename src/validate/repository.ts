@@ -15,12 +15,13 @@ import { loadChartValues, type ChartValues } from '../platform/values.ts';
 import { kustomizeBuild, type KustomizeBuild } from '../toolchain/kubectl.ts';
 import type { Manifest } from '../synth/types.ts';
 import { kubernetesMinor } from '../schemas/deprecations.ts';
+import { ARGOCD_SCOPE } from './check.ts';
 import { DEFAULT_KUBERNETES_VERSION, validateManifests } from './engine.ts';
 import { SourceIndex, type ParseCache } from './sources.ts';
 import type { ParityPair, ScopeInput, ValidationReport } from './types.ts';
 import { asArray, asObject, isObject } from './workloads.ts';
 
-export const ARGOCD_SCOPE = 'argocd';
+export { ARGOCD_SCOPE };
 
 export interface ValidateRepositoryOptions {
   readonly root: string;

@@ -59,6 +59,19 @@ export const RULES: readonly RuleInfo[] = [
   rule('convergence-retry', 'reliability', 'Automated Applications retry without limit', 'Set spec.syncPolicy.retry.limit: -1 (with a backoff): Argo CD never retries a failed commit once the limit is spent.'),
   rule('convergence-crds', 'reliability', 'Every custom resource has its CRD from an earlier, health-assessed wave, or its Application skips the dry run for missing types', 'Sync the Application after the one installing the CRD (its component lists the custom kinds it needs), or add SkipDryRunOnMissingResource=true to its sync options.'),
   rule('deletion-confirm', 'reliability', 'A manually synced environment loses no data without a confirmation: its Application, Namespace and StatefulSets need Prune=confirm,Delete=confirm, its volumes outlive the StatefulSets', 'Annotate with argocd.argoproj.io/sync-options: Prune=confirm,Delete=confirm and set persistentVolumeClaimRetentionPolicy.whenDeleted: Retain (the constructs do this for sync.mode: manual).'),
+  // The platform charts' values (charts/<component>/values*.yaml), per cluster
+  rule(
+    'platform-resources',
+    'reliability',
+    'Every workload of a platform chart requests CPU and memory, on every cluster',
+    'Set requests.cpu and requests.memory (and limits.memory) under the values key the message names, in charts/<component>/values.yaml or values-<cluster>.yaml.',
+  ),
+  rule(
+    'chart-render-repeatable',
+    'reliability',
+    'A platform chart renders the same manifests every time (no generated password, certificate or cluster-dependent output)',
+    'Set the values key the message names (a Secret from the platform store instead of a generated one), in charts/<component>/values.yaml.',
+  ),
   // Parity
   rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', 'Make the environments match, or move the difference into an allowed setting (replicas, resources, hosts, issuer, image, storage, quota, notifications).'),
   // Waivers

@@ -10,10 +10,14 @@ import { main } from '../../src/cli.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
-/** A temporary directory holding package.json and envs/ (env.yaml files only), removed by the returned cleanup. */
+/**
+ * A temporary directory holding package.json, charts/ (the platform's Helm values, which validate
+ * checks) and envs/ (env.yaml files only), removed by the returned cleanup.
+ */
 export function tempRepo(options: { withGenerated?: boolean } = {}): { root: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'hivebox-gitops-'));
   cpSync(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
+  cpSync(join(REPO_ROOT, 'charts'), join(root, 'charts'), { recursive: true });
   cpSync(join(REPO_ROOT, 'envs'), join(root, 'envs'), {
     recursive: true,
     filter: (source) => options.withGenerated === true || !/\/(patches|resources)(\/|$)|kustomization\.yaml$/.test(source),
