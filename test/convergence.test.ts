@@ -156,7 +156,7 @@ describe('convergence-crds', () => {
     const found = messages(check(f));
     expect(found).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^convergence-crds: hivebox-prod creates monitoring\.coreos\.com\/ServiceMonitor \(ServiceMonitor hivebox\), whose CRD kube-prometheus-stack-prod installs; nothing makes hivebox-prod wait for it/),
+        expect.stringMatching(/^convergence-crds: hivebox-prod creates monitoring\.coreos\.com\/ServiceMonitor \(ServiceMonitor hivebox\), whose CRD prometheus-operator-crds-prod installs; nothing makes hivebox-prod wait for it/),
         expect.stringMatching(/^convergence-crds: hivebox-prod creates external-secrets\.io\/ExternalSecret/),
       ]),
     );
@@ -178,7 +178,7 @@ describe('convergence-crds', () => {
     const kyverno = app(f, 'kyverno-nonprod');
     kyverno.metadata.annotations['argocd.argoproj.io/sync-wave'] = '1';
     kyverno.spec.syncPolicy.syncOptions = kyverno.spec.syncPolicy.syncOptions.filter((o: string) => o !== 'SkipDryRunOnMissingResource=true');
-    expect(messages(check(f))).toEqual([expect.stringMatching(/^convergence-crds: kyverno-nonprod creates monitoring\.coreos\.com\/ServiceMonitor \(rendered by its chart\), whose CRD kube-prometheus-stack-nonprod installs/)]);
+    expect(messages(check(f))).toEqual([expect.stringMatching(/^convergence-crds: kyverno-nonprod creates monitoring\.coreos\.com\/ServiceMonitor \(rendered by its chart\), whose CRD prometheus-operator-crds-nonprod installs/)]);
   });
 
   it('reports a custom resource no Application on the cluster installs the CRD of', () => {

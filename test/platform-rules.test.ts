@@ -1,7 +1,7 @@
 /**
  * The validate rules over the platform charts' values: each passes on this
  * repository and catches the values it exists to catch, reported on the
- * component's Application for the cluster (argocd/platform/<cluster>/<component>.yaml).
+ * component's Application for the cluster (argocd/<cluster>/platform/<component>.yaml).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -185,9 +185,9 @@ describe('hivebox-gitops validate on platform values', () => {
     const result = await runCli(root, 'validate', '--format', 'json');
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as { findings: Finding[] };
-    const application = readFileSync(join(root, 'argocd', 'platform', 'prod', 'loki.yaml'), 'utf8').split('\n');
+    const application = readFileSync(join(root, 'argocd', 'prod', 'platform', 'loki.yaml'), 'utf8').split('\n');
     expect(report.findings.map((f) => [f.ruleId, f.resource.name, f.location])).toEqual([
-      ['platform-resources', 'loki-prod', { file: 'argocd/platform/prod/loki.yaml', line: application.findIndex((l) => l.includes('valueFiles:')) + 1 }],
+      ['platform-resources', 'loki-prod', { file: 'argocd/prod/platform/loki.yaml', line: application.findIndex((l) => l.includes('valueFiles:')) + 1 }],
     ]);
     expect(report.findings[0]!.message).toContain('singleBinary.resources.requests.cpu');
   });

@@ -216,13 +216,13 @@ describe('the platform secret store (generated argocd/)', () => {
     parseAllDocuments(readFileSync(join(ROOT, 'argocd', path), 'utf8')).map((d) => d.toJS() as Doc).filter((d) => d !== null);
   const chartValues = (component: string) => parse(readFileSync(join(ROOT, 'charts', component, 'values.yaml'), 'utf8'));
   const externalSecret = (cluster: string, component: string) => {
-    const secrets = generated(`platform/${cluster}/${component}/manifests.yaml`).filter((m) => m.kind === 'ExternalSecret');
+    const secrets = generated(`${cluster}/platform/${component}/manifests.yaml`).filter((m) => m.kind === 'ExternalSecret');
     expect(secrets.length, `${cluster}/${component}`).toBe(1);
     return secrets[0]!;
   };
 
   it.each(clusters)('%s: one store reading only platform-secrets (Pod Security restricted), usable only from argocd, external-dns and monitoring', (cluster) => {
-    const manifests = generated(`platform/${cluster}/external-secrets/manifests.yaml`);
+    const manifests = generated(`${cluster}/platform/external-secrets/manifests.yaml`);
     const store = manifests.find((m) => m.kind === 'ClusterSecretStore' && m.metadata.name === PLATFORM_SECRET_STORE)!;
     expect(store.spec.conditions).toEqual([{ namespaces: ['argocd', 'external-dns', 'monitoring'] }]);
     expect(store.spec.provider.kubernetes).toEqual({
@@ -269,9 +269,9 @@ describe('the platform secret store (generated argocd/)', () => {
         'argocd.argoproj.io/sync-wave': '-1',
         'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
       });
-      const application = generated(`platform/${cluster}/${component}.yaml`)[0]!;
-      expect(application.spec.sources).toContainEqual(expect.objectContaining({ path: `argocd/platform/${cluster}/${component}` }));
-      expect(generated(`platform/${cluster}/${component}/kustomization.yaml`)[0]).toMatchObject({ resources: ['manifests.yaml'] });
+      const application = generated(`${cluster}/platform/${component}.yaml`)[0]!;
+      expect(application.spec.sources).toContainEqual(expect.objectContaining({ path: `argocd/${cluster}/platform/${component}` }));
+      expect(generated(`${cluster}/platform/${component}/kustomization.yaml`)[0]).toMatchObject({ resources: ['manifests.yaml'] });
     }
   });
 });
