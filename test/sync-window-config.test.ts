@@ -136,6 +136,11 @@ describe('env.yaml sync windows', () => {
     return result.success ? undefined : `${result.error.issues[0]!.path.join('.')}: ${result.error.issues[0]!.message}`;
   };
 
+  it('defaults to an allow window in UTC that does not let manual syncs through', () => {
+    const parsed = EnvFileSchema.parse({ ingress: { host: 'a.example.com' }, sync: { windows: [{ schedule: '0 6 * * 1-4', duration: '3h' }] } });
+    expect(parsed.sync.windows[0]).toEqual({ kind: 'allow', schedule: '0 6 * * 1-4', duration: '3h', timeZone: 'UTC', manualSync: false });
+  });
+
   it('takes a deny window with manualSync: automation frozen, people not', () => {
     expect(windowIssue({ kind: 'deny', manualSync: true })).toBeUndefined();
   });

@@ -157,8 +157,14 @@ const SyncWindowSchema = z.strictObject({
       if (problem) ctx.addIssue({ code: 'custom', message: `an IANA time zone such as Europe/Berlin or UTC (${problem})` });
     })
     .default('UTC'),
-  /** Lets a person sync by hand outside the window (an emergency fix). */
-  manualSync: z.boolean().default(true),
+  /**
+   * Lets a person sync by hand while this window would block it. Argo CD lets a
+   * manual sync through only when every window in play allows it. Use it on a
+   * deny window that freezes automated syncs but not people; never on the allow
+   * windows of a manually synced environment, which it would open at every hour
+   * (validate reports that as sync-window-outside).
+   */
+  manualSync: z.boolean().default(false),
 });
 
 const SyncSchema = z.strictObject({
