@@ -46,11 +46,29 @@ export function timeZoneProblem(zone: string): string | undefined {
 /**
  * The zone's offset from UTC at an instant, in seconds (east positive), as Go's
  * `time.Now().In(loc).Zone()` gives it. A zone Go cannot load is UTC, as Argo
- * CD then uses.
+ * CD then uses. Offsets are read from Intl once per zone and hour; only an hour
+ * whose two ends differ (a transition) is read at the instant itself.
  */
 export function utcOffsetSeconds(zone: string, atMs: number): number {
   const format = timeZoneProblem(zone) === undefined ? formatter(zone) : null;
   if (!format) return 0;
+  let hours = HOURLY.get(zone);
+  if (!hours) HOURLY.set(zone, (hours = new Map()));
+  const hour = Math.floor(atMs / HOUR);
+  const before = hourOffset(format, hours, hour);
+  return before === hourOffset(format, hours, hour + 1) ? before : offsetAt(format, atMs);
+}
+
+const HOUR = 3_600_000;
+const HOURLY = new Map<string, Map<number, number>>();
+
+function hourOffset(format: Intl.DateTimeFormat, hours: Map<number, number>, hour: number): number {
+  let offset = hours.get(hour);
+  if (offset === undefined) hours.set(hour, (offset = offsetAt(format, hour * HOUR)));
+  return offset;
+}
+
+function offsetAt(format: Intl.DateTimeFormat, atMs: number): number {
   const parts: Record<string, number> = {};
   for (const part of format.formatToParts(new Date(atMs))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
