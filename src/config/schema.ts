@@ -7,7 +7,10 @@
  * worst kind of configuration bug.
  */
 import { z } from 'zod';
+import { parseCron } from './cron.ts';
+import { parseGoDuration } from './go-duration.ts';
 import { isQuantity, parseQuantity } from './quantity.ts';
+import { timeZoneProblem } from './time-zone.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/;
@@ -17,8 +20,6 @@ const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const SENSEBOX_ID = /^[a-f0-9]{24}$/;
-const CRON = /^(\S+\s+){4}\S+$/;
-const DURATION = /^\d+(h|m)$/;
 
 const dnsLabel = (what: string) =>
   z.string().regex(DNS_LABEL, { error: `${what}: a DNS label (lowercase letters, digits and '-', at most 63)` });
@@ -130,13 +131,40 @@ const MinioSchema = z.discriminatedUnion('mode', [
   }),
 ]);
 
+/** An instant to look for a schedule's next occurrence from, fixed so that validation is the same every day. */
+const CRON_PROBE = Date.UTC(2026, 0, 1);
+
+/** Argo CD's sync window fields, read as Argo CD reads them (src/config/cron.ts, go-duration.ts, time-zone.ts). */
 const SyncWindowSchema = z.strictObject({
   kind: z.enum(['allow', 'deny']).default('allow'),
-  schedule: z.string().regex(CRON, { error: 'a five-field cron schedule such as "0 6 * * 1-4"' }),
-  duration: z.string().regex(DURATION, { error: 'a duration in hours or minutes such as 2h or 90m' }),
-  timeZone: z.string().min(1).default('UTC'),
-  /** Lets a person sync by hand outside the window (an emergency fix). */
-  manualSync: z.boolean().default(true),
+  schedule: z.string().superRefine((schedule, ctx) => {
+    const parsed = parseCron(schedule);
+    const expected = 'a cron schedule Argo CD accepts: five fields, minute hour day-of-month month day-of-week, such as "0 6 * * 1-4"';
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `${expected} (${parsed.error})` });
+    // Argo CD reads "no occurrence" as Go's zero time, which is before every instant: the window would always be open.
+    else if (parsed.schedule.next(CRON_PROBE) === null) ctx.addIssue({ code: 'custom', message: `${expected} (this one never starts, and Argo CD would treat the window as always open)` });
+  }),
+  duration: z.string().superRefine((duration, ctx) => {
+    const parsed = parseGoDuration(duration);
+    const expected = 'a positive duration as Go reads it, such as 3h, 90m or 1h30m';
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: expected });
+    else if (parsed.nanoseconds <= 0n) ctx.addIssue({ code: 'custom', message: `${expected} (this one is ${parsed.nanoseconds === 0n ? 'zero' : 'negative'}: the window would never be open)` });
+  }),
+  timeZone: z
+    .string()
+    .superRefine((zone, ctx) => {
+      const problem = timeZoneProblem(zone);
+      if (problem) ctx.addIssue({ code: 'custom', message: `an IANA time zone such as Europe/Berlin or UTC (${problem})` });
+    })
+    .default('UTC'),
+  /**
+   * Lets a person sync by hand while this window would block it. Argo CD lets a
+   * manual sync through only when every window in play allows it. Use it on a
+   * deny window that freezes automated syncs but not people; never on the allow
+   * windows of a manually synced environment, which it would open at every hour
+   * (validate reports that as sync-window-outside).
+   */
+  manualSync: z.boolean().default(false),
 });
 
 const SyncSchema = z.strictObject({

@@ -12,6 +12,7 @@ import { chartRenderRepeatableCheck, platformResourcesCheck } from './checks/pla
 import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, ingressTlsCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
 import { schemaCheck } from './checks/schema.ts';
 import { imageCheck, podSecurityCheck, secretDataCheck, serviceAccountTokenCheck } from './checks/security.ts';
+import { syncWindowCheck } from './checks/sync-windows.ts';
 import { RULES, isRule, ruleInfo } from './rules.ts';
 import { isObject } from './workloads.ts';
 import type { Finding, ResourceRef, ScopeInput, ValidateManifestsOptions, ValidationReport, Waiver } from './types.ts';
@@ -37,6 +38,7 @@ const CHECKS: readonly Check[] = [
   networkFlowsCheck,
   ingressTlsCheck,
   duplicateEnvCheck,
+  syncWindowCheck,
 ];
 
 /** Rules over the whole repository (argocd/ and the environments together), run after the per-scope checks. */

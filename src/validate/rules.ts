@@ -72,6 +72,10 @@ export const RULES: readonly RuleInfo[] = [
     'A platform chart renders the same manifests every time (no generated password, certificate or cluster-dependent output)',
     'Set the values key the message names (a Secret from the platform store instead of a generated one), in charts/<component>/values.yaml.',
   ),
+  // Sync windows: Argo CD's decisions replayed over two reference weeks (src/validate/checks/sync-windows.ts)
+  rule('sync-window-invalid', 'sync-window', 'Every sync window has a schedule, duration, time zone and kind Argo CD reads as written', 'Write the schedule as five robfig/cron fields, the duration as a Go duration (3h, 90m), the time zone as an IANA name and the kind as allow or deny.'),
+  rule('sync-window-outside', 'sync-window', 'An Application synced by hand can be synced only while one of its allow windows is open', 'Set manualSync: false on its windows (sync.windows in env.yaml); an emergency outside them is a reviewed change that adds a temporary allow window.'),
+  rule('sync-window-no-effect', 'sync-window', 'Every sync window changes some sync decision of an Application it matches', 'Remove the window, or fix what it should match (applications, clusters, namespaces, andOperator) or decide (kind, schedule, manualSync).', 'warning'),
   // Parity
   rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', 'Make the environments match, or move the difference into an allowed setting (replicas, resources, hosts, issuer, image, storage, quota, notifications).'),
   // Waivers

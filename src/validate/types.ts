@@ -3,7 +3,7 @@ import type { ChartValues } from '../platform/values.ts';
 import type { Manifest } from '../synth/types.ts';
 
 export type Severity = 'error' | 'warning';
-export type RuleCategory = 'schema' | 'security' | 'reliability' | 'parity' | 'waiver';
+export type RuleCategory = 'schema' | 'security' | 'reliability' | 'sync-window' | 'parity' | 'waiver';
 
 export interface RuleInfo {
   readonly id: string;
