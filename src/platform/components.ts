@@ -44,6 +44,7 @@ const NAMESPACE: GroupKind = { group: '', kind: 'Namespace' };
 const RBAC = [CLUSTER_ROLE, CLUSTER_ROLE_BINDING];
 
 export const PROMETHEUS_OPERATOR_CRDS = 'prometheus-operator-crds';
+export const ARGO_CD = 'argo-cd';
 export const CERT_MANAGER = 'cert-manager';
 export const EXTERNAL_DNS = 'external-dns';
 export const INGRESS_NGINX = 'ingress-nginx';
@@ -53,6 +54,8 @@ export const ALLOY = 'alloy';
 export const KYVERNO = 'kyverno';
 export const EXTERNAL_SECRETS = 'external-secrets';
 
+/** The namespace each cluster's Argo CD runs in (and manages itself from). */
+export const ARGO_CD_NAMESPACE = 'argocd';
 /** The namespace Prometheus, Alertmanager and Grafana run in (NetworkPolicies refer to it). */
 export const MONITORING_NAMESPACE = 'monitoring';
 export const LOGGING_NAMESPACE = 'logging';
@@ -79,6 +82,21 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     clusterKinds: [CRD],
     syncOptions: [SERVER_SIDE_APPLY],
     crdGroups: ['monitoring.coreos.com'],
+    customKinds: [],
+  },
+  {
+    name: ARGO_CD,
+    purpose: 'Argo CD itself, managed from this repository: SSO, RBAC (only the release role syncs prod), notifications',
+    namespace: ARGO_CD_NAMESPACE,
+    repoURL: 'https://argoproj.github.io/argo-helm',
+    chart: 'argo-cd',
+    // Argo CD v3.4 (chart appVersion v3.4.4, image raised to v3.4.7 in charts/argo-cd/values.yaml): the newest
+    // chart published; no chart ships 3.5 yet. Rendered with charts/argo-cd/values*.yaml it creates exactly
+    // the three argoproj.io CRDs and the controller's, server's and notification controller's ClusterRoles.
+    version: '10.1.1',
+    clusterKinds: [CRD, ...RBAC],
+    syncOptions: [SERVER_SIDE_APPLY],
+    crdGroups: ['argoproj.io'],
     customKinds: [],
   },
   {
