@@ -6,7 +6,7 @@
  * Versions were checked against each chart's published releases; the values
  * files use only keys the chart's own values.yaml / README documents.
  */
-import type { GroupKind } from '../argocd/resources.ts';
+import { ARGOCD_NAMESPACE, type GroupKind } from '../argocd/resources.ts';
 
 export interface PlatformComponent {
   /** Also the folder under charts/ and the Application name prefix. */
@@ -54,8 +54,6 @@ export const ALLOY = 'alloy';
 export const KYVERNO = 'kyverno';
 export const EXTERNAL_SECRETS = 'external-secrets';
 
-/** The namespace each cluster's Argo CD runs in (and manages itself from). */
-export const ARGO_CD_NAMESPACE = 'argocd';
 /** The namespace Prometheus, Alertmanager and Grafana run in (NetworkPolicies refer to it). */
 export const MONITORING_NAMESPACE = 'monitoring';
 export const LOGGING_NAMESPACE = 'logging';
@@ -87,7 +85,7 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
   {
     name: ARGO_CD,
     purpose: 'Argo CD itself, managed from this repository: SSO, RBAC (only the release role syncs prod), notifications',
-    namespace: ARGO_CD_NAMESPACE,
+    namespace: ARGOCD_NAMESPACE,
     repoURL: 'https://argoproj.github.io/argo-helm',
     chart: 'argo-cd',
     // Argo CD v3.4 (chart appVersion v3.4.4, image raised to v3.4.7 in charts/argo-cd/values.yaml): the newest
