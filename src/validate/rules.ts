@@ -72,6 +72,8 @@ export const RULES: readonly RuleInfo[] = [
     'A platform chart renders the same manifests every time (no generated password, certificate or cluster-dependent output)',
     'Set the values key the message names (a Secret from the platform store instead of a generated one), in charts/<component>/values.yaml.',
   ),
+  // Argo CD: what each cluster's Argo CD is configured to do (charts/argo-cd/values*.yaml)
+  rule('notification-subscription', 'reliability', "Every notification subscription resolves in its cluster's Argo CD: a defined trigger, templates with a block for the service where it needs one, a configured service", 'Define the trigger, template (with the service block) or service under notifications in charts/argo-cd/values*.yaml, or fix the subscription in env.yaml `notifications`.'),
   // Parity
   rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', 'Make the environments match, or move the difference into an allowed setting (replicas, resources, hosts, issuer, image, storage, quota, notifications).'),
   // Waivers
