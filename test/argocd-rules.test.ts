@@ -1,5 +1,5 @@
 /**
- * The Argo CD configuration rule notification-subscription,
+ * The Argo CD configuration rules, notification-subscription and argocd-rbac,
  * on in-memory Applications and argo-cd values (validateManifests: no files,
  * no kustomize): a configuration that breaks each guarantee is reported, the
  * compliant variant is not.
@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChartValues, Values } from '../src/platform/values.ts';
 import type { Manifest } from '../src/synth/types.ts';
+import { allows, globRegExp, parsePolicy, tokenMatches } from '../src/validate/checks/argocd-rbac.ts';
 import { subscriptionsOf } from '../src/validate/checks/notifications.ts';
 import { validateManifests } from '../src/validate/index.ts';
 
@@ -217,5 +218,133 @@ describe('notification-subscription', () => {
     });
     expect(subscriptions.map((s) => `${s.trigger}/${s.service}/${s.recipients.join(',')}`)).toEqual(['on/sync/a', 'on-sync-failed/slack/x,y']);
     expect(problems.map((p) => p.message)).toEqual([expect.stringContaining('reads trigger "on" and service "sync"')]);
+  });
+});
+
+describe('argocd-rbac', () => {
+  const manualApps = () => [application('hivebox-prod'), application('cert-manager-prod', { project: 'platform' })];
+  const check = (v: Any | undefined, apps: Any[] = manualApps(), extra: Any[] = []) => findings('argocd-rbac', apps, v ? [values('prod', v)] : [], extra);
+  const withPolicy = (...lines: string[]) => {
+    const v = compliant();
+    v.configs.rbac['policy.csv'] = [v.configs.rbac['policy.csv'], ...lines].join('\n');
+    return v;
+  };
+
+  it('passes: no default role, no local admin, only role:release syncs what a person syncs', () => {
+    expect(check(compliant())).toEqual([]);
+  });
+
+  it('reports a cluster whose Argo CD has no values (the chart default: admin with role:admin)', () => {
+    expect(check(undefined)).toEqual([expect.stringContaining('cluster prod has no Argo CD values')]);
+  });
+
+  it('reports the local admin user unless admin.enabled is "false", and what it may sync', () => {
+    const v = compliant();
+    delete v.configs.cm['admin.enabled'];
+    expect(check(v)).toEqual([
+      expect.stringContaining('the local admin user is enabled'),
+      expect.stringContaining('admin may sync cert-manager-prod, hivebox-prod'),
+    ]);
+    v.configs.cm['admin.enabled'] = 'false';
+    expect(check(v)).toEqual([]);
+  });
+
+  it('reports a default role that does more than get; empty, role:readonly and get-only roles pass', () => {
+    for (const role of ['', 'role:readonly', 'role:viewer']) {
+      const v = compliant();
+      v.configs.rbac['policy.default'] = role;
+      expect(check(v), role).toEqual([]);
+    }
+    const v = withPolicy('p, role:everyone, applications, get, */*, allow', 'p, role:everyone, applications, action/*, */*, allow');
+    v.configs.rbac['policy.default'] = 'role:everyone';
+    expect(check(v)).toEqual([expect.stringContaining('policy.default "role:everyone" grants every user more than read access')]);
+  });
+
+  it('reports anyone with every action on every resource: a *, *, * line or role:admin', () => {
+    const automated = [application('hivebox-dev', { automated: true })];
+    expect(check(withPolicy('p, alice, *, *, */*, allow'), automated)).toEqual([expect.stringContaining('"p, alice, *, *, */*, allow" gives alice every action on every resource')]);
+    expect(check(withPolicy('g, ops, role:admin'), automated)).toEqual([expect.stringContaining('"g, ops, role:admin" gives ops every action on every resource')]);
+  });
+
+  it('reports every role, group or user but role:release that may sync an Application a person syncs', () => {
+    expect(check(withPolicy('p, role:platform, applications, sync, */*, allow', 'g, hivebox-platform, role:platform'))).toEqual([
+      expect.stringContaining('hivebox-platform may sync cert-manager-prod, hivebox-prod, which only a person syncs'),
+      expect.stringContaining('role:platform may sync cert-manager-prod, hivebox-prod'),
+    ]);
+    expect(check(withPolicy('p, bob, applications, *, hivebox/*, allow'))).toEqual([expect.stringContaining('bob may sync hivebox-prod,')]);
+  });
+
+  it('lets a group sync through role:release, even with other read-only roles, but not through anything else', () => {
+    expect(check(withPolicy('g, releasers, role:release', 'g, releasers, role:viewer'))).toEqual([]);
+    expect(check(withPolicy('p, role:ops, applications, sync, platform/*, allow', 'g, releasers, role:release', 'g, releasers, role:ops'))).toEqual([
+      expect.stringContaining('releasers may sync cert-manager-prod,'),
+      expect.stringContaining('role:ops may sync cert-manager-prod,'),
+    ]);
+  });
+
+  it('replays deny, globs over <project>/<app> and the default role', () => {
+    expect(check(withPolicy('p, role:ops, applications, sync, */*, allow', 'p, role:ops, applications, sync, hivebox/*, deny'))).toEqual([
+      expect.stringMatching(/role:ops may sync cert-manager-prod, which/),
+    ]);
+    // A comma splits CSV fields, so an alternative is quoted, as casbin's CSV reader needs.
+    expect(check(withPolicy('p, role:ops, applications, sync, "{hivebox,other}/hivebox-*", allow'))).toEqual([expect.stringMatching(/role:ops may sync hivebox-prod, which/)]);
+    const v = withPolicy('p, role:everyone, applications, sync, hivebox/*, allow');
+    v.configs.rbac['policy.default'] = 'role:everyone';
+    expect(check(v)).toEqual([expect.stringContaining('grants every user more than read access'), expect.stringContaining('role:everyone (policy.default: every user) may sync hivebox-prod')]);
+  });
+
+  it('ignores Applications Argo CD syncs by itself', () => {
+    const automated = [application('hivebox-dev', { automated: true })];
+    expect(check(withPolicy('p, role:platform, applications, sync, */*, allow', 'g, hivebox-platform, role:platform'), automated)).toEqual([]);
+  });
+
+  it("counts the AppProjects' roles and their groups", () => {
+    const project = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'hivebox', namespace: 'argocd', labels: { 'hivebox.dev/cluster': 'prod' } },
+      spec: { roles: [{ name: 'ci', policies: ['p, proj:hivebox:ci, applications, sync, hivebox/*, allow'], groups: ['ci-bots'] }] },
+    };
+    expect(check(compliant(), manualApps(), [project])).toEqual([
+      expect.stringContaining('ci-bots may sync hivebox-prod,'),
+      expect.stringContaining('proj:hivebox:ci may sync hivebox-prod,'),
+    ]);
+    expect(check(compliant(), manualApps(), [{ ...project, metadata: { ...project.metadata, labels: { 'hivebox.dev/cluster': 'nonprod' } } }])).toEqual([]);
+  });
+
+  it('reports a policy line Argo CD cannot load', () => {
+    expect(check(withPolicy('p, role:x, applications, sync'), [application('hivebox-dev', { automated: true })])).toEqual([expect.stringContaining('invalid RBAC policy line "p, role:x, applications, sync"')]);
+  });
+
+  it('matches with regular expressions under policy.matchMode: regex', () => {
+    const v = withPolicy('p, role:ops, applications, sync, ^platform/.*$, allow');
+    expect(check(v)).toEqual([]);
+    v.configs.rbac['policy.matchMode'] = 'regex';
+    expect(check(v)).toEqual([expect.stringMatching(/role:ops may sync cert-manager-prod, which/)]);
+  });
+});
+
+describe('the casbin replay', () => {
+  it('matches tokens as gobwas globs without separators', () => {
+    expect(tokenMatches('hivebox/hivebox-prod', '*', 'glob')).toBe(true);
+    expect(tokenMatches('hivebox/hivebox-prod', 'hivebox/*', 'glob')).toBe(true);
+    expect(tokenMatches('platform/x', 'hivebox/*', 'glob')).toBe(false);
+    expect(tokenMatches('a/b', '?/[a-c]', 'glob')).toBe(true);
+    expect(tokenMatches('a/d', '?/[!a-c]', 'glob')).toBe(true);
+    expect(tokenMatches('x.y', 'x.y', 'glob')).toBe(true);
+    expect(tokenMatches('xzy', 'x.y', 'glob')).toBe(false);
+    expect(globRegExp('{a,b')).toBeUndefined();
+    expect(tokenMatches('hivebox/x', 'hive', 'regex')).toBe(true);
+  });
+
+  it('follows g lines transitively and lets a deny win', () => {
+    const policy = parsePolicy('p, role:a, applications, sync, */*, allow\ng, role:b, role:a\ng, user, role:b\np, user, applications, sync, x/*, deny');
+    expect(allows(policy, 'glob', 'user', 'applications', 'sync', 'y/app')).toBe(true);
+    expect(allows(policy, 'glob', 'user', 'applications', 'sync', 'x/app')).toBe(false);
+    expect(allows(policy, 'glob', 'role:b', 'applications', 'get', 'y/app')).toBe(false);
+  });
+
+  it('reads quoted CSV fields', () => {
+    expect(parsePolicy('p, "a, b", applications, get, "*/*", allow').lines[0]).toMatchObject({ subject: 'a, b', object: '*/*' });
   });
 });

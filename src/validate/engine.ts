@@ -5,6 +5,7 @@
 import { EnvFileSchema } from '../config/schema.ts';
 import type { Manifest } from '../synth/types.ts';
 import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView } from './check.ts';
+import { argocdRbacCheck } from './checks/argocd-rbac.ts';
 import { convergenceCrdsCheck, convergenceRetryCheck, convergenceWavesCheck, deletionConfirmCheck } from './checks/convergence.ts';
 import { networkFlowsCheck } from './checks/network-flows.ts';
 import { notificationSubscriptionCheck } from './checks/notifications.ts';
@@ -48,6 +49,7 @@ const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [
   deletionConfirmCheck,
   platformResourcesCheck,
   chartRenderRepeatableCheck,
+  argocdRbacCheck,
   notificationSubscriptionCheck,
 ];
 
