@@ -124,9 +124,9 @@ describe('one Application per environment', () => {
     const subscriptions = Object.fromEntries(Object.entries(annotations).filter(([key]) => key.startsWith('notifications.argoproj.io/')));
     expect(subscriptions).toEqual({
       'notifications.argoproj.io/subscribe.on-sync-failed.slack': 'hivebox-prod',
-      'notifications.argoproj.io/subscribe.on-sync-failed.pagerduty': 'hivebox',
+      'notifications.argoproj.io/subscribe.on-sync-failed.pagerdutyv2': 'hivebox',
       'notifications.argoproj.io/subscribe.on-health-degraded.slack': 'hivebox-prod',
-      'notifications.argoproj.io/subscribe.on-health-degraded.pagerduty': 'hivebox',
+      'notifications.argoproj.io/subscribe.on-health-degraded.pagerdutyv2': 'hivebox',
       'notifications.argoproj.io/subscribe.on-deployed.slack': 'hivebox-releases',
     });
   });

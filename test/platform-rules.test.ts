@@ -82,9 +82,12 @@ describe('platform-resources', () => {
       expect(messages).toContainEqual(expect.stringContaining(`kyverno on ${cluster}: the CRD migration Job requests no cpu and no memory: set crds.migration.podResources.requests.cpu`));
       expect(messages).toContainEqual(expect.stringContaining(`loki on ${cluster}: the gateway requests no cpu`));
     }
-    // Off in this repository's values: the Loki canary, kube-prometheus-stack's admission webhook Deployment and Thanos Ruler.
-    expect(messages.filter((m) => /canary|Thanos|the admission webhook requests/.test(m))).toEqual([]);
-    const running = values.reduce((n, c) => n + PLATFORM_WORKLOADS[c.component]!.length, 0) - 4 * clusters.length; // canary, webhook Deployment, Thanos Ruler, default backend
+    // Off in this repository's values: the Loki canary, kube-prometheus-stack's admission webhook Deployment and Thanos Ruler,
+    // and Argo CD's Dex (SSO is OIDC), Redis exporter, commit server and server extensions.
+    expect(messages.filter((m) => /canary|Thanos|the admission webhook requests|Dex|Redis exporter|commit server|extensions/.test(m))).toEqual([]);
+    for (const cluster of clusters) expect(messages).toContainEqual(expect.stringContaining(`argo-cd on ${cluster}: the repo server copyutil init container requests no cpu and no memory: set repoServer.copyutil.resources.requests.cpu`));
+    // canary, webhook Deployment, Thanos Ruler, default backend; Dex and its init container, Redis exporter, commit server, server extensions
+    const running = values.reduce((n, c) => n + PLATFORM_WORKLOADS[c.component]!.length, 0) - 9 * clusters.length;
     expect(found.length).toBe(running);
   });
 

@@ -1,7 +1,8 @@
 /**
  * What each cluster needs on top of the platform charts, derived from the
  * environments it hosts: the cert-manager ClusterIssuers they use, the Kyverno
- * policies guarding their namespaces, and one External Secrets store each.
+ * policies guarding their namespaces, one External Secrets store each, and the
+ * Secrets its Argo CD reads (notification tokens, SSO client, repository credentials).
  * Each list is deployed by the component's own Application (as an extra
  * source), one sync wave after the chart so its CRDs and webhooks exist.
  */
@@ -10,7 +11,7 @@ import type { Environment } from '../config/environment.ts';
 import { InputError } from '../errors.ts';
 import type { Manifest } from '../synth/types.ts';
 import { ARGOCD_NAMESPACE } from '../argocd/resources.ts';
-import { CERT_MANAGER, componentByName, EXTERNAL_DNS, EXTERNAL_SECRETS, INGRESS_CLASS, KUBE_PROMETHEUS_STACK, KYVERNO, MONITORING_NAMESPACE } from './components.ts';
+import { ARGO_CD, CERT_MANAGER, componentByName, EXTERNAL_DNS, EXTERNAL_SECRETS, INGRESS_CLASS, KUBE_PROMETHEUS_STACK, KYVERNO, MONITORING_NAMESPACE } from './components.ts';
 
 /** The ACME account Let's Encrypt sends expiry notices to. */
 export const ACME_EMAIL = 'platform@hivebox.example.com';
@@ -82,6 +83,7 @@ export function clusterConfig(cluster: string, environments: readonly Environmen
   config.set(EXTERNAL_SECRETS, render((chart) => secretStores(chart, envs)));
   config.set(KUBE_PROMETHEUS_STACK, render((chart) => platformSecret(chart, GRAFANA_ADMIN_SECRET)));
   config.set(EXTERNAL_DNS, render((chart) => platformSecret(chart, DNS_PROVIDER_SECRET)));
+  config.set(ARGO_CD, render((chart) => argoCdSecrets(chart, envs)));
   for (const [name, manifests] of config) if (manifests.length === 0) config.delete(name);
   return config;
 }
@@ -332,5 +334,69 @@ function platformSecret(chart: Chart, secret: PlatformSecret): void {
       target: { name: secret.name, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
       data: secret.keys.map((key) => ({ secretKey: key, remoteRef: { key: secret.name, property: key } })),
     },
+  });
+}
+
+/** The Secret the notifications controller reads its service tokens from (`$<key>` in charts/argo-cd/values*.yaml). */
+export const ARGOCD_NOTIFICATIONS_SECRET = 'argocd-notifications-secret';
+/** The SSO client (`$argocd-sso:clientID`, `$argocd-sso:clientSecret` in oidc.config). */
+export const ARGOCD_SSO_SECRET: PlatformSecret = { name: 'argocd-sso', namespace: ARGOCD_NAMESPACE, keys: ['clientID', 'clientSecret'] };
+/**
+ * Credentials for a private fork: every key of the source Secret (url, and username/password or a
+ * GitHub App's githubAppID, githubAppInstallationID, githubAppPrivateKey), an Argo CD credential
+ * template for the URL prefix.
+ */
+export const ARGOCD_REPO_CREDS_SECRET = 'argocd-repo-creds';
+
+/**
+ * The keys of argocd-notifications-secret a cluster needs, from the subscriptions of its environments:
+ * the Slack bot token, and one PagerDuty Events v2 routing key per recipient (service.pagerdutyv2's
+ * serviceKeys name them `$pagerduty-routing-key-<recipient>`).
+ */
+export function notificationSecretKeys(envs: readonly Environment[]): string[] {
+  const keys = new Set<string>();
+  for (const env of envs) {
+    for (const subscription of Object.values(env.notifications).flat()) {
+      const separator = subscription.indexOf(':');
+      const service = subscription.slice(0, separator);
+      if (service === 'slack') keys.add('slack-token');
+      if (service === 'pagerdutyv2') keys.add(`pagerduty-routing-key-${subscription.slice(separator + 1)}`);
+    }
+  }
+  return [...keys].sort();
+}
+
+/** The notification tokens of a cluster's Argo CD, as a platform Secret. */
+export function argoCdNotificationsSecret(envs: readonly Environment[]): PlatformSecret {
+  return { name: ARGOCD_NOTIFICATIONS_SECRET, namespace: ARGOCD_NAMESPACE, keys: notificationSecretKeys(envs) };
+}
+
+/*
+ * Argo CD's own credentials, each an ExternalSecret of the same name as its Secret in platform-secrets.
+ * After the chart (wave 1): Argo CD reads them while it runs (argocd-server watches Secrets labelled
+ * part-of argocd, the notifications controller its Secret), so its own upgrade never waits for them.
+ */
+function argoCdSecrets(chart: Chart, envs: readonly Environment[]): void {
+  const externalSecret = (name: string, spec: Record<string, unknown>, labels?: Record<string, string>, annotations: Record<string, string> = {}) =>
+    new ApiObject(chart, name, {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name, namespace: ARGOCD_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'platform' }, annotations: { ...AFTER_CHART, ...annotations } },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: PLATFORM_SECRET_STORE },
+        target: { name, creationPolicy: 'Owner', deletionPolicy: 'Retain', ...(labels ? { template: { metadata: { labels } } } : {}) },
+        ...spec,
+      },
+    });
+  const keysOf = (secret: PlatformSecret) => ({ data: secret.keys.map((key) => ({ secretKey: key, remoteRef: { key: secret.name, property: key } })) });
+
+  const notifications = argoCdNotificationsSecret(envs);
+  if (notifications.keys.length > 0) externalSecret(notifications.name, keysOf(notifications));
+  // Argo CD resolves `$argocd-sso:<key>` only in Secrets labelled part-of argocd.
+  externalSecret(ARGOCD_SSO_SECRET.name, keysOf(ARGOCD_SSO_SECRET), { 'app.kubernetes.io/part-of': 'argocd' });
+  // A public repository needs no credentials: until its source exists, this one must not hold up the argo-cd Application's health.
+  externalSecret(ARGOCD_REPO_CREDS_SECRET, { dataFrom: [{ extract: { key: ARGOCD_REPO_CREDS_SECRET } }] }, { 'argocd.argoproj.io/secret-type': 'repo-creds' }, {
+    'argocd.argoproj.io/ignore-healthcheck': 'true',
   });
 }

@@ -6,7 +6,7 @@
  * Versions were checked against each chart's published releases; the values
  * files use only keys the chart's own values.yaml / README documents.
  */
-import type { GroupKind } from '../argocd/resources.ts';
+import { ARGOCD_NAMESPACE, type GroupKind } from '../argocd/resources.ts';
 
 export interface PlatformComponent {
   /** Also the folder under charts/ and the Application name prefix. */
@@ -44,6 +44,7 @@ const NAMESPACE: GroupKind = { group: '', kind: 'Namespace' };
 const RBAC = [CLUSTER_ROLE, CLUSTER_ROLE_BINDING];
 
 export const PROMETHEUS_OPERATOR_CRDS = 'prometheus-operator-crds';
+export const ARGO_CD = 'argo-cd';
 export const CERT_MANAGER = 'cert-manager';
 export const EXTERNAL_DNS = 'external-dns';
 export const INGRESS_NGINX = 'ingress-nginx';
@@ -79,6 +80,21 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     clusterKinds: [CRD],
     syncOptions: [SERVER_SIDE_APPLY],
     crdGroups: ['monitoring.coreos.com'],
+    customKinds: [],
+  },
+  {
+    name: ARGO_CD,
+    purpose: 'Argo CD itself, managed from this repository: SSO, RBAC (only the release role syncs prod), notifications',
+    namespace: ARGOCD_NAMESPACE,
+    repoURL: 'https://argoproj.github.io/argo-helm',
+    chart: 'argo-cd',
+    // Argo CD v3.4 (chart appVersion v3.4.4, image raised to v3.4.7 in charts/argo-cd/values.yaml): the newest
+    // chart published; no chart ships 3.5 yet. Rendered with charts/argo-cd/values*.yaml it creates exactly
+    // the three argoproj.io CRDs and the controller's, server's and notification controller's ClusterRoles.
+    version: '10.1.1',
+    clusterKinds: [CRD, ...RBAC],
+    syncOptions: [SERVER_SIDE_APPLY],
+    crdGroups: ['argoproj.io'],
     customKinds: [],
   },
   {

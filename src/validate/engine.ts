@@ -5,8 +5,10 @@
 import { EnvFileSchema } from '../config/schema.ts';
 import type { Manifest } from '../synth/types.ts';
 import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView } from './check.ts';
+import { argocdRbacCheck } from './checks/argocd-rbac.ts';
 import { convergenceCrdsCheck, convergenceRetryCheck, convergenceWavesCheck, deletionConfirmCheck } from './checks/convergence.ts';
 import { networkFlowsCheck } from './checks/network-flows.ts';
+import { notificationSubscriptionCheck } from './checks/notifications.ts';
 import { parityCheck } from './checks/parity.ts';
 import { chartRenderRepeatableCheck, platformResourcesCheck } from './checks/platform.ts';
 import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, ingressTlsCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
@@ -49,6 +51,8 @@ const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [
   deletionConfirmCheck,
   platformResourcesCheck,
   chartRenderRepeatableCheck,
+  argocdRbacCheck,
+  notificationSubscriptionCheck,
 ];
 
 interface PendingFinding extends Omit<Finding, 'location'> {

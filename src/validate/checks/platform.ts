@@ -9,6 +9,7 @@
 import { platformAppName } from '../../argocd/naming.ts';
 import {
   ALLOY,
+  ARGO_CD,
   CERT_MANAGER,
   EXTERNAL_DNS,
   EXTERNAL_SECRETS,
@@ -38,11 +39,28 @@ export interface ChartWorkload {
  * not in the chart sources at hand; deploy/charts is unchanged on release-1.21), external-secrets 2.9.0
  * (the nearest to 2.14.0 available), kyverno 3.9.0 (nearest to 3.9.1), kube-prometheus-stack 88.5.3
  * (nearest to 91.5.0) with grafana 12.11.1, kube-state-metrics 8.4.0 and prometheus-node-exporter 4.56.1,
- * ingress-nginx 4.15.1, external-dns 1.21.1, loki 6.53.0 and alloy 1.11.0. Helm test pods are left out:
+ * ingress-nginx 4.15.1, external-dns 1.21.1, loki 6.53.0, alloy 1.11.0 and argo-cd 10.1.1. Helm test pods are left out:
  * Argo CD never runs them.
  */
 export const PLATFORM_WORKLOADS: Readonly<Record<string, readonly ChartWorkload[]>> = {
   [PROMETHEUS_OPERATOR_CRDS]: [], // CRDs only
+  [ARGO_CD]: [
+    { workload: 'application controller', path: 'controller.resources' }, // templates/argocd-application-controller/statefulset.yaml:392
+    { workload: 'repo server', path: 'repoServer.resources' }, // templates/argocd-repo-server/deployment.yaml:419
+    // same file:441 (falls back to repoServer.resources when empty)
+    { workload: 'repo server copyutil init container', path: 'repoServer.copyutil.resources' },
+    { workload: 'server', path: 'server.resources' }, // templates/argocd-server/deployment.yaml:457
+    { workload: 'server extensions init container', path: 'server.extensions.resources', enabledBy: 'server.extensions.enabled' }, // same file:480 (off by default)
+    { workload: 'ApplicationSet controller', path: 'applicationSet.resources' }, // templates/argocd-applicationset/deployment.yaml:291
+    { workload: 'notifications controller', path: 'notifications.resources', disabledBy: ['notifications.enabled'] }, // templates/argocd-notifications/deployment.yaml:163
+    { workload: 'Redis', path: 'redis.resources', disabledBy: ['redis.enabled'] }, // templates/redis/deployment.yaml:118
+    { workload: 'Redis exporter', path: 'redis.exporter.resources', enabledBy: 'redis.exporter.enabled' }, // same file:173 (off by default)
+    // templates/redis-secret-init/job.yaml:49 (a PreSync hook under Argo CD)
+    { workload: 'Redis secret init Job', path: 'redisSecretInit.resources', disabledBy: ['redisSecretInit.enabled'] },
+    { workload: 'Dex', path: 'dex.resources', disabledBy: ['dex.enabled'] }, // templates/dex/deployment.yaml:167
+    { workload: 'Dex init container', path: 'dex.initImage.resources', disabledBy: ['dex.enabled'] }, // same file:204
+    { workload: 'commit server', path: 'commitServer.resources', enabledBy: 'commitServer.enabled' }, // templates/argocd-commit-server/deployment.yaml:148 (off by default)
+  ],
   [CERT_MANAGER]: [
     { workload: 'controller', path: 'resources' }, // templates/deployment.yaml:199
     { workload: 'webhook', path: 'webhook.resources' }, // templates/webhook-deployment.yaml:181
