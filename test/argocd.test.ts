@@ -173,7 +173,7 @@ describe('sync waves', () => {
 
 describe('projects', () => {
   it('are hivebox, platform and bootstrap on each cluster, and no field of theirs holds a wildcard', () => {
-    expect(projects.map((p) => `${clusterOf(p)}/${p.metadata.name}`).sort()).toEqual(clusters.flatMap((c) => ['bootstrap', 'hivebox', 'platform'].map((p) => `${c}/${p}`)));
+    expect(projects.map((p) => `${clusterOf(p)}/${p.metadata.name}`).sort()).toEqual(clusters.flatMap((c) => ['argocd', 'bootstrap', 'hivebox', 'platform'].map((p) => `${c}/${p}`)));
     for (const p of projects) {
       // A sync window's cron schedule is a time, not a permission: its `*` is not a wildcard grant.
       const permissions = { ...p.spec, syncWindows: (p.spec.syncWindows ?? []).map(({ schedule: _cron, ...window }: Any) => window) };
@@ -204,6 +204,22 @@ describe('projects', () => {
     const prod = environments.find((env) => env.name === 'prod')!;
     expect(project('hivebox', prod.cluster).spec.syncWindows).toEqual(prod.sync.windows.map((window) => ({ ...window, applications: ['hivebox-prod'] })));
     expect(project('hivebox', 'nonprod').spec.syncWindows).toEqual([]);
+  });
+
+  it.each(clusters)("argocd on %s: Argo CD's own Application alone, into its namespace, with exactly the kinds its chart and secrets create", (cluster) => {
+    const spec = project('argocd', cluster).spec;
+    const members = applications.filter((a) => clusterOf(a) === cluster && a.spec.project === 'argocd').map((a) => a.metadata.name);
+    expect(members).toEqual([`argo-cd-${cluster}`]);
+    expect(spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
+    expect(spec.sourceRepos).toEqual(['https://argoproj.github.io/argo-helm', repo.url]);
+    const kinds = (list: Any[]) => list.map((k) => `${k.group}/${k.kind}`).sort();
+    expect(kinds(spec.clusterResourceWhitelist)).toEqual(['apiextensions.k8s.io/CustomResourceDefinition', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding']);
+    // Every kind the Application's extra manifests create is allowed, and nothing the platform project serves reaches argocd.
+    const extra = all.filter((e) => e.file.startsWith(`argocd/${cluster}/platform/argo-cd/`) && e.doc.kind !== 'Kustomization').map((e) => e.doc);
+    expect(extra.length).toBeGreaterThan(0);
+    for (const doc of extra) expect(kinds(spec.namespaceResourceWhitelist), doc.kind).toContain(`${doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : ''}/${doc.kind}`);
+    expect(project('platform', cluster).spec.destinations.map((d: Any) => d.namespace)).not.toContain('argocd');
+    expect(app(`argo-cd-${cluster}`).spec.syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
   });
 
   it('bootstrap: Applications and AppProjects in argocd of the local cluster, nothing cluster-scoped', () => {

@@ -89,7 +89,11 @@ describe('platform charts', () => {
     }
     const platformProject = (cluster: string) =>
       synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster)!;
-    expect(new Set(platformProject('prod').spec.syncWindows.flatMap((w: Any) => w.applications))).toEqual(new Set(PLATFORM_COMPONENTS.map((c) => `${c.name}-prod`)));
+    const projectOf = (name: string) => synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === name && d.metadata.labels?.['hivebox.dev/cluster'] === 'prod')!;
+    // Every prod platform Application is under the windows, in whichever project it belongs to.
+    const windowed = PLATFORM_COMPONENTS.flatMap((c) => projectOf(c.project?.name ?? 'platform').spec.syncWindows.filter((w: Any) => w.applications.includes(`${c.name}-prod`)));
+    expect(windowed).toHaveLength(PLATFORM_COMPONENTS.length);
+    expect(new Set(platformProject('prod').spec.syncWindows.flatMap((w: Any) => w.applications))).toEqual(new Set(PLATFORM_COMPONENTS.filter((c) => !c.project).map((c) => `${c.name}-prod`)));
     expect(platformProject('nonprod').spec.syncWindows).toEqual([]);
   });
 
@@ -114,9 +118,11 @@ describe('platform charts', () => {
 
   it.each(clusters)('platform project on %s: this repository and the chart repositories, exactly the platform namespaces there', (cluster) => {
     const spec = synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster)!.spec;
-    expect(spec.sourceRepos).toEqual([repo.url, ...new Set(PLATFORM_COMPONENTS.map((c) => c.repoURL))].sort());
+    // Argo CD has a project of its own: the shared platform project reaches neither its chart nor its namespace.
+    const shared = PLATFORM_COMPONENTS.filter((c) => !c.project);
+    expect(spec.sourceRepos).toEqual([repo.url, ...new Set(shared.map((c) => c.repoURL))].sort());
     const expected = [
-      ...PLATFORM_COMPONENTS.map((c) => c.namespace),
+      ...shared.map((c) => c.namespace),
       PLATFORM_SECRETS_NAMESPACE,
       ...environments.filter((env) => env.cluster === cluster).map((env) => secretSourceNamespace(env)),
     ];

@@ -165,13 +165,18 @@ export function platformApplication(scope: Construct, options: PlatformApplicati
       annotations: { [SYNC_WAVE]: String(position.wave) },
     },
     spec: {
-      project: PLATFORM_PROJECT,
+      project: component.project?.name ?? PLATFORM_PROJECT,
       sources,
       destination: { server: LOCAL_CLUSTER_SERVER, namespace: component.namespace },
       syncPolicy: {
         // The platform of a cluster that hosts a manually synced environment changes only when a person syncs it.
         ...(manual ? {} : { automated: AUTOMATED, retry: RETRY }),
-        syncOptions: ['CreateNamespace=true', ...(options.needsOtherCrds ? [SKIP_DRY_RUN] : []), ...(component.syncOptions ?? [])],
+        syncOptions: [
+          // Argo CD's own namespace exists before Argo CD does (the bootstrap installs it there); its project may create no Namespace.
+          ...(component.namespace === ARGOCD_NAMESPACE ? [] : ['CreateNamespace=true']),
+          ...(options.needsOtherCrds ? [SKIP_DRY_RUN] : []),
+          ...(component.syncOptions ?? []),
+        ],
       },
       revisionHistoryLimit: 10,
     },

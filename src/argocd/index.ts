@@ -20,7 +20,7 @@ import type { GeneratedFile, Manifest } from '../synth/types.ts';
 import { generatedYaml } from '../synth/yaml.ts';
 import { clusterDir, environmentApplication, platformApplication, rootApplication } from './applications.ts';
 import { clustersOf, environmentAppName, isManualCluster } from './naming.ts';
-import { bootstrapProject, hiveboxProject, platformProject } from './projects.ts';
+import { bootstrapProject, componentProject, hiveboxProject, platformProject } from './projects.ts';
 import type { GroupKind } from './resources.ts';
 import { crdProviders, platformSteps, type ComponentNeeds } from './steps.ts';
 
@@ -56,6 +56,11 @@ function clusterTree(cluster: string, all: readonly Environment[], repo: Reposit
   add('projects/hivebox.yaml', `${SOURCE} and ${envFiles}`, [one((scope) => hiveboxProject(scope, cluster, envs, repo))]);
   add('projects/platform.yaml', `${SOURCE} and ${envFiles}`, [one((scope) => platformProject(scope, cluster, envs, repo))]);
   resources.push('projects/hivebox.yaml', 'projects/platform.yaml');
+  for (const component of PLATFORM_COMPONENTS.filter((c) => c.project)) {
+    const path = `projects/${component.project!.name}.yaml`;
+    add(path, `${SOURCE}, src/platform and ${envFiles}`, [one((scope) => componentProject(scope, cluster, component, envs, repo))]);
+    resources.push(path);
+  }
 
   for (const env of envs) {
     const path = `apps/${environmentAppName(env)}.yaml`;

@@ -8,7 +8,7 @@
  */
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
-import { PLATFORM_COMPONENTS } from '../platform/components.ts';
+import { PLATFORM_COMPONENTS, type PlatformComponent } from '../platform/components.ts';
 import { PLATFORM_SECRETS_NAMESPACE, secretSourceNamespace } from '../platform/cluster-config.ts';
 import type { RepositoryInfo } from '../synth/repository.ts';
 import { AppProject, ARGOCD_NAMESPACE, LOCAL_CLUSTER_SERVER, type Destination, type GroupKind, type SyncWindow } from './resources.ts';
@@ -62,27 +62,49 @@ export function hiveboxProject(scope: Construct, cluster: string, environments: 
   });
 }
 
+/** The components in the shared platform project: every one without a project of its own. */
+export const SHARED_PLATFORM_COMPONENTS = PLATFORM_COMPONENTS.filter((c) => c.project === undefined);
+
+/** The windows of a cluster's manually synced environments, for the platform Applications named. */
+function platformWindows(cluster: string, environments: readonly Environment[], components: readonly PlatformComponent[]): SyncWindow[] {
+  if (!isManualCluster(cluster, environments)) return [];
+  const applications = components.map((c) => platformAppName(c.name, cluster));
+  return dedupeWindows(environments.flatMap((env) => env.sync.windows).map((window): SyncWindow => ({ ...window, applications })));
+}
+
 /** `environments`: those on this cluster. */
 export function platformProject(scope: Construct, cluster: string, environments: readonly Environment[], repo: RepositoryInfo): AppProject {
   const destinations: Destination[] = [
-    ...PLATFORM_COMPONENTS.map((component) => local(component.namespace)),
+    ...SHARED_PLATFORM_COMPONENTS.map((component) => local(component.namespace)),
     local(PLATFORM_SECRETS_NAMESPACE),
     ...environments.map((env) => local(secretSourceNamespace(env))),
   ];
-  // A cluster hosting a manually synced environment gets that environment's windows for its platform too.
-  const syncWindows = isManualCluster(cluster, environments)
-    ? environments
-        .flatMap((env) => env.sync.windows)
-        .map((window): SyncWindow => ({ ...window, applications: PLATFORM_COMPONENTS.map((c) => platformAppName(c.name, cluster)) }))
-    : [];
   return new AppProject(scope, PLATFORM_PROJECT, {
     metadata: { name: PLATFORM_PROJECT, labels: { [CLUSTER_LABEL]: cluster }, annotations: PROJECT_WAVE },
     spec: {
       description: 'The in-cluster platform (certificates, DNS, ingress, metrics, logs, policy, secrets): pinned charts plus values from this repository.',
-      sourceRepos: [repo.url, ...new Set(PLATFORM_COMPONENTS.map((c) => c.repoURL))].sort(),
+      sourceRepos: [repo.url, ...new Set(SHARED_PLATFORM_COMPONENTS.map((c) => c.repoURL))].sort(),
       destinations: sortDestinations(destinations),
-      clusterResourceWhitelist: uniqueKinds(PLATFORM_COMPONENTS.flatMap((c) => [...c.clusterKinds, { group: '', kind: 'Namespace' }])),
-      syncWindows: dedupeWindows(syncWindows),
+      clusterResourceWhitelist: uniqueKinds(SHARED_PLATFORM_COMPONENTS.flatMap((c) => [...c.clusterKinds, { group: '', kind: 'Namespace' }])),
+      // A cluster hosting a manually synced environment gets that environment's windows for its platform too.
+      syncWindows: platformWindows(cluster, environments, SHARED_PLATFORM_COMPONENTS),
+      orphanedResources: { warn: false },
+    },
+  });
+}
+
+/** The project of a component that has one: its chart repository and this one, its namespace, exactly the kinds its chart creates. */
+export function componentProject(scope: Construct, cluster: string, component: PlatformComponent, environments: readonly Environment[], repo: RepositoryInfo): AppProject {
+  const project = component.project!;
+  return new AppProject(scope, project.name, {
+    metadata: { name: project.name, labels: { [CLUSTER_LABEL]: cluster }, annotations: PROJECT_WAVE },
+    spec: {
+      description: `${component.name} alone: chart ${component.chart} ${component.version} plus values from this repository, into ${component.namespace}, creating exactly what its chart creates.`,
+      sourceRepos: [...new Set([repo.url, component.repoURL])].sort(),
+      destinations: [local(component.namespace)],
+      clusterResourceWhitelist: uniqueKinds(component.clusterKinds),
+      namespaceResourceWhitelist: uniqueKinds(project.namespacedKinds),
+      syncWindows: platformWindows(cluster, environments, [component]),
       orphanedResources: { warn: false },
     },
   });

@@ -30,6 +30,12 @@ export interface PlatformComponent {
    * (a ServiceMonitor, say): their CRDs must exist before the chart syncs.
    */
   readonly customKinds: readonly GroupKind[];
+  /**
+   * A project of its own, allowed exactly what the chart creates, for a component no other
+   * chart may touch (Argo CD: whatever writes into its namespace controls every cluster it deploys).
+   * @default the shared platform project
+   */
+  readonly project?: { readonly name: string; readonly namespacedKinds: readonly GroupKind[] };
 }
 
 const SERVICE_MONITOR: GroupKind = { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' };
@@ -96,6 +102,24 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     syncOptions: [SERVER_SIDE_APPLY],
     crdGroups: ['argoproj.io'],
     customKinds: [],
+    project: {
+      name: 'argocd',
+      // `helm template` of chart 10.1.1 with charts/argo-cd/values*.yaml (both clusters render the same kinds),
+      // plus the ExternalSecrets of argocd/<cluster>/platform/argo-cd/.
+      namespacedKinds: [
+        { group: '', kind: 'ConfigMap' },
+        { group: '', kind: 'Secret' },
+        { group: '', kind: 'Service' },
+        { group: '', kind: 'ServiceAccount' },
+        { group: 'apps', kind: 'Deployment' },
+        { group: 'apps', kind: 'StatefulSet' },
+        { group: 'batch', kind: 'Job' },
+        { group: 'external-secrets.io', kind: 'ExternalSecret' },
+        { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+        { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+        { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+      ],
+    },
   },
   {
     name: CERT_MANAGER,
