@@ -4,7 +4,7 @@
  *
  *   argocd/<cluster>/kustomization.yaml           what the cluster's root Application deploys (all of the below)
  *   argocd/<cluster>/bootstrap/                   its bootstrap project and root Application (`kubectl apply -k`)
- *   argocd/<cluster>/projects/<project>.yaml      the hivebox and platform AppProjects
+ *   argocd/<cluster>/projects/<project>.yaml      the hivebox, platform and argocd (Argo CD's own) AppProjects
  *   argocd/<cluster>/apps/hivebox-<env>.yaml      one Application per environment on the cluster → envs/<env>
  *   argocd/<cluster>/platform/<c>.yaml            one Application per platform component
  *   argocd/<cluster>/platform/<c>/                the manifests that Application adds to the chart
