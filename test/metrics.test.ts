@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageOf } from '../src/metrics/history.ts';
 import { runCli as cli, tempRepo } from './support/repo.ts';
 
 const DIGEST = (c: string) => `sha256:${c.repeat(64)}`;
@@ -196,5 +197,21 @@ describe('metrics', () => {
     expect(result.code).toBe(0);
     for (const flag of ['--since <YYYY-MM-DD>', '--until <YYYY-MM-DD>', '--env <name>', '--format <format>']) expect(result.stdout).toContain(flag);
     expect(result.stdout).toContain('git revert');
+  });
+});
+
+describe('imageOf (how metrics reads an env.yaml version)', () => {
+  const A = DIGEST('a');
+  it.each([
+    ['promote\'s layout, comments and quotes', `# c\ncluster: prod\nimage:\n  # pinned\n  tag: "v0.7.0" # note\n  digest: '${A}'\ningress:\n  host: x\n`, { tag: 'v0.7.0', digest: A }],
+    ['no image: the schema default tag', 'cluster: dev\ningress:\n  host: x\n', { tag: 'v0.6.0', digest: undefined }],
+    ['a digest only', `image:\n  digest: ${A}\n`, { tag: undefined, digest: A }],
+    ['flow style, read by the YAML parser', `image: { tag: v0.8.0, digest: "${A}" }\n`, { tag: 'v0.8.0', digest: A }],
+    ['an anchor, read by the YAML parser', `x: &i\n  tag: v0.9.0\nimage: *i\n`, { tag: 'v0.9.0', digest: undefined }],
+    ['an invalid image', 'image:\n  tag: latest\n', undefined],
+    ['invalid YAML', 'image: [\n', undefined],
+    ['a deleted file', undefined, undefined],
+  ])('%s', (_, content, expected) => {
+    expect(imageOf(content)).toEqual(expected);
   });
 });

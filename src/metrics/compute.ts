@@ -59,8 +59,8 @@ export function imageKey(image: Image): string {
 interface ForwardDeployment {
   readonly sha: string;
   readonly time: number;
-  /** Every image the environment ran before this deployment. */
-  readonly ranBefore: ReadonlySet<string>;
+  /** Its position in the history: images the environment first ran before it are older ones. */
+  readonly index: number;
   restoredAt?: number;
 }
 
@@ -72,12 +72,12 @@ export function computeMetrics(history: History, chain: PromotionChain, environm
   // When each image first entered the first environment, by digest and by tag.
   const enteredFirst = new Map<string, number>();
   const current = new Map<string, string>();
-  const ran = new Set<string>(); // every image the last environment ran
+  const ran = new Map<string, number>(); // every image the last environment ran → when it first did (commit index)
   const forward: ForwardDeployment[] = [];
   const leadTimes: number[] = [];
   let pending: ForwardDeployment | undefined;
 
-  for (const commit of history.commits) {
+  for (const [index, commit] of history.commits.entries()) {
     if (commit.time >= end) continue; // the metrics as of --until
     if (inWindow(commit.time)) for (const env of commit.deploys) if (deployments.has(env)) deployments.set(env, deployments.get(env)! + 1);
 
@@ -94,25 +94,26 @@ export function computeMetrics(history: History, chain: PromotionChain, environm
     if (key === undefined || key === previous) continue;
     current.set(chain.last, key);
     if (previous === undefined) {
-      ran.add(key); // the environment's first image: its creation, no image change
+      ran.set(key, index); // the environment's first image: its creation, no image change
       continue;
     }
     // The change that follows a forward deployment decides whether it failed.
     if (pending) {
       const reverted = commit.reverts !== undefined && pending.sha.startsWith(commit.reverts);
-      if (reverted || pending.ranBefore.has(key)) pending.restoredAt = commit.time;
+      const ranBefore = (ran.get(key) ?? Infinity) < pending.index;
+      if (reverted || ranBefore) pending.restoredAt = commit.time;
       pending = undefined;
     }
     if (!ran.has(key)) {
-      const deployment: ForwardDeployment = { sha: commit.sha, time: commit.time, ranBefore: new Set(ran) };
+      const deployment: ForwardDeployment = { sha: commit.sha, time: commit.time, index };
       forward.push(deployment);
       pending = deployment;
       if (inWindow(commit.time)) {
         const entered = (image!.digest !== undefined ? enteredFirst.get(image!.digest) : undefined) ?? enteredFirst.get(`tag:${image!.tag ?? ''}`);
         if (entered !== undefined && entered <= commit.time) leadTimes.push((commit.time - entered) / 3600);
       }
+      ran.set(key, index);
     }
-    ran.add(key);
   }
 
   const counted = forward.filter((deployment) => inWindow(deployment.time));

@@ -89,15 +89,43 @@ export async function readHistory(root: string, environments: readonly string[])
 /** The image an env.yaml names, with the schema's default when it names none; undefined when unreadable. */
 export function imageOf(content: string | undefined): Image | undefined {
   if (content === undefined) return undefined;
-  let document: unknown;
-  try {
-    document = parseYaml(content);
-  } catch {
-    return undefined;
+  let image: unknown = simpleImageBlock(content);
+  if (image === false) {
+    try {
+      image = (parseYaml(content) as { image?: unknown } | null)?.image;
+    } catch {
+      return undefined;
+    }
   }
-  const image = (document as { image?: unknown } | null)?.image;
   const result = EnvFileSchema.shape.image.safeParse(image);
   return result.success ? { tag: result.data.tag, digest: result.data.digest } : undefined;
+}
+
+const IMAGE_KEY = /^image:[ \t]*(#.*)?$/;
+const IMAGE_FIELD = /^[ \t]+(repository|tag|digest):[ \t]*(?:"([^"\\]*)"|'([^']*)'|([^\s"'#][^\s#]*))[ \t]*(#.*)?$/;
+const BLANK_OR_COMMENT = /^[ \t]*(#.*)?$/;
+
+/**
+ * The image block of an env.yaml as promote writes it (a top-level `image:` with plain
+ * `key: scalar` lines), read without a YAML parser: thousands of versions are read per
+ * run. undefined when the file names no image; false for any other layout (flow style,
+ * anchors, a multi-line scalar), which the YAML parser then reads.
+ */
+function simpleImageBlock(content: string): Record<string, string> | undefined | false {
+  const lines = content.split('\n');
+  const start = lines.findIndex((line) => /^["']?image["']?[ \t]*:/.test(line));
+  if (start < 0) return /\bimage\b/.test(content.replace(/#.*$/gm, '')) ? false : undefined;
+  if (!IMAGE_KEY.test(lines[start]!)) return false;
+  const image: Record<string, string> = {};
+  for (const line of lines.slice(start + 1)) {
+    if (line === '' || /^[^ \t#]/.test(line)) break; // the next top-level key ends the block
+    const field = IMAGE_FIELD.exec(line);
+    if (field) {
+      if (field[1]! in image) return false;
+      image[field[1]!] = field[2] ?? field[3] ?? field[4]!;
+    } else if (!BLANK_OR_COMMENT.test(line)) return false;
+  }
+  return image;
 }
 
 async function git(root: string, args: readonly string[]): Promise<string> {
