@@ -10,6 +10,8 @@ import type { Environment } from '../src/config/environment.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { COST_HOURLY_RECORD, HOURS_PER_MONTH, hourlyCostExpr } from '../src/constructs/budget.ts';
 import { EnvironmentChart } from '../src/constructs/environment-chart.ts';
+import { clusterConfig } from '../src/platform/cluster-config.ts';
+import { OPENCOST } from '../src/platform/components.ts';
 import { runCli, tempRepo } from './support/repo.ts';
 
 const environments = loadEnvironments(join(import.meta.dirname, '..'));
@@ -100,4 +102,22 @@ describe('budget rules', () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain('PrometheusRule hivebox-budget exists in prod but not in staging');
   }, 120_000);
+
+  it('ships one cost dashboard per cluster with the opencost Application: per environment, per workload, against the budget', () => {
+    for (const cluster of ['nonprod', 'prod']) {
+      const manifests = clusterConfig(cluster, environments).get(OPENCOST)! as Any[];
+      expect(manifests.map((m) => `${m.kind}/${m.metadata.namespace}/${m.metadata.name}`)).toEqual([`ConfigMap/opencost/hivebox-cost-${cluster}`]);
+      expect(manifests[0]!.metadata.labels.grafana_dashboard).toBe('1');
+      const dashboard = JSON.parse(Object.values(manifests[0]!.data as Record<string, string>)[0]!);
+      expect(dashboard.uid).toBe(`hivebox-cost-${cluster}`);
+      const [perEnv, perWorkload, budget] = dashboard.panels as Any[];
+      const onCluster = environments.filter((e) => e.cluster === cluster);
+      expect(perEnv!.targets.map((t: Any) => t.legendFormat)).toEqual(onCluster.map((e) => e.name));
+      for (const [i, e] of onCluster.entries()) expect(perEnv!.targets[i].expr).toBe(`(${hourlyCostExpr(e.namespace)}) * 730`);
+      expect(perWorkload!.targets[0].expr).toContain(`namespace=~"${onCluster.map((e) => e.namespace).join('|')}"`);
+      // The budget panel: the projection divided by each budget (staging 120 on nonprod, prod 400).
+      const expected = cluster === 'prod' ? [['prod', 400]] : [['staging', 120]];
+      expect(budget!.targets.map((t: Any) => [t.legendFormat.split(' ')[0], Number(/\/ (\d+)$/.exec(t.expr)![1])])).toEqual(expected);
+    }
+  });
 });
