@@ -36,6 +36,10 @@ const COMMANDS: Record<string, { readonly summary: string; readonly load: () => 
     summary: 'show what Argo CD runs in each environment next to what Git wants',
     load: () => import('./commands/status.ts'),
   },
+  metrics: {
+    summary: 'DORA metrics from the first-parent Git history: deployment frequency, lead time, change failure rate, time to restore',
+    load: () => import('./commands/metrics.ts'),
+  },
 };
 
 export async function main(argv: readonly string[], context: CommandContext): Promise<number> {

@@ -83,11 +83,13 @@ describe('platform-resources', () => {
       expect(messages).toContainEqual(expect.stringContaining(`loki on ${cluster}: the gateway requests no cpu`));
     }
     // Off in this repository's values: the Loki canary, kube-prometheus-stack's admission webhook Deployment and Thanos Ruler,
-    // and Argo CD's Dex (SSO is OIDC), Redis exporter, commit server and server extensions.
-    expect(messages.filter((m) => /canary|Thanos|the admission webhook requests|Dex|Redis exporter|commit server|extensions/.test(m))).toEqual([]);
+    // Argo CD's Dex (SSO is OIDC), Redis exporter, commit server and server extensions, and OpenCost's UI.
+    expect(messages.filter((m) => /canary|Thanos|the admission webhook requests|Dex|Redis exporter|commit server|extensions|opencost on \S+: the UI/.test(m))).toEqual([]);
+    for (const cluster of clusters) expect(messages).toContainEqual(expect.stringContaining(`opencost on ${cluster}: the exporter requests no cpu and no memory: set opencost.exporter.resources.requests.cpu`));
     for (const cluster of clusters) expect(messages).toContainEqual(expect.stringContaining(`argo-cd on ${cluster}: the repo server copyutil init container requests no cpu and no memory: set repoServer.copyutil.resources.requests.cpu`));
-    // canary, webhook Deployment, Thanos Ruler, default backend; Dex and its init container, Redis exporter, commit server, server extensions
-    const running = values.reduce((n, c) => n + PLATFORM_WORKLOADS[c.component]!.length, 0) - 9 * clusters.length;
+    // canary, webhook Deployment, Thanos Ruler, default backend; Dex and its init container, Redis exporter, commit server, server extensions;
+    // OpenCost's UI
+    const running = values.reduce((n, c) => n + PLATFORM_WORKLOADS[c.component]!.length, 0) - 10 * clusters.length;
     expect(found.length).toBe(running);
   });
 

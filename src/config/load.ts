@@ -150,9 +150,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       if (issue.input === undefined) return `expected a value of type ${issue.expected} (required)`;
       return `expected a value of type ${issue.expected}${got}`;
     case 'too_small':
-      return `expected ${issue.origin === 'array' ? 'at least' : 'a value >='} ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : ''}${got}`;
+      return `expected ${issue.origin === 'array' ? 'at least' : issue.inclusive === false ? 'a value >' : 'a value >='} ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : ''}${got}`;
     case 'too_big':
-      return `expected ${issue.origin === 'array' ? 'at most' : 'a value <='} ${String(issue.maximum)}${issue.origin === 'array' ? ' item(s)' : ''}${got}`;
+      return `expected ${issue.origin === 'array' ? 'at most' : issue.inclusive === false ? 'a value <' : 'a value <='} ${String(issue.maximum)}${issue.origin === 'array' ? ' item(s)' : ''}${got}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${got}`;
     case 'invalid_union':

@@ -187,6 +187,17 @@ const QuotaSchema = z.strictObject({
   storage: quantity('storage').default('50Gi'),
 });
 
+/**
+ * The environment's monthly budget, in the currency OpenCost reports (its pricing's, USD by default).
+ * Synth turns it into a PrometheusRule (src/constructs/budget.ts); no budget, no rule.
+ */
+const BudgetSchema = z.strictObject({
+  /** What the namespace may cost a month. */
+  monthly: z.number({ error: 'a number: the monthly budget in the currency OpenCost reports' }).positive(),
+  /** The share of the budget whose projected spend raises the early warning (the second alert fires at 100 %). */
+  warnAt: z.number({ error: 'a fraction of the budget such as 0.8' }).gt(0).lte(1).default(0.8),
+});
+
 /** Settings of `hivebox-gitops validate` for this environment; both default from the promotion chain (see src/validate). */
 const ValidationSchema = z.strictObject({
   /** Images must be pinned by digest. Default: true for the last environment of the promotion chain (prod). */
@@ -217,6 +228,8 @@ export const EnvFileSchema = z.strictObject({
   sync: SyncSchema.prefault({}),
   notifications: NotificationsSchema.prefault({}),
   validation: ValidationSchema.prefault({}),
+  /** A monthly budget with alerts at warnAt and at 100 % of it; absent: no budget rule. */
+  budget: BudgetSchema.optional(),
 });
 
 export type EnvFile = z.output<typeof EnvFileSchema>;

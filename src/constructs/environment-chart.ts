@@ -9,6 +9,7 @@ import type { Environment } from '../config/environment.ts';
 import { StorageCredentials } from './credentials.ts';
 import { HiveBoxApp } from './hivebox.ts';
 import { Minio, MINIO_API_PORT } from './minio.ts';
+import { BudgetRules } from './budget.ts';
 import { HiveBoxMonitoring } from './monitoring.ts';
 import { EnvironmentNamespace } from './namespace.ts';
 import { NetworkPolicies } from './network-policies.ts';
@@ -63,6 +64,8 @@ export class EnvironmentChart extends Chart {
     });
 
     new HiveBoxMonitoring(this, 'Monitoring', { environment });
+    // No budget, no rule.
+    if (environment.budget) new BudgetRules(this, 'Budget', { environment: { ...environment, budget: environment.budget } });
 
     new NetworkPolicies(this, 'NetworkPolicies', {
       appPort: environment.app.port,

@@ -11,7 +11,8 @@ import type { Environment } from '../config/environment.ts';
 import { InputError } from '../errors.ts';
 import type { Manifest } from '../synth/types.ts';
 import { ARGOCD_NAMESPACE } from '../argocd/resources.ts';
-import { ARGO_CD, CERT_MANAGER, componentByName, EXTERNAL_DNS, EXTERNAL_SECRETS, INGRESS_CLASS, KUBE_PROMETHEUS_STACK, KYVERNO, MONITORING_NAMESPACE } from './components.ts';
+import { ARGO_CD, CERT_MANAGER, componentByName, EXTERNAL_DNS, EXTERNAL_SECRETS, INGRESS_CLASS, KUBE_PROMETHEUS_STACK, KYVERNO, MONITORING_NAMESPACE, OPENCOST } from './components.ts';
+import { costDashboard } from './cost-dashboard.ts';
 
 /** The ACME account Let's Encrypt sends expiry notices to. */
 export const ACME_EMAIL = 'platform@hivebox.example.com';
@@ -84,6 +85,7 @@ export function clusterConfig(cluster: string, environments: readonly Environmen
   config.set(KUBE_PROMETHEUS_STACK, render((chart) => platformSecret(chart, GRAFANA_ADMIN_SECRET)));
   config.set(EXTERNAL_DNS, render((chart) => platformSecret(chart, DNS_PROVIDER_SECRET)));
   config.set(ARGO_CD, render((chart) => argoCdSecrets(chart, envs)));
+  config.set(OPENCOST, render((chart) => costDashboard(chart, cluster, componentByName(OPENCOST).namespace, envs)));
   for (const [name, manifests] of config) if (manifests.length === 0) config.delete(name);
   return config;
 }

@@ -59,6 +59,7 @@ export const LOKI = 'loki';
 export const ALLOY = 'alloy';
 export const KYVERNO = 'kyverno';
 export const EXTERNAL_SECRETS = 'external-secrets';
+export const OPENCOST = 'opencost';
 
 /** The namespace Prometheus, Alertmanager and Grafana run in (NetworkPolicies refer to it). */
 export const MONITORING_NAMESPACE = 'monitoring';
@@ -221,6 +222,20 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     // crds.create (default true): the PodLogs CRD, which nothing here uses; serviceMonitor.enabled is off.
     crdGroups: ['monitoring.grafana.com'],
     customKinds: [],
+  },
+  {
+    name: OPENCOST,
+    purpose: 'OpenCost: the cost of every namespace from the in-cluster Prometheus, for the budget alerts of env.yaml `budget`',
+    namespace: 'opencost',
+    repoURL: 'https://opencost.github.io/opencost-helm-chart',
+    chart: 'opencost',
+    // OpenCost v1.120.1. `helm template` (helm 4.1.4) of the chart's sources at tag opencost-2.5.17 with
+    // charts/opencost/values*.yaml renders, on both clusters: ClusterRole, ClusterRoleBinding, Deployment,
+    // Service, ServiceAccount and ServiceMonitor; no CRDs (the UI and MCP server are off).
+    version: '2.5.17',
+    clusterKinds: RBAC,
+    crdGroups: [],
+    customKinds: [SERVICE_MONITOR],
   },
 ];
 

@@ -80,7 +80,7 @@ export const RULES: readonly RuleInfo[] = [
   rule('argocd-rbac', 'security', "Each cluster's Argo CD RBAC: policy.default read-only or empty, nobody holds every action on everything, only role:release syncs Applications that a person syncs", 'Fix configs.rbac in charts/argo-cd/values-<cluster>.yaml (policy.csv, policy.default) or set configs.cm admin.enabled: "false"; give sync on manually synced Applications to role:release only.'),
   rule('notification-subscription', 'reliability', "Every notification subscription resolves in its cluster's Argo CD: a defined trigger, templates with a block for the service where it needs one, a configured service", 'Define the trigger, template (with the service block) or service under notifications in charts/argo-cd/values*.yaml, or fix the subscription in env.yaml `notifications`.'),
   // Parity
-  rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', 'Make the environments match, or move the difference into an allowed setting (replicas, resources, hosts, issuer, image, storage, quota, notifications).'),
+  rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', 'Make the environments match, or move the difference into an allowed setting (replicas, resources, hosts, issuer, image, storage, quota, budget, notifications).'),
   // Waivers
   rule('waiver-invalid', 'waiver', 'A waiver names a known rule and gives a reason', 'Write the annotation as hivebox.dev/waive.<rule-id>: "<why this resource is an exception>".'),
 ];

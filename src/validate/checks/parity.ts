@@ -11,6 +11,7 @@
 import type { Manifest } from '../../synth/types.ts';
 import type { Report, ScopeView } from '../check.ts';
 import { isObject, namespaceOf } from '../workloads.ts';
+import { BUDGET_RULE_NAME } from '../../constructs/budget.ts';
 
 type Segment = string | number;
 
@@ -65,8 +66,17 @@ const ALLOWED: ReadonlyArray<readonly Segment[]> = [
 /** Notification subscriptions (Argo CD notifications annotations) differ per environment by design. */
 const ALLOWED_ANNOTATION_PREFIXES = ['notifications.argoproj.io/subscribe'];
 
+/**
+ * The budget PrometheusRule (env.yaml `budget`): its amounts, and so its alert expressions and texts, differ per
+ * environment by design, like the quota. Whether the rule exists at all is still compared.
+ */
+function allowedInResource(manifest: Manifest, path: readonly Segment[]): boolean {
+  if (manifest.kind !== 'PrometheusRule' || manifest.metadata.name !== BUDGET_RULE_NAME) return false;
+  return path[0] === 'spec' && path[1] === 'groups' && path[3] === 'rules' && (path[5] === 'expr' || path[5] === 'annotations');
+}
+
 export const ALLOW_LIST_DESCRIPTION =
-  'replicas and autoscaling (bounds, behavior), container resources and LimitRange defaults, images (until promoted), hosts, TLS issuer, storage sizes and classes, quota, notification subscriptions and alert severity, and the deletion safeguards of a manually synced environment';
+  'replicas and autoscaling (bounds, behavior), container resources and LimitRange defaults, images (until promoted), hosts, TLS issuer, storage sizes and classes, quota, budget amounts, notification subscriptions and alert severity, and the deletion safeguards of a manually synced environment';
 
 function allowed(path: readonly Segment[]): boolean {
   if (path[0] === 'metadata' && path[1] === 'annotations' && typeof path[2] === 'string' && ALLOWED_ANNOTATION_PREFIXES.some((p) => (path[2] as string).startsWith(p))) return true;
@@ -169,6 +179,7 @@ export function parityCheck(mirror: ScopeView, of: ScopeView, report: Report): v
     const found: Difference[] = [];
     differences(manifest, counterpart, [], found, normalizeMirror, normalizeOf);
     for (const difference of found) {
+      if (allowedInResource(manifest, difference.path)) continue;
       const path = printPath(difference.path);
       report('parity', manifest, path, `${path} differs from ${of.name}`, { [mirror.name]: difference.mirror ?? ABSENT, [of.name]: difference.of ?? ABSENT });
     }

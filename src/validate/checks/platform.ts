@@ -12,6 +12,7 @@ import {
   ARGO_CD,
   CERT_MANAGER,
   EXTERNAL_DNS,
+  OPENCOST,
   EXTERNAL_SECRETS,
   INGRESS_NGINX,
   KUBE_PROMETHEUS_STACK,
@@ -39,7 +40,7 @@ export interface ChartWorkload {
  * not in the chart sources at hand; deploy/charts is unchanged on release-1.21), external-secrets 2.9.0
  * (the nearest to 2.14.0 available), kyverno 3.9.0 (nearest to 3.9.1), kube-prometheus-stack 88.5.3
  * (nearest to 91.5.0) with grafana 12.11.1, kube-state-metrics 8.4.0 and prometheus-node-exporter 4.56.1,
- * ingress-nginx 4.15.1, external-dns 1.21.1, loki 6.53.0, alloy 1.11.0 and argo-cd 10.1.1. Helm test pods are left out:
+ * ingress-nginx 4.15.1, external-dns 1.21.1, loki 6.53.0, alloy 1.11.0, argo-cd 10.1.1 and opencost 2.5.17. Helm test pods are left out:
  * Argo CD never runs them.
  */
 export const PLATFORM_WORKLOADS: Readonly<Record<string, readonly ChartWorkload[]>> = {
@@ -119,6 +120,10 @@ export const PLATFORM_WORKLOADS: Readonly<Record<string, readonly ChartWorkload[
     { workload: 'rules sidecar', path: 'sidecar.resources', disabledBy: ['sidecar.rules.enabled'] }, // same file:216
     { workload: 'gateway', path: 'gateway.resources', disabledBy: ['gateway.enabled'] }, // templates/gateway/deployment-gateway-nginx.yaml:108
     { workload: 'canary', path: 'lokiCanary.resources', disabledBy: ['lokiCanary.enabled'] }, // templates/loki-canary/daemonset.yaml:120
+  ],
+  [OPENCOST]: [
+    { workload: 'exporter', path: 'opencost.exporter.resources' }, // templates/deployment.yaml:115
+    { workload: 'UI', path: 'opencost.ui.resources', disabledBy: ['opencost.ui.enabled'] }, // templates/deployment.yaml:409 (off here: opencost.ui.enabled false)
   ],
   [ALLOY]: [
     { workload: 'Alloy', path: 'alloy.resources' }, // templates/containers/_agent.yaml:78

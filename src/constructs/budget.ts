@@ -1,0 +1,110 @@
+/**
+ * An environment's budget as a PrometheusRule: the namespace's cost per hour from
+ * OpenCost's metrics, projected to a month, and two alerts, at `budget.warnAt` and at
+ * 100 % of `budget.monthly`. Lives in the environment's namespace beside the other
+ * alerts and carries the same routing labels (severity, environment).
+ *
+ * OpenCost's metric names (opencost/opencost, pkg/costmodel metrics; its exporter is scraped
+ * with honorLabels, so `namespace` is the workload's):
+ * - container_cpu_allocation{namespace,pod,container,node}: cores allocated (max of request and usage);
+ * - container_memory_allocation_bytes{namespace,pod,container,node}: bytes allocated;
+ * - pod_pvc_allocation{namespace,pod,persistentvolumeclaim,persistentvolume}: bytes of a claim;
+ * - node_cpu_hourly_cost{node}: price of one core for an hour; node_ram_hourly_cost{node}: of one GiB;
+ *   pv_hourly_cost{persistentvolume}: of one GiB of that volume.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { Environment } from '../config/environment.ts';
+import { componentLabels, ENVIRONMENT_LABEL, SyncWave, syncWave } from './metadata.ts';
+
+/** Hours in an average month (8760 / 12): the projection of an hourly cost to a month. */
+export const HOURS_PER_MONTH = 730;
+/** The recording rule: the namespace's cost per hour, labelled with its namespace. */
+export const COST_HOURLY_RECORD = 'namespace:opencost_cost_hourly:sum';
+const GIB = 1024 ** 3;
+/** The PrometheusRule's name (validate's parity check lets its amounts differ between environments). */
+export const BUDGET_RULE_NAME = 'hivebox-budget';
+
+export interface BudgetRulesProps {
+  readonly environment: Environment & { readonly budget: NonNullable<Environment['budget']> };
+}
+
+export class BudgetRules extends Construct {
+  readonly rules: ApiObject;
+
+  constructor(scope: Construct, id: string, props: BudgetRulesProps) {
+    super(scope, id);
+    const { environment } = props;
+    this.rules = new ApiObject(this, 'Rules', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: {
+        name: BUDGET_RULE_NAME,
+        labels: { ...componentLabels('hivebox', 'budget'), [ENVIRONMENT_LABEL]: environment.name },
+        annotations: syncWave(SyncWave.App),
+      },
+      spec: { groups: [{ name: 'hivebox-budget.rules', rules: budgetRules(environment, environment.budget) }] },
+    });
+  }
+}
+
+/** The namespace's cost per hour: CPU, memory and storage allocation times their hourly prices. */
+export function hourlyCostExpr(namespace: string): string {
+  const ns = `namespace="${namespace}"`;
+  const cpu = `sum(sum by (node) (container_cpu_allocation{${ns}}) * on (node) avg by (node) (node_cpu_hourly_cost))`;
+  const memory = `sum(sum by (node) (container_memory_allocation_bytes{${ns}}) / ${GIB} * on (node) avg by (node) (node_ram_hourly_cost))`;
+  // A volume mounted by several pods is reported once per pod: count it once.
+  const storage = `sum(max by (persistentvolume) (pod_pvc_allocation{${ns}}) / ${GIB} * on (persistentvolume) avg by (persistentvolume) (pv_hourly_cost))`;
+  return [cpu, memory, storage].map((part) => `(${part} or vector(0))`).join('\n+ ');
+}
+
+/** The projected monthly cost: the last day's average hourly cost times the hours of a month. */
+export function projectedMonthlyExpr(namespace: string): string {
+  return `avg_over_time(${COST_HOURLY_RECORD}{namespace="${namespace}"}[1d]) * ${HOURS_PER_MONTH}`;
+}
+
+export function budgetRules(environment: Environment, budget: NonNullable<Environment['budget']>): unknown[] {
+  const ns = environment.namespace;
+  // Routed like the environment's other alerts: production pages at 100 %, the early warning never pages.
+  const severity = environment.sync.mode === 'manual' ? 'critical' : 'warning';
+  const projected = projectedMonthlyExpr(ns);
+  const warnAmount = round(budget.monthly * budget.warnAt);
+  const percent = round(budget.warnAt * 100);
+  return [
+    { record: COST_HOURLY_RECORD, expr: hourlyCostExpr(ns), labels: { namespace: ns } },
+    {
+      alert: 'HiveBoxBudgetWarning',
+      expr: `${projected} > ${warnAmount}`,
+      for: '1h',
+      labels: { severity: 'warning', environment: environment.name },
+      annotations: {
+        summary: `${environment.name} is heading for ${percent} % of its monthly budget`,
+        description: `At the last day's rate, ${ns} costs {{ $value | printf "%.2f" }} a month: more than ${percent} % (${warnAmount}) of its budget of ${budget.monthly}. See docs/runbooks/budget-alert.md.`,
+      },
+    },
+    {
+      alert: 'HiveBoxBudgetExceeded',
+      expr: `${projected} > ${budget.monthly}`,
+      for: '1h',
+      labels: { severity, environment: environment.name },
+      annotations: {
+        summary: `${environment.name} is over its monthly budget`,
+        description: `At the last day's rate, ${ns} costs {{ $value | printf "%.2f" }} a month: more than its budget of ${budget.monthly}. See docs/runbooks/budget-alert.md.`,
+      },
+    },
+    {
+      alert: 'HiveBoxCostDataMissing',
+      expr: 'absent(node_cpu_hourly_cost)',
+      for: '1h',
+      labels: { severity: 'warning', environment: environment.name },
+      annotations: {
+        summary: `No cost data: the budget of ${environment.name} is not watched`,
+        description: 'Prometheus has no node_cpu_hourly_cost from OpenCost for an hour, so the budget alerts cannot fire. Check the opencost platform Application.',
+      },
+    },
+  ];
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
