@@ -184,13 +184,15 @@ describe('cluster config', () => {
     }
   });
 
-  it("verifies the HiveBox image's keyless signature from its GitHub repository", () => {
+  it("verifies the HiveBox image's keyless signature from its release workflow, by an anchored regular expression", () => {
     const policy = config('prod', 'ClusterPolicy').find((p) => p.metadata.name === 'hivebox-verify-image-signature')!;
     const verify = policy.spec.rules[0].verifyImages[0];
     expect(verify.imageReferences).toEqual(['ghcr.io/hivebox-platform/hivebox*']);
-    expect(verify.attestors[0].entries[0].keyless).toMatchObject({
-      subject: 'https://github.com/hivebox-platform/hivebox/.github/workflows/*',
+    // No `subject`: Kyverno reads it as a wildcard and either field matching is enough (test/signing.test.ts).
+    expect(verify.attestors[0].entries[0].keyless).toEqual({
+      subjectRegExp: '^https://github\\.com/hivebox-platform/hivebox/\\.github/workflows/release\\.yml@(refs/tags/v[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?)$',
       issuer: 'https://token.actions.githubusercontent.com',
+      rekor: { url: 'https://rekor.sigstore.dev' },
     });
     // Mutating only Pods: an auto-generated Deployment rule would make Argo CD see drift.
     expect(policy.metadata.annotations!['pod-policies.kyverno.io/autogen-controllers']).toBe('none');
