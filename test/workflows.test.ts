@@ -135,4 +135,41 @@ describe('GitHub Actions workflows', () => {
       expect(scripts).not.toMatch(/argocd app (sync|refresh)|kubectl (patch|annotate|label)\b|argocd\.argoproj\.io\/refresh/);
     });
   });
+
+  describe('release.yml', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const workflow = parse(read('release.yml')) as Workflow & { on: unknown; jobs: Record<string, Job & Record<string, any>> };
+    const { 'release-please': please, render, publish } = workflow.jobs;
+
+    it('runs release-please with a GitHub App token, so its pull request gets CI and its release starts the publishing run', () => {
+      const steps = please!.steps!;
+      const token = steps.find((step) => step.uses?.startsWith('actions/create-github-app-token@')) as Step & { id: string; with: Record<string, string> };
+      const action = steps.find((step) => step.uses?.startsWith('googleapis/release-please-action@')) as Step & { with: Record<string, string> };
+      expect(read('release.yml')).toMatch(/googleapis\/release-please-action@[0-9a-f]{40} # v5\.\d+\.\d+/);
+      expect(steps.indexOf(token)).toBeLessThan(steps.indexOf(action));
+      expect(action.with.token).toBe('${{ steps.' + token.id + '.outputs.token }}');
+      expect(Object.keys(token.with).filter((key) => key.startsWith('permission-')).sort()).toEqual(['permission-contents', 'permission-pull-requests']);
+      expect(please!.permissions).toEqual({});
+    });
+
+    it('publishes from the release event only, for version tags, one queue per tag', () => {
+      expect(workflow.on).toMatchObject({ release: { types: ['published'] } });
+      expect(render!.if).toBe("github.event_name == 'release' && startsWith(github.event.release.tag_name, 'v')");
+      expect(publish!.needs).toBe('render');
+      expect((workflow.concurrency as { group: string }).group).toContain('github.event.release.tag_name');
+      expect((workflow.concurrency as { 'cancel-in-progress': boolean })['cancel-in-progress']).toBe(false);
+    });
+
+    it('renders without signing rights, from exactly the lockfile, and signs without running repository code or npm', () => {
+      expect(render!.permissions).toEqual({ contents: 'read' });
+      const install = render!.steps!.filter((step) => /\bnpm (ci|install)\b/.test(step.run ?? ''));
+      expect(install.map((step) => step.run)).toEqual(['npm ci --ignore-scripts']);
+      const setupNode = render!.steps!.find((step) => step.uses?.startsWith('actions/setup-node@')) as Step & { with: Record<string, unknown> };
+      expect(setupNode.with.cache).toBeUndefined();
+      expect(publish!.permissions).toMatchObject({ 'id-token': 'write', packages: 'write' });
+      const scripts = publish!.steps!.map((step) => step.run ?? '').join('\n');
+      expect(scripts).not.toMatch(/\b(npm|npx|node|tsx)\b|bin\/hivebox-gitops/);
+      expect(publish!.steps!.some((step) => step.uses?.startsWith('actions/checkout@') || step.uses?.startsWith('actions/setup-node@'))).toBe(false);
+    });
+  });
 });
