@@ -21,7 +21,9 @@ import {
   PLATFORM_SECRETS_NAMESPACE,
   secretSourceNamespace,
 } from '../src/platform/cluster-config.ts';
-import { componentByName, PLATFORM_COMPONENTS } from '../src/platform/components.ts';
+import { componentByName, KYVERNO, PLATFORM_COMPONENTS } from '../src/platform/components.ts';
+import { policyExceptionNamespace } from '../src/platform/policy-exceptions.ts';
+import { loadChartValues } from '../src/platform/values.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
 import { repositoryInfo } from '../src/synth/repository.ts';
 import type { Manifest } from '../src/synth/types.ts';
@@ -190,13 +192,15 @@ describe('cluster config', () => {
     }
   });
 
-  it("verifies the HiveBox image's keyless signature from its GitHub repository", () => {
+  it("verifies the HiveBox image's keyless signature from its release workflow, by an anchored regular expression", () => {
     const policy = config('prod', 'ClusterPolicy').find((p) => p.metadata.name === 'hivebox-verify-image-signature')!;
     const verify = policy.spec.rules[0].verifyImages[0];
     expect(verify.imageReferences).toEqual(['ghcr.io/hivebox-platform/hivebox*']);
-    expect(verify.attestors[0].entries[0].keyless).toMatchObject({
-      subject: 'https://github.com/hivebox-platform/hivebox/.github/workflows/*',
+    // No `subject`: Kyverno reads it as a wildcard and either field matching is enough (test/signing.test.ts).
+    expect(verify.attestors[0].entries[0].keyless).toEqual({
+      subjectRegExp: '^https://github\\.com/hivebox-platform/hivebox/\\.github/workflows/release\\.yml@(refs/tags/v[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?)$',
       issuer: 'https://token.actions.githubusercontent.com',
+      rekor: { url: 'https://rekor.sigstore.dev' },
     });
     // Mutating only Pods: an auto-generated Deployment rule would make Argo CD see drift.
     expect(policy.metadata.annotations!['pod-policies.kyverno.io/autogen-controllers']).toBe('none');
@@ -309,5 +313,50 @@ describe('observability wiring', () => {
       serviceMonitorSelectorNilUsesHelmValues: false,
       ruleSelectorNilUsesHelmValues: false,
     });
+  });
+});
+
+describe('Kyverno policy exceptions (charts/kyverno/values*.yaml)', () => {
+  const generatedUnder = (dir: string): Doc[] => {
+    const docs: Doc[] = [];
+    const walk = (path: string) => {
+      for (const name of readdirSync(path, { withFileTypes: true })) {
+        const child = join(path, name.name);
+        if (name.isDirectory()) walk(child);
+        else if (/\.ya?ml$/.test(name.name)) docs.push(...parseAllDocuments(readFileSync(child, 'utf8')).map((d) => d.toJS() as Doc).filter((d) => d !== null));
+      }
+    };
+    walk(join(ROOT, dir));
+    return docs;
+  };
+
+  it.each(clusters)('%s: none on a cluster with a manually synced environment; elsewhere only from a namespace nothing in Git can write', (cluster) => {
+    const namespace = policyExceptionNamespace(loadChartValues(ROOT, KYVERNO, cluster).values);
+    if (environments.some((env) => env.cluster === cluster && env.sync.mode === 'manual')) {
+      expect(namespace, `${cluster} runs production: no PolicyException may apply there`).toBeUndefined();
+      return;
+    }
+    if (namespace === undefined) return;
+    expect(namespace).not.toBe('*');
+    // No AppProject of the cluster lets Argo CD deploy into it…
+    const projects = generatedUnder(join('argocd', cluster)).filter((d) => d.kind === 'AppProject');
+    expect(projects.length).toBeGreaterThan(0);
+    for (const project of projects) {
+      const allowed = (project.spec.destinations as Any[]).map((d) => d.namespace as string);
+      expect(allowed, project.metadata.name).not.toContain(namespace);
+      expect(allowed.some((pattern) => pattern.includes('*')), project.metadata.name).toBe(false);
+    }
+    // …and nothing generated lives there or creates it.
+    const everything = [...generatedUnder('argocd'), ...generatedUnder('envs'), ...generatedUnder('base')];
+    expect(everything.filter((d) => d.metadata?.namespace === namespace || (d.kind === 'Namespace' && d.metadata.name === namespace))).toEqual([]);
+    expect(everything.filter((d) => d.kind === 'PolicyException')).toEqual([]);
+  });
+
+  it('reads the chart values as Kyverno does: off, on without a namespace (none), one namespace, every namespace', () => {
+    expect(policyExceptionNamespace({})).toBeUndefined();
+    expect(policyExceptionNamespace({ features: { policyExceptions: { enabled: false, namespace: 'x' } } })).toBeUndefined();
+    expect(policyExceptionNamespace({ features: { policyExceptions: { enabled: true, namespace: '' } } })).toBeUndefined();
+    expect(policyExceptionNamespace({ features: { policyExceptions: { enabled: true, namespace: 'x' } } })).toBe('x');
+    expect(policyExceptionNamespace({ features: { policyExceptions: { enabled: true, namespace: '*' } } })).toBe('*');
   });
 });

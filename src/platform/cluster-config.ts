@@ -13,6 +13,7 @@ import type { Manifest } from '../synth/types.ts';
 import { ARGOCD_NAMESPACE } from '../argocd/resources.ts';
 import { ARGO_CD, CERT_MANAGER, componentByName, EXTERNAL_DNS, EXTERNAL_SECRETS, INGRESS_CLASS, KUBE_PROMETHEUS_STACK, KYVERNO, MONITORING_NAMESPACE, OPENCOST } from './components.ts';
 import { costDashboard } from './cost-dashboard.ts';
+import { IMAGE_SIGNER, REKOR_URL, signerSubjectRegExp } from './signing.ts';
 
 /** The ACME account Let's Encrypt sends expiry notices to. */
 export const ACME_EMAIL = 'platform@hivebox.example.com';
@@ -22,9 +23,6 @@ export const CLUSTER_ISSUERS = {
   'letsencrypt-production': 'https://acme-v02.api.letsencrypt.org/directory',
 } as const;
 
-/** The GitHub Actions OIDC issuer that signs HiveBox images (cosign keyless). */
-export const SIGNING_ISSUER = 'https://token.actions.githubusercontent.com';
-export const REKOR_URL = 'https://rekor.sigstore.dev';
 
 // Applied after the chart's own wave, and without a dry run: on the first sync the CRD does not exist yet.
 const AFTER_CHART = {
@@ -188,7 +186,7 @@ function policies(chart: Chart, envs: readonly Environment[]): void {
   policy(
     'hivebox-verify-image-signature',
     'HiveBox image signed',
-    'The HiveBox image is signed keyless by its GitHub release workflow (cosign, Rekor).',
+    `The HiveBox image is signed keyless (cosign, Rekor) by ${IMAGE_SIGNER.workflow} of github.com/${IMAGE_SIGNER.repository}, run for a release tag.`,
     [
       {
         name: 'cosign-keyless',
@@ -202,9 +200,8 @@ function policies(chart: Chart, envs: readonly Environment[]): void {
             required: true,
             attestors: [
               {
-                entries: repositories.map((repository) => ({
-                  keyless: { subject: signingSubject(repository, envs), issuer: SIGNING_ISSUER, rekor: { url: REKOR_URL } },
-                })),
+                // subjectRegExp, anchored: Kyverno's `subject` wildcard would let `*` span `/` and `@` (src/platform/signing.ts).
+                entries: [{ keyless: { subjectRegExp: signerSubjectRegExp(IMAGE_SIGNER), issuer: IMAGE_SIGNER.issuer, rekor: { url: REKOR_URL } } }],
               },
             ],
           },
@@ -215,19 +212,6 @@ function policies(chart: Chart, envs: readonly Environment[]): void {
     // the Deployment itself, which Argo CD would then see as drift and revert.
     { 'pod-policies.kyverno.io/autogen-controllers': 'none' },
   );
-}
-
-/**
- * Keyless signatures name the workflow that made them. A ghcr.io/<owner>/<name>
- * image is built by github.com/<owner>/<name>, so that is the identity trusted.
- */
-function signingSubject(repository: string, envs: readonly Environment[]): string {
-  const match = /^ghcr\.io\/([^/]+)\/([^/]+)$/.exec(repository);
-  if (!match) {
-    const env = envs.find((e) => e.image.repository === repository)!;
-    throw new InputError(env.file, 'image.repository', 'a ghcr.io/<owner>/<name> image: the platform verifies its cosign keyless signature from github.com/<owner>/<name>');
-  }
-  return `https://github.com/${match[1]}/${match[2]}/.github/workflows/*`;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface PromoteRequest {
   /** An explicit tag and/or digest, for the environment new builds enter. */
   readonly image?: { readonly tag?: string | undefined; readonly digest?: string | undefined } | undefined;
   readonly commit: boolean;
+  /** Work out the change and put the tree back: whether promoting would change anything, with nothing written. */
+  readonly check?: boolean;
 }
 
 export type PromoteOutcome =
@@ -84,6 +86,10 @@ export async function promote(root: string, request: PromoteRequest, synthesize:
   }
 
   const message = commitMessage(target.name, request.image ? undefined : request.from, previous, image);
+  if (request.check) {
+    await restoreCleanTree(root);
+    return { kind: 'changed', target: target.name, previous, image, message, files };
+  }
   if (!request.commit) return { kind: 'changed', target: target.name, previous, image, message, files };
   // git status names paths from the repository's top; `:(top)` makes git add read them the same way.
   await git(root, ['add', '--', ...files.map((file) => `:(top)${file}`)]);
