@@ -6,5 +6,9 @@ export default defineConfig({
     // Rendering shells out to kustomize; give slow machines room without hiding hangs.
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    env: {
+      // Every synth in the suite synthesizes for real; test/synth-reuse.test.ts tests the reuse itself.
+      HIVEBOX_SYNTH_CACHE: 'off',
+    },
   },
 });
