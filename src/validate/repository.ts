@@ -12,6 +12,7 @@ import { InputError, UsageError } from '../errors.ts';
 import { clustersOf } from '../argocd/naming.ts';
 import { PLATFORM_COMPONENTS } from '../platform/components.ts';
 import { loadChartValues, type ChartValues } from '../platform/values.ts';
+import { kustomizeBuildAll } from '../toolchain/batch.ts';
 import { kustomizeBuild, type KustomizeBuild } from '../toolchain/kubectl.ts';
 import type { Manifest } from '../synth/types.ts';
 import { kubernetesMinor } from '../schemas/deprecations.ts';
@@ -37,7 +38,7 @@ export async function validateRepository(options: ValidateRepositoryOptions): Pr
   const all = loadEnvironments(root);
   const cache: ParseCache = new Map();
   const selected = selectEnvironments(all, options.envs ?? []);
-  const build: KustomizeBuild = options.build ?? ((dir) => kustomizeBuild(dir, options.env));
+  const build: KustomizeBuild = options.build ?? Object.assign((dir: string) => kustomizeBuild(dir, options.env), { all: (dirs: readonly string[]) => kustomizeBuildAll(dirs, options.env) });
   const folders = new Map<string, readonly Manifest[]>();
   const [envScopes, argocdScopes] = await Promise.all([
     Promise.all(selected.map((env) => environmentScope(root, env, all, cache, build))),
@@ -95,9 +96,9 @@ function parseManifests(yaml: string, source: string): Manifest[] {
   return manifests;
 }
 
-async function render(root: string, dir: string, build: KustomizeBuild): Promise<Manifest[]> {
+async function render(root: string, dir: string, build: KustomizeBuild, output = build(join(root, dir))): Promise<Manifest[]> {
   try {
-    return parseManifests(await build(join(root, dir)), dir);
+    return parseManifests(await output, dir);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`${dir}/kustomization.yaml`, '', (error as Error).message);
@@ -146,7 +147,9 @@ function argocdRoots(root: string): string[] {
 async function argocdScope(root: string, all: readonly Environment[], cache: ParseCache, build: KustomizeBuild, folders: Map<string, readonly Manifest[]>): Promise<ScopeInput[]> {
   if (!existsSync(join(root, ARGOCD_SCOPE))) return [];
   const dirs = argocdRoots(root);
-  const rendered = await Promise.all(dirs.map((dir) => render(root, dir.slice(root.length + 1), build)));
+  // Each cluster's root and the platform folders: small, plain trees that kustomize can render a few at a time.
+  const outputs = build.all ? build.all(dirs) : dirs.map((dir) => build(dir));
+  const rendered = await Promise.all(dirs.map((dir, i) => render(root, dir.slice(root.length + 1), build, outputs[i])));
   dirs.forEach((dir, i) => folders.set(dir.slice(root.length + 1).split('\\').join('/'), rendered[i]!));
   const owner = new Map<Manifest, SourceIndex>();
   const excluded = new Set(dirs);
