@@ -3,11 +3,10 @@
  * rendering Argo CD performs) and the plain manifests of the `argocd/` tree.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { InputError } from '../errors.ts';
-import { kustomizeBuild, type KustomizeBuild } from '../toolchain/kubectl.ts';
-import { parseKustomizeOutput, parseResources, resourceKey, toResourceSet, type ResourceSet } from './resources.ts';
+import { kustomizeBuild, kustomizeConcurrency, type KustomizeBuild } from '../toolchain/kubectl.ts';
+import { parseKustomizeOutput, parseResources, resourceKey, toResourceSet, type RenderedResource, type ResourceSet } from './resources.ts';
 
 /** The section name of the Argo CD tree in a diff, next to the environments. */
 export const ARGOCD_SECTION = 'argocd/';
@@ -59,24 +58,30 @@ export async function renderSections(
   build: KustomizeBuild = (dir) => kustomizeBuild(dir),
 ): Promise<ResourceSet[]> {
   const results: ResourceSet[] = new Array<ResourceSet>(tasks.length);
+  // Both sides of a diff mostly hold the same argocd/ files: each distinct file is parsed once.
+  const parsed: ParsedFiles = new Map();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < tasks.length) {
       const index = next++;
       const task = tasks[index]!;
-      results[index] = await renderSection(task, build);
+      results[index] = await renderSection(task, build, parsed);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
   return results;
 }
 
+/** kustomize processes at a time: one per core (toolchain/kubectl.ts holds every process to it too). */
 export function defaultConcurrency(): number {
-  return Math.max(2, availableParallelism());
+  return kustomizeConcurrency();
 }
 
-async function renderSection({ dir, section, label }: RenderTask, build: KustomizeBuild): Promise<ResourceSet> {
-  if (section === ARGOCD_SECTION) return readArgoCdTree(dir);
+/** A file's resources by its path and content. */
+type ParsedFiles = Map<string, RenderedResource[]>;
+
+async function renderSection({ dir, section, label }: RenderTask, build: KustomizeBuild, parsed: ParsedFiles): Promise<ResourceSet> {
+  if (section === ARGOCD_SECTION) return readArgoCdTree(dir, parsed);
   if (section === CHARTS_SECTION) return readChartsTree(dir);
   let output: string;
   try {
@@ -90,12 +95,16 @@ async function renderSection({ dir, section, label }: RenderTask, build: Kustomi
 }
 
 /** Every manifest under argocd/, read as committed (the root Application applies them as they are). */
-export function readArgoCdTree(dir: string): ResourceSet {
+export function readArgoCdTree(dir: string, parsed: ParsedFiles = new Map()): ResourceSet {
   const root = join(dir, 'argocd');
   return toResourceSet(
     yamlFiles(root).flatMap((file) => {
       const path = relative(dir, file).split('\\').join('/');
-      return parseResources(readFileSync(file, 'utf8'), path, path);
+      const text = readFileSync(file, 'utf8');
+      const key = `${path}\0${text}`;
+      let resources = parsed.get(key);
+      if (!resources) parsed.set(key, (resources = parseResources(text, path, path)));
+      return resources;
     }),
   );
 }
