@@ -44,11 +44,11 @@ export async function run(args: readonly string[], context: CommandContext): Pro
   const root = context.cwd;
   const build = oncePerDirectory(context.env);
   // synth --check only reads; validate and diff read the same committed files, so all three run together.
-  const [synth, validation, diff] = await Promise.all([
-    synthesize(root, { check: true }),
-    validateRepository({ root, envs: options.envs, env: context.env, build }),
-    options.base === undefined ? undefined : diffRepository({ root, base: options.base, envs: options.envs, build }),
-  ]);
+  // validate and diff start first: their kustomize processes run while synth computes. A failure is
+  // reported in the order synth, validate, diff, whichever finished first.
+  const validating = validateRepository({ root, envs: options.envs, env: context.env, build });
+  const diffing = options.base === undefined ? undefined : diffRepository({ root, base: options.base, envs: options.envs, build });
+  const [synth, validation, diff] = await firstFailure([synthesize(root, { check: true }), validating, diffing] as const);
 
   const stale = [
     ...synth.added.map((path) => `  added    ${path}`),
@@ -68,6 +68,14 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     if (options.markdown) writeFileSync(resolve(root, options.markdown), formatMarkdown(diff, { fullCommand: `npx hivebox-gitops diff --base ${options.base}` }));
   }
   return synth.upToDate && validation.findings.length === 0 ? ExitCode.Clean : ExitCode.Findings;
+}
+
+/** Every promise settled; then the values, or the first rejection in the order given. */
+async function firstFailure<T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 interface Options {
