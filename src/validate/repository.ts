@@ -14,6 +14,7 @@ import { PLATFORM_COMPONENTS } from '../platform/components.ts';
 import { loadChartValues, type ChartValues } from '../platform/values.ts';
 import { kustomizeBuildAll } from '../toolchain/batch.ts';
 import { kustomizeBuild, type KustomizeBuild } from '../toolchain/kubectl.ts';
+import { parseRenderedYaml } from '../toolchain/rendered-yaml.ts';
 import type { Manifest } from '../synth/types.ts';
 import { kubernetesMinor } from '../schemas/deprecations.ts';
 import { ARGOCD_SCOPE } from './check.ts';
@@ -86,14 +87,19 @@ export function parityPairs(all: readonly Environment[]): ParityPair[] {
 
 function parseManifests(yaml: string, source: string): Manifest[] {
   const manifests: Manifest[] = [];
-  for (const document of parseAllDocuments(yaml)) {
-    if (document.errors.length > 0) throw new InputError(source, '', `kustomize printed YAML that does not parse: ${document.errors[0]!.message}`);
-    const value: unknown = document.toJS();
+  for (const value of parseRenderedYaml(yaml) ?? parseDocuments(yaml, source)) {
     if (value === null || value === undefined) continue;
     if (!isObject(value)) throw new InputError(source, '', 'expected every rendered document to be a Kubernetes object');
     manifests.push({ ...value, metadata: isObject(value.metadata) ? value.metadata : { name: '' } } as Manifest);
   }
   return manifests;
+}
+
+function* parseDocuments(yaml: string, source: string): Generator<unknown> {
+  for (const document of parseAllDocuments(yaml)) {
+    if (document.errors.length > 0) throw new InputError(source, '', `kustomize printed YAML that does not parse: ${document.errors[0]!.message}`);
+    yield document.toJS();
+  }
 }
 
 async function render(root: string, dir: string, build: KustomizeBuild, output = build(join(root, dir))): Promise<Manifest[]> {
