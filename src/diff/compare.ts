@@ -36,7 +36,7 @@ export function compareSection(name: string, base: ResourceSet | undefined, head
   for (const key of [...new Set([...before.keys(), ...after.keys()])]) {
     const old = before.get(key);
     const next = after.get(key);
-    if (old && next && old.yaml === next.yaml) {
+    if (old && next && (old === next || old.yaml === next.yaml)) {
       unchanged++;
       continue;
     }

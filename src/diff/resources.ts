@@ -117,7 +117,15 @@ function toResource(value: unknown, file: string | undefined): RenderedResource 
     name: metadata.name,
     ...(file ? { file } : {}),
   };
-  return { id, key: resourceKey(id), yaml: canonicalYaml(kind === 'Secret' ? redactSecret(value) : value) };
+  // Printed when first compared: a file identical on both sides is the same object on both (diff/render.ts).
+  let yaml: string | undefined;
+  return {
+    id,
+    key: resourceKey(id),
+    get yaml() {
+      return (yaml ??= canonicalYaml(kind === 'Secret' ? redactSecret(value) : value));
+    },
+  };
 }
 
 /**
