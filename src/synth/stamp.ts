@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readManifest, sourceHash } from '../../scripts/dist-manifest.mjs';
 import { GENERATED_ROOTS } from './roots.ts';
 
 /** Everything synth reads under the repository root (files, or folders read recursively). */
@@ -26,20 +27,19 @@ const KEEP = 500;
 let code: string | null | undefined;
 
 /**
- * The code that synthesizes: dist/ (its build manifest hashes every compiled file) or, run
- * from source, every file under src/; with the installed dependencies and the Node version.
+ * The code that synthesizes: the hash of src/ that dist/ was built from (scripts/dist-manifest.mjs;
+ * run from source, the same hash computed now, so both ways of running share records), with the
+ * installed dependencies and the Node version.
  */
 function codeIdentity(): string | null {
   if (code !== undefined) return code;
-  const hash = createHash('sha256').update(`node ${process.version}\0`);
   const installed = join(NODE_MODULES, '.package-lock.json');
-  if (!existsSync(installed)) return (code = null);
-  hash.update(readFileSync(installed)).update('\0');
-  const codeRoot = fileURLToPath(new URL('..', import.meta.url));
-  const manifest = join(codeRoot, '.manifest.json');
-  if (existsSync(manifest)) hash.update(readFileSync(manifest));
-  else addTree(hash, codeRoot, 'code');
-  return (code = hash.digest('hex'));
+  const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
+  const built = readManifest(join(packageRoot, 'dist'));
+  const fromDist = fileURLToPath(import.meta.url).startsWith(join(packageRoot, 'dist'));
+  const source = fromDist ? built?.source : sourceHash(packageRoot);
+  if (!existsSync(installed) || !source) return (code = null);
+  return (code = createHash('sha256').update(`node ${process.version}\0${source}\0`).update(readFileSync(installed)).digest('hex'));
 }
 
 function addTree(hash: Hash, absolute: string, path: string, contents?: Map<string, string>): void {
