@@ -11,8 +11,9 @@ export default defineConfig({
     // at least two (vitest's default leaves one core idle).
     maxWorkers: Math.max(2, availableParallelism()),
     // A worker keeps the modules it loaded (cdk8s alone takes a second) from one test file to the
-    // next. No test file mocks a module, stubs the environment or changes the working directory;
-    // what modules keep between files are caches (kubectl's path, compiled validators, rendered environments).
+    // next. No test file mocks a module or changes the working directory, and one that sets an
+    // environment variable puts it back; what modules keep between files are caches (kubectl's
+    // path, compiled validators, rendered environments).
     isolate: false,
     env: {
       // Every synth in the suite synthesizes for real; test/synth-reuse.test.ts tests the reuse itself.

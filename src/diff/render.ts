@@ -6,7 +6,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError } from '../errors.ts';
 import { kustomizeBuild, kustomizeConcurrency, type KustomizeBuild } from '../toolchain/kubectl.ts';
-import { parseKustomizeOutput, parseResources, resourceKey, toResourceSet, type RenderedResource, type ResourceSet } from './resources.ts';
+import { parseDocuments, parseKustomizeOutput, resourceKey, resourcesOf, toResourceSet, type RenderedResource, type ResourceSet } from './resources.ts';
+import { recalled, remember, treeKey, type TreeFile } from './tree-cache.ts';
 
 /** The section name of the Argo CD tree in a diff, next to the environments. */
 export const ARGOCD_SECTION = 'argocd/';
@@ -77,8 +78,8 @@ export function defaultConcurrency(): number {
   return kustomizeConcurrency();
 }
 
-/** A file's resources by its path and content. */
-type ParsedFiles = Map<string, RenderedResource[]>;
+/** A file's parsed documents and resources, by its path and content. */
+type ParsedFiles = Map<string, { readonly values: unknown[]; readonly resources: RenderedResource[] }>;
 
 async function renderSection({ dir, section, label }: RenderTask, build: KustomizeBuild, parsed: ParsedFiles): Promise<ResourceSet> {
   if (section === ARGOCD_SECTION) return readArgoCdTree(dir, parsed);
@@ -96,17 +97,20 @@ async function renderSection({ dir, section, label }: RenderTask, build: Kustomi
 
 /** Every manifest under argocd/, read as committed (the root Application applies them as they are). */
 export function readArgoCdTree(dir: string, parsed: ParsedFiles = new Map()): ResourceSet {
-  const root = join(dir, 'argocd');
-  return toResourceSet(
-    yamlFiles(root).flatMap((file) => {
-      const path = relative(dir, file).split('\\').join('/');
-      const text = readFileSync(file, 'utf8');
-      const key = `${path}\0${text}`;
-      let resources = parsed.get(key);
-      if (!resources) parsed.set(key, (resources = parseResources(text, path, path)));
-      return resources;
-    }),
-  );
+  const files = yamlFiles(join(dir, 'argocd')).map((file) => ({ path: relative(dir, file).split('\\').join('/'), text: readFileSync(file, 'utf8') }));
+  const keyOf = ({ path, text }: TreeFile): string => `${path}\0${text}`;
+  if (files.some((file) => !parsed.has(keyOf(file)))) {
+    // Parsed in an earlier run (tree-cache.ts), else now, in order, so the first file that does not parse is the one named.
+    const tree = treeKey(files);
+    const earlier = tree === undefined ? undefined : recalled(tree);
+    for (const file of files) {
+      if (parsed.has(keyOf(file))) continue;
+      const values = earlier?.get(file.path) ?? parseDocuments(file.text, file.path);
+      parsed.set(keyOf(file), { values, resources: resourcesOf(values, file.path) });
+    }
+    if (tree !== undefined && earlier === undefined) remember(tree, new Map(files.map((file) => [file.path, parsed.get(keyOf(file))!.values])));
+  }
+  return toResourceSet(files.flatMap((file) => parsed.get(keyOf(file))!.resources));
 }
 
 /** Every file under charts/, one entry per file, compared as text. */
