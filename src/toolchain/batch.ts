@@ -16,9 +16,14 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parse } from 'yaml';
+import type * as Yaml from 'yaml';
 import { kustomizeBuild } from './kubectl.ts';
+
+const require = createRequire(import.meta.url);
+/** The yaml package, loaded on first use: starting kustomize does not wait for it. */
+const parse = (text: string): unknown => (require('yaml') as typeof Yaml).parse(text);
 
 type Env = Readonly<Record<string, string | undefined>>;
 

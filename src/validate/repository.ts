@@ -3,7 +3,7 @@
  * by the pinned kustomize from envs/<env>, plus the argocd/ tree (its root and
  * every kustomization under it that the root does not include).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Environment } from '../config/environment.ts';
@@ -19,9 +19,10 @@ import type { Manifest } from '../synth/types.ts';
 import { kubernetesMinor } from '../schemas/deprecations.ts';
 import { ARGOCD_SCOPE } from './check.ts';
 import { DEFAULT_KUBERNETES_VERSION, validateManifests } from './engine.ts';
+import { argocdRoots } from './argocd-roots.ts';
 import { SourceIndex, type ParseCache } from './sources.ts';
 import type { ParityPair, ScopeInput, ValidationReport } from './types.ts';
-import { asArray, asObject, isObject } from './workloads.ts';
+import { isObject } from './workloads.ts';
 
 export { ARGOCD_SCOPE };
 
@@ -124,30 +125,6 @@ async function environmentScope(root: string, env: Environment, all: readonly En
     manifests,
     locate: (manifest, path) => sources.locate(manifest, path),
   };
-}
-
-/** Kustomization folders under argocd/: the root, and every one the root (transitively) does not include. */
-function argocdRoots(root: string): string[] {
-  const base = join(root, ARGOCD_SCOPE);
-  const all: string[] = [];
-  const walk = (dir: string) => {
-    if (existsSync(join(dir, 'kustomization.yaml'))) all.push(dir);
-    for (const name of readdirSync(dir).sort()) if (statSync(join(dir, name)).isDirectory()) walk(join(dir, name));
-  };
-  walk(base);
-  const included = new Set<string>();
-  const include = (dir: string) => {
-    const kustomization = asObject(parseAllDocuments(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'))[0]?.toJS());
-    for (const entry of asArray(kustomization.resources)) {
-      const target = resolve(dir, String(entry));
-      if (all.includes(target) && !included.has(target)) {
-        included.add(target);
-        include(target);
-      }
-    }
-  };
-  for (const dir of all) if (!included.has(dir)) include(dir);
-  return all.filter((dir) => !included.has(dir));
 }
 
 async function argocdScope(root: string, all: readonly Environment[], cache: ParseCache, build: KustomizeBuild, folders: Map<string, readonly Manifest[]>): Promise<ScopeInput[]> {
