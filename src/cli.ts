@@ -6,6 +6,8 @@
 import { ExitCode, InputError, UsageError } from './errors.ts';
 import type { CommandContext } from './commands/context.ts';
 
+export { processContext } from './commands/context.ts';
+
 interface CommandModule {
   run(args: readonly string[], context: CommandContext): Promise<number>;
 }

@@ -5,26 +5,31 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempRepo } from './support/repo.ts';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { fromTemplate, runCli } from './support/repo.ts';
 
 function git(root: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'commit.gpgsign=false', ...args], { cwd: root, encoding: 'utf8' });
 }
 
-const repos: ReturnType<typeof tempRepo>[] = [];
+const repos: { cleanup: () => void }[] = [];
 afterEach(() => {
   for (const repo of repos.splice(0)) repo.cleanup();
 });
 
+/** Built once, copied for each test. */
+const committed = fromTemplate(async (root) => {
+  expect((await runCli(root, 'synth')).code).toBe(0);
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-q', '-m', 'synthesized');
+});
+afterAll(() => committed.dispose());
+
 /** A committed Git repository with this repository's environments and their synth output. */
 async function committedRepo(): Promise<string> {
-  const repo = tempRepo();
+  const repo = await committed.copy();
   repos.push(repo);
-  expect((await runCli(repo.root, 'synth')).code).toBe(0);
-  git(repo.root, 'init', '-q', '-b', 'main');
-  git(repo.root, 'add', '-A');
-  git(repo.root, 'commit', '-q', '-m', 'synthesized');
   return repo.root;
 }
 

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
 import { compareSection } from '../src/diff/compare.ts';
 import { COMMENT_MARKER, formatMarkdown, MARKDOWN_LIMIT } from '../src/diff/format/markdown.ts';
@@ -338,18 +338,29 @@ describe('markdown size cap', () => {
 });
 
 describe('hivebox-gitops diff on the synthesized repository', () => {
+  /** Built once, copied for each test. */
+  let template: string | undefined;
+  afterAll(() => {
+    if (template) rmSync(template, { recursive: true, force: true });
+  });
+
   /** A temporary Git repository holding this repository's env.yaml files and their real synth output. */
   async function synthesizedRepo(): Promise<string> {
-    const { planOutputs } = await import('../src/synth/plan.ts');
+    if (!template) {
+      const { planOutputs } = await import('../src/synth/plan.ts');
+      const built = mkdtempSync(join(tmpdir(), 'hivebox-diff-test-'));
+      git(built, 'init', '-q', '-b', 'main');
+      const source = join(import.meta.dirname, '..');
+      cpSync(join(source, 'package.json'), join(built, 'package.json'));
+      cpSync(join(source, 'charts'), join(built, 'charts'), { recursive: true });
+      for (const env of ENVS) cpSync(join(source, 'envs', env, 'env.yaml'), join(built, 'envs', env, 'env.yaml'));
+      await synthInto(built, planOutputs);
+      commitAll(built, 'synthesized');
+      template = built;
+    }
     const root = mkdtempSync(join(tmpdir(), 'hivebox-diff-test-'));
     repos.push(root);
-    git(root, 'init', '-q', '-b', 'main');
-    const source = join(import.meta.dirname, '..');
-    cpSync(join(source, 'package.json'), join(root, 'package.json'));
-    cpSync(join(source, 'charts'), join(root, 'charts'), { recursive: true });
-    for (const env of ENVS) cpSync(join(source, 'envs', env, 'env.yaml'), join(root, 'envs', env, 'env.yaml'));
-    await synthInto(root, planOutputs);
-    commitAll(root, 'synthesized');
+    cpSync(template, root, { recursive: true });
     return root;
   }
 

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli as cli, tempRepo as copyConfiguration } from './support/repo.ts';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runCli as cli, fromTemplate } from './support/repo.ts';
 import { setImage } from '../src/promote/edit.ts';
 import { promote } from '../src/promote/promote.ts';
 import { parseImageFlag } from '../src/promote/image.ts';
@@ -20,10 +20,8 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' });
 }
 
-/** A throwaway clone of this repository's configuration, synthesized and committed. */
-async function tempRepo(): Promise<string> {
-  const dir = copyConfiguration().root;
-  repos.push(dir);
+/** This repository's configuration, synthesized and committed: built once, copied for each test. */
+const committed = fromTemplate(async (dir) => {
   git(dir, 'init', '--quiet', '--initial-branch=main');
   git(dir, 'config', 'user.email', 'test@example.com');
   git(dir, 'config', 'user.name', 'Test');
@@ -31,6 +29,13 @@ async function tempRepo(): Promise<string> {
   expect((await cli(dir, 'synth')).code).toBe(0);
   git(dir, 'add', '.');
   git(dir, 'commit', '--quiet', '-m', 'chore: initial');
+});
+afterAll(() => committed.dispose());
+
+/** A throwaway clone of this repository's configuration, synthesized and committed. */
+async function tempRepo(): Promise<string> {
+  const dir = (await committed.copy()).root;
+  repos.push(dir);
   return dir;
 }
 

@@ -5,17 +5,10 @@
  * Run apart, validate and diff each render the working tree's overlays and
  * each pay for starting up; together they render each overlay once.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { diffRepository } from '../diff/index.ts';
-import { formatMarkdown } from '../diff/format/markdown.ts';
-import { formatText as formatDiff } from '../diff/format/text.ts';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
-import { synthesize } from '../synth/index.ts';
-import { oncePerDirectory } from '../toolchain/kubectl.ts';
-import { formatSarif } from '../validate/format/sarif.ts';
-import { formatText as formatValidation } from '../validate/format/text.ts';
-import { validateRepository } from '../validate/repository.ts';
+import { oncePerDirectory, type KustomizeBuild } from '../toolchain/kubectl.ts';
 import type { CommandContext } from './context.ts';
 import { parseFlags } from './flags.ts';
 
@@ -43,12 +36,21 @@ export async function run(args: readonly string[], context: CommandContext): Pro
   }
   const root = context.cwd;
   const build = oncePerDirectory(context.env);
-  // synth --check only reads; validate and diff read the same committed files, so all three run together.
-  const [synth, validation, diff] = await Promise.all([
-    synthesize(root, { check: true }),
+  // Every overlay and argocd/ root is rendered for validate (and, at head, for diff): start kustomize
+  // now, then diff (its base has to be extracted before its renders can start), then load the rest
+  // (zod, the rules) while those run. A failure is reported by whoever asks for that render.
+  if (options.envs.length === 0) await startRenders(root, build);
+  const diffing =
+    options.base === undefined
+      ? undefined
+      : import('../diff/index.ts').then(({ diffRepository }) => diffRepository({ root, base: options.base!, envs: options.envs, build }));
+  const validating = import('../validate/repository.ts').then(({ validateRepository }) =>
     validateRepository({ root, envs: options.envs, env: context.env, build }),
-    options.base === undefined ? undefined : diffRepository({ root, base: options.base, envs: options.envs, build }),
-  ]);
+  );
+  const synthesizing = import('../synth/index.ts').then(({ synthesize }) => synthesize(root, { check: true }));
+  // A failure is reported in the order synth, validate, diff, whichever finished first.
+  const [synth, validation, diff] = await firstFailure([synthesizing, validating, diffing] as const);
+  const [{ formatText: formatValidation }, { formatText: formatDiff }] = await Promise.all([import('../validate/format/text.ts'), import('../diff/format/text.ts')]);
 
   const stale = [
     ...synth.added.map((path) => `  added    ${path}`),
@@ -62,12 +64,43 @@ export async function run(args: readonly string[], context: CommandContext): Pro
         : `${stale.length} generated file(s) out of date; run \`npm run synth\` and commit:\n${stale.join('\n')}\n`
     }\n== validate\n${formatValidation(validation)}`,
   );
-  if (options.sarif) writeFileSync(resolve(root, options.sarif), formatSarif(validation));
+  if (options.sarif) {
+    const { formatSarif } = await import('../validate/format/sarif.ts');
+    writeFileSync(resolve(root, options.sarif), formatSarif(validation));
+  }
   if (diff) {
     context.stdout.write(`\n== diff against ${options.base}\n${formatDiff(diff)}`);
-    if (options.markdown) writeFileSync(resolve(root, options.markdown), formatMarkdown(diff, { fullCommand: `npx hivebox-gitops diff --base ${options.base}` }));
+    if (options.markdown) {
+      const { formatMarkdown } = await import('../diff/format/markdown.ts');
+      writeFileSync(resolve(root, options.markdown), formatMarkdown(diff, { fullCommand: `npx hivebox-gitops diff --base ${options.base}` }));
+    }
   }
   return synth.upToDate && validation.findings.length === 0 ? ExitCode.Clean : ExitCode.Findings;
+}
+
+/** Starts rendering every envs/<name> that holds a kustomization and the argocd/ roots validate renders. */
+async function startRenders(root: string, build: KustomizeBuild): Promise<void> {
+  const envs = join(root, 'envs');
+  if (existsSync(envs)) {
+    for (const entry of readdirSync(envs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.isDirectory() && existsSync(join(envs, entry.name, 'kustomization.yaml'))) build(join(envs, entry.name)).catch(() => undefined);
+    }
+  }
+  if (!build.all || !existsSync(join(root, 'argocd'))) return;
+  try {
+    const { argocdRoots } = await import('../validate/argocd-roots.ts');
+    for (const output of build.all(argocdRoots(root))) output.catch(() => undefined);
+  } catch {
+    // validate reads argocd/ again and says what is wrong with it
+  }
+}
+
+/** Every promise settled; then the values, or the first rejection in the order given. */
+async function firstFailure<T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 interface Options {

@@ -2,7 +2,8 @@
  * Compares two renderings section by section (an environment, or argocd/),
  * resource by resource, whatever order the resources came in.
  */
-import { createTwoFilesPatch } from 'diff';
+import type * as Diff from 'diff';
+import { createRequire } from 'node:module';
 import { describeResource, type RenderedResource, type ResourceId, type ResourceSet } from './resources.ts';
 
 export type ResourceChangeKind = 'added' | 'removed' | 'changed';
@@ -26,6 +27,9 @@ export interface SectionDiff {
 }
 
 const CONTEXT_LINES = 3;
+const require = createRequire(import.meta.url);
+/** The diff library, loaded on the first change: a run that finds none never pays for it. */
+let diffLibrary: typeof Diff | undefined;
 
 /** `base`/`head` undefined: the section does not exist on that side. */
 export function compareSection(name: string, base: ResourceSet | undefined, head: ResourceSet | undefined): SectionDiff {
@@ -36,7 +40,7 @@ export function compareSection(name: string, base: ResourceSet | undefined, head
   for (const key of [...new Set([...before.keys(), ...after.keys()])]) {
     const old = before.get(key);
     const next = after.get(key);
-    if (old && next && old.yaml === next.yaml) {
+    if (old && next && (old === next || old.yaml === next.yaml)) {
       unchanged++;
       continue;
     }
@@ -51,7 +55,8 @@ export function compareSection(name: string, base: ResourceSet | undefined, head
 }
 
 function unifiedPatch(before: string, after: string): string {
-  const patch = createTwoFilesPatch('base', 'head', before, after, undefined, undefined, { context: CONTEXT_LINES });
+  diffLibrary ??= require('diff') as typeof Diff;
+  const patch = diffLibrary.createTwoFilesPatch('base', 'head', before, after, undefined, undefined, { context: CONTEXT_LINES });
   // Drop the "Index:"/"====" preamble: the resource title already says what this is.
   return patch.slice(patch.indexOf('--- base'));
 }

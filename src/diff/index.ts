@@ -43,7 +43,7 @@ export async function diffRepository(options: DiffOptions): Promise<DiffReport> 
     sources.push(base, head);
     return await compareSources(base, head, options);
   } finally {
-    for (const source of sources) source.dispose();
+    await Promise.all(sources.map((source) => source.dispose()));
   }
 }
 

@@ -12,6 +12,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 
 const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
+const UNPARSABLE = Symbol('unparsable');
 
 export class InputComparer {
   private readonly treeCache = new Map<string, boolean>();
@@ -21,11 +22,14 @@ export class InputComparer {
     private readonly headDir: string,
   ) {}
 
+  /** Parsed kustomization files: base/'s is read once for every environment. */
+  private readonly parsed = new Map<string, unknown>();
+
   /** True when `envs/<env>` renders from identical, self-contained inputs on both sides. */
   sameInputs(env: string): boolean {
     const trees = [join('envs', env), 'base'];
     if (!trees.every((tree) => this.sameTree(tree))) return false;
-    return trees.every((tree) => selfContained(this.headDir, tree, trees));
+    return trees.every((tree) => selfContained(this.headDir, tree, trees, this.parsed));
   }
 
   private sameTree(tree: string): boolean {
@@ -57,16 +61,21 @@ function listFiles(dir: string, prefix = ''): string[] {
 }
 
 /** Every string in every kustomization under `tree` stays inside `allowed` and is no URL. */
-function selfContained(root: string, tree: string, allowed: readonly string[]): boolean {
+function selfContained(root: string, tree: string, allowed: readonly string[], parsed: Map<string, unknown>): boolean {
   const allowedDirs = allowed.map((dir) => resolve(root, dir));
   for (const file of listFiles(join(root, tree)).filter((f) => KUSTOMIZATION.test(f.split('/').pop()!))) {
     const path = join(root, tree, file);
     let document: unknown;
-    try {
-      document = parse(readFileSync(path, 'utf8'));
-    } catch {
-      return false;
+    if (parsed.has(path)) document = parsed.get(path);
+    else {
+      try {
+        document = parse(readFileSync(path, 'utf8'));
+      } catch {
+        document = UNPARSABLE;
+      }
+      parsed.set(path, document);
     }
+    if (document === UNPARSABLE) return false;
     const dir = resolve(path, '..');
     for (const value of strings(document)) {
       if (/:\/\//.test(value) || /^(git@|github\.com\/)/.test(value)) return false;

@@ -3,11 +3,11 @@
  * rendering Argo CD performs) and the plain manifests of the `argocd/` tree.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { InputError } from '../errors.ts';
-import { kustomizeBuild, type KustomizeBuild } from '../toolchain/kubectl.ts';
-import { parseKustomizeOutput, parseResources, resourceKey, toResourceSet, type ResourceSet } from './resources.ts';
+import { kustomizeBuild, kustomizeConcurrency, type KustomizeBuild } from '../toolchain/kubectl.ts';
+import { parseDocuments, parseKustomizeOutput, resourceKey, resourcesOf, toResourceSet, type RenderedResource, type ResourceSet } from './resources.ts';
+import { recalled, remember, treeKey, type TreeFile } from './tree-cache.ts';
 
 /** The section name of the Argo CD tree in a diff, next to the environments. */
 export const ARGOCD_SECTION = 'argocd/';
@@ -59,24 +59,30 @@ export async function renderSections(
   build: KustomizeBuild = (dir) => kustomizeBuild(dir),
 ): Promise<ResourceSet[]> {
   const results: ResourceSet[] = new Array<ResourceSet>(tasks.length);
+  // Both sides of a diff mostly hold the same argocd/ files: each distinct file is parsed once.
+  const parsed: ParsedFiles = new Map();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < tasks.length) {
       const index = next++;
       const task = tasks[index]!;
-      results[index] = await renderSection(task, build);
+      results[index] = await renderSection(task, build, parsed);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
   return results;
 }
 
+/** kustomize processes at a time: one per core (toolchain/kubectl.ts holds every process to it too). */
 export function defaultConcurrency(): number {
-  return Math.max(2, availableParallelism());
+  return kustomizeConcurrency();
 }
 
-async function renderSection({ dir, section, label }: RenderTask, build: KustomizeBuild): Promise<ResourceSet> {
-  if (section === ARGOCD_SECTION) return readArgoCdTree(dir);
+/** A file's parsed documents and resources, by its path and content. */
+type ParsedFiles = Map<string, { readonly values: unknown[]; readonly resources: RenderedResource[] }>;
+
+async function renderSection({ dir, section, label }: RenderTask, build: KustomizeBuild, parsed: ParsedFiles): Promise<ResourceSet> {
+  if (section === ARGOCD_SECTION) return readArgoCdTree(dir, parsed);
   if (section === CHARTS_SECTION) return readChartsTree(dir);
   let output: string;
   try {
@@ -90,14 +96,21 @@ async function renderSection({ dir, section, label }: RenderTask, build: Kustomi
 }
 
 /** Every manifest under argocd/, read as committed (the root Application applies them as they are). */
-export function readArgoCdTree(dir: string): ResourceSet {
-  const root = join(dir, 'argocd');
-  return toResourceSet(
-    yamlFiles(root).flatMap((file) => {
-      const path = relative(dir, file).split('\\').join('/');
-      return parseResources(readFileSync(file, 'utf8'), path, path);
-    }),
-  );
+export function readArgoCdTree(dir: string, parsed: ParsedFiles = new Map()): ResourceSet {
+  const files = yamlFiles(join(dir, 'argocd')).map((file) => ({ path: relative(dir, file).split('\\').join('/'), text: readFileSync(file, 'utf8') }));
+  const keyOf = ({ path, text }: TreeFile): string => `${path}\0${text}`;
+  if (files.some((file) => !parsed.has(keyOf(file)))) {
+    // Parsed in an earlier run (tree-cache.ts), else now, in order, so the first file that does not parse is the one named.
+    const tree = treeKey(files);
+    const earlier = tree === undefined ? undefined : recalled(tree);
+    for (const file of files) {
+      if (parsed.has(keyOf(file))) continue;
+      const values = earlier?.get(file.path) ?? parseDocuments(file.text, file.path);
+      parsed.set(keyOf(file), { values, resources: resourcesOf(values, file.path) });
+    }
+    if (tree !== undefined && earlier === undefined) remember(tree, new Map(files.map((file) => [file.path, parsed.get(keyOf(file))!.values])));
+  }
+  return toResourceSet(files.flatMap((file) => parsed.get(keyOf(file))!.resources));
 }
 
 /** Every file under charts/, one entry per file, compared as text. */

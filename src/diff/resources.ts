@@ -46,12 +46,25 @@ export function describeResource(id: ResourceId): string {
  * `source` names the stream in error messages.
  */
 export function parseResources(text: string, source: string, file?: string): RenderedResource[] {
-  const resources: RenderedResource[] = [];
+  return resourcesOf(parseDocuments(text, source), file);
+}
+
+/** The value of every document of a YAML stream; an InputError naming `source` if one does not parse. */
+export function parseDocuments(text: string, source: string): unknown[] {
+  const values: unknown[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0) {
       throw new InputError(source, '', `not valid YAML: ${doc.errors[0]?.message ?? 'unknown error'}`);
     }
-    const value: unknown = doc.toJS({ maxAliasCount: -1 });
+    values.push(doc.toJS({ maxAliasCount: -1 }));
+  }
+  return values;
+}
+
+/** The Kubernetes objects among parsed documents (see parseResources). */
+export function resourcesOf(values: readonly unknown[], file?: string): RenderedResource[] {
+  const resources: RenderedResource[] = [];
+  for (const value of values) {
     const resource = toResource(value, file);
     if (resource) resources.push(resource);
   }
@@ -117,7 +130,15 @@ function toResource(value: unknown, file: string | undefined): RenderedResource 
     name: metadata.name,
     ...(file ? { file } : {}),
   };
-  return { id, key: resourceKey(id), yaml: canonicalYaml(kind === 'Secret' ? redactSecret(value) : value) };
+  // Printed when first compared: a file identical on both sides is the same object on both (diff/render.ts).
+  let yaml: string | undefined;
+  return {
+    id,
+    key: resourceKey(id),
+    get yaml() {
+      return (yaml ??= canonicalYaml(kind === 'Secret' ? redactSecret(value) : value));
+    },
+  };
 }
 
 /**

@@ -4,7 +4,8 @@
  * user's working tree, index and .git are never written to.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,12 +20,12 @@ export interface DiffSource {
   readonly commit?: string;
   /** The directory that holds the side's files. */
   readonly dir: string;
-  /** Removes what was extracted; a no-op for the working tree. */
-  dispose(): void;
+  /** Removes what was extracted (off the main thread); a no-op for the working tree. */
+  dispose(): Promise<void>;
 }
 
 export function workingTreeSource(root: string): DiffSource {
-  return { label: 'working tree', dir: root, dispose: () => undefined };
+  return { label: 'working tree', dir: root, dispose: async () => undefined };
 }
 
 /** Resolves `ref` to a commit in `root`, or throws a UsageError naming the flag and the ref. */
@@ -49,11 +50,11 @@ export async function resolveCommit(root: string, ref: string, flag: string): Pr
 export async function commitSource(root: string, ref: string, flag: string): Promise<DiffSource> {
   const commit = await resolveCommit(root, ref, flag);
   const dir = mkdtempSync(join(tmpdir(), 'hivebox-diff-'));
-  const dispose = (): void => rmSync(dir, { recursive: true, force: true });
+  const dispose = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
     await extract(root, commit, dir);
   } catch (error) {
-    dispose();
+    await dispose();
     throw error;
   }
   return { label: `${ref} (${commit.slice(0, 7)})`, commit, dir, dispose };

@@ -35,6 +35,9 @@ export function mergeValues(base: Values, override: Values): Values {
   return merged;
 }
 
+/** Parsed value files by content: charts/<component>/values.yaml is read once per cluster. */
+const parsedFiles = new Map<string, Values>();
+
 /** Reads and merges the value files of a component on a cluster; a missing file counts as empty (`npm test` insists they exist). */
 export function loadChartValues(root: string, component: string, cluster: string): ChartValues {
   const files = valueFiles(component, cluster);
@@ -42,11 +45,17 @@ export function loadChartValues(root: string, component: string, cluster: string
   for (const file of files) {
     const path = join(root, file);
     if (!existsSync(path)) continue;
-    const document = parseDocument(readFileSync(path, 'utf8'));
-    if (document.errors.length > 0) throw new InputError(file, '', `not valid YAML: ${document.errors[0]!.message.split('\n')[0]}`);
-    const parsed: unknown = document.toJS() ?? {};
-    if (!isMap(parsed)) throw new InputError(file, '', 'expected a map of Helm values');
-    values = mergeValues(values, parsed);
+    const text = readFileSync(path, 'utf8');
+    let parsed = parsedFiles.get(text);
+    if (parsed === undefined) {
+      const document = parseDocument(text);
+      if (document.errors.length > 0) throw new InputError(file, '', `not valid YAML: ${document.errors[0]!.message.split('\n')[0]}`);
+      const value: unknown = document.toJS() ?? {};
+      if (!isMap(value)) throw new InputError(file, '', 'expected a map of Helm values');
+      if (parsedFiles.size >= 256) parsedFiles.clear();
+      parsedFiles.set(text, (parsed = value));
+    }
+    values = mergeValues(values, structuredClone(parsed));
   }
   return { component, cluster, files, values };
 }

@@ -10,19 +10,20 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
+import { cacheDir } from '../toolchain/cache.ts';
 
 const require = createRequire(import.meta.url);
 // ajv's standalone module is CommonJS with a default export that NodeNext typing cannot call through an import.
-const { default: standaloneCode } = require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv, validate: ValidateFunction) => string };
+// Loaded only to write a cache file: a run that finds every validator cached never loads ajv's compiler.
+const standaloneCode = (ajv: Ajv, validate: ValidateFunction): string =>
+  (require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv, validate: ValidateFunction) => string }).default(ajv, validate);
 const ajvPackage = require.resolve('ajv/package.json');
 const AJV_VERSION = (require(ajvPackage) as { version: string }).version;
-// node_modules/ajv/package.json → node_modules/.cache/hivebox-gitops/validators
-const CACHE_DIR = join(dirname(ajvPackage), '..', '.cache', 'hivebox-gitops', 'validators');
 
 /** The cache file of one validator: which schema data (by content), which root, which ajv. */
 export function cachePath(schemaText: string, root: string): string {
   const key = createHash('sha256').update(AJV_VERSION).update('\0').update(schemaText).update('\0').update(root).digest('hex').slice(0, 32);
-  return join(CACHE_DIR, `${key}.cjs`);
+  return join(cacheDir('validators'), `${key}.cjs`);
 }
 
 export function loadCached(path: string): ValidateFunction | undefined {

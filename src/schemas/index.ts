@@ -7,8 +7,9 @@
  * cached; valid manifests take the fast path (first error stops), and only an
  * invalid one is validated again to collect every error.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Manifest } from '../synth/types.ts';
 import { cachePath, loadCached, storeCompiled } from './compiled-cache.ts';
 import { kubernetesMinor, lifecycleOf } from './deprecations.ts';
@@ -53,21 +54,42 @@ interface Validators {
   all?: ValidateFunction;
 }
 
+const require = createRequire(import.meta.url);
+
 class Registry {
-  // code.source lets a compiled fast validator be written out for the next run (compiled-cache.ts).
-  private readonly fastAjv = new Ajv({ strict: false, validateFormats: false, allErrors: false, inlineRefs: false, code: { source: true } });
-  private readonly fullAjv = new Ajv({ strict: false, validateFormats: false, allErrors: true, inlineRefs: false });
+  private compilers?: { readonly fast: Ajv; readonly full: Ajv };
   private readonly documents = new Map<string, SchemaDocument>();
   private readonly texts = new Map<string, string>();
   private readonly cache = new Map<string, Validators | null>();
+
+  /**
+   * The ajv instances, created (and ajv loaded) on the first compile: with every validator
+   * cached and every manifest valid, a run never needs them.
+   */
+  private ajv(): { readonly fast: Ajv; readonly full: Ajv } {
+    if (!this.compilers) {
+      const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+      this.compilers = {
+        // code.source lets a compiled fast validator be written out for the next run (compiled-cache.ts).
+        fast: new AjvClass({ strict: false, validateFormats: false, allErrors: false, inlineRefs: false, code: { source: true } }),
+        full: new AjvClass({ strict: false, validateFormats: false, allErrors: true, inlineRefs: false }),
+      };
+      for (const document of this.documents.values()) this.addTo(this.compilers, document);
+    }
+    return this.compilers;
+  }
+
+  private addTo(compilers: { readonly fast: Ajv; readonly full: Ajv }, document: SchemaDocument): void {
+    compilers.fast.addSchema(document as object);
+    compilers.full.addSchema(document as object);
+  }
 
   private document(id: string): SchemaDocument {
     let document = this.documents.get(id);
     if (!document) {
       if (id !== 'kubernetes') this.document('kubernetes'); // every CRD refers to its ObjectMeta
       document = JSON.parse(this.text(id)) as SchemaDocument;
-      this.fastAjv.addSchema(document as object);
-      this.fullAjv.addSchema(document as object);
+      if (this.compilers) this.addTo(this.compilers, document);
       this.documents.set(id, document);
     }
     return document;
@@ -96,8 +118,8 @@ class Registry {
     }
     const document = this.document(id);
     const root = document.roots[key];
-    const validators = root ? { fast: this.fastAjv.compile({ $ref: `${document.$id}#/$defs/${encodeURIComponent(root)}` }) } : null;
-    if (validators) storeCompiled(this.fastAjv, validators.fast, file);
+    const validators = root ? { fast: this.ajv().fast.compile({ $ref: `${document.$id}#/$defs/${encodeURIComponent(root)}` }) } : null;
+    if (validators) storeCompiled(this.ajv().fast, validators.fast, file);
     this.cache.set(key, validators);
     return validators;
   }
@@ -105,7 +127,7 @@ class Registry {
   full(validators: Validators, apiVersion: string, kind: string): ValidateFunction {
     if (!validators.all) {
       const document = this.document(DOCUMENT_BY_GROUP[apiVersion.split('/')[0]!] ?? 'kubernetes');
-      validators.all = this.fullAjv.compile({ $ref: `${document.$id}#/$defs/${encodeURIComponent(document.roots[`${apiVersion}/${kind}`]!)}` });
+      validators.all = this.ajv().full.compile({ $ref: `${document.$id}#/$defs/${encodeURIComponent(document.roots[`${apiVersion}/${kind}`]!)}` });
     }
     return validators.all;
   }

@@ -1,22 +1,42 @@
 /**
  * synth: env.yaml files → constructs → base/, envs/<env>/, argocd/.
  */
-import { plan, GENERATED_ROOTS } from './plan.ts';
+import { GENERATED_ROOTS } from './roots.ts';
+import { currentFiles, recordCurrent, repositoryState } from './stamp.ts';
 import { applyChanges, compareWithDisk, isEmpty, type Changes } from './write.ts';
 
 export interface SynthOptions {
   /** Compare only; write nothing. */
   readonly check: boolean;
+  /**
+   * Trust a recorded "current" for an identical repository state (stamp.ts) instead of
+   * synthesizing again. Default: yes, unless HIVEBOX_SYNTH_CACHE=off.
+   */
+  readonly reuse?: boolean;
 }
 
 export interface SynthResult extends Changes {
   readonly upToDate: boolean;
   readonly files: ReadonlyMap<string, string>;
+  /** Answered from a recorded state (stamp.ts), without synthesizing. */
+  readonly reused: boolean;
 }
 
 export async function synthesize(root: string, options: SynthOptions): Promise<SynthResult> {
+  const reuse = options.reuse ?? process.env.HIVEBOX_SYNTH_CACHE !== 'off';
+  const before = reuse ? repositoryState(root) : undefined;
+  const current = before && currentFiles(before);
+  if (current) return { added: [], changed: [], removed: [], upToDate: true, files: current, reused: true };
+
+  // The constructs (cdk8s) load only here, when there is something to synthesize.
+  const { plan } = await import('./plan.ts');
   const { files } = await plan(root);
   const changes = compareWithDisk(root, GENERATED_ROOTS, files);
-  if (!options.check && !isEmpty(changes)) applyChanges(root, files, changes);
-  return { ...changes, upToDate: isEmpty(changes), files };
+  const upToDate = isEmpty(changes);
+  if (!options.check && !upToDate) applyChanges(root, files, changes);
+  if (before && (upToDate || !options.check)) {
+    const after = upToDate ? before : repositoryState(root);
+    if (after) recordCurrent(after, files.keys());
+  }
+  return { ...changes, upToDate, files, reused: false };
 }

@@ -14,8 +14,7 @@ import { renderEnvironment } from './render.ts';
 import { repositoryInfo } from './repository.ts';
 import type { GeneratedFile } from './types.ts';
 
-/** The folders whose generated files synth owns (it never touches a file without the generated header). */
-export const GENERATED_ROOTS = ['base', 'envs', 'argocd', 'docs'] as const;
+export { GENERATED_ROOTS } from './roots.ts';
 
 export interface Plan {
   readonly environments: readonly Environment[];

@@ -12,7 +12,26 @@ import type { Manifest } from './types.ts';
 /** Kinds without a namespace among those the constructs produce. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ClusterSecretStore', 'ClusterIssuer']);
 
+/**
+ * Rendered environments by their settings: a process that synthesizes more than once (promote
+ * checks, then writes; the base is rendered by every synth) renders each distinct environment
+ * once. Callers get their own copy.
+ */
+const rendered = new Map<string, readonly Manifest[]>();
+const REMEMBERED = 64;
+
 export function renderEnvironment(environment: Environment): Manifest[] {
+  const key = JSON.stringify(environment);
+  let manifests = rendered.get(key);
+  if (!manifests) {
+    manifests = render(environment);
+    if (rendered.size >= REMEMBERED) rendered.delete(rendered.keys().next().value!);
+    rendered.set(key, manifests);
+  }
+  return structuredClone(manifests) as Manifest[];
+}
+
+function render(environment: Environment): Manifest[] {
   const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
   const chart = new EnvironmentChart(app, 'hivebox', { environment });
   return (chart.toJson() as Manifest[]).map((manifest) => {

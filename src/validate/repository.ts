@@ -3,7 +3,7 @@
  * by the pinned kustomize from envs/<env>, plus the argocd/ tree (its root and
  * every kustomization under it that the root does not include).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Environment } from '../config/environment.ts';
@@ -12,14 +12,17 @@ import { InputError, UsageError } from '../errors.ts';
 import { clustersOf } from '../argocd/naming.ts';
 import { PLATFORM_COMPONENTS } from '../platform/components.ts';
 import { loadChartValues, type ChartValues } from '../platform/values.ts';
+import { kustomizeBuildAll } from '../toolchain/batch.ts';
 import { kustomizeBuild, type KustomizeBuild } from '../toolchain/kubectl.ts';
+import { parseRenderedYaml } from '../toolchain/rendered-yaml.ts';
 import type { Manifest } from '../synth/types.ts';
 import { kubernetesMinor } from '../schemas/deprecations.ts';
 import { ARGOCD_SCOPE } from './check.ts';
 import { DEFAULT_KUBERNETES_VERSION, validateManifests } from './engine.ts';
+import { argocdRoots } from './argocd-roots.ts';
 import { SourceIndex, type ParseCache } from './sources.ts';
 import type { ParityPair, ScopeInput, ValidationReport } from './types.ts';
-import { asArray, asObject, isObject } from './workloads.ts';
+import { isObject } from './workloads.ts';
 
 export { ARGOCD_SCOPE };
 
@@ -37,7 +40,7 @@ export async function validateRepository(options: ValidateRepositoryOptions): Pr
   const all = loadEnvironments(root);
   const cache: ParseCache = new Map();
   const selected = selectEnvironments(all, options.envs ?? []);
-  const build: KustomizeBuild = options.build ?? ((dir) => kustomizeBuild(dir, options.env));
+  const build: KustomizeBuild = options.build ?? Object.assign((dir: string) => kustomizeBuild(dir, options.env), { all: (dirs: readonly string[]) => kustomizeBuildAll(dirs, options.env) });
   const folders = new Map<string, readonly Manifest[]>();
   const [envScopes, argocdScopes] = await Promise.all([
     Promise.all(selected.map((env) => environmentScope(root, env, all, cache, build))),
@@ -85,9 +88,7 @@ export function parityPairs(all: readonly Environment[]): ParityPair[] {
 
 function parseManifests(yaml: string, source: string): Manifest[] {
   const manifests: Manifest[] = [];
-  for (const document of parseAllDocuments(yaml)) {
-    if (document.errors.length > 0) throw new InputError(source, '', `kustomize printed YAML that does not parse: ${document.errors[0]!.message}`);
-    const value: unknown = document.toJS();
+  for (const value of parseRenderedYaml(yaml) ?? parseDocuments(yaml, source)) {
     if (value === null || value === undefined) continue;
     if (!isObject(value)) throw new InputError(source, '', 'expected every rendered document to be a Kubernetes object');
     manifests.push({ ...value, metadata: isObject(value.metadata) ? value.metadata : { name: '' } } as Manifest);
@@ -95,9 +96,16 @@ function parseManifests(yaml: string, source: string): Manifest[] {
   return manifests;
 }
 
-async function render(root: string, dir: string, build: KustomizeBuild): Promise<Manifest[]> {
+function* parseDocuments(yaml: string, source: string): Generator<unknown> {
+  for (const document of parseAllDocuments(yaml)) {
+    if (document.errors.length > 0) throw new InputError(source, '', `kustomize printed YAML that does not parse: ${document.errors[0]!.message}`);
+    yield document.toJS();
+  }
+}
+
+async function render(root: string, dir: string, build: KustomizeBuild, output = build(join(root, dir))): Promise<Manifest[]> {
   try {
-    return parseManifests(await build(join(root, dir)), dir);
+    return parseManifests(await output, dir);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`${dir}/kustomization.yaml`, '', (error as Error).message);
@@ -119,34 +127,12 @@ async function environmentScope(root: string, env: Environment, all: readonly En
   };
 }
 
-/** Kustomization folders under argocd/: the root, and every one the root (transitively) does not include. */
-function argocdRoots(root: string): string[] {
-  const base = join(root, ARGOCD_SCOPE);
-  const all: string[] = [];
-  const walk = (dir: string) => {
-    if (existsSync(join(dir, 'kustomization.yaml'))) all.push(dir);
-    for (const name of readdirSync(dir).sort()) if (statSync(join(dir, name)).isDirectory()) walk(join(dir, name));
-  };
-  walk(base);
-  const included = new Set<string>();
-  const include = (dir: string) => {
-    const kustomization = asObject(parseAllDocuments(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'))[0]?.toJS());
-    for (const entry of asArray(kustomization.resources)) {
-      const target = resolve(dir, String(entry));
-      if (all.includes(target) && !included.has(target)) {
-        included.add(target);
-        include(target);
-      }
-    }
-  };
-  for (const dir of all) if (!included.has(dir)) include(dir);
-  return all.filter((dir) => !included.has(dir));
-}
-
 async function argocdScope(root: string, all: readonly Environment[], cache: ParseCache, build: KustomizeBuild, folders: Map<string, readonly Manifest[]>): Promise<ScopeInput[]> {
   if (!existsSync(join(root, ARGOCD_SCOPE))) return [];
   const dirs = argocdRoots(root);
-  const rendered = await Promise.all(dirs.map((dir) => render(root, dir.slice(root.length + 1), build)));
+  // Each cluster's root and the platform folders: small, plain trees that kustomize can render a few at a time.
+  const outputs = build.all ? build.all(dirs) : dirs.map((dir) => build(dir));
+  const rendered = await Promise.all(dirs.map((dir, i) => render(root, dir.slice(root.length + 1), build, outputs[i])));
   dirs.forEach((dir, i) => folders.set(dir.slice(root.length + 1).split('\\').join('/'), rendered[i]!));
   const owner = new Map<Manifest, SourceIndex>();
   const excluded = new Set(dirs);

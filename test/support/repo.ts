@@ -28,6 +28,33 @@ export function tempRepo(options: { withGenerated?: boolean } = {}): { root: str
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
+/**
+ * A repository built once by `build` (on a fresh tempRepo()) and copied, .git and all, for each
+ * test that asks: the same starting point every time, without synthesizing and committing it
+ * again for every test. dispose() removes the original (call it in afterAll).
+ */
+export function fromTemplate(build: (root: string) => Promise<void>, options: { withGenerated?: boolean } = {}): {
+  copy: () => Promise<{ root: string; cleanup: () => void }>;
+  dispose: () => void;
+} {
+  let template: Promise<string> | undefined;
+  let original: ReturnType<typeof tempRepo> | undefined;
+  return {
+    copy: async () => {
+      template ??= (async () => {
+        original = tempRepo(options);
+        await build(original.root);
+        return original.root;
+      })();
+      const source = await template;
+      const root = mkdtempSync(join(tmpdir(), 'hivebox-gitops-'));
+      cpSync(source, root, { recursive: true });
+      return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+    },
+    dispose: () => original?.cleanup(),
+  };
+}
+
 export interface CliResult {
   readonly code: number;
   readonly stdout: string;
