@@ -5,12 +5,13 @@
  * Run apart, validate and diff each render the working tree's overlays and
  * each pay for starting up; together they render each overlay once.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
-import { oncePerDirectory, type KustomizeBuild } from '../toolchain/kubectl.ts';
+import { oncePerDirectory } from '../toolchain/kubectl.ts';
 import type { CommandContext } from './context.ts';
 import { parseFlags } from './flags.ts';
+import { startRenders } from './renders.ts';
 
 const USAGE = `Usage: hivebox-gitops check [--base <ref>] [--env <name>]... [--sarif <file>] [--markdown <file>]
 
@@ -76,23 +77,6 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     }
   }
   return synth.upToDate && validation.findings.length === 0 ? ExitCode.Clean : ExitCode.Findings;
-}
-
-/** Starts rendering every envs/<name> that holds a kustomization and the argocd/ roots validate renders. */
-async function startRenders(root: string, build: KustomizeBuild): Promise<void> {
-  const envs = join(root, 'envs');
-  if (existsSync(envs)) {
-    for (const entry of readdirSync(envs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (entry.isDirectory() && existsSync(join(envs, entry.name, 'kustomization.yaml'))) build(join(envs, entry.name)).catch(() => undefined);
-    }
-  }
-  if (!build.all || !existsSync(join(root, 'argocd'))) return;
-  try {
-    const { argocdRoots } = await import('../validate/argocd-roots.ts');
-    for (const output of build.all(argocdRoots(root))) output.catch(() => undefined);
-  } catch {
-    // validate reads argocd/ again and says what is wrong with it
-  }
 }
 
 /** Every promise settled; then the values, or the first rejection in the order given. */

@@ -2,12 +2,10 @@
  * `hivebox-gitops validate [--env <name>…] [--format text|json|sarif]`
  */
 import { ExitCode, UsageError } from '../errors.ts';
-import { formatJson } from '../validate/format/json.ts';
-import { formatSarif } from '../validate/format/sarif.ts';
-import { formatText } from '../validate/format/text.ts';
-import { validateRepository } from '../validate/repository.ts';
+import { oncePerDirectory } from '../toolchain/kubectl.ts';
 import type { CommandContext } from './context.ts';
 import { parseFlags } from './flags.ts';
+import { startRenders } from './renders.ts';
 
 const USAGE = `Usage: hivebox-gitops validate [--env <name>]... [--format text|json|sarif]
 
@@ -37,8 +35,17 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     return ExitCode.Clean;
   }
   if (!FORMATS.includes(values.format as Format)) throw new UsageError(`--format "${values.format}": expected one of ${FORMATS.join(', ')}`);
-  const report = await validateRepository({ root: context.cwd, envs: values.env ?? [], env: context.env });
+  const build = oncePerDirectory(context.env);
+  if ((values.env ?? []).length === 0) await startRenders(context.cwd, build);
+  const { validateRepository } = await import('../validate/repository.ts');
+  const report = await validateRepository({ root: context.cwd, envs: values.env ?? [], env: context.env, build });
   const format = values.format as Format;
-  context.stdout.write(format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report) : formatText(report));
+  const formatter =
+    format === 'json'
+      ? (await import('../validate/format/json.ts')).formatJson
+      : format === 'sarif'
+        ? (await import('../validate/format/sarif.ts')).formatSarif
+        : (await import('../validate/format/text.ts')).formatText;
+  context.stdout.write(formatter(report));
   return report.findings.length === 0 ? ExitCode.Clean : ExitCode.Findings;
 }

@@ -17,7 +17,8 @@
  * generated environments), synthesized and committed, then given an image change to check.
  * Rows print as they are measured; the table and a CPU profile of one check (where the time
  * goes) are also written as JSON to BENCH_JSON (default: bench.json in the current folder).
- * BENCH_REPEAT (default 3; at least 5 for the sub-second rows) samples for the rows on this
+ * BENCH_REPEAT (default 3; at least 5 for the sub-second rows and for the check, which alternates
+ * with its floor sample by sample) samples for the rows on this
  * repository, the median shown; one run for validate and diff alone, the better of two for
  * the generated inputs, whose runs take seconds. BENCH_LARGE (default 50) environments in the largest input.
  * A last row times `metrics` on a generated history of BENCH_HISTORY (default 10,000) first-parent
@@ -135,6 +136,20 @@ async function time(action: () => Promise<unknown>, samples = REPEAT): Promise<n
   return measured[Math.floor((measured.length - 1) / 2)]!;
 }
 
+/** Medians of `a` and `b`, measured in turn: a, b, a, b… */
+async function timeAlternately(a: () => Promise<unknown>, b: () => Promise<unknown>, samples: number): Promise<[number, number]> {
+  const measured: [number[], number[]] = [[], []];
+  for (let i = 0; i < samples; i++) {
+    for (const [index, action] of [a, b].entries()) {
+      const start = performance.now();
+      await action();
+      measured[index]!.push(performance.now() - start);
+    }
+  }
+  const median = (values: number[]): number => values.sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)]!;
+  return [median(measured[0]), median(measured[1])];
+}
+
 /** The CLI as CI runs it; exit 1 (findings, differences) is an answer, not a failure. */
 async function cli(root: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
@@ -184,17 +199,24 @@ async function smallInput(input: Input): Promise<void> {
     const validate = await time(() => cli(input.root, ['validate']), 1);
     printRow({ input: input.label, step: '`validate`', ms: validate, samples: 1, floor: `${head.length} renders`, floorMs: validateFloor, ratio: validate / validateFloor, note: 'also renders argocd/ (a few batched kustomize runs)' });
 
-    const floor = await time(() => renderInTurn([...head, ...base]));
+    // The check and its floor alternate, sample by sample, so that both see the same machine: on a
+    // shared machine the load drifts, and a check (which wants both cores) suffers more from it
+    // than renders one after the other do.
+    const pairs = Math.max(5, REPEAT);
+    const [check, floor] = await timeAlternately(
+      () => cli(input.root, ['check', '--base', 'HEAD']),
+      () => renderInTurn([...head, ...base]),
+      pairs,
+    );
     const diff = await time(() => cli(input.root, ['diff', '--base', 'HEAD', '--format', 'markdown']), 1);
     printRow({ input: input.label, step: '`diff --base HEAD`', ms: diff, samples: 1, floor: `${head.length + base.length} renders`, floorMs: floor, ratio: diff / floor, note: 'renders an overlay with identical inputs on both sides once' });
 
-    const check = await time(() => cli(input.root, ['check', '--base', 'HEAD']));
     const ratio = check / floor;
     printRow({
       input: input.label,
       step: '**`check --base HEAD`** (the PR check)',
       ms: check,
-      samples: REPEAT,
+      samples: pairs,
       floor: `${head.length + base.length} renders`,
       floorMs: floor,
       ratio,
