@@ -140,9 +140,21 @@ describe('hivebox-gitops diff', () => {
     const root = fixtureRepo();
     write(root, 'envs/staging/kustomization.yaml', overlay('staging', 'v0.7.0'));
     const statusBefore = git(root, 'status', '--porcelain');
-    const tempBefore = readdirSync(tmpdir()).filter((name) => name.startsWith('hivebox-diff-') && !name.startsWith('hivebox-diff-test-'));
-
-    const { code, stdout } = await diff(root, '--base', 'main', '--exit-code', '--format', 'json');
+    // A temp dir of this test's own: other test workers extract bases into the shared one at the same time.
+    const privateTemp = mkdtempSync(join(tmpdir(), 'hivebox-diff-test-temp-'));
+    const savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = privateTemp;
+    let result: Awaited<ReturnType<typeof diff>>;
+    try {
+      result = await diff(root, '--base', 'main', '--exit-code', '--format', 'json');
+      // The base was extracted there, and removed before diff returned.
+      expect(readdirSync(privateTemp)).toEqual([]);
+    } finally {
+      if (savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmpdir;
+      rmSync(privateTemp, { recursive: true, force: true });
+    }
+    const { code, stdout } = result;
 
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as DiffReport;
@@ -154,8 +166,6 @@ describe('hivebox-gitops diff', () => {
       ['argocd/', 'unchanged'],
     ]);
     expect(git(root, 'status', '--porcelain')).toBe(statusBefore);
-    const tempAfter = readdirSync(tmpdir()).filter((name) => name.startsWith('hivebox-diff-') && !name.startsWith('hivebox-diff-test-'));
-    expect(tempAfter.filter((name) => !tempBefore.includes(name))).toEqual([]);
   });
 
   it('reports nothing when a ref is compared with itself, even with --exit-code', async () => {
