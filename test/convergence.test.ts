@@ -10,7 +10,7 @@ import { synthesizeArgoCd } from '../src/argocd/index.ts';
 import { platformSteps } from '../src/argocd/steps.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { PLATFORM_COMPONENTS, type PlatformComponent } from '../src/platform/components.ts';
-import type { ChartValues } from '../src/platform/values.ts';
+import { loadChartValues, type ChartValues } from '../src/platform/values.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
 import { repositoryInfo } from '../src/synth/repository.ts';
 import type { Manifest } from '../src/synth/types.ts';
@@ -25,22 +25,8 @@ const clusters = [...new Set(environments.map((env) => env.cluster))].sort();
 // Parsed YAML: the tests change it freely.
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const HEALTH_LUA = `hs = {}
-hs.status = "Progressing"
-hs.message = ""
-if obj.status ~= nil then
-  if obj.status.health ~= nil then
-    hs.status = obj.status.health.status
-  end
-end
-return hs
-`;
-const assessed: ChartValues[] = clusters.map((cluster) => ({
-  component: 'argo-cd',
-  cluster,
-  files: [],
-  values: { configs: { cm: { 'resource.customizations.health.argoproj.io_Application': HEALTH_LUA } } },
-}));
+// The repository's own argo-cd values: they carry the argoproj.io/Application health check.
+const assessed: ChartValues[] = clusters.map((cluster) => loadChartValues(ROOT, 'argo-cd', cluster));
 
 interface Fixture {
   argocd: Any[];
