@@ -1,6 +1,9 @@
 /** Names other commands rely on (`status`, `promote`): keep them stable. */
 import type { Environment } from '../config/environment.ts';
 
+/** Where every cluster's Argo CD, its Applications and AppProjects live (here, apart from the cdk8s constructs, for validate). */
+export const ARGOCD_NAMESPACE = 'argocd';
+
 /** Every Application and AppProject names the cluster whose Argo CD it belongs to. */
 export const CLUSTER_LABEL = 'hivebox.dev/cluster';
 

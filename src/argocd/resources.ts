@@ -6,8 +6,9 @@
  */
 import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { ARGOCD_NAMESPACE } from './naming.ts';
 
-export const ARGOCD_NAMESPACE = 'argocd';
+export { ARGOCD_NAMESPACE };
 export const ARGOCD_API_VERSION = 'argoproj.io/v1alpha1';
 /** Deleting an Application with this finalizer deletes what it deployed. */
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';

@@ -15,6 +15,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
+import { BUDGET_RULE_NAME } from './budget-name.ts';
 import { componentLabels, ENVIRONMENT_LABEL, SyncWave, syncWave } from './metadata.ts';
 
 /** Hours in an average month (8760 / 12): the projection of an hourly cost to a month. */
@@ -22,8 +23,7 @@ export const HOURS_PER_MONTH = 730;
 /** The recording rule: the namespace's cost per hour, labelled with its namespace. */
 export const COST_HOURLY_RECORD = 'namespace:opencost_cost_hourly:sum';
 const GIB = 1024 ** 3;
-/** The PrometheusRule's name (validate's parity check lets its amounts differ between environments). */
-export const BUDGET_RULE_NAME = 'hivebox-budget';
+export { BUDGET_RULE_NAME };
 
 export interface BudgetRulesProps {
   readonly environment: Environment & { readonly budget: NonNullable<Environment['budget']> };

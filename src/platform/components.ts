@@ -6,7 +6,8 @@
  * Versions were checked against each chart's published releases; the values
  * files use only keys the chart's own values.yaml / README documents.
  */
-import { ARGOCD_NAMESPACE, type GroupKind } from '../argocd/resources.ts';
+import { ARGOCD_NAMESPACE } from '../argocd/naming.ts';
+import type { GroupKind } from '../argocd/resources.ts';
 
 export interface PlatformComponent {
   /** Also the folder under charts/ and the Application name prefix. */

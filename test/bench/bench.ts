@@ -364,7 +364,7 @@ async function main(): Promise<void> {
         `no point more than ${(line.worstDeviation * 100).toFixed(0)}% off the line).\n\n` +
         `Where one check's main thread spends its ${seconds(total)} (CPU profile; kustomize runs in its own processes meanwhile):\n` +
         parts.map((part) => `  ${seconds(part.ms).padStart(7)}  ${part.part}`).join('\n') +
-        `\n\nbench: ${benchSeconds.toFixed(0)} s; table written to ${JSON_PATH}\n`,
+        `\n\nbench: ${benchSeconds.toFixed(0)} s, load average ${loadavg()[0]!.toFixed(2)} at the end; table written to ${JSON_PATH}\n`,
     );
     writeFileSync(
       JSON_PATH,
@@ -374,6 +374,7 @@ async function main(): Promise<void> {
           cores: availableParallelism(),
           cpu,
           loadAverageAtStart: load,
+          loadAverageAtEnd: loadavg()[0],
           repeat: REPEAT,
           targets: TARGETS,
           rows,

@@ -11,7 +11,7 @@
 import type { Manifest } from '../../synth/types.ts';
 import type { Report, ScopeView } from '../check.ts';
 import { isObject, namespaceOf } from '../workloads.ts';
-import { BUDGET_RULE_NAME } from '../../constructs/budget.ts';
+import { BUDGET_RULE_NAME } from '../../constructs/budget-name.ts';
 
 type Segment = string | number;
 

@@ -1,0 +1,83 @@
+/**
+ * Each command loads only what it uses: the PR check on an up-to-date repository never loads
+ * cdk8s (nothing to synthesize), the Kubernetes client (only status talks to a cluster), ajv's
+ * compiler (its validators are cached), adm-zip (kubectl is unpacked) or the diff library (no
+ * change). Observed on the compiled CLI as CI runs it, with a module hook that notes every module.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, tempRepo } from './support/repo.ts';
+
+const exec = promisify(execFile);
+const repo = tempRepo({ withGenerated: true });
+// Inside node_modules, so that cached validators find ajv's runtime.
+const cache = mkdtempSync(join(REPO_ROOT, 'node_modules', '.cache', 'hivebox-lazy-test-'));
+const hooks = join(cache, 'hooks.mjs');
+const log = join(cache, 'modules.log');
+// Every module resolved through the ESM loader, and at exit every CommonJS module in require's cache.
+writeFileSync(
+  join(cache, 'resolve.mjs'),
+  `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, resolved.url + '\\n');
+  return resolved;
+}
+`,
+);
+writeFileSync(
+  hooks,
+  `import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+register(new URL('./resolve.mjs', import.meta.url));
+process.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(createRequire(import.meta.url).cache).join('\\n') + '\\n'));
+`,
+);
+afterAll(() => {
+  repo.cleanup();
+  rmSync(cache, { recursive: true, force: true });
+});
+
+const env = { ...process.env, HIVEBOX_CACHE_DIR: cache, HIVEBOX_SYNTH_CACHE: '' };
+async function modulesOf(...args: string[]): Promise<string[]> {
+  writeFileSync(log, '');
+  await exec(process.execPath, ['--import', hooks, join(REPO_ROOT, 'bin', 'hivebox-gitops.js'), ...args], { cwd: repo.root, env }).catch((error: { code?: number }) => {
+    if (error.code !== 1) throw error;
+  });
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+}
+/** The packages among the modules; ajv's runtime (what cached validators need) and its package.json apart from ajv itself. */
+const packages = (modules: readonly string[]): string[] =>
+  [
+    ...new Set(
+      modules
+        .map((m) => /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(m))
+        .filter((m) => m !== null && m[1] !== '.cache')
+        .map((m) => (m![1] === 'ajv' && (m![2]!.startsWith('dist/runtime/') || m![2] === 'package.json') ? `ajv/${m![2]!.startsWith('dist/runtime/') ? 'dist/runtime' : 'package.json'}` : m![1]!)),
+    ),
+  ].sort();
+
+describe('what a command loads', () => {
+  it('check on an up-to-date repository: no cdk8s, Kubernetes client, ajv compiler, adm-zip or diff library', async () => {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd: repo.root });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'synthesized');
+    // The first runs record synth's state, unpack kubectl and compile the validators: they load what they need.
+    const first = packages(await modulesOf('synth'));
+    expect(first).toContain('cdk8s');
+    const cold = packages(await modulesOf('check', '--base', 'HEAD'));
+    expect(cold).toContain('ajv');
+
+    const loaded = packages(await modulesOf('check', '--base', 'HEAD'));
+    expect(loaded).toEqual(expect.arrayContaining(['yaml', 'js-yaml', 'zod']));
+    for (const unneeded of ['cdk8s', 'cdk8s-plus-28', 'constructs', '@kubernetes/client-node', 'ajv', 'adm-zip', 'diff']) expect(loaded, unneeded).not.toContain(unneeded);
+  });
+
+  it('--help loads no dependency at all', async () => {
+    expect(packages(await modulesOf('--help'))).toEqual([]);
+  });
+});
