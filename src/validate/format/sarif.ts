@@ -26,7 +26,7 @@ function result(finding: Finding, ruleIndex: number) {
   const settings = finding.settings ?? [];
   const primary = settings.find((s) => !s.isDefault);
   const related = [
-    ...(primary ? [{ location: finding.location, text: 'generated here' }] : []),
+    ...(primary && finding.location ? [{ location: finding.location, text: 'generated here' }] : []),
     ...settings.filter((s) => s !== primary).map((s) => ({ location: { file: s.file, ...(s.line ? { line: s.line } : {}) }, text: s.isDefault ? `${s.setting} (default)` : s.setting })),
   ];
   return {

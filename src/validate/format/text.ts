@@ -15,7 +15,7 @@ export function settingPlace(source: SettingSource): string {
 function settingsNote(settings: readonly SettingSource[] | undefined): string {
   if (!settings || settings.length === 0) return '';
   const more = settings.length > SETTINGS_SHOWN ? `, +${settings.length - SETTINGS_SHOWN} more` : '';
-  return ` ← ${settings.slice(0, SETTINGS_SHOWN).map(settingPlace).join(', ')}${more}`;
+  return `← ${settings.slice(0, SETTINGS_SHOWN).map(settingPlace).join(', ')}${more}`;
 }
 
 const waiverPlace = (waiver: Waiver) => (waiver.location ? `${waiver.location.file}${waiver.location.line ? `:${waiver.location.line}` : ''}` : waiver.scope);
@@ -60,8 +60,8 @@ export function formatText(report: ValidationReport): string {
       lines.push(`  ${resource}${file ? `  (${file})` : ''}`);
       for (const finding of items) {
         const generated = finding.location?.line ? `${finding.location.file}:${finding.location.line}` : '';
-        const from = settingsNote(finding.settings);
-        const at = generated || from ? ` [${generated}${from}]` : '';
+        const places = [generated, settingsNote(finding.settings)].filter(Boolean).join(' ');
+        const at = places ? ` [${places}]` : '';
         lines.push(`    ${finding.severity === 'error' ? 'error' : 'warning'} ${finding.ruleId}: ${finding.message}${at}`);
         for (const [side, value] of Object.entries(finding.sides ?? {})) lines.push(`        ${side.padEnd(12)} ${show(value)}`);
         lines.push(`      fix: ${finding.fix}`);
