@@ -9,7 +9,7 @@ import { ExitCode, UsageError } from '../errors.ts';
 import type { CommandContext } from './context.ts';
 import { parseFlags } from './flags.ts';
 
-const USAGE = `Usage: hivebox-gitops diff --base <ref> [--head <ref>] [--env <name>]... [--format text|markdown|json] [--exit-code]
+const USAGE = `Usage: hivebox-gitops diff --base <ref> [--head <ref>] [--env <name>]... [--format text|markdown|json] [--by-setting] [--exit-code]
 
 Renders every envs/<env> overlay with kustomize on both sides, reads the argocd/ and
 charts/ trees, and reports the resources (and chart values files) added, removed and
@@ -19,6 +19,8 @@ changed. It compares the generated files: run \`npm run synth\` after editing en
   --head <ref>        the commit to compare (default: the working tree)
   --env <name>        only this environment (repeatable; argocd/ and charts/ always shown)
   --format <format>   text (default), markdown (a pull-request comment) or json
+  --by-setting        group each environment's changes by the env.yaml setting that
+                      caused them (from envs/<env>/sources.yaml), instead of a diff per resource
   --exit-code         exit 1 when there are differences (default: 0)
 `;
 
@@ -31,7 +33,7 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     context.stdout.write(USAGE);
     return ExitCode.Clean;
   }
-  const report = await diffRepository({ root: context.cwd, base: options.base, head: options.head, envs: options.envs });
+  const report = await diffRepository({ root: context.cwd, base: options.base, head: options.head, envs: options.envs, bySetting: options.bySetting });
   const fullCommand = `npx hivebox-gitops diff --base ${options.base}${options.head ? ` --head ${options.head}` : ''}`;
   const output =
     options.format === 'json' ? formatJson(report) : options.format === 'markdown' ? formatMarkdown(report, { fullCommand }) : formatText(report);
@@ -46,6 +48,7 @@ interface Options {
   readonly envs: string[];
   readonly format: Format;
   readonly exitCode: boolean;
+  readonly bySetting: boolean;
 }
 
 function parse(args: readonly string[]): Options {
@@ -55,8 +58,9 @@ function parse(args: readonly string[]): Options {
     env: { type: 'string', multiple: true },
     format: { type: 'string', default: 'text' },
     'exit-code': { type: 'boolean', default: false },
+    'by-setting': { type: 'boolean', default: false },
   });
-  if (values.help) return { help: true, base: '', envs: [], format: 'text', exitCode: false };
+  if (values.help) return { help: true, base: '', envs: [], format: 'text', exitCode: false, bySetting: false };
   if (!values.base) throw new UsageError(`--base <ref> is required\n${USAGE}`);
   if (!FORMATS.includes(values.format as Format)) {
     throw new UsageError(`--format "${values.format}": expected one of ${FORMATS.join(', ')}`);
@@ -68,5 +72,6 @@ function parse(args: readonly string[]): Options {
     envs: values.env ?? [],
     format: values.format as Format,
     exitCode: values['exit-code'],
+    bySetting: values['by-setting'],
   };
 }

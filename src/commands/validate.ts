@@ -13,8 +13,10 @@ Renders every envs/<env> overlay with kustomize, and the argocd/ tree, and check
 them: strict schemas for the environment's Kubernetes version (and the CRDs in use),
 Pod Security "restricted" and pinned images, reliability (resources, probes,
 PodDisruptionBudgets, Services, HPAs, ServiceMonitors, default-deny NetworkPolicies,
-Ingress TLS) and that staging mirrors prod. A resource waives a rule with the
-annotation hivebox.dev/waive.<rule-id>: "<reason>"; waivers are listed in the report.
+Ingress TLS) and that staging mirrors prod. A finding names the env.yaml setting
+behind it (envs/<env>/sources.yaml). An environment waives a rule in its env.yaml
+(waivers: rule, resource, reason, expires); a custom resource with the annotation
+hivebox.dev/waive.<rule-id>: "<reason>". Waivers are listed in the report.
 
   --env <name>        only this environment (repeatable; argocd/ is always checked)
   --format <format>   text (default), json or sarif (SARIF 2.1.0, for GitHub code scanning)

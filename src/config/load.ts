@@ -136,6 +136,8 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
+const ENUMERATION_LISTED = 8;
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const input = 'input' in issue ? issue.input : undefined;
   // A mapping or list as "got" says nothing useful; scalars are worth echoing.
@@ -154,6 +156,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'too_big':
       return `expected ${issue.origin === 'array' ? 'at most' : issue.inclusive === false ? 'a value <' : 'a value <='} ${String(issue.maximum)}${issue.origin === 'array' ? ' item(s)' : ''}${got}`;
     case 'invalid_value':
+      // A long enumeration (the rules a waiver may name) says what it is instead of listing itself.
+      if (issue.values.length > ENUMERATION_LISTED) return `expected ${issue.message}${got}`;
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${got}`;
     case 'invalid_union':
       if ((issue as { note?: string }).note === 'No matching discriminator') {

@@ -11,6 +11,7 @@ import { parseCron } from './cron.ts';
 import { parseGoDuration } from './go-duration.ts';
 import { isQuantity, parseQuantity } from './quantity.ts';
 import { timeZoneProblem } from './time-zone.ts';
+import { WaiverSchema } from './waivers.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/;
@@ -230,6 +231,8 @@ export const EnvFileSchema = z.strictObject({
   validation: ValidationSchema.prefault({}),
   /** A monthly budget with alerts at warnAt and at 100 % of it; absent: no budget rule. */
   budget: BudgetSchema.optional(),
+  /** Exceptions to validate's rules, each with a reason and an expiry date (src/config/waivers.ts). */
+  waivers: z.array(WaiverSchema).default([]),
 });
 
 export type EnvFile = z.output<typeof EnvFileSchema>;

@@ -4,6 +4,7 @@
  */
 import type * as Diff from 'diff';
 import { createRequire } from 'node:module';
+import type { SettingGroup } from './by-setting.ts';
 import { describeResource, type RenderedResource, type ResourceId, type ResourceSet } from './resources.ts';
 
 export type ResourceChangeKind = 'added' | 'removed' | 'changed';
@@ -24,6 +25,8 @@ export interface SectionDiff {
   readonly status: SectionStatus;
   readonly counts: { readonly added: number; readonly removed: number; readonly changed: number; readonly unchanged: number };
   readonly changes: readonly ResourceChange[];
+  /** `diff --by-setting`, environments only: the changes grouped by the env.yaml setting that caused them. */
+  readonly bySetting?: readonly SettingGroup[];
 }
 
 const CONTEXT_LINES = 3;

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors.ts';
 import type { KustomizeBuild } from '../toolchain/kubectl.ts';
+import { groupBySetting } from './by-setting.ts';
 import { compareSection, type SectionDiff } from './compare.ts';
 import { InputComparer } from './inputs.ts';
 import { discoverEnvironments, hasTree, renderSections, TREE_SECTIONS, type RenderTask } from './render.ts';
@@ -23,6 +24,8 @@ export interface DiffOptions {
   readonly concurrency?: number;
   /** How overlays are rendered; default: the pinned kustomize, every time. */
   readonly build?: KustomizeBuild;
+  /** Group each environment's changes by the env.yaml setting that caused them (by-setting.ts). */
+  readonly bySetting?: boolean;
 }
 
 export interface DiffReport {
@@ -75,7 +78,12 @@ async function compareSources(base: DiffSource, head: DiffSource, options: DiffO
     return index === -1 ? undefined : rendered[index];
   };
   const diffs = sections
-    .map((section) => compareSection(section, lookup('base', section), lookup('head', section)))
+    .map((section) => {
+      const diff = compareSection(section, lookup('base', section), lookup('head', section));
+      if (!options.bySetting || isTree(section) || diff.changes.length === 0) return diff;
+      const bySetting = groupBySetting(diff, { dir: base.dir, resources: lookup('base', section) }, { dir: head.dir, resources: lookup('head', section) });
+      return { ...diff, bySetting };
+    })
     // A folder absent on both sides is not worth a row.
     .filter((s) => !(isTree(s.name) && !exists(base, baseEnvs, s.name) && !exists(head, headEnvs, s.name)));
   return {

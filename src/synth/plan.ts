@@ -10,7 +10,10 @@ import { loadEnvironments } from '../config/load.ts';
 import { renderBase } from './base.ts';
 import { renderEnvSchema } from './env-schema.ts';
 import { renderOverlay } from './overlay.ts';
-import { renderEnvironment } from './render.ts';
+import { render, renderEnvironment } from './render.ts';
+import { renderSourceMap, sourceMapPath } from '../sources/map.ts';
+import { traceSettings } from '../sources/trace.ts';
+import { cachedTrace } from '../sources/trace-cache.ts';
 import { repositoryInfo } from './repository.ts';
 import type { GeneratedFile } from './types.ts';
 
@@ -29,9 +32,13 @@ export async function plan(root: string): Promise<Plan> {
   const files: GeneratedFile[] = [
     ...renderBase(base),
     renderEnvSchema(),
-    ...environments.flatMap((environment) =>
-      renderOverlay({ environment, base, baseEnvironment: baseEnv, manifests: renderEnvironment(environment) }),
-    ),
+    ...environments.flatMap((environment) => {
+      const manifests = renderEnvironment(environment);
+      return [
+        ...renderOverlay({ environment, base, baseEnvironment: baseEnv, manifests }),
+        { path: sourceMapPath(environment.name), content: renderSourceMap(environment.file, cachedTrace(environment, () => traceSettings(environment, render, manifests))) },
+      ];
+    }),
     ...synthesizeArgoCd(environments, repo),
   ];
   const byPath = new Map<string, string>();

@@ -31,7 +31,8 @@ export function renderEnvironment(environment: Environment): Manifest[] {
   return structuredClone(manifests) as Manifest[];
 }
 
-function render(environment: Environment): Manifest[] {
+/** A render kept nowhere: for the many one-off variants the source map renders (src/sources/trace.ts). */
+export function render(environment: Environment): Manifest[] {
   const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
   const chart = new EnvironmentChart(app, 'hivebox', { environment });
   return (chart.toJson() as Manifest[]).map((manifest) => {

@@ -17,7 +17,8 @@ import { imageCheck, podSecurityCheck, secretDataCheck, serviceAccountTokenCheck
 import { syncWindowCheck } from './checks/sync-windows.ts';
 import { RULES, isRule, ruleInfo } from './rules.ts';
 import { isObject } from './workloads.ts';
-import type { Finding, ResourceRef, ScopeInput, ValidateManifestsOptions, ValidationReport, Waiver } from './types.ts';
+import type { EnvWaiver, Finding, ResourceRef, ScopeInput, SettingSource, ValidateManifestsOptions, ValidationReport, WaivedFinding, Waiver } from './types.ts';
+import { settingFix } from './setting-fix.ts';
 
 /** The env.yaml default, so that manifests without an environment are checked against the same version. */
 export const DEFAULT_KUBERNETES_VERSION: string = EnvFileSchema.shape.kubernetesVersion.parse(undefined);
@@ -56,8 +57,19 @@ const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [
 ];
 
 interface PendingFinding extends Omit<Finding, 'location'> {
-  readonly manifest: Manifest;
+  readonly manifest?: Manifest;
   readonly input: ScopeInput;
+  /** Parity: the environment mirrored, whose settings explain the finding too. */
+  readonly counterpart?: ScopeInput;
+  readonly location?: Finding['location'];
+  readonly waiver?: WaivedFinding['waiver'];
+}
+
+interface EnvWaiverState {
+  readonly waiver: EnvWaiver;
+  readonly input: ScopeInput;
+  readonly expired: boolean;
+  waived: number;
 }
 
 interface WaiverState {
@@ -78,17 +90,29 @@ export function refOf(manifest: Manifest): ResourceRef {
 
 export function validateManifests(options: ValidateManifestsOptions): ValidationReport {
   const pending: PendingFinding[] = [];
+  const silenced: PendingFinding[] = [];
   const waivers = new Map<Manifest, Map<string, WaiverState>>();
+  const envWaivers = new Map<ScopeInput, EnvWaiverState[]>();
   const views = new Map<string, { view: ScopeView; input: ScopeInput }>();
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
 
-  const reporterFor = (input: ScopeInput): Report => (ruleId, manifest, path, message, sides) => {
+  const reporterFor = (input: ScopeInput, counterpart?: ScopeInput): Report => (ruleId, manifest, path, message, sides) => {
+    const info = ruleInfo(ruleId);
+    const finding = { ruleId, severity: info.severity, scope: input.name, resource: refOf(manifest), path, message, fix: info.fix, manifest, input, ...(counterpart ? { counterpart } : {}), ...(sides ? { sides } : {}) };
     const waiver = waivers.get(manifest)?.get(ruleId);
     if (waiver) {
       waiver.waived++;
+      silenced.push({ ...finding, waiver: { reason: waiver.reason } });
       return;
     }
-    const info = ruleInfo(ruleId);
-    pending.push({ ruleId, severity: info.severity, scope: input.name, resource: refOf(manifest), path, message, fix: info.fix, manifest, input, ...(sides ? { sides } : {}) });
+    const envWaiver = envWaivers.get(input)?.find((w) => !w.expired && w.waiver.rule === ruleId && (w.waiver.resource === undefined || w.waiver.resource === `${manifest.kind}/${manifest.metadata.name}`));
+    if (envWaiver) {
+      envWaiver.waived++;
+      const { reason, location, expires } = envWaiver.waiver;
+      silenced.push({ ...finding, waiver: { reason, expires, ...(location ? { location } : {}) } });
+      return;
+    }
+    pending.push(finding);
   };
 
   for (const input of options.scopes) {
@@ -96,14 +120,18 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     const manifests = input.manifests.map((m) => (isObject(m.metadata) ? m : ({ ...m, metadata: { name: '' } } as Manifest)));
     const view = viewOf(input.name, input.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, input.requireDigest ?? false, manifests);
     views.set(input.name, { view, input });
+    envWaivers.set(input, (input.waivers ?? []).map((waiver) => ({ waiver, input, expired: waiver.expires < today, waived: 0 })));
     const report = reporterFor(input);
     for (const manifest of manifests) collectWaivers(manifest, input, waivers, report);
     for (const check of CHECKS) check(view, report);
   }
+  const mirrors = new Set<string>();
   for (const pair of options.parity ?? []) {
     const mirror = views.get(pair.mirror);
     const of = views.get(pair.of);
-    if (mirror && of) parityCheck(mirror.view, of.view, reporterFor(mirror.input));
+    if (!mirror || !of) continue;
+    mirrors.add(pair.mirror);
+    parityCheck(mirror.view, of.view, reporterFor(mirror.input, of.input));
   }
 
   const scopeViews = new Map([...views].map(([name, { view }]) => [name, view]));
@@ -114,18 +142,55 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
   };
   for (const check of REPOSITORY_CHECKS) check({ scopes: scopeViews, chartValues: options.chartValues ?? [], folders: options.folders ?? new Map() }, reportIn);
 
+  // An expired waiver silences nothing and is a finding of its own, at its place in env.yaml.
+  for (const states of envWaivers.values()) {
+    for (const { waiver, input } of states.filter((state) => state.expired)) {
+      const info = ruleInfo('waiver-expired');
+      const target = waiver.resource ? ` on ${waiver.resource}` : '';
+      pending.push({
+        ruleId: info.id,
+        severity: info.severity,
+        scope: input.name,
+        resource: envFileRef(input),
+        path: waiver.path,
+        message: `the waiver of ${waiver.rule}${target} expired on ${waiver.expires} ("${waiver.reason}"), so ${waiver.rule} applies again`,
+        fix: info.fix,
+        input,
+        ...(waiver.location ? { location: waiver.location } : {}),
+      });
+    }
+  }
+
   const order = new Map(options.scopes.map((s, i) => [s.name, i]));
-  const findings = pending
-    .map(({ manifest, input, ...finding }): Finding => {
-      const location = input.locate?.(manifest, finding.path) ?? (input.file ? { file: input.file } : undefined);
-      return location ? { ...finding, location } : finding;
-    })
-    .sort((a, b) => (order.get(a.scope)! - order.get(b.scope)!) || compareResources(a.resource, b.resource) || a.ruleId.localeCompare(b.ruleId) || a.path.localeCompare(b.path));
+  const complete = <T extends PendingFinding>({ manifest, input, counterpart, ...finding }: T): Omit<T, 'manifest' | 'input' | 'counterpart'> & Finding => {
+    const location = finding.location ?? (manifest && input.locate?.(manifest, finding.path)) ?? (input.file ? { file: input.file } : undefined);
+    const resource = `${finding.resource.kind}/${finding.resource.name}`;
+    const settings: SettingSource[] = manifest ? [...(input.settings?.(resource, finding.path) ?? []), ...(counterpart?.settings?.(resource, finding.path) ?? [])] : [];
+    const ordered = [...settings.filter((s) => !s.isDefault), ...settings.filter((s) => s.isDefault)];
+    return {
+      ...finding,
+      ...(location ? { location } : {}),
+      ...(ordered.length > 0 ? { settings: ordered, fix: settingFix(ordered, finding.fix) } : {}),
+    };
+  };
+  const byPlace = (a: Finding, b: Finding) =>
+    (order.get(a.scope)! - order.get(b.scope)!) || compareResources(a.resource, b.resource) || a.ruleId.localeCompare(b.ruleId) || a.path.localeCompare(b.path);
+  const findings: Finding[] = pending.map(complete).sort(byPlace);
+  const waived = silenced.map((finding) => complete(finding) as WaivedFinding).sort(byPlace);
+
   const waiverList: Waiver[] = [];
   for (const [manifest, byRule] of waivers) {
     for (const [ruleId, state] of byRule) {
       const location = state.input.locate?.(manifest, `metadata.annotations["${WAIVER_PREFIX}${ruleId}"]`);
       waiverList.push({ ruleId, scope: state.input.name, resource: refOf(manifest), reason: state.reason, waived: state.waived, ...(location ? { location } : {}) });
+    }
+  }
+  for (const states of envWaivers.values()) {
+    for (const { waiver, input, expired, waived: count } of states) {
+      // Parity runs only when both environments are selected: a parity waiver is not unused when parity did not run.
+      const status = expired ? 'expired' : count > 0 ? 'active' : waiver.rule === 'parity' && !mirrors.has(input.name) ? 'not-checked' : 'unused';
+      const resource = waiver.resource ? resourceRefOf(waiver.resource) : envFileRef(input);
+      waiverList.push({ ruleId: waiver.rule, scope: input.name, resource, reason: waiver.reason, waived: count, expires: waiver.expires, path: waiver.path, status, ...(waiver.location ? { location: waiver.location } : {}) });
     }
   }
   waiverList.sort((a, b) => (order.get(a.scope)! - order.get(b.scope)!) || compareResources(a.resource, b.resource) || a.ruleId.localeCompare(b.ruleId));
@@ -134,8 +199,21 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     resourceCount: options.scopes.reduce((sum, s) => sum + s.manifests.length, 0),
     findings,
     waivers: waiverList,
+    waived,
+    skipped: options.skipped ?? [],
     rules: RULES,
   };
+}
+
+/** What a finding about env.yaml itself (an expired waiver) is reported on. */
+function envFileRef(input: ScopeInput): ResourceRef {
+  return { apiVersion: '', kind: 'env.yaml', name: input.name };
+}
+
+/** Kind/name → a reference (the API version is not part of a waiver). */
+function resourceRefOf(kindName: string): ResourceRef {
+  const [kind, ...name] = kindName.split('/');
+  return { apiVersion: '', kind: kind!, name: name.join('/') };
 }
 
 function compareResources(a: ResourceRef, b: ResourceRef): number {

@@ -21,6 +21,7 @@ import { ARGOCD_SCOPE } from './check.ts';
 import { DEFAULT_KUBERNETES_VERSION, validateManifests } from './engine.ts';
 import { argocdRoots } from './argocd-roots.ts';
 import { SourceIndex, type ParseCache } from './sources.ts';
+import { SettingLocator, SettingSources } from '../sources/locate.ts';
 import type { ParityPair, ScopeInput, ValidationReport } from './types.ts';
 import { isObject } from './workloads.ts';
 
@@ -33,6 +34,8 @@ export interface ValidateRepositoryOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** How overlays are rendered; default: the pinned kustomize, every time. */
   readonly build?: KustomizeBuild;
+  /** Today, YYYY-MM-DD (UTC), for waiver expiry; default: the system clock's. */
+  readonly today?: string;
 }
 
 export async function validateRepository(options: ValidateRepositoryOptions): Promise<ValidationReport> {
@@ -47,11 +50,18 @@ export async function validateRepository(options: ValidateRepositoryOptions): Pr
     argocdScope(root, all, cache, build, folders),
   ]);
   for (const scope of envScopes) folders.set(`envs/${scope.name}`, scope.manifests);
+  const isSelected = (name: string) => selected.some((e) => e.name === name);
+  const pairs = parityPairs(all);
   return validateManifests({
     scopes: [...envScopes, ...argocdScopes],
     folders,
-    parity: parityPairs(all).filter((p) => selected.some((e) => e.name === p.mirror) && selected.some((e) => e.name === p.of)),
+    parity: pairs.filter((p) => isSelected(p.mirror) && isSelected(p.of)),
+    skipped: pairs.filter((p) => isSelected(p.mirror) !== isSelected(p.of)).map(({ mirror, of }) => {
+      const missing = isSelected(mirror) ? of : mirror;
+      return { rule: 'parity', scope: mirror, reason: `${mirror} mirrors ${of}, and ${missing} is not in the selection (add --env ${missing})` };
+    }),
     chartValues: chartValuesOf(root, all),
+    ...(options.today ? { today: options.today } : {}),
   });
 }
 
@@ -117,6 +127,8 @@ async function environmentScope(root: string, env: Environment, all: readonly En
   if (!existsSync(join(root, dir, 'kustomization.yaml'))) throw new InputError(`${dir}/kustomization.yaml`, '', 'missing: run `npm run synth` to generate the overlay');
   const manifests = await render(root, dir, build);
   const sources = new SourceIndex(root, cache).addDefinitions(join(root, 'base')).addDefinitions(join(root, dir)).addPatches(join(root, dir));
+  const locator = new SettingLocator(root, env.file);
+  const settings = new SettingSources(root, env.name, locator);
   return {
     name: env.name,
     file: env.file,
@@ -124,6 +136,12 @@ async function environmentScope(root: string, env: Environment, all: readonly En
     requireDigest: requiresDigest(env, all),
     manifests,
     locate: (manifest, path) => sources.locate(manifest, path),
+    settings: (resource, path) => settings.of(resource, path),
+    waivers: env.waivers.map((waiver, index) => {
+      const path = `waivers[${index}]`;
+      const { file, line } = locator.locate(path);
+      return { ...waiver, path, location: { file, ...(line ? { line } : {}) } };
+    }),
   };
 }
 

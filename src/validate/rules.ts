@@ -83,6 +83,8 @@ export const RULES: readonly RuleInfo[] = [
   rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', 'Make the environments match, or move the difference into an allowed setting (replicas, resources, hosts, issuer, image, storage, quota, budget, notifications).'),
   // Waivers
   rule('waiver-invalid', 'waiver', 'A waiver names a known rule and gives a reason', 'Write the annotation as hivebox.dev/waive.<rule-id>: "<why this resource is an exception>".'),
+  rule('waiver-expired', 'waiver', 'Every env.yaml waiver is before its expiry date', 'Fix what the waiver excused and delete the waiver, or, reviewed again, move its expires: to a later date.'),
+  rule('waiver-unused', 'waiver', 'Every env.yaml waiver matches a finding (reported as a warning, never failing a run)', 'Delete the waiver, or fix its rule or resource (Kind/name).', 'warning'),
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

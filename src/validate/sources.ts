@@ -10,10 +10,10 @@ import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document }
 import type { Manifest } from '../synth/types.ts';
 import type { SourceLocation } from './types.ts';
 import { asArray, asObject } from './workloads.ts';
+import { parseFieldPath, type Segment } from '../sources/field-path.ts';
 
-type Segment = string | number;
 
-interface Parsed {
+export interface Parsed {
   readonly file: string;
   readonly document: Document.Parsed;
   readonly lines: LineCounter;
@@ -29,19 +29,6 @@ interface Patch {
   /** JSON 6902 operations, or a strategic-merge document. */
   readonly ops?: JsonPatchOp[];
   readonly merge?: Parsed;
-}
-
-/** "spec.containers[0].image", 'metadata.annotations["a/b"]' → segments. */
-export function parseFieldPath(path: string): Segment[] {
-  const segments: Segment[] = [];
-  const token = /\.?([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/gy;
-  let match: RegExpExecArray | null;
-  while (token.lastIndex < path.length && (match = token.exec(path))) {
-    if (match[1] !== undefined) segments.push(match[1]);
-    else if (match[2] !== undefined) segments.push(Number(match[2]));
-    else segments.push(JSON.parse(match[3]!) as string);
-  }
-  return segments;
 }
 
 function pointerSegments(pointer: string): Segment[] {
@@ -61,7 +48,7 @@ function parseFile(root: string, absolute: string): Parsed[] {
 }
 
 /** The line of the deepest node along `segments` that the document has (1-based). */
-function lineOf(parsed: Parsed, segments: readonly Segment[]): number {
+export function lineOf(parsed: Parsed, segments: readonly Segment[]): number {
   let node: unknown = parsed.document.contents;
   let offset = (node as { range?: [number] } | null)?.range?.[0] ?? 0;
   for (const segment of segments) {

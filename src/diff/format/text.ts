@@ -1,4 +1,5 @@
 /** The terminal view: a summary table, then each changed resource's unified diff. */
+import type { SettingGroup } from '../by-setting.ts';
 import type { SectionDiff } from '../compare.ts';
 import type { DiffReport } from '../index.ts';
 
@@ -13,6 +14,10 @@ export function formatText(report: DiffReport): string {
   for (const section of report.sections) {
     if (section.changes.length === 0 && section.status === 'unchanged') continue;
     lines.push(`=== ${section.name}${sectionNote(section)} ===`);
+    if (section.bySetting) {
+      lines.push(...settingGroups(section.bySetting), '');
+      continue;
+    }
     for (const change of section.changes) {
       lines.push(`${SYMBOL[change.change]} ${change.title} (${change.change})`, change.patch.trimEnd(), '');
     }
@@ -41,4 +46,16 @@ function summaryTable(sections: readonly SectionDiff[]): string[] {
       .join('  ')
       .trimEnd(),
   );
+}
+
+const shown = (value: unknown) => (value === undefined ? '(default)' : JSON.stringify(value));
+
+/** `diff --by-setting`: each setting, its change, and the generated fields that changed with it. */
+function settingGroups(groups: readonly SettingGroup[]): string[] {
+  const lines: string[] = [];
+  for (const group of groups) {
+    lines.push(group.setting === undefined ? 'not from an env.yaml setting (the code: src/, its defaults or the constructs):' : `${group.setting}: ${shown(group.before)} -> ${shown(group.after)}  (${group.where})`);
+    for (const [resource, fields] of Object.entries(group.changes)) lines.push(`  ~ ${resource}: ${fields.map((f) => f || '(the whole resource)').join(', ')}`);
+  }
+  return lines;
 }

@@ -12,8 +12,8 @@ import type { Manifest } from '../../synth/types.ts';
 import type { Report, ScopeView } from '../check.ts';
 import { isObject, namespaceOf } from '../workloads.ts';
 import { BUDGET_RULE_NAME } from '../../constructs/budget-name.ts';
+import { printFieldPath, type Segment } from '../../sources/field-path.ts';
 
-type Segment = string | number;
 
 /**
  * Where environments may differ, as paths from the resource root; '*' matches
@@ -148,16 +148,6 @@ function differences(mirror: unknown, of: unknown, path: Segment[], out: Differe
   if (JSON.stringify(left) !== JSON.stringify(right)) out.push({ path, mirror: left, of: right });
 }
 
-function printPath(path: readonly Segment[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-
 const ABSENT = '(absent)';
 
 /** Reports, on the mirror's side, every difference from `of` outside the allow-list. */
@@ -180,7 +170,7 @@ export function parityCheck(mirror: ScopeView, of: ScopeView, report: Report): v
     differences(manifest, counterpart, [], found, normalizeMirror, normalizeOf);
     for (const difference of found) {
       if (allowedInResource(manifest, difference.path)) continue;
-      const path = printPath(difference.path);
+      const path = printFieldPath(difference.path);
       report('parity', manifest, path, `${path} differs from ${of.name}`, { [mirror.name]: difference.mirror ?? ABSENT, [of.name]: difference.of ?? ABSENT });
     }
   }
