@@ -10,7 +10,7 @@ import { renderEnvironment } from '../src/synth/render.ts';
 import type { Manifest } from '../src/synth/types.ts';
 
 function environment(overrides: Partial<EnvFileInput> = {}): Environment {
-  const parsed = EnvFileSchema.parse({ ingress: { host: 'test.hivebox.example.com' }, ...overrides });
+  const parsed = EnvFileSchema.parse({ route: { host: 'test.hivebox.example.com' }, ...overrides });
   return resolveEnvironment('test', 'envs/test/env.yaml', parsed);
 }
 

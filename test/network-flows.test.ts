@@ -27,7 +27,7 @@ function flows(manifests: readonly Manifest[]): string[] {
 const summary = (findings: string[]) => findings.map((f) => f.replace(/^[^:]+: /, '').replace(/ \(.*$/, ''));
 
 function environment(overrides: Partial<EnvFileInput> = {}): Manifest[] {
-  const parsed = EnvFileSchema.parse({ ingress: { host: 'test.hivebox.example.com' }, ...overrides });
+  const parsed = EnvFileSchema.parse({ route: { host: 'test.hivebox.example.com' }, ...overrides });
   return renderEnvironment(resolveEnvironment('test', 'envs/test/env.yaml', parsed));
 }
 

@@ -127,3 +127,38 @@ export const CRD_SOURCES: readonly CrdSource[] = [
     ],
   },
 ];
+
+/**
+ * CRDs read from their own release, by tag, rather than from an npm models package: the Gateway API's
+ * standard channel at the release gateway-crds installs, and Envoy Gateway's EnvoyProxy at the controller's
+ * version. src/schemas/generate.ts reads each file from raw.githubusercontent.com, or from a local mirror of
+ * the repository (HIVEBOX_GITHUB_MIRROR=<dir> holding <owner>+<name>/repo, a bare clone) at the same tag.
+ */
+export interface CrdFileSource {
+  readonly id: string;
+  readonly description: string;
+  readonly repository: string;
+  readonly tag: string;
+  readonly files: readonly string[];
+  /** API group served from this document (src/schemas/index.ts). */
+  readonly group: string;
+}
+
+export const CRD_FILE_SOURCES: readonly CrdFileSource[] = [
+  {
+    id: 'gateway-api',
+    description: 'kubernetes-sigs/gateway-api v1.6.1, standard channel (config/crd/standard)',
+    repository: 'kubernetes-sigs/gateway-api',
+    tag: 'v1.6.1',
+    files: ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants', 'grpcroutes'].map((plural) => `config/crd/standard/gateway.networking.k8s.io_${plural}.yaml`),
+    group: 'gateway.networking.k8s.io',
+  },
+  {
+    id: 'envoy-gateway',
+    description: 'envoyproxy/gateway v1.9.0 (charts/gateway-crds-helm, EnvoyProxy)',
+    repository: 'envoyproxy/gateway',
+    tag: 'v1.9.0',
+    files: ['charts/gateway-crds-helm/templates/generated/gateway.envoyproxy.io_envoyproxies.yaml'],
+    group: 'gateway.envoyproxy.io',
+  },
+];
