@@ -3,10 +3,12 @@
  * each environment, the order the platform converges in, the schemas of the pinned Gateway API kinds, and the
  * gateway-route-attached and gateway-certificate rules failing and passing on variants of the generated trees.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { platformSteps } from '../src/argocd/steps.ts';
 import { clusterConfig } from '../src/platform/cluster-config.ts';
-import { PLATFORM_COMPONENTS } from '../src/platform/components.ts';
+import { componentByName, GATEWAY_API_VERSION, PLATFORM_COMPONENTS } from '../src/platform/components.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
 import { validateSchema } from '../src/schemas/index.ts';
 import type { Manifest } from '../src/synth/types.ts';
@@ -192,5 +194,16 @@ describe('gateway-certificate', () => {
     const unreachable = (issuer: string) =>
       `argocd ClusterIssuer/${issuer} spec.acme.solvers[0].http01.gatewayHTTPRoute.parentRefs: ClusterIssuer ${issuer} answers HTTP-01 through no listener that serves plain HTTP on port 80 and takes the solver's HTTPRoute from envoy-gateway, where Gateway hivebox's Certificates live: no certificate would be issued`;
     expect(findings(f, 'gateway-certificate')).toEqual([unreachable('letsencrypt-production'), unreachable('letsencrypt-staging')]);
+  });
+});
+
+describe('one Gateway API release everywhere', () => {
+  it('the types, the schemas, the import script and the CRD chart name the same release; Envoy Gateway and its CRD chart move together', () => {
+    const root = join(import.meta.dirname, '..');
+    expect(readFileSync(join(root, 'src/imports/gateway.networking.k8s.io.ts'), 'utf8').split('\n')[0]).toContain(`kubernetes-sigs/gateway-api ${GATEWAY_API_VERSION},`);
+    expect(JSON.parse(readFileSync(join(root, 'src/schemas/data/gateway-api.json'), 'utf8')).source).toContain(`gateway-api ${GATEWAY_API_VERSION},`);
+    expect(readFileSync(join(root, 'scripts/gateway-api-crds.mjs'), 'utf8')).toContain(`GATEWAY_API_RELEASE = '${GATEWAY_API_VERSION}'`);
+    expect(componentByName('gateway-crds').version).toBe(componentByName('envoy-gateway').version);
+    expect(readFileSync(join(root, 'charts/gateway-crds/values.yaml'), 'utf8')).toMatch(/gatewayAPI:\n {4}enabled: true\n {4}channel: standard/);
   });
 });

@@ -3,6 +3,9 @@
  * Read by the generator (src/schemas/generate.ts); the runtime reads only the
  * generated JSON under data/.
  */
+
+import { componentByName, GATEWAY_API_VERSION, GATEWAY_CRDS } from '../platform/components.ts';
+
 export interface RootKind {
   readonly apiVersion: string;
   readonly kind: string;
@@ -147,17 +150,17 @@ export interface CrdFileSource {
 export const CRD_FILE_SOURCES: readonly CrdFileSource[] = [
   {
     id: 'gateway-api',
-    description: 'kubernetes-sigs/gateway-api v1.6.1, standard channel (config/crd/standard)',
+    description: `kubernetes-sigs/gateway-api ${GATEWAY_API_VERSION}, standard channel (config/crd/standard)`,
     repository: 'kubernetes-sigs/gateway-api',
-    tag: 'v1.6.1',
+    tag: GATEWAY_API_VERSION,
     files: ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants', 'grpcroutes'].map((plural) => `config/crd/standard/gateway.networking.k8s.io_${plural}.yaml`),
     group: 'gateway.networking.k8s.io',
   },
   {
     id: 'envoy-gateway',
-    description: 'envoyproxy/gateway v1.9.0 (charts/gateway-crds-helm, EnvoyProxy)',
+    description: `envoyproxy/gateway ${componentByName(GATEWAY_CRDS).version} (charts/gateway-crds-helm, EnvoyProxy)`,
     repository: 'envoyproxy/gateway',
-    tag: 'v1.9.0',
+    tag: componentByName(GATEWAY_CRDS).version,
     files: ['charts/gateway-crds-helm/templates/generated/gateway.envoyproxy.io_envoyproxies.yaml'],
     group: 'gateway.envoyproxy.io',
   },
