@@ -3,13 +3,16 @@
  * (scripts/gateway-api-crds.mjs), the typed constructs HiveBox's HTTPRoute and the cluster's Gateway are
  * written with (cdk8s-plus-28 does not model the Gateway API). A maintainer's tool:
  * `node scripts/import-gateway-api.mjs` (cdk8s-cli through npx, pinned below; not a dependency).
- * The output gets a header naming its source, type-only imports (verbatimModuleSyntax) and no lint.
+ * Only each CRD's storage version is imported (v1: what HiveBox writes; the v1beta1 the CRDs still serve would
+ * double the file with the same types). The output gets a header naming its source, type-only imports
+ * (verbatimModuleSyntax) and no lint.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
 import { GATEWAY_API_KINDS, gatewayApiCrds } from './gateway-api-crds.mjs';
 
 const CDK8S_CLI = 'cdk8s-cli@2.207.60';
@@ -20,7 +23,12 @@ const { source, texts } = await gatewayApiCrds();
 const work = mkdtempSync(join(tmpdir(), 'gateway-api-'));
 try {
   // One document stream: cdk8s import writes one module per API group.
-  writeFileSync(join(work, 'crds.yaml'), texts.map((text) => `---\n${text}`).join('\n'));
+  const storageOnly = texts.map((text) => {
+    const crd = parse(text);
+    crd.spec.versions = crd.spec.versions.filter((version) => version.storage);
+    return stringify(crd);
+  });
+  writeFileSync(join(work, 'crds.yaml'), storageOnly.map((text) => `---\n${text}`).join('\n'));
   execFileSync('npx', ['--yes', CDK8S_CLI, 'import', 'crds.yaml', '--language', 'typescript', '--output', 'out'], { cwd: work, stdio: 'inherit', timeout: 600_000 });
   const generated = readFileSync(join(work, 'out/gateway.networking.k8s.io.ts'), 'utf8')
     .replace("import { ApiObject, ApiObjectMetadata, GroupVersionKind } from 'cdk8s';", "import { ApiObject, type ApiObjectMetadata, type GroupVersionKind } from 'cdk8s';");
