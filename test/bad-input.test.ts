@@ -11,7 +11,7 @@ import { REPO_ROOT, runCli, tempRepo, snapshot } from './support/repo.ts';
 
 const exec = promisify(execFile);
 
-const HOST = 'ingress:\n  host: qa.hivebox.example.com\n';
+const HOST = 'route:\n  host: qa.hivebox.example.com\n';
 
 interface Case {
   readonly name: string;
@@ -22,7 +22,7 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'malformed YAML', content: 'ingress: {host: qa.hivebox.example.com\n', message: /line \d+, column \d+: expected valid YAML/ },
+  { name: 'malformed YAML', content: 'route: {host: qa.hivebox.example.com\n', message: /line \d+, column \d+: expected valid YAML/ },
   { name: 'an unknown key', content: `${HOST}scaling:\n  maxReplica: 3\n`, message: /scaling: unknown key "maxReplica"; expected one of: minReplicas, maxReplicas, targetCpuUtilization/ },
   { name: 'a wrong type', content: `${HOST}scaling:\n  maxReplicas: three\n`, message: /scaling\.maxReplicas: expected a value of type number, got "three"/ },
   { name: 'an out-of-range value', content: `${HOST}scaling:\n  minReplicas: 0\n`, message: /scaling\.minReplicas: expected a value >= 1, got 0/ },
@@ -30,9 +30,12 @@ const CASES: Case[] = [
   { name: 'an invalid image tag', content: `${HOST}image:\n  tag: "v1 beta"\n`, message: /image\.tag: expected an image tag such as v0\.6\.0.*got "v1 beta"/ },
   { name: 'the latest tag', content: `${HOST}image:\n  tag: latest\n`, message: /image\.tag: expected a pinned image tag, not "latest"/ },
   { name: 'an invalid digest', content: `${HOST}image:\n  digest: sha256:1234\n`, message: /image\.digest: expected an image digest: sha256: followed by 64 lowercase hex digits, got "sha256:1234"/ },
-  { name: 'an empty env.yaml', content: '', message: /envs\/qa\/env\.yaml: expected a mapping of settings \(at least ingress\.host\); the file is empty/ },
+  { name: 'an empty env.yaml', content: '', message: /envs\/qa\/env\.yaml: expected a mapping of settings \(at least route\.host\); the file is empty/ },
   { name: 'a missing env.yaml', content: undefined, message: /envs\/qa\/env\.yaml: expected the environment's settings file, env\.yaml/ },
-  { name: 'a missing required field', content: 'cluster: nonprod\n', message: /ingress: expected a value of type object \(required\)/ },
+  { name: 'a missing required field', content: 'cluster: nonprod\n', message: /route: expected a value of type object \(required\)/ },
+  // The block ingress-nginx read, renamed when HiveBox moved to the Gateway API: synth says what to write instead.
+  { name: 'the old ingress block', content: 'ingress:\n  host: qa.hivebox.example.com\n  className: nginx\n', message: /envs\/qa\/env\.yaml: ingress: expected route instead: HiveBox moved from ingress-nginx to the Gateway API.*drop className.*docs\/runbooks\/migrate-from-ingress-nginx\.md/ },
+  { name: 'a request timeout Gateway API does not accept', content: `${HOST}  requestTimeout: 1.5s\n`, message: /route\.requestTimeout: expected a Gateway API duration such as 10s, 500ms or 1m30s, got "1\.5s"/ },
   { name: 'an unknown sync mode', content: `${HOST}sync:\n  mode: sometimes\n`, message: /sync\.mode: expected one of "automatic", "manual", got "sometimes"/ },
   { name: 'a sync window schedule Argo CD cannot parse', content: `${HOST}sync:\n  windows:\n    - schedule: "0 6 * * 7"\n      duration: 3h\n`, message: /sync\.windows\[0\]\.schedule: expected a cron schedule Argo CD accepts.*day of week "7": 7 is outside 0-6.*got "0 6 \* \* 7"/ },
   { name: 'a zero sync window duration', content: `${HOST}sync:\n  windows:\n    - schedule: "0 6 * * 1"\n      duration: 0h\n`, message: /sync\.windows\[0\]\.duration: expected a positive duration as Go reads it.*got "0h"/ },
@@ -40,7 +43,7 @@ const CASES: Case[] = [
   { name: 'an unknown data store mode', content: `${HOST}valkey:\n  mode: cloud\n`, message: /valkey\.mode: expected "in-cluster" or "external", got "cloud"/ },
   { name: 'a request above its limit', content: `${HOST}resources:\n  requests:\n    cpu: "2"\n    memory: 64Mi\n`, message: /resources\.requests\.cpu: expected a request no larger than limits\.cpu/ },
   { name: 'a bad quantity', content: `${HOST}quota:\n  memory: lots\n`, message: /quota\.memory: expected memory: a Kubernetes quantity/ },
-  { name: 'the same host as another environment', content: 'ingress:\n  host: dev.hivebox.example.com\n', message: /ingress\.host: expected a host no other environment uses; "dev\.hivebox\.example\.com" is also dev's \(envs\/dev\/env\.yaml\)/ },
+  { name: 'the same host as another environment', content: 'route:\n  host: dev.hivebox.example.com\n', message: /route\.host: expected a host no other environment uses; "dev\.hivebox\.example\.com" is also dev's \(envs\/dev\/env\.yaml\)/ },
   { name: 'promotion from an unknown environment', content: `${HOST}promotesFrom: nowhere\n`, message: /promotesFrom: expected the name of another environment/ },
   { name: 'a top-level list', content: '- a\n- b\n', message: /expected a mapping of settings at the top level, got a list/ },
 ];

@@ -51,11 +51,11 @@ describe('hivebox-gitops check', () => {
     const env = join(root, 'envs/staging/env.yaml');
     writeFileSync(env, readFileSync(env, 'utf8').replace('host: staging.hivebox.example.com', 'host: stage.hivebox.example.com'));
     expect((await runCli(root, 'synth')).code).toBe(0);
-    const patch = join(root, 'envs/staging/patches/ingress-hivebox.yaml');
+    const patch = join(root, 'envs/staging/patches/httproute-hivebox.yaml');
     writeFileSync(patch, `${readFileSync(patch, 'utf8')}# hand edit\n`);
     const result = await runCli(root, 'check', '--base', 'HEAD');
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('changed  envs/staging/patches/ingress-hivebox.yaml');
+    expect(result.stdout).toContain('changed  envs/staging/patches/httproute-hivebox.yaml');
     expect(result.stdout).toMatch(/stage\.hivebox\.example\.com/);
   });
 

@@ -10,7 +10,7 @@ import { renderEnvironment } from '../src/synth/render.ts';
 import type { Manifest } from '../src/synth/types.ts';
 
 function environment(overrides: Partial<EnvFileInput> = {}): Environment {
-  const parsed = EnvFileSchema.parse({ ingress: { host: 'test.hivebox.example.com' }, ...overrides });
+  const parsed = EnvFileSchema.parse({ route: { host: 'test.hivebox.example.com' }, ...overrides });
   return resolveEnvironment('test', 'envs/test/env.yaml', parsed);
 }
 
@@ -114,12 +114,24 @@ describe('HiveBox wiring', () => {
     for (const [key, value] of Object.entries(pdb.spec.selector.matchLabels)) expect(podLabels[key]).toBe(value);
   });
 
-  it('serves the host over TLS from the configured cert-manager issuer, published by ExternalDNS', () => {
-    const ingress = find(manifests, 'Ingress', 'hivebox');
-    expect(ingress.spec.rules[0].host).toBe('test.hivebox.example.com');
-    expect(ingress.spec.tls).toEqual([{ hosts: ['test.hivebox.example.com'], secretName: 'hivebox-tls' }]);
-    expect(ingress.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-staging');
-    expect(ingress.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('test.hivebox.example.com');
+  it("routes the host through its own HTTPS listener of the cluster's Gateway to the Service, with the request timeout", () => {
+    expect(manifests.filter((m) => m.kind === 'Ingress')).toEqual([]);
+    const route = find(manifests, 'HTTPRoute', 'hivebox');
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'envoy-gateway', name: 'hivebox', sectionName: 'https-test' }],
+      hostnames: ['test.hivebox.example.com'],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          backendRefs: [{ group: '', kind: 'Service', name: 'hivebox', port: 80 }],
+          timeouts: { request: '15s' },
+        },
+      ],
+    });
+    const service = find(manifests, 'Service', 'hivebox');
+    expect(service.spec.ports.map((p: Any) => p.port)).toContain(route.spec.rules[0].backendRefs[0].port);
+    expect(find(renderEnvironment(environment({ route: { host: 'slow.hivebox.example.com', requestTimeout: '1m30s' } })), 'HTTPRoute', 'hivebox').spec.rules[0].timeouts).toEqual({ request: '1m30s' });
   });
 
   it('passes the app its settings, pointing at the in-cluster Valkey and MinIO', () => {
@@ -173,11 +185,10 @@ describe('network policies', () => {
     expect(policies.map((p) => p.metadata.name).sort()).toEqual([
       'allow-bucket-job-to-minio',
       'allow-dns',
+      'allow-gateway-to-hivebox',
       'allow-hivebox-to-minio',
       'allow-hivebox-to-opensensemap',
       'allow-hivebox-to-valkey',
-      'allow-ingress-controller-to-acme-solver',
-      'allow-ingress-controller-to-hivebox',
       'allow-minio-from-hivebox',
       'allow-prometheus-to-hivebox',
       'allow-valkey-from-hivebox',
@@ -189,18 +200,36 @@ describe('network policies', () => {
       from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'hivebox', 'app.kubernetes.io/instance': 'hivebox' } } }],
       ports: [{ protocol: 'TCP', port: 6379 }],
     });
-    expect(named('allow-ingress-controller-to-hivebox').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8000 }]);
+    expect(named('allow-gateway-to-hivebox').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8000 }]);
   });
 
   it('gives the cluster DNS only to the pods that look names up: HiveBox and the bucket Job', () => {
     expect(named('allow-dns').spec.podSelector).toEqual({ matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['hivebox', 'minio-bucket'] }] });
   });
 
-  it('lets the ingress controller reach the pod cert-manager starts for an ACME HTTP-01 challenge, on its port only', () => {
-    expect(named('allow-ingress-controller-to-acme-solver').spec).toEqual({
-      podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+  it("admits to HiveBox only the Envoys of the cluster's Gateway, by namespace and by their owning-gateway labels", () => {
+    expect(named('allow-gateway-to-hivebox').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'hivebox', 'app.kubernetes.io/instance': 'hivebox' } },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 8089 }] }],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway' } },
+              podSelector: {
+                matchLabels: {
+                  'app.kubernetes.io/name': 'envoy',
+                  'app.kubernetes.io/component': 'proxy',
+                  'app.kubernetes.io/managed-by': 'envoy-gateway',
+                  'gateway.envoyproxy.io/owning-gateway-name': 'hivebox',
+                  'gateway.envoyproxy.io/owning-gateway-namespace': 'envoy-gateway',
+                },
+              },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: 8000 }],
+        },
+      ],
     });
   });
 
@@ -220,7 +249,7 @@ describe('network policies', () => {
 describe('the base', () => {
   it('is no environment: its host is in the reserved .invalid domain', () => {
     const base = renderEnvironment(baseEnvironment());
-    expect(find(base, 'Ingress', 'hivebox').spec.rules[0].host).toMatch(/\.invalid$/);
+    expect(find(base, 'HTTPRoute', 'hivebox').spec.hostnames).toEqual(['hivebox.example.invalid']);
     expect(find(base, 'Namespace', 'hivebox')).toBeDefined();
   });
 });

@@ -5,56 +5,16 @@
  * (each reported), plus the order the platform steps follow.
  */
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import { synthesizeArgoCd } from '../src/argocd/index.ts';
 import { platformSteps } from '../src/argocd/steps.ts';
-import { loadEnvironments } from '../src/config/load.ts';
 import { PLATFORM_COMPONENTS, type PlatformComponent } from '../src/platform/components.ts';
 import { loadChartValues, type ChartValues } from '../src/platform/values.ts';
-import { renderEnvironment } from '../src/synth/render.ts';
-import { repositoryInfo } from '../src/synth/repository.ts';
-import type { Manifest } from '../src/synth/types.ts';
-import { validateManifests } from '../src/validate/index.ts';
-import { join } from 'node:path';
-
-const ROOT = join(import.meta.dirname, '..');
-const environments = loadEnvironments(ROOT);
-const repo = repositoryInfo(ROOT);
-const clusters = [...new Set(environments.map((env) => env.cluster))].sort();
-
-// Parsed YAML: the tests change it freely.
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { clusters, fixture, ROOT, validateFixture, type Fixture } from './support/repository-fixture.ts';
 
 // The repository's own argo-cd values: they carry the argoproj.io/Application health check.
 const assessed: ChartValues[] = clusters.map((cluster) => loadChartValues(ROOT, 'argo-cd', cluster));
 
-interface Fixture {
-  argocd: Any[];
-  folders: Map<string, Any[]>;
-  envs: Map<string, Any[]>;
-}
-
-function fixture(): Fixture {
-  const folders = new Map<string, Any[]>();
-  const argocd: Any[] = [];
-  for (const file of synthesizeArgoCd(environments, repo)) {
-    const docs = parseAllDocuments(file.content).map((d) => d.toJS() as Any).filter((d) => d && d.kind !== 'Kustomization');
-    const folder = file.path.slice(0, file.path.lastIndexOf('/'));
-    if (/^argocd\/[^/]+\/platform\/[^/]+$/.test(folder)) folders.set(folder, [...(folders.get(folder) ?? []), ...docs]);
-    argocd.push(...docs);
-  }
-  const envs = new Map(environments.map((env) => [env.name, structuredClone(renderEnvironment(env)) as Any[]]));
-  for (const [name, manifests] of envs) folders.set(`envs/${name}`, manifests);
-  return { argocd, folders, envs };
-}
-
 function check(f: Fixture, chartValues: readonly ChartValues[] = assessed) {
-  const report = validateManifests({
-    scopes: [...[...f.envs].map(([name, manifests]) => ({ name, manifests: manifests as Manifest[] })), { name: 'argocd', manifests: f.argocd as Manifest[] }],
-    chartValues,
-    folders: f.folders as Map<string, Manifest[]>,
-  });
-  return report.findings.filter((finding) => finding.ruleId.startsWith('convergence-') || finding.ruleId === 'deletion-confirm');
+  return validateFixture(f, chartValues).filter((finding) => finding.ruleId.startsWith('convergence-') || finding.ruleId === 'deletion-confirm');
 }
 
 const app = (f: Fixture, name: string) => f.argocd.find((d) => d.kind === 'Application' && d.metadata.name === name)!;

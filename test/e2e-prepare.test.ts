@@ -89,6 +89,15 @@ describe('e2e-prepare: nonprod, as the repository stands', () => {
     expect(plan.smoke.map((s) => s.namespace)).toEqual(['hivebox-dev', 'hivebox-staging']);
   });
 
+  it("reaches each environment through the cluster's Gateway: its host, and a stand-in certificate in the Secret its listener serves", () => {
+    expect(plan.gateway).toEqual({ namespace: 'envoy-gateway', name: 'hivebox' });
+    expect(plan.smoke.map((s) => s.host)).toEqual(['dev.hivebox.example.com', 'staging.hivebox.example.com']);
+    expect(plan.certificates).toEqual([
+      { namespace: 'envoy-gateway', secret: 'hivebox-dev-tls', host: 'dev.hivebox.example.com' },
+      { namespace: 'envoy-gateway', secret: 'hivebox-staging-tls', host: 'staging.hivebox.example.com' },
+    ]);
+  });
+
   it('exempts exactly the environments’ Pods from exactly the signature rule, where Kyverno on nonprod honours exceptions', () => {
     const namespace = policyExceptionNamespace(loadChartValues(REPO_ROOT, 'kyverno', 'nonprod').values);
     expect(plan.exceptionNamespace).toBe(namespace);
@@ -183,6 +192,9 @@ describe('e2e-prepare: clusters it refuses (exit 2, one line)', () => {
     const ok = await run(tsx, ['.github/scripts/e2e-prepare.ts', 'nonprod', out], { cwd: REPO_ROOT });
     expect(ok.stdout).toMatch(/^exception-namespace=kyverno-exceptions$/m);
     expect(ok.stdout).toMatch(/^stand-in-policy=e2e-stand-in-image$/m);
+    expect(ok.stdout).toMatch(/^gateway=envoy-gateway\/hivebox$/m);
+    expect(readFileSync(join(out, 'gateway-certificates.tsv'), 'utf8')).toBe('envoy-gateway\thivebox-dev-tls\tdev.hivebox.example.com\nenvoy-gateway\thivebox-staging-tls\tstaging.hivebox.example.com\n');
+    expect(readFileSync(join(out, 'smoke.tsv'), 'utf8').split('\n')[0]).toMatch(/^hivebox-dev\thivebox\t8000\tv0\.6\.0\tdev\.hivebox\.example\.com$/);
     expect(readFileSync(join(out, 'stand-ins.tsv'), 'utf8')).toBe('ghcr.io/hivebox-platform/hivebox:v0.6.0\tv0.6.0\t8000\n');
     expect(docs(readFileSync(join(out, 'kyverno-exception.yaml'), 'utf8')).map((d) => d.kind)).toEqual(['Namespace', 'PolicyException']);
     const refused = await run(tsx, ['.github/scripts/e2e-prepare.ts', 'prod', out], { cwd: REPO_ROOT }).then(

@@ -21,8 +21,8 @@ describe('envs/env.schema.json', () => {
   }
 
   it('rejects an unknown key and a malformed digest, as synth does', () => {
-    expect(validate({ ingress: { host: 'a.example.com' }, replicas: 3 })).toBe(false);
-    expect(validate({ ingress: { host: 'a.example.com' }, image: { digest: 'sha256:abc' } })).toBe(false);
+    expect(validate({ route: { host: 'a.example.com' }, replicas: 3 })).toBe(false);
+    expect(validate({ route: { host: 'a.example.com' }, image: { digest: 'sha256:abc' } })).toBe(false);
   });
 
   it('is referenced by every env.yaml for editor completion', () => {

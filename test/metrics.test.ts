@@ -203,8 +203,8 @@ describe('metrics', () => {
 describe('imageOf (how metrics reads an env.yaml version)', () => {
   const A = DIGEST('a');
   it.each([
-    ['promote\'s layout, comments and quotes', `# c\ncluster: prod\nimage:\n  # pinned\n  tag: "v0.7.0" # note\n  digest: '${A}'\ningress:\n  host: x\n`, { tag: 'v0.7.0', digest: A }],
-    ['no image: the schema default tag', 'cluster: dev\ningress:\n  host: x\n', { tag: 'v0.6.0', digest: undefined }],
+    ['promote\'s layout, comments and quotes', `# c\ncluster: prod\nimage:\n  # pinned\n  tag: "v0.7.0" # note\n  digest: '${A}'\nroute:\n  host: x\n`, { tag: 'v0.7.0', digest: A }],
+    ['no image: the schema default tag', 'cluster: dev\nroute:\n  host: x\n', { tag: 'v0.6.0', digest: undefined }],
     ['a digest only', `image:\n  digest: ${A}\n`, { tag: undefined, digest: A }],
     ['flow style, read by the YAML parser', `image: { tag: v0.8.0, digest: "${A}" }\n`, { tag: 'v0.8.0', digest: A }],
     ['an anchor, read by the YAML parser', `x: &i\n  tag: v0.9.0\nimage: *i\n`, { tag: 'v0.9.0', digest: undefined }],

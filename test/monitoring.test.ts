@@ -37,18 +37,20 @@ describe('HiveBoxMonitoring', () => {
       expect(dashboard.title).toContain(environment.name);
       uids.add(dashboard.uid);
       const exprs = dashboard.panels.flatMap((p: Any) => p.targets.map((t: Any) => t.expr as string));
-      for (const expr of exprs) expect(expr).toMatch(new RegExp(`namespace="${environment.namespace}"|environment="${environment.name}"`));
+      for (const expr of exprs) expect(expr).toMatch(new RegExp(`namespace="${environment.namespace}"|environment="${environment.name}"|httproute/${environment.namespace}/`));
+      // Request rate, errors and latency measured at the Gateway as well as in the app.
+      expect(exprs.filter((e: string) => e.includes('envoy_cluster_upstream_rq'))).toHaveLength(3);
       expect(dashboard.panels.some((p: Any) => p.datasource.type === 'loki')).toBe(true);
     }
     expect(uids.size).toBe(environments.length);
   });
 
-  it('alerts on app down, /readyz failing, error rate and latency, in its own namespace only', () => {
+  it('alerts on app down, /readyz failing, error rate and latency (in the app and at the Gateway), in its own namespace only', () => {
     const rule = render(env('dev')).find((m) => m.kind === 'PrometheusRule')!;
     const rules = rule.spec.groups.flatMap((g: Any) => g.rules);
-    expect(rules.map((r: Any) => r.alert)).toEqual(['HiveBoxDown', 'HiveBoxNotReady', 'HiveBoxHighErrorRate', 'HiveBoxHighLatency']);
+    expect(rules.map((r: Any) => r.alert)).toEqual(['HiveBoxDown', 'HiveBoxNotReady', 'HiveBoxHighErrorRate', 'HiveBoxGatewayErrors', 'HiveBoxGatewayLatency', 'HiveBoxHighLatency']);
     for (const r of rules) {
-      expect(r.expr).toContain('namespace="hivebox-dev"');
+      expect(r.expr).toMatch(/namespace="hivebox-dev"|httproute\/hivebox-dev\//);
       expect(r.for).toMatch(/^\d+m$/);
       expect(r.labels.environment).toBe('dev');
       expect(r.annotations.summary).toBeTruthy();
@@ -70,6 +72,20 @@ describe('HiveBoxMonitoring', () => {
     const rule = manifests.find((m) => m.kind === 'PrometheusRule') as Doc;
     expect(JSON.stringify(rule.spec)).toContain('service=\\"hivebox\\"');
     expect(JSON.stringify(rule.spec)).toContain('deployment=\\"hivebox\\"');
+  });
+
+  it("reads the Gateway's metrics of the Envoy cluster Envoy Gateway builds from the environment's HTTPRoute", () => {
+    for (const environment of environments) {
+      const route = renderEnvironment(environment).find((m) => m.kind === 'HTTPRoute') as Doc;
+      // envoyproxy/gateway v1.9.0 internal/gatewayapi/helpers.go: httproute/<namespace>/<name>/rule/<index>, lower-cased kind.
+      const clusters = (route.spec.rules as Any[]).map((_rule, index) => `httproute/${route.metadata.namespace}/${route.metadata.name}/rule/${index}`);
+      const rules = (render(environment).find((m) => m.kind === 'PrometheusRule')!.spec.groups as Any[]).flatMap((g) => g.rules as Any[]);
+      for (const alert of rules.filter((r) => r.alert.startsWith('HiveBoxGateway'))) {
+        const matcher = /envoy_cluster_name=~"([^"]+)"/.exec(alert.expr)![1]!;
+        for (const cluster of clusters) expect(cluster, alert.alert).toMatch(new RegExp(`^(?:${matcher})$`));
+        expect('httproute/hivebox-other/hivebox/rule/0').not.toMatch(new RegExp(`^(?:${matcher})$`));
+      }
+    }
   });
 
   it('validates against the Kubernetes and Prometheus Operator schemas', () => {

@@ -4,8 +4,6 @@
  * environment as the constructs render it now, and on variations of it that
  * each break one piece of NetworkPolicy semantics (no kustomize: in memory).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveEnvironment } from '../src/config/environment.ts';
 import { loadEnvironments } from '../src/config/load.ts';
@@ -13,7 +11,7 @@ import { EnvFileSchema, type EnvFileInput } from '../src/config/schema.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
 import type { Manifest } from '../src/synth/types.ts';
 import { validateManifests } from '../src/validate/index.ts';
-import { parseYamlStream, REPO_ROOT } from './support/repo.ts';
+import { REPO_ROOT } from './support/repo.ts';
 
 type Mutable = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -27,7 +25,7 @@ function flows(manifests: readonly Manifest[]): string[] {
 const summary = (findings: string[]) => findings.map((f) => f.replace(/^[^:]+: /, '').replace(/ \(.*$/, ''));
 
 function environment(overrides: Partial<EnvFileInput> = {}): Manifest[] {
-  const parsed = EnvFileSchema.parse({ ingress: { host: 'test.hivebox.example.com' }, ...overrides });
+  const parsed = EnvFileSchema.parse({ route: { host: 'test.hivebox.example.com' }, ...overrides });
   return renderEnvironment(resolveEnvironment('test', 'envs/test/env.yaml', parsed));
 }
 
@@ -48,22 +46,6 @@ const add = (name: string, spec: Mutable) => (manifests: Mutable[]) =>
   manifests.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'hivebox-test' }, spec });
 const app = (name: string) => ({ matchLabels: { 'app.kubernetes.io/name': name } });
 
-describe('dev as rendered before the fix (kustomize build envs/dev at f4ffaa3)', () => {
-  const before = parseYamlStream(readFileSync(resolve(import.meta.dirname, 'fixtures/validate/network-flows/dev-f4ffaa3.yaml'), 'utf8')) as unknown as Manifest[];
-
-  it('fails: the ingress controller cannot reach the ACME solver, and every pod could reach the DNS', () => {
-    expect(flows(before)).toEqual([
-      'Ingress/hivebox: ingress-nginx → pod hivebox-acme-solver TCP 8089: needed (ACME HTTP-01 challenge) but no NetworkPolicy admits it (ingress to pod hivebox-acme-solver is limited by default-deny)',
-      'NetworkPolicy/allow-dns: pod minio → kube-dns UDP 53: admitted (egress by NetworkPolicy allow-dns) but nothing needs it',
-      'NetworkPolicy/allow-dns: pod minio → kube-dns TCP 53: admitted (egress by NetworkPolicy allow-dns) but nothing needs it',
-      'NetworkPolicy/allow-dns: pod valkey → kube-dns UDP 53: admitted (egress by NetworkPolicy allow-dns) but nothing needs it',
-      'NetworkPolicy/allow-dns: pod valkey → kube-dns TCP 53: admitted (egress by NetworkPolicy allow-dns) but nothing needs it',
-      'NetworkPolicy/allow-dns: pod hivebox-acme-solver → kube-dns UDP 53: admitted (egress by NetworkPolicy allow-dns) but nothing needs it',
-      'NetworkPolicy/allow-dns: pod hivebox-acme-solver → kube-dns TCP 53: admitted (egress by NetworkPolicy allow-dns) but nothing needs it',
-    ]);
-  });
-});
-
 describe('what the constructs render now', () => {
   for (const env of loadEnvironments(REPO_ROOT)) {
     it(`${env.name} admits exactly the flows it needs`, () => {
@@ -77,15 +59,19 @@ describe('what the constructs render now', () => {
 });
 
 describe('each needed flow must be admitted', () => {
-  it('the ACME solver, from the ingress controller', () => {
-    expect(summary(flows(changed(without('allow-ingress-controller-to-acme-solver'))))).toEqual(['ingress-nginx → pod hivebox-acme-solver TCP 8089: needed']);
+  it("HiveBox, from the Gateway's Envoys (the HTTPRoute backend) and from Prometheus (the ServiceMonitor)", () => {
+    expect(flows(changed(without('allow-gateway-to-hivebox')))).toEqual([
+      'HTTPRoute/hivebox: the Gateway → pod hivebox TCP 8000: needed (HTTPRoute hivebox routes to it) but no NetworkPolicy admits it (ingress to pod hivebox is limited by allow-prometheus-to-hivebox, default-deny)',
+    ]);
+    expect(flows(changed(without('allow-prometheus-to-hivebox')))).toEqual([
+      'ServiceMonitor/hivebox: Prometheus → pod hivebox TCP 8000: needed (ServiceMonitor hivebox scrapes it) but no NetworkPolicy admits it (ingress to pod hivebox is limited by allow-gateway-to-hivebox, default-deny)',
+    ]);
   });
 
-  it('HiveBox, from the ingress controller (the Ingress backend) and from Prometheus (the ServiceMonitor)', () => {
-    expect(summary(flows(changed(without('allow-ingress-controller-to-hivebox'))))).toEqual(['ingress-nginx → pod hivebox TCP 8000: needed']);
-    expect(flows(changed(without('allow-prometheus-to-hivebox')))).toEqual([
-      'ServiceMonitor/hivebox: Prometheus → pod hivebox TCP 8000: needed (ServiceMonitor hivebox scrapes it) but no NetworkPolicy admits it (ingress to pod hivebox is limited by allow-ingress-controller-to-hivebox, default-deny)',
-    ]);
+  it('the backend the HTTPRoute names, on the Service port it names', () => {
+    const elsewhere = changed((m) => (m.find((r) => r.kind === 'HTTPRoute')!.spec.rules[0].backendRefs[0].port = 8080));
+    // No Service port 8080: the route needs nothing, and the Gateway's allowance is left over.
+    expect(summary(flows(elsewhere))).toEqual(['the Gateway → pod hivebox TCP 8000: admitted']);
   });
 
   it('DNS, over UDP and TCP, for the pods that resolve names', () => {
@@ -115,10 +101,16 @@ describe('each needed flow must be admitted', () => {
 });
 
 describe('nothing else may be admitted', () => {
+  it("only the Gateway's Envoys, not every pod of their namespace (cert-manager's ACME solver runs there)", () => {
+    const wholeNamespace = changed((m) => delete policy(m, 'allow-gateway-to-hivebox').spec.ingress[0].from[0].podSelector);
+    expect(summary(flows(wholeNamespace))).toEqual(["cert-manager's ACME solver beside the Gateway → pod hivebox TCP 8000: admitted"]);
+  });
+
   it('a policy that opens HiveBox to every namespace', () => {
     const open = changed(add('allow-all-namespaces-to-hivebox', { podSelector: app('hivebox'), policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }] }] }));
     // Every pod of every namespace, on HiveBox's port; but not the internet (a namespaceSelector selects pods only).
     expect(summary(flows(open))).toEqual([
+      "cert-manager's ACME solver beside the Gateway → pod hivebox TCP 8000: admitted",
       'kube-dns → pod hivebox TCP 8000: admitted',
       'pod hivebox in another namespace → pod hivebox TCP 8000: admitted',
       'pod minio in another namespace → pod hivebox TCP 8000: admitted',
@@ -131,14 +123,14 @@ describe('nothing else may be admitted', () => {
   it('an empty from admits every source, the internet included', () => {
     const open = changed(add('allow-all-to-valkey', { podSelector: app('valkey'), policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 6379 }] }] }));
     expect(summary(flows(open))).toContain('the internet → pod valkey TCP 6379: admitted');
-    expect(summary(flows(open))).toContain('ingress-nginx → pod valkey TCP 6379: admitted');
+    expect(summary(flows(open))).toContain('the Gateway → pod valkey TCP 6379: admitted');
   });
 
   it('a pod selected by no policy for a direction is not isolated for it', () => {
     const open = changed((m) => (policy(m, 'default-deny').spec.podSelector = app('hivebox')));
-    // Valkey, MinIO and the solver keep an ingress policy each, but nothing limits their egress any more.
+    // Valkey and MinIO keep an ingress policy each, but nothing limits their egress any more.
     expect(summary(flows(open))).toContain('pod valkey → the internet TCP 443: admitted');
-    expect(summary(flows(open))).toContain('pod hivebox-acme-solver → Prometheus TCP 9090: admitted');
+    expect(summary(flows(open))).toContain('pod minio → Prometheus TCP 9090: admitted');
     expect(summary(flows(open))).not.toContain('pod hivebox → the internet TCP 80: admitted');
   });
 });
@@ -186,10 +178,10 @@ describe('NetworkPolicy semantics', () => {
 
   it('a policy without policyTypes affects Ingress, and Egress too when it has egress rules', () => {
     const untyped = changed(add('valkey-out', { podSelector: app('valkey'), egress: [{ ports: [{ port: 443 }] }] }));
-    expect(summary(flows(untyped))).toEqual(['pod valkey → ingress-nginx TCP 443: admitted', 'pod valkey → the internet TCP 443: admitted']);
+    expect(summary(flows(untyped))).toEqual(['pod valkey → the internet TCP 443: admitted']);
     // Its Ingress half, with no ingress rules, isolates and admits nothing more: Valkey still takes HiveBox only.
     const ingressOnly = changed(add('valkey-in', { podSelector: app('valkey'), ingress: [{}] }));
-    expect(summary(flows(ingressOnly))).toContain('ingress-nginx → pod valkey TCP 6379: admitted');
+    expect(summary(flows(ingressOnly))).toContain('the Gateway → pod valkey TCP 6379: admitted');
     expect(summary(flows(ingressOnly)).filter((f) => f.startsWith('pod valkey →'))).toEqual([]);
     // Without egress rules it leaves egress alone: with default-deny on HiveBox only, Valkey's egress stays open.
     const egressOpen = changed((m) => {

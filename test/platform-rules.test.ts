@@ -87,9 +87,9 @@ describe('platform-resources', () => {
     expect(messages.filter((m) => /canary|Thanos|the admission webhook requests|Dex|Redis exporter|commit server|extensions|opencost on \S+: the UI/.test(m))).toEqual([]);
     for (const cluster of clusters) expect(messages).toContainEqual(expect.stringContaining(`opencost on ${cluster}: the exporter requests no cpu and no memory: set opencost.exporter.resources.requests.cpu`));
     for (const cluster of clusters) expect(messages).toContainEqual(expect.stringContaining(`argo-cd on ${cluster}: the repo server copyutil init container requests no cpu and no memory: set repoServer.copyutil.resources.requests.cpu`));
-    // canary, webhook Deployment, Thanos Ruler, default backend; Dex and its init container, Redis exporter, commit server, server extensions;
+    // canary, webhook Deployment, Thanos Ruler; Dex and its init container, Redis exporter, commit server, server extensions;
     // OpenCost's UI
-    const running = values.reduce((n, c) => n + PLATFORM_WORKLOADS[c.component]!.length, 0) - 10 * clusters.length;
+    const running = values.reduce((n, c) => n + PLATFORM_WORKLOADS[c.component]!.length, 0) - 9 * clusters.length;
     expect(found.length).toBe(running);
   });
 

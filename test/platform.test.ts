@@ -43,10 +43,11 @@ const platformApps = (envs: readonly Environment[]) =>
   synthesized(envs).filter((d) => d.kind === 'Application' && d.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');
 
 describe('platform charts', () => {
-  it('pin exact versions (no ranges, no "latest") from https Helm repositories', () => {
+  it('pin exact versions (no ranges, no "latest") from https Helm repositories or, as Argo CD reads a scheme-less URL, OCI registries', () => {
     for (const component of PLATFORM_COMPONENTS) {
       expect(component.version, component.name).toMatch(/^v?\d+\.\d+\.\d+$/);
-      expect(component.repoURL, component.name).toMatch(/^https:\/\//);
+      // Argo CD treats a Helm repoURL without a scheme as an OCI registry (docs: user-guide/helm, "OCI Helm charts").
+      expect(component.repoURL, component.name).toMatch(/^(https:\/\/|docker\.io\/[a-z0-9-]+$)/);
     }
   });
 
@@ -137,21 +138,27 @@ describe('cluster config', () => {
     { ClusterIssuer: 'cert-manager', ClusterPolicy: 'kyverno', ClusterSecretStore: 'external-secrets' }[kind]!,
   ) ?? []).filter((m) => m.kind === kind) as Doc[];
 
-  it("defines the ClusterIssuer each environment's Ingress names, on that environment's cluster", () => {
+  it("defines the ClusterIssuer each environment's route names, on that environment's cluster, and its Gateway asks for it", () => {
     expect(config('nonprod', 'ClusterIssuer').map((m) => m.metadata.name)).toEqual(['letsencrypt-staging']);
     expect(config('prod', 'ClusterIssuer').map((m) => m.metadata.name)).toEqual(['letsencrypt-production']);
     for (const env of environments) {
-      const issuer = config(env.cluster, 'ClusterIssuer').find((m) => m.metadata.name === env.ingress.tlsIssuer)!;
-      expect(issuer.spec.acme.server).toBe(CLUSTER_ISSUERS[env.ingress.tlsIssuer as keyof typeof CLUSTER_ISSUERS]);
-      const ingress = renderEnvironment(env).find((m) => m.kind === 'Ingress')!;
-      expect(JSON.stringify(ingress)).toContain(env.ingress.tlsIssuer);
+      const issuer = config(env.cluster, 'ClusterIssuer').find((m) => m.metadata.name === env.route.tlsIssuer)!;
+      expect(issuer.spec.acme.server).toBe(CLUSTER_ISSUERS[env.route.tlsIssuer as keyof typeof CLUSTER_ISSUERS]);
+      const gateway = clusterConfig(env.cluster, environments).get('envoy-gateway')!.find((m) => m.kind === 'Gateway')!;
+      expect(gateway.metadata.annotations).toMatchObject({ 'cert-manager.io/cluster-issuer': env.route.tlsIssuer });
     }
   });
 
   it('rejects a tlsIssuer the platform does not define, naming the env file and field', () => {
-    const typo = { ...environments[0]!, ingress: { ...environments[0]!.ingress, tlsIssuer: 'letsencrypt-prod' } } as Environment;
+    const typo = { ...environments[0]!, route: { ...environments[0]!.route, tlsIssuer: 'letsencrypt-prod' } } as Environment;
     expect(() => clusterConfig(typo.cluster, [typo])).toThrow(InputError);
-    expect(() => clusterConfig(typo.cluster, [typo])).toThrow(/ingress\.tlsIssuer/);
+    expect(() => clusterConfig(typo.cluster, [typo])).toThrow(/route\.tlsIssuer/);
+  });
+
+  it('rejects two issuers on one cluster: its one Gateway names one', () => {
+    const [dev, staging] = ['dev', 'staging'].map((name) => environments.find((env) => env.name === name)!);
+    const mixed = { ...staging!, route: { ...staging!.route, tlsIssuer: 'letsencrypt-production' } } as Environment;
+    expect(() => clusterConfig('nonprod', [dev!, mixed])).toThrow(/envs\/staging\/env\.yaml: route\.tlsIssuer: expected "letsencrypt-staging", the ClusterIssuer dev \(envs\/dev\/env\.yaml\) uses/);
   });
 
   it("serves each environment's ExternalSecret from its own ClusterSecretStore, usable only from its namespace", () => {

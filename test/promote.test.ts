@@ -198,7 +198,7 @@ describe('promote --to --image', () => {
   it('a tag alone replaces the old digest, which belonged to the old tag', async () => {
     const dir = await tempRepo();
     expect((await cli(dir, 'promote', '--to', 'staging', '--image', 'v0.5.0')).code).toBe(0);
-    expect(envYaml(dir, 'staging')).toContain('image:\n  tag: v0.5.0\ningress:');
+    expect(envYaml(dir, 'staging')).toContain('image:\n  tag: v0.5.0\nroute:');
   });
 
   it('refuses "latest", a repository in the reference and --from together with --image', async () => {
@@ -227,7 +227,7 @@ describe('setImage', () => {
   });
 
   it('writes the repository only when it differs from what the file resolves to', () => {
-    const text = '# dev\nimage:\n  tag: v1\ningress:\n  host: a.example.com\n';
+    const text = '# dev\nimage:\n  tag: v1\nroute:\n  host: a.example.com\n';
     expect(setImage(text, { repository: 'ghcr.io/hivebox-platform/hivebox', tag: 'v2' })).toBe(text.replace('v1', 'v2'));
     expect(setImage(text, { repository: 'ghcr.io/fork/hivebox', tag: 'v2' })).toContain('image:\n  tag: v2\n  repository: ghcr.io/fork/hivebox\n');
   });

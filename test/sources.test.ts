@@ -27,7 +27,7 @@ const SECTIONS: ReadonlyArray<readonly [env: string, setting: string, resource: 
   ['dev', 'app.logLevel', 'ConfigMap/hivebox', 'data.LOG_LEVEL'],
   ['prod', 'scaling.minReplicas', 'HorizontalPodAutoscaler/hivebox', 'spec.minReplicas'],
   ['prod', 'resources.limits.cpu', 'Deployment/hivebox', 'spec.template.spec.containers[0].resources.limits.cpu'],
-  ['prod', 'ingress.tlsIssuer', 'Ingress/hivebox', 'metadata.annotations["cert-manager.io/cluster-issuer"]'],
+  ['prod', 'route.host', 'HTTPRoute/hivebox', 'spec.hostnames[0]'],
   ['prod', 'valkey.storage', 'StatefulSet/valkey', 'spec.volumeClaimTemplates[0].spec.resources.requests.storage'],
   ['prod', 'minio.storage', 'StatefulSet/minio', 'spec.volumeClaimTemplates[0].spec.resources.requests.storage'],
   ['prod', 'quota.memory', 'ResourceQuota/hivebox', 'spec.hard["limits.memory"]'],
@@ -89,7 +89,7 @@ describe('validate and diff on a change to envs/staging/env.yaml (app.logLevel: 
     git(root, 'init', '-q', '-b', 'main');
     git(root, 'add', '-A');
     git(root, 'commit', '-q', '-m', 'start');
-    const text = readFileSync(join(root, STAGING), 'utf8').replace(/^ingress:/m, 'app:\n  logLevel: debug\ningress:');
+    const text = readFileSync(join(root, STAGING), 'utf8').replace(/^route:/m, 'app:\n  logLevel: debug\nroute:');
     writeFileSync(join(root, STAGING), text);
     logLevelLine = text.split('\n').findIndex((line) => line === '  logLevel: debug') + 1;
     expect((await runCli(root, 'synth')).code).toBe(0);

@@ -132,12 +132,12 @@ describe('time zones, as Go\'s time.LoadLocation reads them', () => {
 
 describe('env.yaml sync windows', () => {
   const windowIssue = (window: Record<string, unknown>) => {
-    const result = EnvFileSchema.safeParse({ ingress: { host: 'a.example.com' }, sync: { mode: 'manual', windows: [{ schedule: '0 6 * * 1-4', duration: '3h', ...window }] } });
+    const result = EnvFileSchema.safeParse({ route: { host: 'a.example.com' }, sync: { mode: 'manual', windows: [{ schedule: '0 6 * * 1-4', duration: '3h', ...window }] } });
     return result.success ? undefined : `${result.error.issues[0]!.path.join('.')}: ${result.error.issues[0]!.message}`;
   };
 
   it('defaults to an allow window in UTC that does not let manual syncs through', () => {
-    const parsed = EnvFileSchema.parse({ ingress: { host: 'a.example.com' }, sync: { windows: [{ schedule: '0 6 * * 1-4', duration: '3h' }] } });
+    const parsed = EnvFileSchema.parse({ route: { host: 'a.example.com' }, sync: { windows: [{ schedule: '0 6 * * 1-4', duration: '3h' }] } });
     expect(parsed.sync.windows[0]).toEqual({ kind: 'allow', schedule: '0 6 * * 1-4', duration: '3h', timeZone: 'UTC', manualSync: false });
   });
 

@@ -94,7 +94,7 @@ describe('synth reusing a recorded state', () => {
 
   it('never reuses a state whose synth failed', async () => {
     await synthesize(repo.root, { check: false, reuse: true });
-    writeFileSync(`${repo.root}/envs/dev/env.yaml`, 'ingress: [\n');
+    writeFileSync(`${repo.root}/envs/dev/env.yaml`, 'route: [\n');
     await expect(synthesize(repo.root, { check: true, reuse: true })).rejects.toThrow(/envs\/dev\/env.yaml/);
     await expect(synthesize(repo.root, { check: true, reuse: true })).rejects.toThrow(/envs\/dev\/env.yaml/);
   });

@@ -94,7 +94,7 @@ describe('environments are discovered from envs/<name>/env.yaml', () => {
   it('adding envs/qa/env.yaml creates its overlay and Argo CD Application with no code change', async () => {
     await runCli(repo.root, 'synth');
     mkdirSync(join(repo.root, 'envs/qa'));
-    writeFileSync(join(repo.root, 'envs/qa/env.yaml'), 'cluster: nonprod\ningress:\n  host: qa.hivebox.example.com\n');
+    writeFileSync(join(repo.root, 'envs/qa/env.yaml'), 'cluster: nonprod\nroute:\n  host: qa.hivebox.example.com\n');
     const result = await runCli(repo.root, 'synth');
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(join(repo.root, 'envs/qa/kustomization.yaml'))).toBe(true);

@@ -31,6 +31,13 @@ const denyEgress = () => networkPolicy('deny-egress', { podSelector: {}, policyT
 const openToAllNamespaces = () =>
   networkPolicy('allow-all-namespaces-to-web', { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }] }] });
 const pod = (deployment: Mutable): Mutable => deployment.spec.template.spec;
+const ingress = (): Manifest =>
+  ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'web', namespace: 'app' },
+    spec: { rules: [{ host: 'web.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] } }] },
+  }) as unknown as Manifest;
 
 describe('the compliant fixture', () => {
   it('passes every rule, even where digests are required', () => {
@@ -40,7 +47,7 @@ describe('the compliant fixture', () => {
 
 const CASES: Array<[rule: string, what: string, manifests: () => Manifest[]]> = [
   ['schema-unknown-field', 'a misspelt field', () => broken('Deployment', (d) => (d.spec.replica = 2))],
-  ['schema-invalid', 'a port that is not a number', () => broken('Service', (s) => (s.spec.ports[0].port = 'eighty'))],
+  ['schema-invalid', 'a port that is not a number', () => broken('Service', (s) => (s.spec.ports[0].nodePort = 'eighty'))],
   ['schema-unknown-kind', 'a kind without a schema', () => [...compliantApp(), { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'app' } } as Manifest]],
   ['api-removed', 'policy/v1beta1 PodDisruptionBudget on 1.31', () => broken('PodDisruptionBudget', (p) => (p.apiVersion = 'policy/v1beta1'))],
   ['pss-privileged', 'a privileged container', () => broken('Deployment', (d) => (container(d).securityContext.privileged = true))],
@@ -72,7 +79,7 @@ const CASES: Array<[rule: string, what: string, manifests: () => Manifest[]]> = 
   // Split in two, the same isolation (network-flows is content) but no single default-deny policy.
   ['network-policy-default-deny', 'no default-deny NetworkPolicy', () => broken('NetworkPolicy', (p) => (p.spec.policyTypes = ['Ingress']), [denyEgress()])],
   ['network-flows', 'a policy that opens web to every namespace', () => [...compliantApp(), openToAllNamespaces()]],
-  ['ingress-tls', 'an Ingress host without TLS', () => broken('Ingress', (i) => i.spec.rules.push({ host: 'www.example.com' }))],
+  ['no-ingress', 'an Ingress left beside the HTTPRoute', () => [...compliantApp(), ingress()]],
   ['duplicate-env', 'an environment variable set twice', () => broken('Deployment', (d) => container(d).env.push({ name: 'LOG_LEVEL', value: 'debug' }))],
   ['waiver-invalid', 'a waiver without a reason', () => broken('Deployment', (d) => (d.metadata.annotations = { 'hivebox.dev/waive.probes': ' ' }))],
 ];
@@ -92,6 +99,7 @@ describe('each rule catches a resource that breaks it', () => {
       ...['sync-window-invalid', 'sync-window-outside', 'sync-window-no-effect'], // test/sync-windows.test.ts
       ...['argocd-rbac', 'notification-subscription'], // test/argocd-rules.test.ts
       ...['waiver-expired', 'waiver-unused'], // test/waivers.test.ts
+      ...['gateway-route-attached', 'gateway-certificate'], // test/gateway.test.ts
     ];
     const tested = new Set([...CASES.map(([rule]) => rule), ...elsewhere]);
     expect(RULES.map((r) => r.id).filter((id) => !tested.has(id))).toEqual([]);
@@ -193,10 +201,9 @@ describe('parity', () => {
     deployment.spec.replicas = 1;
     container(deployment).resources.limits.cpu = '250m';
     container(deployment).image = 'ghcr.io/example/web:v1.3.0';
-    const ingress = mirror.find((m) => m.kind === 'Ingress')!;
-    ingress.metadata.annotations['cert-manager.io/cluster-issuer'] = 'letsencrypt-staging';
-    ingress.spec.rules[0].host = 'staging.example.com';
-    ingress.spec.tls[0].hosts = ['staging.example.com'];
+    const route = mirror.find((m) => m.kind === 'HTTPRoute')!;
+    route.spec.hostnames = ['staging.example.com'];
+    route.spec.parentRefs[0].sectionName = 'https-staging';
     mirror.find((m) => m.kind === 'HorizontalPodAutoscaler')!.spec.maxReplicas = 2;
     expect(parity(mirror as unknown as Manifest[], prod()).findings).toEqual([]);
   });

@@ -93,7 +93,7 @@ describe('waivers: bad input is refused when env.yaml is read (exit 2, the field
     const root = mkdtempSync(join(tmpdir(), 'hivebox-waivers-'));
     roots.push(root);
     mkdirSync(join(root, 'envs', 'qa'), { recursive: true });
-    writeFileSync(join(root, 'envs', 'qa', 'env.yaml'), `ingress:\n  host: qa.example.com\nwaivers:\n${waivers}`);
+    writeFileSync(join(root, 'envs', 'qa', 'env.yaml'), `route:\n  host: qa.example.com\nwaivers:\n${waivers}`);
     try {
       loadEnvironment(root, 'qa');
     } catch (error) {

@@ -15,8 +15,13 @@
  *   (charts/kyverno/values*.yaml); the other policies still apply;
  * - throw-away values for every secret an ExternalSecret on the cluster reads (secrets.yaml), each
  *   in the namespace its ClusterSecretStore reads; never committed;
- * - what the smoke test asks each environment's stand-in (smoke.tsv: namespace, deployment, port,
- *   version): it must answer /version as the stand-in, so a real image swapped in fails the test.
+ * - what the smoke test asks each environment's stand-in through the cluster's Gateway (smoke.tsv:
+ *   namespace, deployment, port, version, host): it must answer https://<host>/version as the stand-in,
+ *   so a real image swapped in, or a route the Gateway does not serve, fails the test;
+ * - a self-signed certificate for each HTTPS listener (gateway-certificates.tsv: namespace, Secret,
+ *   host), put where cert-manager would write Let's Encrypt's: a kind cluster cannot answer an ACME
+ *   challenge from the internet, and cert-manager leaves a Secret it failed to renew in place;
+ * - the Gateway to send the requests to (gateway=<namespace>/<name>).
  *
  * Usage: npx tsx .github/scripts/e2e-prepare.ts <cluster> <out-dir>
  * Prints KEY=value lines (for $GITHUB_OUTPUT) and writes the files above into <out-dir>.
@@ -63,7 +68,11 @@ export interface E2ePlan {
   /** The exceptions namespace and the PolicyException for the environments' Pods. */
   readonly exception: readonly Doc[];
   /** One line per environment for the smoke test. */
-  readonly smoke: readonly { namespace: string; deployment: string; port: number; version: string }[];
+  readonly smoke: readonly { namespace: string; deployment: string; port: number; version: string; host: string }[];
+  /** The cluster's Gateway, as the environments' HTTPRoutes name it. */
+  readonly gateway: { readonly namespace: string; readonly name: string };
+  /** Each HTTPS listener's certificate Secret and host, for a stand-in certificate. */
+  readonly certificates: readonly { namespace: string; secret: string; host: string }[];
 }
 
 export const STAND_IN_POLICY = 'e2e-stand-in-image';
@@ -135,8 +144,24 @@ export async function planE2e(root: string, cluster: string): Promise<E2ePlan> {
       .get(env.name)!
       .find((d) => d.kind === 'Deployment' && (d.spec?.template?.spec?.containers ?? []).some((c: Doc) => c.image === imageReference(env.image)));
     if (!deployment) throw new E2eError(`envs/${env.name}: no Deployment runs ${imageReference(env.image)}`);
-    return { namespace: env.namespace, deployment: deployment.metadata.name as string, port: env.app.port, version: env.image.tag ?? env.image.digest! };
+    return { namespace: env.namespace, deployment: deployment.metadata.name as string, port: env.app.port, version: env.image.tag ?? env.image.digest!, host: env.route.host };
   });
+
+  // The Gateway each environment's HTTPRoute attaches to, as argocd/<cluster>/ deploys it, and the certificate
+  // Secret of the listener it names.
+  const clusterDocs = yamlFiles(join(root, 'argocd', cluster)).flatMap((file) => parse(readFileSync(file, 'utf8')));
+  const parents = environments.map((env) => {
+    const route = rendered.get(env.name)!.find((d) => d.kind === 'HTTPRoute');
+    const parent = route?.spec?.parentRefs?.[0];
+    if (!parent) throw new E2eError(`envs/${env.name}: no HTTPRoute attaches to a Gateway`);
+    const gateway = clusterDocs.find((d) => d.kind === 'Gateway' && d.metadata?.name === parent.name && d.metadata?.namespace === parent.namespace);
+    const listener = (gateway?.spec?.listeners ?? []).find((l: Doc) => l.name === parent.sectionName);
+    const secret = listener?.tls?.certificateRefs?.[0]?.name;
+    if (!gateway || !secret) throw new E2eError(`envs/${env.name}: argocd/${cluster} has no listener ${parent.sectionName} with a certificate on Gateway ${parent.namespace}/${parent.name}`);
+    return { gateway: { namespace: parent.namespace as string, name: parent.name as string }, certificate: { namespace: parent.namespace as string, secret: secret as string, host: env.route.host } };
+  });
+  const gateways = new Set(parents.map((p) => `${p.gateway.namespace}/${p.gateway.name}`));
+  if (gateways.size !== 1) throw new E2eError(`the environments on ${cluster} attach to ${gateways.size} Gateways (${[...gateways].join(', ')}); the e2e expects the cluster's one`);
 
   const pinned = environments.filter((env) => env.image.digest !== undefined);
   const standInPolicy: Doc | undefined =
@@ -202,6 +227,8 @@ export async function planE2e(root: string, cluster: string): Promise<E2ePlan> {
     standInPolicy,
     exception,
     smoke,
+    gateway: parents[0]!.gateway,
+    certificates: parents.map((p) => p.certificate),
   };
 }
 
@@ -255,7 +282,8 @@ async function main(argv: readonly string[]): Promise<number> {
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'secrets.yaml'), yamlStream(secrets), { mode: 0o600 });
     writeFileSync(join(out, 'stand-ins.tsv'), plan.standIns.map((s) => `${s.image}\t${s.version}\t${s.port}\n`).join(''));
-    writeFileSync(join(out, 'smoke.tsv'), plan.smoke.map((s) => `${s.namespace}\t${s.deployment}\t${s.port}\t${s.version}\n`).join(''));
+    writeFileSync(join(out, 'smoke.tsv'), plan.smoke.map((s) => `${s.namespace}\t${s.deployment}\t${s.port}\t${s.version}\t${s.host}\n`).join(''));
+    writeFileSync(join(out, 'gateway-certificates.tsv'), plan.certificates.map((c) => `${c.namespace}\t${c.secret}\t${c.host}\n`).join(''));
     writeFileSync(join(out, 'kyverno-exception.yaml'), yamlStream(plan.exception));
     if (plan.standInPolicy) writeFileSync(join(out, 'kyverno-stand-ins.yaml'), yamlStream([plan.standInPolicy]));
     const argocd = componentByName('argo-cd');
@@ -266,6 +294,7 @@ async function main(argv: readonly string[]): Promise<number> {
         `applications=${plan.applications.join(' ')}`,
         `stand-in-policy=${plan.standInPolicy ? STAND_IN_POLICY : ''}`,
         `exception-namespace=${plan.exceptionNamespace}`,
+        `gateway=${plan.gateway.namespace}/${plan.gateway.name}`,
         `secret-namespaces=${[...new Set(secrets.map((d) => d.metadata.namespace as string))].join(' ')}`,
         `secret-count=${secrets.length}`,
         `argocd-repo=${argocd.repoURL}`,

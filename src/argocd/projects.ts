@@ -30,9 +30,9 @@ export const HIVEBOX_NAMESPACED_KINDS: readonly GroupKind[] = [
   { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
   { group: 'batch', kind: 'Job' },
   { group: 'external-secrets.io', kind: 'ExternalSecret' },
+  { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' },
   { group: 'monitoring.coreos.com', kind: 'PrometheusRule' },
   { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' },
-  { group: 'networking.k8s.io', kind: 'Ingress' },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'policy', kind: 'PodDisruptionBudget' },
 ];
@@ -82,7 +82,7 @@ export function platformProject(scope: Construct, cluster: string, environments:
   return new AppProject(scope, PLATFORM_PROJECT, {
     metadata: { name: PLATFORM_PROJECT, labels: { [CLUSTER_LABEL]: cluster }, annotations: PROJECT_WAVE },
     spec: {
-      description: 'The in-cluster platform (certificates, DNS, ingress, metrics, logs, policy, secrets): pinned charts plus values from this repository.',
+      description: 'The in-cluster platform (certificates, DNS, the Gateway, metrics, logs, policy, secrets): pinned charts plus values from this repository.',
       sourceRepos: [repo.url, ...new Set(SHARED_PLATFORM_COMPONENTS.map((c) => c.repoURL))].sort(),
       destinations: sortDestinations(destinations),
       clusterResourceWhitelist: uniqueKinds(SHARED_PLATFORM_COMPONENTS.flatMap((c) => [...c.clusterKinds, { group: '', kind: 'Namespace' }])),

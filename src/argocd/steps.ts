@@ -2,8 +2,8 @@
  * The order in which a cluster's Applications converge, derived from what they
  * need rather than written by hand: a platform component comes after every
  * component that installs the CRDs of the custom resources it renders (its
- * chart's and its extra manifests'), and the environments come after the whole
- * platform. Step 1 needs nothing; step n needs something from step n-1.
+ * chart's and its extra manifests') or its controller cannot start without
+ * (watchedKinds), and the environments come after the whole platform. Step 1 needs nothing; step n needs something from step n-1.
  *
  * The root Application uses the steps as sync waves — with Argo CD assessing
  * Application health (the argo-cd chart's argocd-cm says how), a wave waits until
@@ -21,7 +21,7 @@ export interface ComponentNeeds {
 
 /** The components another component relies on for CRDs, by name. */
 export function crdProviders(needs: ComponentNeeds, all: readonly PlatformComponent[]): PlatformComponent[] {
-  const groups = new Set([...needs.component.customKinds, ...needs.extraKinds].map((kind) => kind.group));
+  const groups = new Set([...needs.component.customKinds, ...(needs.component.watchedKinds ?? []), ...needs.extraKinds].map((kind) => kind.group));
   return all.filter((other) => other !== needs.component && other.crdGroups.some((group) => groups.has(group)));
 }
 

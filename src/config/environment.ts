@@ -31,7 +31,7 @@ export const BASE_NAME = 'base';
  * `.invalid` domain so that the base on its own can never serve traffic.
  */
 export function baseEnvironment(): Environment {
-  const parsed = EnvFileSchema.parse({ ingress: { host: 'hivebox.example.invalid' } });
+  const parsed = EnvFileSchema.parse({ route: { host: 'hivebox.example.invalid' } });
   return { ...resolveEnvironment(BASE_NAME, 'src/config/schema.ts', parsed), namespace: 'hivebox' };
 }
 

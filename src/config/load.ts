@@ -9,7 +9,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.ts';
 import { resolveEnvironment, type Environment } from './environment.ts';
-import { EnvFileSchema } from './schema.ts';
+import { EnvFileSchema, RENAMED_KEYS } from './schema.ts';
 import { isGeneratedFile } from '../synth/header.ts';
 
 export const ENVS_DIR = 'envs';
@@ -50,6 +50,10 @@ export function loadEnvironment(root: string, name: string): Environment {
     throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml; it is missing');
   }
   const document = parseYamlFile(rel, readFileSync(path, 'utf8'));
+  for (const key of Object.keys(document as object)) {
+    const renamed = RENAMED_KEYS[key];
+    if (renamed) throw new InputError(rel, key, `expected ${renamed}`);
+  }
   const result = EnvFileSchema.safeParse(document, { reportInput: true });
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -72,7 +76,7 @@ function parseYamlFile(rel: string, text: string): unknown {
     throw error;
   }
   if (document === null || document === undefined) {
-    throw new InputError(rel, '', 'expected a mapping of settings (at least ingress.host); the file is empty');
+    throw new InputError(rel, '', 'expected a mapping of settings (at least route.host); the file is empty');
   }
   if (typeof document !== 'object' || Array.isArray(document)) {
     throw new InputError(rel, '', `expected a mapping of settings at the top level, got ${describeValue(document)}`);
@@ -97,11 +101,11 @@ function checkAcrossEnvironments(environments: readonly Environment[]): void {
   const destinations = new Map<string, Environment>();
   const names = new Set(environments.map((env) => env.name));
   for (const env of environments) {
-    const other = hosts.get(env.ingress.host);
+    const other = hosts.get(env.route.host);
     if (other) {
-      throw new InputError(env.file, 'ingress.host', `expected a host no other environment uses; "${env.ingress.host}" is also ${other.name}'s (${other.file})`);
+      throw new InputError(env.file, 'route.host', `expected a host no other environment uses; "${env.route.host}" is also ${other.name}'s (${other.file})`);
     }
-    hosts.set(env.ingress.host, env);
+    hosts.set(env.route.host, env);
     const destination = `${env.cluster}/${env.namespace}`;
     const sharing = destinations.get(destination);
     if (sharing) {

@@ -85,12 +85,26 @@ const ScalingSchema = z
     error: 'maxReplicas at least minReplicas',
   });
 
-const IngressSchema = z.strictObject({
+/** A Gateway API Duration (GEP-2257), as the HTTPRoute CRD's pattern accepts it: 1 to 4 of <1-5 digits><h|m|s|ms>. */
+const GATEWAY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
+
+/**
+ * How traffic reaches the environment: an HTTPRoute on the cluster's shared Gateway (src/platform/gateway.ts).
+ * Was `ingress` (host, className, tlsIssuer) while ingress-nginx served it; load.ts explains the rename.
+ */
+const RouteSchema = z.strictObject({
   host: z.string().regex(HOSTNAME, { error: 'a fully qualified lowercase hostname such as hivebox.example.com' }),
-  className: dnsLabel('className').default('nginx'),
   /** A cert-manager ClusterIssuer; the platform defines letsencrypt-staging and letsencrypt-production. */
   tlsIssuer: dnsLabel('tlsIssuer').default('letsencrypt-staging'),
+  /** The HTTPRoute rule's timeouts.request: how long the Gateway waits for HiveBox's whole response. */
+  requestTimeout: z.string().regex(GATEWAY_DURATION, { error: 'a Gateway API duration such as 10s, 500ms or 1m30s' }).default('15s'),
 });
+
+/** The key `route` replaced, and what to tell whoever still writes it (load.ts). */
+export const RENAMED_KEYS: Readonly<Record<string, string>> = {
+  ingress:
+    'route instead: HiveBox moved from ingress-nginx to the Gateway API, so `ingress:` became `route:` (host and tlsIssuer keep their names; drop className, the cluster has one shared Gateway); docs/runbooks/migrate-from-ingress-nginx.md',
+};
 
 const AppSchema = z.strictObject({
   /** One port for the container, the probes, the Service and the ServiceMonitor. Unprivileged by design. */
@@ -220,7 +234,7 @@ export const EnvFileSchema = z.strictObject({
   app: AppSchema.prefault({}),
   scaling: ScalingSchema.prefault({}),
   resources: ResourcesSchema.prefault({}),
-  ingress: IngressSchema,
+  route: RouteSchema,
   valkey: ValkeySchema.prefault({ mode: 'in-cluster' }),
   minio: MinioSchema.prefault({ mode: 'in-cluster' }),
   /** The External Secrets (Cluster)SecretStore credentials come from; defaults to hivebox-<env>. */

@@ -4,36 +4,45 @@
  * network-flows rule models the same pods the policies select.
  */
 
+import { ENVOY_GATEWAY_NAMESPACE } from '../platform/components.ts';
+
 /**
- * The pod cert-manager starts in this namespace to answer an ACME HTTP-01
- * challenge for the Ingress's host (the Certificate, its Challenge and so the
- * solver live in the Ingress's namespace). Read in cert-manager v1.21.1, the
- * newest tag of its source (the chart is v1.21.2):
- * - pkg/issuer/acme/http/pod.go, podLabels(): the pod carries
- *   `acme.cert-manager.io/http01-solver: "true"` (SolverIdentificationLabelKey,
- *   pkg/apis/acme/v1/types.go) beside per-domain and per-token hashes;
- * - pkg/issuer/acme/http/http.go, acmeSolverListenPort = 8089: the container
- *   port (named "http", TCP) the Service (service.go) and Ingress (ingress.go)
- *   cert-manager creates beside it point at;
- * - pkg/issuer/acme/http/solver/solver.go only serves HTTP: the pod needs no egress.
- * Let's Encrypt and cert-manager's own self-check (http.go, Check and
- * testReachability) both fetch http://<host>/.well-known/acme-challenge/<token>,
- * i.e. through the public host and so through the ingress controller.
+ * The cluster's one Gateway (src/platform/gateway.ts renders it), as the routes of every environment
+ * refer to it: its name and namespace, the listener that only redirects to HTTPS (and carries cert-manager's
+ * ACME HTTP-01 solver routes), and per environment an HTTPS listener and the Secret its certificate lands in.
  */
-export const ACME_HTTP01_SOLVER = {
-  /** On every solver pod: what a policy selects it by. */
-  labels: { 'acme.cert-manager.io/http01-solver': 'true' },
-  /** Also on it, one challenge's: adler32 of the domain and of the token, in decimal (DomainLabelKey, TokenLabelKey). */
-  domainLabel: 'acme.cert-manager.io/http-domain',
-  tokenLabel: 'acme.cert-manager.io/http-token',
-  port: 8089,
-  portName: 'http',
-  /**
-   * cert-manager's ingress-shim issues a Certificate, in the Ingress's namespace, for the spec.tls
-   * of an Ingress annotated with either (IngressClusterIssuerNameAnnotationKey and
-   * IngressIssuerNameAnnotationKey in pkg/apis/certmanager/v1/types.go; pkg/controller/certificate-shim/sync.go).
-   */
-  issuerAnnotations: ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'],
+export const SHARED_GATEWAY = {
+  name: 'hivebox',
+  namespace: ENVOY_GATEWAY_NAMESPACE,
+  httpListener: 'http',
+  httpsListener: (environment: string) => `https-${environment}`,
+  certificateSecret: (environment: string) => `hivebox-${environment}-tls`,
+} as const;
+
+/**
+ * The Envoy pods Envoy Gateway runs for that Gateway, in its own namespace: the only clients HiveBox admits.
+ * Read in envoyproxy/gateway v1.9.0, internal/infrastructure/kubernetes/proxy/: resource.go EnvoyAppLabel()
+ * (name envoy, component proxy, managed-by envoy-gateway) and resource_provider.go getPodLabels() with the
+ * owning-gateway labels of internal/gatewayapi/translator.go; container ports metrics 19001 (Prometheus,
+ * /stats/prometheus) and readiness 19003; a listener port below 1024 is served on port + 10000
+ * (internal/gatewayapi/listener.go, wellKnownPortShift), so 80 and 443 are 10080 and 10443 on the pod.
+ */
+export const GATEWAY_DATA_PLANE = {
+  namespace: ENVOY_GATEWAY_NAMESPACE,
+  labels: {
+    'app.kubernetes.io/name': 'envoy',
+    'app.kubernetes.io/component': 'proxy',
+    'app.kubernetes.io/managed-by': 'envoy-gateway',
+    'gateway.envoyproxy.io/owning-gateway-name': SHARED_GATEWAY.name,
+    'gateway.envoyproxy.io/owning-gateway-namespace': SHARED_GATEWAY.namespace,
+  },
+  ports: [
+    { name: 'http', protocol: 'TCP', port: 10080 },
+    { name: 'https', protocol: 'TCP', port: 10443 },
+    { name: 'metrics', protocol: 'TCP', port: 19001 },
+    { name: 'readiness', protocol: 'TCP', port: 19003 },
+  ],
+  metricsPath: '/stats/prometheus',
 } as const;
 
 /**

@@ -14,7 +14,8 @@ import { HiveBoxMonitoring } from './monitoring.ts';
 import { EnvironmentNamespace } from './namespace.ts';
 import { NetworkPolicies } from './network-policies.ts';
 import { ENVIRONMENT_LABEL } from './metadata.ts';
-import { componentByName, INGRESS_NGINX, MONITORING_NAMESPACE } from '../platform/components.ts';
+import { MONITORING_NAMESPACE } from '../platform/components.ts';
+import { GATEWAY_DATA_PLANE } from './cluster-peers.ts';
 import { Valkey } from './valkey.ts';
 
 export interface EnvironmentChartProps {
@@ -71,8 +72,8 @@ export class EnvironmentChart extends Chart {
       appPort: environment.app.port,
       valkey: { inCluster: valkeyConfig.mode === 'in-cluster', port: valkey.port },
       minio: { inCluster: minioConfig.mode === 'in-cluster', port: minioPort(minio.endpoint) },
-      // The namespaces the platform installs the ingress controller and Prometheus into, named once there.
-      peers: { ingressNamespace: componentByName(INGRESS_NGINX).namespace, monitoringNamespace: MONITORING_NAMESPACE },
+      // The Gateway's Envoys and Prometheus, as the platform runs them (named once there).
+      peers: { gateway: GATEWAY_DATA_PLANE, monitoringNamespace: MONITORING_NAMESPACE },
     });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * HiveBox itself: its settings, its pods, how traffic reaches them and how
  * they scale. Written with cdk8s-plus; the few fields cdk8s-plus 28 does not
- * model (topology spread, pod-level seccomp) are added through escape hatches.
+ * model (topology spread, pod-level seccomp) are added through escape hatches,
+ * and the HTTPRoute (route.ts) with the types `cdk8s import` made of the Gateway API CRDs.
  */
 import { createHash } from 'node:crypto';
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
@@ -9,9 +10,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { imageReference, type Environment } from '../config/environment.ts';
 import { componentLabels, ENVIRONMENT_LABEL, selectorLabels, SyncWave, syncWave } from './metadata.ts';
+import { HiveBoxRoute } from './route.ts';
 import { APP_USER, restrictedPodSecurityContext } from './security.ts';
 
 export const HIVEBOX = 'hivebox';
+/** The Service's port, which the HTTPRoute sends traffic to. */
+const SERVICE_PORT = 80;
 
 export interface HiveBoxAppProps {
   readonly environment: Environment;
@@ -128,7 +132,7 @@ export class HiveBoxApp extends Construct {
     this.service = new kplus.Service(this, 'Service', {
       metadata: metadata(HIVEBOX),
       type: kplus.ServiceType.CLUSTER_IP,
-      ports: [{ name: 'http', port: 80, targetPort: port, protocol: kplus.Protocol.TCP }],
+      ports: [{ name: 'http', port: SERVICE_PORT, targetPort: port, protocol: kplus.Protocol.TCP }],
     });
     // Selecting the Deployment itself would use cdk8s-plus's construct-path label, removed from the pods above.
     for (const [key, value] of Object.entries(selectorLabels(HIVEBOX))) this.service.selectLabel(key, value);
@@ -152,27 +156,7 @@ export class HiveBoxApp extends Construct {
       },
     });
 
-    new kplus.Ingress(this, 'Ingress', {
-      metadata: {
-        ...metadata(HIVEBOX),
-        annotations: {
-          ...syncWave(SyncWave.App),
-          'cert-manager.io/cluster-issuer': environment.ingress.tlsIssuer,
-          'external-dns.alpha.kubernetes.io/hostname': environment.ingress.host,
-          'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
-        },
-      },
-      className: environment.ingress.className,
-      rules: [
-        {
-          host: environment.ingress.host,
-          path: '/',
-          pathType: kplus.HttpIngressPathType.PREFIX,
-          backend: kplus.IngressBackend.fromService(this.service, { port: 80 }),
-        },
-      ],
-      tls: [{ hosts: [environment.ingress.host], secret: kplus.Secret.fromSecretName(this, 'Tls', `${HIVEBOX}-tls`) }],
-    });
+    new HiveBoxRoute(this, 'Route', { environment, service: this.service, servicePort: SERVICE_PORT, metadata: metadata(HIVEBOX) });
 
     new ApiObject(this, 'ServiceMonitor', {
       apiVersion: 'monitoring.coreos.com/v1',

@@ -8,6 +8,15 @@
  * metrics from kube-state-metrics, and the HTTP metrics are the ones the
  * Prometheus instrumentation of HiveBox's web framework exports
  * (http_requests_total{status}, http_request_duration_seconds).
+ *
+ * What users see is measured at the Gateway too, from the Envoys' own metrics
+ * (the PodMonitor of src/platform/gateway.ts): Envoy's cluster statistics for
+ * the cluster Envoy Gateway builds from the environment's HTTPRoute, named
+ * httproute/<namespace>/<route>/rule/<index> (envoyproxy/gateway v1.9.0,
+ * internal/gatewayapi/helpers.go irRoutePrefix and irRouteDestinationName):
+ * envoy_cluster_upstream_rq_xx{envoy_response_code_class} and the
+ * envoy_cluster_upstream_rq_time histogram (milliseconds). A request the Gateway
+ * answers itself (a timeout, no healthy pod) counts there and never in the app.
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -20,6 +29,13 @@ export const DASHBOARD_LABEL_VALUE = '1';
 
 export const HTTP_REQUESTS = 'http_requests_total';
 export const HTTP_DURATION_BUCKET = 'http_request_duration_seconds_bucket';
+export const GATEWAY_RESPONSES = 'envoy_cluster_upstream_rq_xx';
+export const GATEWAY_DURATION_BUCKET = 'envoy_cluster_upstream_rq_time_bucket';
+
+/** The Envoy clusters of the environment's HTTPRoute (one per rule), as a PromQL label matcher. */
+export function gatewayTarget(namespace: string, route: string): string {
+  return `envoy_cluster_name=~"httproute/${namespace}/${route}/rule/[0-9]+"`;
+}
 
 export interface HiveBoxMonitoringProps {
   readonly environment: Environment;
@@ -62,6 +78,7 @@ export class HiveBoxMonitoring extends Construct {
 export function alerts(environment: Environment, service: string, errorRatio: number, latencySeconds: number): unknown[] {
   const ns = environment.namespace;
   const target = `namespace="${ns}", service="${service}"`;
+  const gateway = gatewayTarget(ns, service);
   // Production pages a person; every other environment only warns.
   const severity = environment.sync.mode === 'manual' ? 'critical' : 'warning';
   const labels = { severity, environment: environment.name };
@@ -95,6 +112,20 @@ export function alerts(environment: Environment, service: string, errorRatio: nu
       `More than ${errorRatio * 100}% of HiveBox responses in ${ns} were 5xx over the last 10 minutes.`,
     ),
     rule(
+      'HiveBoxGatewayErrors',
+      `sum(rate(${GATEWAY_RESPONSES}{${gateway}, envoy_response_code_class="5"}[5m])) / sum(rate(${GATEWAY_RESPONSES}{${gateway}}[5m])) > ${errorRatio}`,
+      '10m',
+      `Users of ${environment.name} get errors at the Gateway`,
+      `More than ${errorRatio * 100}% of the responses the Gateway gave for HiveBox in ${ns} were 5xx over the last 10 minutes (the app's own, timeouts and unreachable pods alike).`,
+    ),
+    rule(
+      'HiveBoxGatewayLatency',
+      `histogram_quantile(0.95, sum by (le) (rate(${GATEWAY_DURATION_BUCKET}{${gateway}}[5m]))) > ${latencySeconds * 1000}`,
+      '10m',
+      `Users of ${environment.name} wait at the Gateway`,
+      `The 95th percentile of HiveBox response times measured at the Gateway for ${ns} has been above ${latencySeconds}s for 10 minutes.`,
+    ),
+    rule(
       'HiveBoxHighLatency',
       `histogram_quantile(0.95, sum by (le) (rate(${HTTP_DURATION_BUCKET}{${target}}[5m]))) > ${latencySeconds}`,
       '10m',
@@ -107,6 +138,7 @@ export function alerts(environment: Environment, service: string, errorRatio: nu
 function dashboard(environment: Environment, service: string): unknown {
   const ns = environment.namespace;
   const target = `namespace="${ns}", service="${service}"`;
+  const gateway = gatewayTarget(ns, service);
   const prometheus = { type: 'prometheus', uid: 'prometheus' };
   const loki = { type: 'loki', uid: 'loki' };
   const panel = (id: number, title: string, x: number, y: number, expr: string, unit: string, legend = '') => ({
@@ -139,12 +171,15 @@ function dashboard(environment: Environment, service: string): unknown {
         'short',
         'available',
       ),
+      panel(6, 'At the Gateway: requests per second by status class', 0, 16, `sum by (envoy_response_code_class) (rate(${GATEWAY_RESPONSES}{${gateway}}[5m]))`, 'reqps', '{{envoy_response_code_class}}xx'),
+      panel(7, 'At the Gateway: 5xx ratio', 12, 16, `sum(rate(${GATEWAY_RESPONSES}{${gateway}, envoy_response_code_class="5"}[5m])) / sum(rate(${GATEWAY_RESPONSES}{${gateway}}[5m]))`, 'percentunit', '5xx ratio'),
+      panel(8, 'At the Gateway: latency p95', 0, 24, `histogram_quantile(0.95, sum by (le) (rate(${GATEWAY_DURATION_BUCKET}{${gateway}}[5m])))`, 'ms', 'p95'),
       {
         id: 5,
         title: 'Logs',
         type: 'logs',
         datasource: loki,
-        gridPos: { h: 10, w: 24, x: 0, y: 16 },
+        gridPos: { h: 10, w: 24, x: 0, y: 32 },
         targets: [{ refId: 'A', datasource: loki, expr: `{environment="${environment.name}", app="${service}"}` }],
       },
     ],

@@ -5,7 +5,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ACME_HTTP01_SOLVER, KUBE_DNS } from './cluster-peers.ts';
+import { KUBE_DNS } from './cluster-peers.ts';
 import { HIVEBOX } from './hivebox.ts';
 import { componentLabels, NAME_LABEL, selectorLabels, SyncWave, syncWave } from './metadata.ts';
 import { BUCKET_JOB, MINIO } from './minio.ts';
@@ -13,7 +13,8 @@ import { VALKEY } from './valkey.ts';
 
 /** Where the platform runs the pieces that talk to HiveBox (src/platform/components.ts says). */
 export interface PlatformPeers {
-  readonly ingressNamespace: string;
+  /** The Gateway's data plane: the Envoy pods of the cluster's shared Gateway, in their namespace. */
+  readonly gateway: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> };
   readonly monitoringNamespace: string;
 }
 
@@ -32,7 +33,7 @@ const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/1
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
-    const { ingressNamespace, monitoringNamespace } = props.peers;
+    const { gateway, monitoringNamespace } = props.peers;
     const policy = (name: string, spec: k8s.NetworkPolicySpec) =>
       new k8s.KubeNetworkPolicy(this, name, {
         metadata: { name, labels: componentLabels(HIVEBOX, 'network-policy'), annotations: syncWave(SyncWave.Guardrails) },
@@ -61,17 +62,12 @@ export class NetworkPolicies extends Construct {
       ],
     });
 
-    policy('allow-ingress-controller-to-hivebox', {
+    // Only the Envoys of the shared Gateway, not every pod of their namespace. cert-manager's ACME HTTP-01
+    // solver no longer runs here: its Challenge, pod and HTTPRoute live beside the Gateway's Certificates.
+    policy('allow-gateway-to-hivebox', {
       podSelector: pods(HIVEBOX),
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: inNamespace(ingressNamespace) }], ports: [tcp(props.appPort)] }],
-    });
-
-    // Without it no certificate is ever issued: default-deny also selects the solver pod.
-    policy('allow-ingress-controller-to-acme-solver', {
-      podSelector: { matchLabels: { ...ACME_HTTP01_SOLVER.labels } },
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: inNamespace(ingressNamespace) }], ports: [tcp(ACME_HTTP01_SOLVER.port)] }],
+      ingress: [{ from: [{ namespaceSelector: inNamespace(gateway.namespace), podSelector: { matchLabels: { ...gateway.labels } } }], ports: [tcp(props.appPort)] }],
     });
 
     policy('allow-prometheus-to-hivebox', {

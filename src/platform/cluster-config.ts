@@ -11,7 +11,10 @@ import type { Environment } from '../config/environment.ts';
 import { InputError } from '../errors.ts';
 import type { Manifest } from '../synth/types.ts';
 import { ARGOCD_NAMESPACE } from '../argocd/resources.ts';
-import { ARGO_CD, CERT_MANAGER, componentByName, EXTERNAL_DNS, EXTERNAL_SECRETS, INGRESS_CLASS, KUBE_PROMETHEUS_STACK, KYVERNO, MONITORING_NAMESPACE, OPENCOST } from './components.ts';
+import { ARGO_CD, CERT_MANAGER, componentByName, ENVOY_GATEWAY, EXTERNAL_DNS, EXTERNAL_SECRETS, GATEWAY_API_GROUP, KUBE_PROMETHEUS_STACK, KYVERNO, MONITORING_NAMESPACE, OPENCOST } from './components.ts';
+import { SHARED_GATEWAY } from '../constructs/cluster-peers.ts';
+import { isManualCluster } from '../argocd/naming.ts';
+import { sharedGateway } from './gateway.ts';
 import { costDashboard } from './cost-dashboard.ts';
 import { IMAGE_SIGNER, REKOR_URL, signerSubjectRegExp } from './signing.ts';
 
@@ -78,6 +81,7 @@ export function clusterConfig(cluster: string, environments: readonly Environmen
   const envs = environments.filter((env) => env.cluster === cluster);
   const config = new Map<string, Manifest[]>();
   config.set(CERT_MANAGER, render((chart) => clusterIssuers(chart, envs)));
+  config.set(ENVOY_GATEWAY, render((chart) => sharedGateway(chart, cluster, envs, isManualCluster(cluster, environments))));
   config.set(KYVERNO, render((chart) => policies(chart, envs)));
   config.set(EXTERNAL_SECRETS, render((chart) => secretStores(chart, envs)));
   config.set(KUBE_PROMETHEUS_STACK, render((chart) => platformSecret(chart, GRAFANA_ADMIN_SECRET)));
@@ -107,7 +111,18 @@ function clusterIssuers(chart: Chart, envs: readonly Environment[]): void {
           server: CLUSTER_ISSUERS[name],
           email: ACME_EMAIL,
           privateKeySecretRef: { name: `${name}-account-key` },
-          solvers: [{ http01: { ingress: { ingressClassName: INGRESS_CLASS } } }],
+          // HTTP-01 through the cluster's Gateway, not DNS-01: it needs no DNS provider credentials in
+          // cert-manager (ExternalDNS's token stays ExternalDNS's alone) and proves exactly the path users
+          // take. Its HTTPRoute attaches to the listener that only redirects otherwise.
+          solvers: [
+            {
+              http01: {
+                gatewayHTTPRoute: {
+                  parentRefs: [{ group: GATEWAY_API_GROUP, kind: 'Gateway', namespace: SHARED_GATEWAY.namespace, name: SHARED_GATEWAY.name, sectionName: SHARED_GATEWAY.httpListener }],
+                },
+              },
+            },
+          ],
         },
       },
     });
@@ -115,9 +130,9 @@ function clusterIssuers(chart: Chart, envs: readonly Environment[]): void {
 }
 
 function issuerOf(env: Environment): keyof typeof CLUSTER_ISSUERS {
-  const issuer = env.ingress.tlsIssuer;
+  const issuer = env.route.tlsIssuer;
   if (!(issuer in CLUSTER_ISSUERS)) {
-    throw new InputError(env.file, 'ingress.tlsIssuer', `one of the ClusterIssuers the platform defines: ${Object.keys(CLUSTER_ISSUERS).join(', ')}`);
+    throw new InputError(env.file, 'route.tlsIssuer', `one of the ClusterIssuers the platform defines: ${Object.keys(CLUSTER_ISSUERS).join(', ')}`);
   }
   return issuer as keyof typeof CLUSTER_ISSUERS;
 }

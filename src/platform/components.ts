@@ -32,6 +32,12 @@ export interface PlatformComponent {
    */
   readonly customKinds: readonly GroupKind[];
   /**
+   * Custom-resource kinds the running controller watches and fails without (cert-manager with the
+   * Gateway API on crash-loops until its CRDs exist): their CRDs must exist before the chart syncs too.
+   * @default none
+   */
+  readonly watchedKinds?: readonly GroupKind[];
+  /**
    * A project of its own, allowed exactly what the chart creates, for a component no other
    * chart may touch (Argo CD: whatever writes into its namespace controls every cluster it deploys).
    * @default the shared platform project
@@ -40,6 +46,10 @@ export interface PlatformComponent {
 }
 
 const SERVICE_MONITOR: GroupKind = { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' };
+/** The Gateway API group (standard channel, GATEWAY_API_VERSION). */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+const GATEWAY: GroupKind = { group: GATEWAY_API_GROUP, kind: 'Gateway' };
+const HTTP_ROUTE: GroupKind = { group: GATEWAY_API_GROUP, kind: 'HTTPRoute' };
 const PROMETHEUS_RULE: GroupKind = { group: 'monitoring.coreos.com', kind: 'PrometheusRule' };
 
 const CRD: GroupKind = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
@@ -48,13 +58,16 @@ const CLUSTER_ROLE_BINDING: GroupKind = { group: 'rbac.authorization.k8s.io', ki
 const VALIDATING_WEBHOOK: GroupKind = { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' };
 const MUTATING_WEBHOOK: GroupKind = { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' };
 const NAMESPACE: GroupKind = { group: '', kind: 'Namespace' };
+const VALIDATING_ADMISSION_POLICY: GroupKind = { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' };
+const VALIDATING_ADMISSION_POLICY_BINDING: GroupKind = { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' };
 const RBAC = [CLUSTER_ROLE, CLUSTER_ROLE_BINDING];
 
 export const PROMETHEUS_OPERATOR_CRDS = 'prometheus-operator-crds';
 export const ARGO_CD = 'argo-cd';
 export const CERT_MANAGER = 'cert-manager';
 export const EXTERNAL_DNS = 'external-dns';
-export const INGRESS_NGINX = 'ingress-nginx';
+export const GATEWAY_CRDS = 'gateway-crds';
+export const ENVOY_GATEWAY = 'envoy-gateway';
 export const KUBE_PROMETHEUS_STACK = 'kube-prometheus-stack';
 export const LOKI = 'loki';
 export const ALLOY = 'alloy';
@@ -62,6 +75,8 @@ export const KYVERNO = 'kyverno';
 export const EXTERNAL_SECRETS = 'external-secrets';
 export const OPENCOST = 'opencost';
 
+/** The namespace of Envoy Gateway, its Envoys and the cluster's shared Gateway (NetworkPolicies refer to it). */
+export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway';
 /** The namespace Prometheus, Alertmanager and Grafana run in (NetworkPolicies refer to it). */
 export const MONITORING_NAMESPACE = 'monitoring';
 export const LOGGING_NAMESPACE = 'logging';
@@ -125,7 +140,7 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
   },
   {
     name: CERT_MANAGER,
-    purpose: "TLS certificates from Let's Encrypt for every Ingress (ClusterIssuers letsencrypt-staging and letsencrypt-production)",
+    purpose: "TLS certificates from Let's Encrypt for every Gateway listener (ClusterIssuers letsencrypt-staging and letsencrypt-production, HTTP-01 through the Gateway)",
     namespace: 'cert-manager',
     repoURL: 'https://charts.jetstack.io',
     chart: 'cert-manager',
@@ -134,6 +149,9 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     // crds.enabled; no ServiceMonitor or PodMonitor (prometheus.servicemonitor / podmonitor stay off).
     crdGroups: ['cert-manager.io', 'acme.cert-manager.io'],
     customKinds: [],
+    // config.gatewayAPI.enabled: the controller exits while the Gateway API CRDs are missing (v1.21.1
+    // pkg/controller/context.go: "the Gateway API CRDs do not seem to be present… crashloopbackoff").
+    watchedKinds: [GATEWAY, HTTP_ROUTE],
   },
   {
     name: EXTERNAL_SECRETS,
@@ -177,19 +195,41 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     customKinds: [SERVICE_MONITOR, PROMETHEUS_RULE, { group: 'monitoring.coreos.com', kind: 'Prometheus' }, { group: 'monitoring.coreos.com', kind: 'Alertmanager' }],
   },
   {
-    name: INGRESS_NGINX,
-    purpose: 'Ingress controller (retired upstream in March 2026: pinned, to be replaced by a Gateway API implementation)',
-    namespace: 'ingress-nginx',
-    repoURL: 'https://kubernetes.github.io/ingress-nginx',
-    chart: 'ingress-nginx',
-    version: '4.15.1',
-    clusterKinds: [...RBAC, VALIDATING_WEBHOOK, { group: 'networking.k8s.io', kind: 'IngressClass' }],
+    // The Gateway API CRDs, standard channel, v1.6.1 exactly (gateway.networking.k8s.io/bundle-version on every
+    // CRD), and Envoy Gateway's own (EnvoyProxy…), both from Envoy Gateway's CRD chart at the controller's
+    // version: templates/standard-gatewayapi-crds.yaml is the upstream standard install, its safe-upgrades
+    // ValidatingAdmissionPolicy included. Alone, before every chart that renders or watches these kinds.
+    name: GATEWAY_CRDS,
+    purpose: 'The Gateway API CRDs (standard channel, v1.6.1) and Envoy Gateway\'s, installed before everything that uses them',
+    namespace: ENVOY_GATEWAY_NAMESPACE,
+    repoURL: 'docker.io/envoyproxy',
+    chart: 'gateway-crds-helm',
+    version: 'v1.9.0',
+    clusterKinds: [CRD, VALIDATING_ADMISSION_POLICY, VALIDATING_ADMISSION_POLICY_BINDING],
+    syncOptions: [SERVER_SIDE_APPLY],
+    crdGroups: [GATEWAY_API_GROUP, 'gateway.envoyproxy.io'],
+    customKinds: [],
+  },
+  {
+    // Envoy Gateway v1.9.0: the controller; it runs one Envoy Deployment per Gateway in its own namespace.
+    // The chart's CRD subchart is off (crds.enabled: false): gateway-crds owns them. Rendered from the
+    // chart sources at tag v1.9.0 (charts/gateway-helm/templates): ClusterRoles/Bindings, the topology
+    // injector's MutatingWebhookConfiguration, and namespaced kinds only; no custom resources.
+    name: ENVOY_GATEWAY,
+    purpose: 'The Gateway API implementation: one shared Gateway per cluster, HTTP→HTTPS redirect, an HTTPS listener per environment host',
+    namespace: ENVOY_GATEWAY_NAMESPACE,
+    repoURL: 'docker.io/envoyproxy',
+    chart: 'gateway-helm',
+    version: 'v1.9.0',
+    clusterKinds: [...RBAC, MUTATING_WEBHOOK, { group: GATEWAY_API_GROUP, kind: 'GatewayClass' }],
     crdGroups: [],
-    customKinds: [SERVICE_MONITOR],
+    customKinds: [],
+    // The controller lists Gateway API resources at start (its provider fails without the CRDs).
+    watchedKinds: [GATEWAY, HTTP_ROUTE],
   },
   {
     name: EXTERNAL_DNS,
-    purpose: 'DNS records for every Ingress host, owned per cluster (TXT registry)',
+    purpose: 'DNS records for every HTTPRoute hostname (gateway-httproute source), owned per cluster (TXT registry)',
     namespace: 'external-dns',
     repoURL: 'https://kubernetes-sigs.github.io/external-dns',
     chart: 'external-dns',
@@ -198,6 +238,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     // The chart's crds/ folder holds the DNSEndpoint CRD, which Argo CD applies (it passes --include-crds).
     crdGroups: ['externaldns.k8s.io'],
     customKinds: [SERVICE_MONITOR],
+    // The gateway-httproute source waits for its Gateway and HTTPRoute informers to sync, and exits when they cannot.
+    watchedKinds: [GATEWAY, HTTP_ROUTE],
   },
   {
     name: LOKI,
@@ -246,5 +288,5 @@ export function componentByName(name: string): PlatformComponent {
   return component;
 }
 
-/** The IngressClass ingress-nginx serves (its chart's default) and the ACME HTTP-01 solver uses. */
-export const INGRESS_CLASS = 'nginx';
+/** The Gateway API release whose standard-channel CRDs gateway-crds installs, and whose kinds validate checks. */
+export const GATEWAY_API_VERSION = 'v1.6.1';

@@ -17,6 +17,8 @@
  * - CRDs: @kubernetes-models/* packages (generated from the upstream CRDs).
  * - Kyverno has no such package: src/schemas/kyverno-types.ts transcribes
  *   the CRD's structure by hand and goes through the same conversion.
+ * - The Gateway API and Envoy Gateway CRDs come from their own release tags
+ *   (CRD_FILE_SOURCES), converted from each CRD's openAPIV3Schema (crd-schema.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,7 +27,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { CORE_KINDS, CRD_SOURCES, type RootKind } from './sources.ts';
+import { parseAllDocuments } from 'yaml';
+import { crdVersions } from './crd-schema.ts';
+import { CORE_KINDS, CRD_FILE_SOURCES, CRD_SOURCES, type CrdFileSource, type RootKind } from './sources.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -238,6 +242,43 @@ async function clientNodeJsonNames(): Promise<(typeName: string, property: strin
   return (typeName, property) => models[typeName]?.attributeTypeMap?.find((a) => a.name === property)?.baseName ?? property;
 }
 
+/** A CRD file of a release: from a local bare mirror when HIVEBOX_GITHUB_MIRROR says where, else from GitHub. */
+async function releaseFile(source: CrdFileSource, path: string): Promise<string> {
+  const mirror = process.env.HIVEBOX_GITHUB_MIRROR;
+  if (mirror) return execFileSync('git', [`--git-dir=${join(mirror, source.repository.replace('/', '+'), 'repo')}`, 'show', `${source.tag}:${path}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const url = `https://raw.githubusercontent.com/${source.repository}/${source.tag}/${path}`;
+  const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.text();
+}
+
+async function crdFileDocument(source: CrdFileSource): Promise<Document> {
+  const defs: Record<string, JsonSchema> = {};
+  const roots: Record<string, string> = {};
+  for (const path of source.files) {
+    for (const document of parseAllDocuments(await releaseFile(source, path))) {
+      const crd = document.toJS() as JsonSchema | null;
+      if (crd?.kind !== 'CustomResourceDefinition') continue;
+      for (const version of crdVersions(crd)) {
+        const key = `${version.apiVersion}/${version.kind}`;
+        const rootName = `root:${key.replaceAll('/', '.')}`;
+        const properties: Record<string, JsonSchema> = {
+          apiVersion: { type: 'string', enum: [version.apiVersion] },
+          kind: { type: 'string', enum: [version.kind] },
+          metadata: { $ref: 'kubernetes.json#/$defs/V1ObjectMeta' },
+          // Status is written by controllers, never by this repository: any shape passes.
+          status: { type: 'object' },
+          ...(version.spec ? { spec: version.spec } : {}),
+        };
+        defs[rootName] = { type: 'object', properties, required: ['apiVersion', 'kind', 'metadata', ...version.required], additionalProperties: false };
+        roots[key] = rootName;
+      }
+    }
+  }
+  const sortedRoots = Object.fromEntries(Object.keys(roots).sort().map((key) => [key, roots[key]!]));
+  return { $id: `${SCHEMA_BASE}${source.id}.json`, source: source.description, roots: sortedRoots, $defs: reachable(defs, Object.values(sortedRoots)) };
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'hivebox-schemas-'));
   const referenced = new Set<string>();
@@ -246,6 +287,8 @@ async function main(): Promise<void> {
     const files = new Map(source.kinds.map((kind) => [kind, join(root, kind.file)] as const));
     write(buildDocument(source.id, source.description, files, 'kubernetes.json#/$defs/V1ObjectMeta', { refersTo: referenced }));
   }
+
+  for (const source of CRD_FILE_SOURCES) write(await crdFileDocument(source));
 
   const clientNode = dirname(require.resolve('@kubernetes/client-node/package.json'));
   const clientVersion = (JSON.parse(readFileSync(join(clientNode, 'package.json'), 'utf8')) as { version: string }).version;

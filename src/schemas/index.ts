@@ -47,6 +47,8 @@ const DOCUMENT_BY_GROUP: Readonly<Record<string, string>> = {
   'monitoring.coreos.com': 'prometheus-operator',
   'external-secrets.io': 'external-secrets',
   'kyverno.io': 'kyverno',
+  'gateway.networking.k8s.io': 'gateway-api',
+  'gateway.envoyproxy.io': 'envoy-gateway',
 };
 
 interface Validators {

@@ -3,6 +3,9 @@
  * Read by the generator (src/schemas/generate.ts); the runtime reads only the
  * generated JSON under data/.
  */
+
+import { componentByName, GATEWAY_API_VERSION, GATEWAY_CRDS } from '../platform/components.ts';
+
 export interface RootKind {
   readonly apiVersion: string;
   readonly kind: string;
@@ -125,5 +128,40 @@ export const CRD_SOURCES: readonly CrdSource[] = [
       crd('kyverno.io/v1', 'ClusterPolicy', 'kyverno-types.ts', 'ClusterPolicy'),
       crd('kyverno.io/v1', 'Policy', 'kyverno-types.ts', 'Policy'),
     ],
+  },
+];
+
+/**
+ * CRDs read from their own release, by tag, rather than from an npm models package: the Gateway API's
+ * standard channel at the release gateway-crds installs, and Envoy Gateway's EnvoyProxy at the controller's
+ * version. src/schemas/generate.ts reads each file from raw.githubusercontent.com, or from a local mirror of
+ * the repository (HIVEBOX_GITHUB_MIRROR=<dir> holding <owner>+<name>/repo, a bare clone) at the same tag.
+ */
+export interface CrdFileSource {
+  readonly id: string;
+  readonly description: string;
+  readonly repository: string;
+  readonly tag: string;
+  readonly files: readonly string[];
+  /** API group served from this document (src/schemas/index.ts). */
+  readonly group: string;
+}
+
+export const CRD_FILE_SOURCES: readonly CrdFileSource[] = [
+  {
+    id: 'gateway-api',
+    description: `kubernetes-sigs/gateway-api ${GATEWAY_API_VERSION}, standard channel (config/crd/standard)`,
+    repository: 'kubernetes-sigs/gateway-api',
+    tag: GATEWAY_API_VERSION,
+    files: ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants', 'grpcroutes'].map((plural) => `config/crd/standard/gateway.networking.k8s.io_${plural}.yaml`),
+    group: 'gateway.networking.k8s.io',
+  },
+  {
+    id: 'envoy-gateway',
+    description: `envoyproxy/gateway ${componentByName(GATEWAY_CRDS).version} (charts/gateway-crds-helm, EnvoyProxy)`,
+    repository: 'envoyproxy/gateway',
+    tag: componentByName(GATEWAY_CRDS).version,
+    files: ['charts/gateway-crds-helm/templates/generated/gateway.envoyproxy.io_envoyproxies.yaml'],
+    group: 'gateway.envoyproxy.io',
   },
 ];

@@ -11,7 +11,8 @@ import { networkFlowsCheck } from './checks/network-flows.ts';
 import { notificationSubscriptionCheck } from './checks/notifications.ts';
 import { parityCheck } from './checks/parity.ts';
 import { chartRenderRepeatableCheck, platformResourcesCheck } from './checks/platform.ts';
-import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, ingressTlsCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
+import { gatewayCertificateCheck, gatewayRouteAttachedCheck, noIngressCheck } from './checks/gateway.ts';
+import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
 import { schemaCheck } from './checks/schema.ts';
 import { imageCheck, podSecurityCheck, secretDataCheck, serviceAccountTokenCheck } from './checks/security.ts';
 import { syncWindowCheck } from './checks/sync-windows.ts';
@@ -39,7 +40,7 @@ const CHECKS: readonly Check[] = [
   serviceMonitorCheck,
   defaultDenyCheck,
   networkFlowsCheck,
-  ingressTlsCheck,
+  noIngressCheck,
   duplicateEnvCheck,
   syncWindowCheck,
 ];
@@ -54,6 +55,8 @@ const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [
   chartRenderRepeatableCheck,
   argocdRbacCheck,
   notificationSubscriptionCheck,
+  gatewayRouteAttachedCheck,
+  gatewayCertificateCheck,
 ];
 
 interface PendingFinding extends Omit<Finding, 'location'> {

@@ -40,7 +40,7 @@ export const RULES: readonly RuleInfo[] = [
   rule(
     'network-flows',
     'security',
-    'NetworkPolicies admit exactly the flows the platform needs: ingress controller → app and ACME solver, Prometheus → scrape targets, app → data stores, DNS and openSenseMap; nothing else',
+    'NetworkPolicies admit exactly the flows the platform needs: the Gateway\'s Envoys → app, Prometheus → scrape targets, app → data stores, DNS and openSenseMap; nothing else',
     'Open a missing flow with a policy named after it (src/constructs/network-policies.ts), or narrow the policy that admits one nothing needs.',
   ),
   rule('service-account-token', 'security', 'Service account tokens are not mounted unless needed', 'Set automountServiceAccountToken: false on the ServiceAccount and pod, or waive the rule with the reason the token is needed.'),
@@ -52,7 +52,9 @@ export const RULES: readonly RuleInfo[] = [
   rule('hpa-target', 'reliability', 'HorizontalPodAutoscaler targets exist', 'Point spec.scaleTargetRef at an existing Deployment or StatefulSet in the same namespace.'),
   rule('service-monitor-target', 'reliability', 'ServiceMonitors select a Service and one of its named ports', 'Make spec.selector match a Service and endpoints[].port name one of its ports.'),
   rule('network-policy-default-deny', 'reliability', 'Every namespace with pods has a default-deny NetworkPolicy (all pods, Ingress and Egress, no rules)', 'Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules.'),
-  rule('ingress-tls', 'reliability', 'Every Ingress host is covered by TLS', 'Add spec.tls with a secretName and every rule host.'),
+  rule('no-ingress', 'reliability', 'No Ingress remains: traffic goes through the Gateway API', 'Replace the Ingress with an HTTPRoute on the cluster\'s Gateway (env.yaml route:); docs/runbooks/migrate-from-ingress-nginx.md.'),
+  rule('gateway-route-attached', 'reliability', "Every HTTPRoute attaches to a listener of its cluster's Gateway that admits its namespace, kind and hostname", 'Point parentRefs at the Gateway and listener made for the environment (src/platform/gateway.ts), and give the route that listener\'s hostname.'),
+  rule('gateway-certificate', 'reliability', 'Every HTTPS listener gets a certificate, and its issuer can answer ACME HTTP-01 through the Gateway', 'Give the listener a hostname and a Secret in the Gateway\'s namespace, annotate the Gateway with an existing ClusterIssuer, and point its gatewayHTTPRoute solver at the HTTP listener.'),
   rule('duplicate-env', 'reliability', 'No environment variable is set twice in a container', 'Remove the duplicate entry; the last one silently wins.'),
   // Convergence: what Argo CD does with argocd/<cluster> on a fresh cluster
   rule('convergence-waves', 'reliability', "Sync waves between Applications wait for health (Argo CD assesses it), and every root's sync ends", "Set the argoproj.io/Application health check in charts/argo-cd (configs.cm), put Applications a person syncs and the root itself in the root's last wave, and drop PruneLast from the root."),

@@ -18,7 +18,7 @@ export function makeHistory(count: number): string {
   const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
   const envYaml = (env: string, version: number) =>
     `${env === 'dev' ? '' : `promotesFrom: ${ENVS[ENVS.indexOf(env as (typeof ENVS)[number]) - 1]}\n`}image:\n  tag: v${version}\n` +
-    `  digest: sha256:${version.toString(16).padStart(64, '0')}\ningress:\n  host: ${env}.example.com\n`;
+    `  digest: sha256:${version.toString(16).padStart(64, '0')}\nroute:\n  host: ${env}.example.com\n`;
   let time = Date.parse(`${HISTORY_START}T00:00:00Z`) / 1000;
   for (let i = 0; i < count; i++) {
     const env = ENVS[i % 3]!;

@@ -3,24 +3,24 @@
  * NetworkPolicies, and nothing else is.
  *
  * For each namespace that runs pods, the rule models who talks:
- * - the namespace's pods, one per workload (its pod template), and the pod
- *   cert-manager starts there to answer an ACME HTTP-01 challenge when an
- *   Ingress asks cert-manager for its TLS certificate;
- * - around them, as the platform runs them: the ingress controller and
- *   Prometheus in their namespaces (src/platform/components.ts), kube-dns in
+ * - the namespace's pods, one per workload (its pod template);
+ * - around them, as the platform runs them: the shared Gateway's Envoys and
+ *   Prometheus in their namespaces (src/constructs/cluster-peers.ts,
+ *   src/platform/components.ts), kube-dns in
  *   kube-system, the same pods in another namespace (another environment on a
  *   shared cluster), the public internet, and the external endpoints the pods
  *   are configured with.
  * What is needed is read from the manifests as Argo CD applies them: the
- * Ingress backends and the ACME solver (ingress controller → pod), the
+ * HTTPRoute backends (Gateway → pod; cert-manager's ACME HTTP-01 solver runs
+ * beside the Gateway, in its namespace, not here), the
  * ServiceMonitor endpoints (Prometheus → pod), and each pod's settings
  * (env and the ConfigMaps it reads) for Valkey, MinIO and openSenseMap, plus
  * the cluster DNS for every name among them. Then every needed flow must be
  * admitted (network-policy.ts replays the semantics), and every other flow
  * between these actors, on each port the destination declares, must not be.
  */
-import { ACME_HTTP01_SOLVER, KUBE_DNS } from '../../constructs/cluster-peers.ts';
-import { componentByName, INGRESS_NGINX, MONITORING_NAMESPACE } from '../../platform/components.ts';
+import { GATEWAY_DATA_PLANE, KUBE_DNS } from '../../constructs/cluster-peers.ts';
+import { MONITORING_NAMESPACE } from '../../platform/components.ts';
 import type { Manifest } from '../../synth/types.ts';
 import type { Check, Report, ScopeView } from '../check.ts';
 import { ipv4, NAMESPACE_NAME_LABEL, NetworkPolicies, protocolOf, type Endpoint, type Labels, type PortDeclaration, type Protocol, type Side } from '../network-policy.ts';
@@ -41,12 +41,12 @@ const OPENSENSEMAP = { host: 'api.opensensemap.org', port: 443 };
 const VALKEY_DEFAULT_PORT = 6379;
 
 interface Actor {
-  /** How findings name it: "pod hivebox", "ingress-nginx". */
+  /** How findings name it: "pod hivebox", "the Gateway". */
   readonly name: string;
   readonly endpoint: Endpoint;
   /** In the namespace checked: its policies apply to this actor. */
   readonly inside: boolean;
-  /** The workload that runs it (the Ingress, for the ACME solver). */
+  /** The workload that runs it. */
   readonly manifest?: Manifest;
 }
 
@@ -69,7 +69,7 @@ export const networkFlowsCheck: Check = (scope, report) => {
 
 function checkNamespace(scope: ScopeView, namespace: string, policies: NetworkPolicies, report: Report): void {
   const model = new NamespaceModel(scope, namespace);
-  if (model.workloads.length === 0 && model.solvers.length === 0) return;
+  if (model.workloads.length === 0) return;
   model.deriveNeeds();
 
   const needed = model.needs;
@@ -120,8 +120,8 @@ function cause(direction: 'egress' | 'ingress', actor: Actor, side: Side): strin
 class NamespaceModel {
   readonly namespaceLabels: Labels;
   readonly workloads: Array<Actor & { readonly manifest: Manifest; readonly pod: PodTemplate }> = [];
-  readonly solvers: Array<Actor & { readonly manifest: Manifest }> = [];
-  readonly ingressController: Actor;
+  readonly gateway: Actor;
+  readonly gatewayNeighbour: Actor;
   readonly prometheus: Actor;
   readonly kubeDns: Actor;
   readonly internet: Actor;
@@ -140,34 +140,17 @@ class NamespaceModel {
       if (!pod || manifest.kind === 'PodTemplate') continue;
       this.workloads.push({ name: `pod ${manifest.metadata.name}`, endpoint: this.pod(pod.labels, portsOf(pod)), inside: true, manifest, pod });
     }
-    for (const ingress of scope.ofKind('Ingress', namespace)) {
-      const annotations = asStringMap(ingress.metadata.annotations);
-      if (!ACME_HTTP01_SOLVER.issuerAnnotations.some((a) => a in annotations)) continue;
-      const hosts = [...new Set(asArray(asObject(ingress.spec).tls).flatMap((tls) => asArray(asObject(tls).hosts).map(String)))];
-      for (const host of hosts) {
-        const labels = {
-          ...ACME_HTTP01_SOLVER.labels,
-          [ACME_HTTP01_SOLVER.domainLabel]: String(adler32(host)),
-          // The token is only known once the ACME order exists; no policy can sensibly select on it.
-          [ACME_HTTP01_SOLVER.tokenLabel]: 'unknown',
-        };
-        const name = `pod ${ingress.metadata.name}-acme-solver${hosts.length > 1 ? ` (${host})` : ''}`;
-        const ports = [{ name: ACME_HTTP01_SOLVER.portName, protocol: 'TCP' as const, port: ACME_HTTP01_SOLVER.port }];
-        this.solvers.push({ name, endpoint: this.pod(labels, ports), inside: true, manifest: ingress });
-      }
-    }
-
     // In name order, so findings come out the same whatever order the manifests are in.
     const byName = (x: Actor, y: Actor) => x.name.localeCompare(y.name);
     this.workloads.sort(byName);
-    this.solvers.sort(byName);
 
-    const ingressNamespace = componentByName(INGRESS_NGINX).namespace;
+    // The Envoys of the shared Gateway, with the labels Envoy Gateway gives them. Other pods of their
+    // namespace are not the data plane and must not get in: cert-manager's ACME HTTP-01 solver stands for
+    // them (cert-manager v1.21.1 pkg/issuer/acme/http/pod.go: that label, port 8089; it runs there, in the
+    // namespace of the Gateway's Certificates, and the Envoys reach it there, where no policy of ours applies).
+    this.gateway = outsidePod('the Gateway', GATEWAY_DATA_PLANE.namespace, GATEWAY_DATA_PLANE.labels, GATEWAY_DATA_PLANE.ports);
+    this.gatewayNeighbour = outsidePod("cert-manager's ACME solver beside the Gateway", GATEWAY_DATA_PLANE.namespace, { 'acme.cert-manager.io/http01-solver': 'true' }, [{ name: 'http', protocol: 'TCP', port: 8089 }]);
     // The labels the charts give these pods; what matters most is their namespace, which policies select.
-    this.ingressController = outsidePod(INGRESS_NGINX, ingressNamespace, { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/instance': INGRESS_NGINX, 'app.kubernetes.io/component': 'controller' }, [
-      { name: 'http', protocol: 'TCP', port: 80 },
-      { name: 'https', protocol: 'TCP', port: 443 },
-    ]);
     this.prometheus = outsidePod('Prometheus', MONITORING_NAMESPACE, { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/managed-by': 'prometheus-operator' }, [{ name: 'web', protocol: 'TCP', port: 9090 }]);
     this.kubeDns = outsidePod('kube-dns', KUBE_DNS.namespace, KUBE_DNS.labels, KUBE_DNS.ports);
     this.internet = { name: 'the internet', endpoint: { kind: 'address', address: PUBLIC_ADDRESS, ports: [tcp(80), tcp(443)] }, inside: false };
@@ -176,24 +159,19 @@ class NamespaceModel {
   }
 
   actors(): Actor[] {
-    return [...this.workloads, ...this.solvers, this.ingressController, this.prometheus, this.kubeDns, ...this.elsewhere, this.internet, ...this.externals.values()];
+    return [...this.workloads, this.gateway, this.gatewayNeighbour, this.prometheus, this.kubeDns, ...this.elsewhere, this.internet, ...this.externals.values()];
   }
 
   deriveNeeds(): void {
-    for (const ingress of this.scope.ofKind('Ingress', this.namespace)) {
-      const spec = asObject(ingress.spec);
-      const backends = [spec.defaultBackend, ...asArray(spec.rules).flatMap((rule) => asArray(asObject(asObject(rule).http).paths).map((path) => asObject(path).backend))];
+    for (const route of this.scope.ofKind('HTTPRoute', this.namespace)) {
+      const backends = asArray(asObject(route.spec).rules).flatMap((rule) => asArray(asObject(rule).backendRefs).map(asObject));
       for (const backend of backends) {
-        const service = asObject(asObject(backend).service);
-        const port = asObject(service.port);
-        const match = (p: Json) => (typeof port.number === 'number' ? p.port === port.number : p.name === port.name);
-        for (const target of this.serviceTargets(String(service.name), match)) {
-          this.need(this.ingressController, target.actor, target.protocol, target.port, `Ingress ${ingress.metadata.name} routes to it`, ingress);
+        // A backendRef is a Service unless it says otherwise (group "", kind Service are its defaults).
+        if ((backend.group ?? '') !== '' || (backend.kind ?? 'Service') !== 'Service' || (backend.namespace ?? this.namespace) !== this.namespace) continue;
+        for (const target of this.serviceTargets(String(backend.name), (p) => p.port === backend.port)) {
+          this.need(this.gateway, target.actor, target.protocol, target.port, `HTTPRoute ${route.metadata.name} routes to it`, route);
         }
       }
-    }
-    for (const solver of this.solvers) {
-      this.need(this.ingressController, solver, 'TCP', ACME_HTTP01_SOLVER.port, 'ACME HTTP-01 challenge', solver.manifest);
     }
     for (const monitor of this.scope.manifests.filter((m) => m.kind === 'ServiceMonitor')) this.scrapes(monitor);
     for (const workload of this.workloads) {
@@ -357,15 +335,4 @@ function dependenciesOf(env: Readonly<Record<string, string>>): Dependency[] {
   }
   if (env.SENSEBOX_IDS !== undefined) out.push({ what: 'openSenseMap', ...OPENSENSEMAP, setting: 'SENSEBOX_IDS', public: true });
   return out;
-}
-
-/** zlib's Adler-32 of a string's UTF-8 bytes: how cert-manager labels a solver pod with its domain. */
-function adler32(text: string): number {
-  let a = 1;
-  let b = 0;
-  for (const byte of new TextEncoder().encode(text)) {
-    a = (a + byte) % 65521;
-    b = (b + a) % 65521;
-  }
-  return ((b << 16) | a) >>> 0;
 }

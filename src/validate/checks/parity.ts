@@ -37,9 +37,9 @@ const ALLOWED: ReadonlyArray<readonly Segment[]> = [
   ['spec', 'template', 'spec', 'containers', '*', 'image'],
   ['spec', 'template', 'spec', 'initContainers', '*', 'image'],
   ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', '*', 'image'],
-  // hosts and TLS issuer
-  ['spec', 'rules', '*', 'host'],
-  ['spec', 'tls', '*', 'hosts'],
+  // hosts and TLS issuer: an HTTPRoute's hostnames, and the Gateway listener made for each environment's host
+  ['spec', 'hostnames'],
+  ['spec', 'parentRefs', '*', 'sectionName'],
   ['spec', 'dnsNames'],
   ['spec', 'commonName'],
   ['spec', 'issuerRef'],

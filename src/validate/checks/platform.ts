@@ -14,7 +14,8 @@ import {
   EXTERNAL_DNS,
   OPENCOST,
   EXTERNAL_SECRETS,
-  INGRESS_NGINX,
+  ENVOY_GATEWAY,
+  GATEWAY_CRDS,
   KUBE_PROMETHEUS_STACK,
   KYVERNO,
   LOKI,
@@ -40,7 +41,7 @@ export interface ChartWorkload {
  * not in the chart sources at hand; deploy/charts is unchanged on release-1.21), external-secrets 2.9.0
  * (the nearest to 2.14.0 available), kyverno 3.9.0 (nearest to 3.9.1), kube-prometheus-stack 88.5.3
  * (nearest to 91.5.0) with grafana 12.11.1, kube-state-metrics 8.4.0 and prometheus-node-exporter 4.56.1,
- * ingress-nginx 4.15.1, external-dns 1.21.1, loki 6.53.0, alloy 1.11.0, argo-cd 10.1.1 and opencost 2.5.17. Helm test pods are left out:
+ * envoy-gateway v1.9.0, external-dns 1.21.1, loki 6.53.0, alloy 1.11.0, argo-cd 10.1.1 and opencost 2.5.17. Helm test pods are left out:
  * Argo CD never runs them.
  */
 export const PLATFORM_WORKLOADS: Readonly<Record<string, readonly ChartWorkload[]>> = {
@@ -105,12 +106,11 @@ export const PLATFORM_WORKLOADS: Readonly<Record<string, readonly ChartWorkload[
     { workload: 'kube-state-metrics', path: 'kube-state-metrics.resources', disabledBy: ['kubeStateMetrics.enabled'] }, // kube-state-metrics templates/deployment.yaml:251
     { workload: 'node exporter', path: 'prometheus-node-exporter.resources', disabledBy: ['nodeExporter.enabled'] }, // prometheus-node-exporter templates/daemonset.yaml:177
   ],
-  [INGRESS_NGINX]: [
-    { workload: 'controller', path: 'controller.resources' }, // templates/controller-deployment.yaml:180
-    // templates/admission-webhooks/job-patch/job-createSecret.yaml:68, job-patchWebhook.yaml:70
-    { workload: 'admission secret Job', path: 'controller.admissionWebhooks.createSecretJob.resources', disabledBy: ['controller.admissionWebhooks.enabled', 'controller.admissionWebhooks.patch.enabled'] },
-    { workload: 'admission patch Job', path: 'controller.admissionWebhooks.patchWebhookJob.resources', disabledBy: ['controller.admissionWebhooks.enabled', 'controller.admissionWebhooks.patch.enabled'] },
-    { workload: 'default backend', path: 'defaultBackend.resources', enabledBy: 'defaultBackend.enabled' }, // templates/default-backend-deployment.yaml:102 (off by default)
+  [GATEWAY_CRDS]: [], // CRDs and the safe-upgrades ValidatingAdmissionPolicy only
+  // envoy-gateway v1.9.0 (gateway-helm at tag v1.9.0). Its Envoys are not the chart's: their size is in the EnvoyProxy (src/platform/gateway.ts).
+  [ENVOY_GATEWAY]: [
+    { workload: 'controller', path: 'deployment.envoyGateway.resources' }, // templates/envoy-gateway-deployment.yaml:93
+    { workload: 'certgen Job', path: 'certgen.job.resources' }, // templates/certgen.yaml:61 (a PreSync hook under Argo CD)
   ],
   [EXTERNAL_DNS]: [
     { workload: 'controller', path: 'resources' }, // templates/deployment.yaml:186
@@ -197,7 +197,8 @@ export interface RepeatableRender {
  * (same chart versions as PLATFORM_WORKLOADS). Under Argo CD `lookup` finds nothing, so a chart that
  * "reuses the existing Secret" renders a fresh random one on every refresh: an endless diff, and a pod
  * restart wherever a checksum annotation follows it. Checked and repeatable as configured, so not listed:
- * the admission webhook certificates of ingress-nginx and kube-prometheus-stack (kube-webhook-certgen
+ * envoy-gateway (its certgen PreSync Job makes the certificates at sync time; no random, lookup or now in
+ * gateway-helm v1.9.0 templates), the admission webhook certificates of kube-prometheus-stack (kube-webhook-certgen
  * Jobs make them at sync time; the charts render no caBundle), external-secrets' and cert-manager's
  * webhook certificates (made at run time by cert-controller and the webhook; cainjector injects the
  * CA), alloy and external-dns (no random or lookup functions), kyverno's `lookup` of a Kyverno 2

@@ -153,26 +153,6 @@ export const defaultDenyCheck: Check = (scope, report) => {
   }
 };
 
-export const ingressTlsCheck: Check = (scope, report) => {
-  for (const manifest of scope.manifests) {
-    if (manifest.kind !== 'Ingress') continue;
-    const spec = asObject(manifest.spec);
-    const tls = asArray(spec.tls).map(asObject);
-    const covered = new Set(tls.flatMap((t) => asArray(t.hosts).map(String)));
-    if (tls.length === 0) {
-      report('ingress-tls', manifest, 'spec.tls', `Ingress ${manifest.metadata.name} serves plain HTTP: no spec.tls`);
-      continue;
-    }
-    asArray(spec.rules).forEach((r, index) => {
-      const host = asObject(r).host;
-      if (typeof host === 'string' && !covered.has(host)) report('ingress-tls', manifest, `spec.rules[${index}].host`, `host ${host} is not in spec.tls[].hosts`);
-    });
-    tls.forEach((t, index) => {
-      if (typeof t.secretName !== 'string' || t.secretName === '') report('ingress-tls', manifest, `spec.tls[${index}].secretName`, 'TLS entry without a secretName');
-    });
-  }
-};
-
 export const duplicateEnvCheck: Check = (scope, report) => {
   for (const manifest of scope.manifests) {
     const pod = podTemplate(manifest);
