@@ -3,6 +3,7 @@
  * report. No I/O: the repository loader (repository.ts) and benches feed it.
  */
 import { EnvFileSchema } from '../config/schema.ts';
+import { SCHEMA_KUBERNETES_VERSION } from '../schemas/coverage.ts';
 import type { Manifest } from '../synth/types.ts';
 import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView } from './check.ts';
 import { argocdRbacCheck } from './checks/argocd-rbac.ts';
@@ -130,7 +131,7 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
   }
   waiverList.sort((a, b) => (order.get(a.scope)! - order.get(b.scope)!) || compareResources(a.resource, b.resource) || a.ruleId.localeCompare(b.ruleId));
   return {
-    scopes: options.scopes.map((s) => ({ name: s.name, ...(s.file ? { file: s.file } : {}), kubernetesVersion: s.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, resources: s.manifests.length })),
+    scopes: options.scopes.map((s) => ({ name: s.name, ...(s.file ? { file: s.file } : {}), kubernetesVersion: s.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, schemaVersion: SCHEMA_KUBERNETES_VERSION, resources: s.manifests.length })),
     resourceCount: options.scopes.reduce((sum, s) => sum + s.manifests.length, 0),
     findings,
     waivers: waiverList,
