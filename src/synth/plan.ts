@@ -8,11 +8,14 @@ import { ARCHITECTURE_PATH, renderArchitecture } from '../docs/architecture.ts';
 import { baseEnvironment, type Environment } from '../config/environment.ts';
 import { loadEnvironments } from '../config/load.ts';
 import { renderBase } from './base.ts';
+import { customComponent } from './custom.ts';
 import { renderEnvSchema } from './env-schema.ts';
 import { renderOverlay } from './overlay.ts';
 import { renderEnvironment } from './render.ts';
 import { repositoryInfo } from './repository.ts';
 import type { GeneratedFile } from './types.ts';
+
+import { isHandWritten } from './roots.ts';
 
 export { GENERATED_ROOTS } from './roots.ts';
 
@@ -30,13 +33,14 @@ export async function plan(root: string): Promise<Plan> {
     ...renderBase(base),
     renderEnvSchema(),
     ...environments.flatMap((environment) =>
-      renderOverlay({ environment, base, baseEnvironment: baseEnv, manifests: renderEnvironment(environment) }),
+      renderOverlay({ environment, base, baseEnvironment: baseEnv, manifests: renderEnvironment(environment), component: customComponent(root, environment.name) }),
     ),
     ...synthesizeArgoCd(environments, repo),
   ];
   const byPath = new Map<string, string>();
   for (const file of files) {
     if (byPath.has(file.path)) throw new Error(`two generated files claim ${file.path}`);
+    if (isHandWritten(file.path)) throw new Error(`synth must not write ${file.path}: envs/<env>/custom/ is hand-written`);
     byPath.set(file.path, file.content);
   }
   // The architecture diagram is drawn from the argocd/ files just planned, so it cannot drift from them.

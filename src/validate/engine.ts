@@ -14,7 +14,7 @@ import { parityCheck } from './checks/parity.ts';
 import { chartRenderRepeatableCheck, platformResourcesCheck } from './checks/platform.ts';
 import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, ingressTlsCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
 import { schemaCheck } from './checks/schema.ts';
-import { imageCheck, podSecurityCheck, secretDataCheck, serviceAccountTokenCheck } from './checks/security.ts';
+import { imageCheck, namespacePodSecurityCheck, podSecurityCheck, secretDataCheck, serviceAccountTokenCheck } from './checks/security.ts';
 import { syncWindowCheck } from './checks/sync-windows.ts';
 import { RULES, isRule, ruleInfo } from './rules.ts';
 import { isObject } from './workloads.ts';
@@ -28,6 +28,7 @@ export const WAIVER_PREFIX = 'hivebox.dev/waive.';
 const CHECKS: readonly Check[] = [
   schemaCheck,
   podSecurityCheck,
+  namespacePodSecurityCheck,
   imageCheck,
   secretDataCheck,
   serviceAccountTokenCheck,
