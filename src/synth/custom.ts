@@ -15,10 +15,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { InputError } from '../errors.ts';
+import { KUSTOMIZATION_NAMES } from '../toolchain/batch.ts';
 import { CUSTOM } from './roots.ts';
-
-/** The file names kustomize looks for in a kustomization directory, in its order. */
-const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
 /**
  * `custom` when envs/<env>/custom/ holds a Component, else undefined. A folder without a
