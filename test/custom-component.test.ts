@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { kustomizeBuild } from '../src/toolchain/kubectl.ts';
-import { runCli, snapshot, tempRepo } from './support/repo.ts';
+import { REPO_ROOT, runCli, snapshot, tempRepo } from './support/repo.ts';
 
 const repo = tempRepo();
 afterAll(() => repo.cleanup());
@@ -134,5 +134,30 @@ describe('a Component in envs/dev/custom/', () => {
     rmSync(custom, { recursive: true });
     expect((await runCli(repo.root, 'synth')).code).toBe(0);
     expect(readFileSync(join(repo.root, 'envs', 'dev', 'kustomization.yaml'), 'utf8')).toBe(git('show', 'HEAD:envs/dev/kustomization.yaml'));
+  });
+});
+
+describe("the README's Component example", () => {
+  it('does what the README shows: one changed kustomization, then parity findings pointing into custom/', async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Beyond env.yaml: a Kustomize Component'));
+    const blocks = [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((match) => match[2]!);
+    const example = tempRepo();
+    try {
+      expect((await runCli(example.root, 'synth')).code).toBe(0); // a clean clone: everything generated is there
+      for (const document of blocks[0]!.split(/^---\n/m)) {
+        const path = /^# (envs\/staging\/custom\/\S+)\n/.exec(document)![1]!;
+        mkdirSync(join(example.root, path, '..'), { recursive: true });
+        writeFileSync(join(example.root, path), document);
+      }
+      const synth = await runCli(example.root, 'synth');
+      expect(`$ npm run synth\n${synth.stdout}`).toBe(blocks[1]);
+      const validate = await runCli(example.root, 'validate');
+      expect(validate.code).toBe(1);
+      const shown = blocks[2]!.split('\n').slice(1).filter((line) => line.trim() !== '...' && line !== '');
+      for (const line of shown) expect(validate.stdout, line).toContain(`${line}\n`);
+    } finally {
+      example.cleanup();
+    }
   });
 });
