@@ -3,8 +3,10 @@
  * Commands load lazily so that `status` never pays for cdk8s, nor `synth` for
  * the Kubernetes client.
  */
+import { readFileSync } from 'node:fs';
 import { ExitCode, InputError, UsageError } from './errors.ts';
 import type { CommandContext } from './commands/context.ts';
+import { closest } from './commands/style.ts';
 
 export { processContext } from './commands/context.ts';
 
@@ -44,15 +46,28 @@ const COMMANDS: Record<string, { readonly summary: string; readonly load: () => 
   },
 };
 
+/** The options of `hivebox-gitops` itself (before a command), for --help and "did you mean". */
+const GLOBAL_OPTIONS: Record<string, string> = {
+  '--help': 'show this help (-h)',
+  '--version': 'print the version of hivebox-gitops',
+};
+
 export async function main(argv: readonly string[], context: CommandContext): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     context.stdout.write(usage());
     return name === undefined ? ExitCode.InputError : ExitCode.Clean;
   }
+  if (name === '--version') {
+    context.stdout.write(`hivebox-gitops ${version()}\n`);
+    return ExitCode.Clean;
+  }
   const command = COMMANDS[name];
   if (!command) {
-    context.stderr.write(`hivebox-gitops: unknown command "${name}"; expected one of: ${Object.keys(COMMANDS).join(', ')}\n`);
+    const known = name.startsWith('-') ? Object.keys(GLOBAL_OPTIONS) : Object.keys(COMMANDS);
+    const guess = closest(name, known);
+    const what = name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`;
+    context.stderr.write(`hivebox-gitops: ${what}${guess ? ` (did you mean ${guess}?)` : `; expected one of ${known.join(', ')}`}; see hivebox-gitops --help\n`);
     return ExitCode.InputError;
   }
   try {
@@ -68,5 +83,11 @@ export async function main(argv: readonly string[], context: CommandContext): Pr
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`);
-  return `Usage: hivebox-gitops <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun hivebox-gitops <command> --help for a command's options.\n`;
+  const options = Object.entries(GLOBAL_OPTIONS).map(([name, summary]) => `  ${name.padEnd(10)} ${summary}`);
+  return `Usage: hivebox-gitops <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nOptions:\n${options.join('\n')}\n\nRun hivebox-gitops <command> --help for a command's options.\n`;
+}
+
+/** This package's version, from its package.json (one level above src/ and dist/ alike). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }

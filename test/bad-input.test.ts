@@ -98,6 +98,6 @@ describe('bad env.yaml input', () => {
   it('rejects an unknown flag with exit 2', async () => {
     const result = await runCli(repo.root, 'synth', '--chek');
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/Unknown option '--chek'/);
+    expect(result.stderr).toBe('hivebox-gitops synth: unknown option --chek (did you mean --check?); see hivebox-gitops synth --help\n');
   });
 });

@@ -38,9 +38,14 @@ describe('hivebox-gitops check', () => {
     const root = await committedRepo();
     const result = await runCli(root, 'check', '--base', 'HEAD', '--sarif', 'validate.sarif', '--markdown', 'diff.md');
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/== synth --check\n\d+ generated files are up to date/);
-    expect(result.stdout).toMatch(/== validate\n/);
-    expect(result.stdout).toMatch(/== diff against HEAD\n[\s\S]*No differences/);
+    const lines = result.stdout.trimEnd().split('\n');
+    // A line per step first, the diff's summary table, and the verdict last.
+    expect(lines[0]).toMatch(/^✓ synth --check: +\d+ generated files are up to date$/);
+    expect(lines[1]).toMatch(/^✓ validate: +clean: \d+ resources in dev, prod, staging, argocd$/);
+    expect(lines[2]).toMatch(/^~ diff: +no differences against HEAD$/);
+    expect(result.stdout).toMatch(/== diff against HEAD \(summary\)\n[\s\S]*No differences/);
+    expect(result.stdout).not.toContain('== validate');
+    expect(lines.at(-1)).toBe('✓ check passed: synth --check, validate; diff: no differences against HEAD (information, not a failure).');
     const sarif = JSON.parse(readFileSync(join(root, 'validate.sarif'), 'utf8'));
     expect(sarif.version).toBe('2.1.0');
     expect(readFileSync(join(root, 'diff.md'), 'utf8')).toMatch(/^<!-- hivebox-gitops-diff -->/);
@@ -55,8 +60,20 @@ describe('hivebox-gitops check', () => {
     writeFileSync(patch, `${readFileSync(patch, 'utf8')}# hand edit\n`);
     const result = await runCli(root, 'check', '--base', 'HEAD');
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('changed  envs/staging/patches/httproute-hivebox.yaml');
-    expect(result.stdout).toMatch(/stage\.hivebox\.example\.com/);
+    expect(result.stdout.split('\n')[0]).toMatch(/^✗ synth --check: +1 generated file\(s\) out of date: run `npm run synth` and commit them$/);
+    expect(result.stdout).toContain('== synth --check\n  changed  envs/staging/patches/httproute-hivebox.yaml\n');
+    // The summary names the change; the full diff waits for --verbose, out of the way of the reason it failed.
+    expect(result.stdout).toMatch(/^~ diff: +2 resource\(s\) differ against HEAD in staging, argocd\/$/m);
+    expect(result.stdout).toMatch(/^staging +changed +0 +0 +1 /m);
+    expect(result.stdout).not.toMatch(/stage\.hivebox\.example\.com/);
+    expect(result.stdout).toContain('The full diff: --verbose, --markdown <file> or hivebox-gitops diff --base HEAD');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
+      '✗ check failed: synth --check (1 generated file(s) out of date: run `npm run synth` and commit them; see the list under "== synth --check"); passed: validate; diff: 2 resource(s) differ against HEAD in staging, argocd/ (information, not a failure).',
+    );
+    const verbose = await runCli(root, 'check', '--base', 'HEAD', '--verbose');
+    expect(verbose.code).toBe(1);
+    expect(verbose.stdout).toMatch(/== diff against HEAD\n[\s\S]*stage\.hivebox\.example\.com/);
+    expect(verbose.stdout).toContain('== validate\n✓ dev');
   });
 
   it('fails on validation findings, as validate does', async () => {
@@ -67,8 +84,13 @@ describe('hivebox-gitops check', () => {
     expect((await runCli(root, 'synth')).code).toBe(0);
     const result = await runCli(root, 'check');
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/image-digest/);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[1]).toBe(`✗ validate:       1 finding (1 error, 0 warnings) in ${/in (\d+) resources/.exec(lines[1]!)![1]} resources`);
+    // Without --base it says that it skipped the diff, and why.
+    expect(lines[2]).toBe('- diff:           no --base: pass --base <ref> (e.g. origin/main) to see what the change does to each environment');
+    expect(result.stdout).toMatch(/== validate\n[\s\S]*error image-digest: [\s\S]*fix: /);
     expect(result.stdout).not.toMatch(/== diff/);
+    expect(lines.at(-1)).toMatch(/^✗ check failed: validate \(1 finding \(1 error, 0 warnings\) in \d+ resources; see each finding and its fix under "== validate"\); passed: synth --check; skipped: diff \(no --base\)\.$/);
   });
 
   it('rejects a bad ref and a markdown file without a base with exit 2, writing nothing', async () => {

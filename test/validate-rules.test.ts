@@ -64,6 +64,9 @@ const CASES: Array<[rule: string, what: string, manifests: () => Manifest[]]> = 
   ['pss-apparmor', 'AppArmor unconfined', () => broken('Deployment', (d) => (container(d).securityContext.appArmorProfile = { type: 'Unconfined' }))],
   ['pss-sysctls', 'an unsafe sysctl', () => broken('Deployment', (d) => (pod(d).securityContext.sysctls = [{ name: 'kernel.msgmax', value: '65536' }]))],
   ['pss-windows-host-process', 'a HostProcess container', () => broken('Deployment', (d) => (container(d).securityContext.windowsOptions = { hostProcess: true }))],
+  ['pss-namespace', 'a Namespace that enforces "privileged"', () => broken('Namespace', (n) => (n.metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged'))],
+  ['pss-namespace', 'a Namespace without the enforce label', () => broken('Namespace', (n) => delete n.metadata.labels['pod-security.kubernetes.io/enforce'])],
+  ['pss-namespace', 'a Namespace pinned to an older profile', () => broken('Namespace', (n) => (n.metadata.labels['pod-security.kubernetes.io/enforce-version'] = 'v1.22'))],
   ['image-tag', 'the latest tag (even with a digest)', () => broken('Deployment', (d) => (container(d).image = `ghcr.io/example/web:latest@${DIGEST}`))],
   ['image-tag', 'an untagged image', () => broken('Deployment', (d) => (container(d).image = 'ghcr.io/example/web'))],
   ['image-digest', 'no digest where one is required', () => broken('Deployment', (d) => (container(d).image = 'ghcr.io/example/web:v1.2.3'))],
@@ -119,6 +122,7 @@ describe('each rule lets a compliant variant pass', () => {
     ['probes: a Job needs none', () => [...compliantApp(), job()]],
     ['pod-disruption-budget: a single replica needs none', () => compliantApp().filter((m) => m.kind !== 'PodDisruptionBudget' && m.kind !== 'HorizontalPodAutoscaler').map((m) => (m.kind === 'Deployment' ? ({ ...m, spec: { ...(m.spec as object), replicas: 1 } } as Manifest) : m))],
     ['service-selector: a numeric targetPort that a container declares', () => broken('Service', (s) => (s.spec.ports[0].targetPort = 8080))],
+    ['pss-namespace: enforce-version latest', () => broken('Namespace', (n) => (n.metadata.labels['pod-security.kubernetes.io/enforce-version'] = 'latest'))],
     ['service-monitor-target: selecting by targetPort', () => broken('ServiceMonitor', (s) => (s.spec.endpoints[0] = { targetPort: 'http' }))],
   ];
   for (const [what, manifests, options] of passes) {

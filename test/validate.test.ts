@@ -75,9 +75,9 @@ describe('hivebox-gitops validate on a compliant repository', () => {
     const result = await runCli(fixtureCopy(), 'validate');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('✓ prod (Kubernetes 1.31, 8 resources): clean');
-    expect(result.stdout).toContain('✓ staging (Kubernetes 1.31, 8 resources): clean');
-    expect(result.stdout).toContain('✓ argocd (Kubernetes 1.31, 2 resources): clean');
+    expect(result.stdout).toContain('✓ prod (Kubernetes 1.35, checked with the Kubernetes 1.34 schemas, 8 resources): clean');
+    expect(result.stdout).toContain('✓ staging (Kubernetes 1.35, checked with the Kubernetes 1.34 schemas, 8 resources): clean');
+    expect(result.stdout).toContain('✓ argocd (Kubernetes 1.35, checked with the Kubernetes 1.34 schemas, 2 resources): clean');
   });
 });
 

@@ -36,7 +36,9 @@ export function synthesizeArgoCd(environments: readonly Environment[], repo: Rep
 function clusterTree(cluster: string, all: readonly Environment[], repo: RepositoryInfo): GeneratedFile[] {
   const envs = all.filter((env) => env.cluster === cluster);
   const dir = clusterDir(cluster);
-  const envFiles = envs.map((env) => env.file).join(', ');
+  // Every environment on the cluster, named by a pattern rather than a list: adding an environment changes
+  // the files it changes, not the header of every file that reads the cluster's environments.
+  const envFiles = `envs/*/env.yaml (cluster: ${cluster})`;
   const files: GeneratedFile[] = [];
   const add = (path: string, from: string, docs: readonly unknown[]) => files.push({ path: `${dir}/${path}`, content: generatedYaml(from, docs) });
   const resources: string[] = [];

@@ -7,23 +7,30 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { DiffReport } from '../diff/index.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { oncePerDirectory } from '../toolchain/kubectl.ts';
 import type { CommandContext } from './context.ts';
 import { parseFlags } from './flags.ts';
-import { startRenders } from './renders.ts';
+import { startRenders, withProgress } from './renders.ts';
+import { colourOn, highlight, progressOn, type Progress } from './style.ts';
 
-const USAGE = `Usage: hivebox-gitops check [--base <ref>] [--env <name>]... [--sarif <file>] [--markdown <file>]
+const USAGE = `Usage: hivebox-gitops check [--base <ref>] [--env <name>]... [--sarif <file>] [--markdown <file>] [--verbose]
 
 Runs what CI asks of a pull request, sharing one render of each overlay:
   1. synth --check   the generated files match env.yaml and the constructs
   2. validate        schemas, security, reliability, parity (as hivebox-gitops validate)
   3. diff            what the change does to each environment, against --base
 
+It prints one line per step first (passed, failed, skipped and why), then what failed
+(the stale files, each finding with its fix), then the diff's summary table, and its
+verdict as the last line.
+
   --base <ref>       compare with this ref (without it, the diff is skipped)
   --env <name>       only this environment (repeatable)
   --sarif <file>     also write validate's report as SARIF 2.1.0
-  --markdown <file>  also write the diff as a pull-request comment
+  --markdown <file>  also write the full diff as a pull-request comment
+  --verbose          print validate's whole report and the full diff, not only the summary
 
 Exit status: 0 clean, 1 stale generated files or validation findings (a diff is
 information, not a failure), 2 bad input or usage.
@@ -35,8 +42,17 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     context.stdout.write(USAGE);
     return ExitCode.Clean;
   }
+  const progress = progressOn(context);
+  try {
+    return await check(options, context, progress);
+  } finally {
+    progress.done();
+  }
+}
+
+async function check(options: Options, context: CommandContext, progress: Progress): Promise<number> {
   const root = context.cwd;
-  const build = oncePerDirectory(context.env);
+  const build = withProgress(oncePerDirectory(context.env), progress, root);
   // Every overlay and argocd/ root is rendered for validate (and, at head, for diff): start kustomize
   // now, then diff (its base has to be extracted before its renders can start), then load the rest
   // (zod, the rules) while those run. A failure is reported by whoever asks for that render.
@@ -51,32 +67,90 @@ export async function run(args: readonly string[], context: CommandContext): Pro
   const synthesizing = import('../synth/index.ts').then(({ synthesize }) => synthesize(root, { check: true }));
   // A failure is reported in the order synth, validate, diff, whichever finished first.
   const [synth, validation, diff] = await firstFailure([synthesizing, validating, diffing] as const);
-  const [{ formatText: formatValidation }, { formatText: formatDiff }] = await Promise.all([import('../validate/format/text.ts'), import('../diff/format/text.ts')]);
+  const [{ formatText: formatValidation }, { formatText: formatDiff }, { summarize }] = await Promise.all([
+    import('../validate/format/text.ts'),
+    import('../diff/format/text.ts'),
+    import('../validate/format/summary.ts'),
+  ]);
+  progress.done();
+  if (options.sarif) {
+    const { formatSarif } = await import('../validate/format/sarif.ts');
+    writeFileSync(resolve(root, options.sarif), formatSarif(validation));
+  }
+  if (diff && options.markdown) {
+    const { formatMarkdown } = await import('../diff/format/markdown.ts');
+    writeFileSync(resolve(root, options.markdown), formatMarkdown(diff, { fullCommand: `npx hivebox-gitops diff --base ${options.base}` }));
+  }
 
+  // The outcome of each step first, then the details of what failed, then the diff, and the verdict last.
   const stale = [
     ...synth.added.map((path) => `  added    ${path}`),
     ...synth.changed.map((path) => `  changed  ${path}`),
     ...synth.removed.map((path) => `  removed  ${path}`),
   ];
-  context.stdout.write(
-    `== synth --check\n${
-      synth.upToDate
-        ? `${synth.files.size} generated files are up to date\n`
-        : `${stale.length} generated file(s) out of date; run \`npm run synth\` and commit:\n${stale.join('\n')}\n`
-    }\n== validate\n${formatValidation(validation)}`,
-  );
-  if (options.sarif) {
-    const { formatSarif } = await import('../validate/format/sarif.ts');
-    writeFileSync(resolve(root, options.sarif), formatSarif(validation));
-  }
+  const counts = summarize(validation);
+  const findings = `${counts.findings} finding${counts.findings === 1 ? '' : 's'} (${counts.errors} error${counts.errors === 1 ? '' : 's'}, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'})`;
+  const changes = diff ? changedResources(diff) : undefined;
+  const steps: Step[] = [
+    synth.upToDate
+      ? { name: 'synth --check', outcome: 'passed', summary: `${synth.files.size} generated files are up to date` }
+      : { name: 'synth --check', outcome: 'failed', summary: `${stale.length} generated file(s) out of date: run \`npm run synth\` and commit them`, where: 'the list under "== synth --check"' },
+    counts.clean
+      ? { name: 'validate', outcome: 'passed', summary: `clean: ${counts.resources} resources in ${validation.scopes.map((scope) => scope.name).join(', ')}` }
+      : { name: 'validate', outcome: 'failed', summary: `${findings} in ${counts.resources} resources`, where: 'each finding and its fix under "== validate"' },
+    diff === undefined
+      ? { name: 'diff', outcome: 'skipped', summary: 'no --base: pass --base <ref> (e.g. origin/main) to see what the change does to each environment' }
+      : { name: 'diff', outcome: 'information', summary: changes!.total === 0 ? `no differences against ${options.base}` : `${changes!.total} resource(s) differ against ${options.base} in ${changes!.sections.join(', ')}` },
+  ];
+  const out: string[] = steps.map((step) => `${MARK[step.outcome]} ${`${step.name}:`.padEnd(15)} ${step.summary}`);
+  if (!synth.upToDate) out.push('', '== synth --check', ...stale);
+  if (!counts.clean || options.verbose) out.push('', '== validate', formatValidation(validation).trimEnd());
   if (diff) {
-    context.stdout.write(`\n== diff against ${options.base}\n${formatDiff(diff)}`);
-    if (options.markdown) {
-      const { formatMarkdown } = await import('../diff/format/markdown.ts');
-      writeFileSync(resolve(root, options.markdown), formatMarkdown(diff, { fullCommand: `npx hivebox-gitops diff --base ${options.base}` }));
+    const text = formatDiff(diff).trimEnd();
+    if (options.verbose) out.push('', `== diff against ${options.base}`, text);
+    else {
+      // The summary table: everything up to the first section's full diff.
+      const table = text.split('\n=== ')[0]!.trimEnd();
+      const more = changes!.total === 0 ? [] : ['', `The full diff: --verbose${options.markdown ? `, ${options.markdown}` : ', --markdown <file>'} or hivebox-gitops diff --base ${options.base}`];
+      out.push('', `== diff against ${options.base} (summary)`, table, ...more);
     }
   }
-  return synth.upToDate && validation.findings.length === 0 ? ExitCode.Clean : ExitCode.Findings;
+  out.push('', verdict(steps));
+  context.stdout.write(highlight(`${out.join('\n')}\n`, colourOn(context.stdout, context.env)));
+  return synth.upToDate && counts.clean ? ExitCode.Clean : ExitCode.Findings;
+}
+
+type Outcome = 'passed' | 'failed' | 'skipped' | 'information';
+interface Step {
+  readonly name: string;
+  readonly outcome: Outcome;
+  readonly summary: string;
+  /** Where the details of a failure are. */
+  readonly where?: string;
+}
+const MARK: Record<Outcome, string> = { passed: '✓', failed: '✗', skipped: '-', information: '~' };
+
+/** One line: failed or passed, what passed, what failed and where to look, what was skipped and why. */
+function verdict(steps: readonly Step[]): string {
+  const names = (outcome: Outcome) => steps.filter((step) => step.outcome === outcome);
+  const failed = names('failed');
+  const passed = names('passed').map((step) => step.name).join(', ');
+  const parts = [
+    failed.length > 0 ? `✗ check failed: ${failed.map((step) => `${step.name} (${step.summary}; see ${step.where})`).join(', ')}` : `✓ check passed: ${passed}`,
+    failed.length > 0 && passed ? `passed: ${passed}` : undefined,
+    ...names('skipped').map((step) => `skipped: ${step.name} (${step.summary.split(':')[0]})`),
+    ...names('information').map((step) => `${step.name}: ${step.summary} (information, not a failure)`),
+  ];
+  return `${parts.filter(Boolean).join('; ')}.`;
+}
+
+/** How many resources (and chart values files) differ, and in which sections. */
+function changedResources(diff: DiffReport): { total: number; sections: string[] } {
+  const differing = diff.sections.filter((section) => section.status !== 'unchanged' || section.counts.added + section.counts.removed + section.counts.changed > 0);
+  return {
+    total: differing.reduce((sum, section) => sum + section.counts.added + section.counts.removed + section.counts.changed, 0),
+    sections: differing.map((section) => section.name),
+  };
 }
 
 /** Every promise settled; then the values, or the first rejection in the order given. */
@@ -93,6 +167,7 @@ interface Options {
   readonly envs: readonly string[];
   readonly sarif?: string;
   readonly markdown?: string;
+  readonly verbose: boolean;
 }
 
 function parse(args: readonly string[]): Options {
@@ -101,7 +176,8 @@ function parse(args: readonly string[]): Options {
     env: { type: 'string', multiple: true },
     sarif: { type: 'string' },
     markdown: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
   });
   if (values.markdown !== undefined && values.base === undefined) throw new UsageError('--markdown needs --base: the markdown is the diff against it');
-  return { help: values.help === true, base: values.base, envs: values.env ?? [], sarif: values.sarif, markdown: values.markdown };
+  return { help: values.help === true, base: values.base, envs: values.env ?? [], sarif: values.sarif, markdown: values.markdown, verbose: values.verbose === true };
 }

@@ -2,8 +2,9 @@
 export interface CommandContext {
   /** The repository root the command works on. */
   readonly cwd: string;
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  /** isTTY: a terminal (colour, progress); anything else gets plain text. */
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 

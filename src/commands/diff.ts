@@ -8,6 +8,9 @@ import { formatText } from '../diff/format/text.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import type { CommandContext } from './context.ts';
 import { parseFlags } from './flags.ts';
+import { withProgress } from './renders.ts';
+import { colourOn, highlight, progressOn } from './style.ts';
+import { oncePerDirectory } from '../toolchain/kubectl.ts';
 
 const USAGE = `Usage: hivebox-gitops diff --base <ref> [--head <ref>] [--env <name>]... [--format text|markdown|json] [--by-setting] [--exit-code]
 
@@ -33,11 +36,18 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     context.stdout.write(USAGE);
     return ExitCode.Clean;
   }
-  const report = await diffRepository({ root: context.cwd, base: options.base, head: options.head, envs: options.envs, bySetting: options.bySetting });
+  const progress = progressOn(context);
+  let report;
+  try {
+    const build = withProgress(oncePerDirectory(context.env), progress, context.cwd);
+    report = await diffRepository({ root: context.cwd, base: options.base, head: options.head, envs: options.envs, bySetting: options.bySetting, build });
+  } finally {
+    progress.done();
+  }
   const fullCommand = `npx hivebox-gitops diff --base ${options.base}${options.head ? ` --head ${options.head}` : ''}`;
   const output =
     options.format === 'json' ? formatJson(report) : options.format === 'markdown' ? formatMarkdown(report, { fullCommand }) : formatText(report);
-  context.stdout.write(output);
+  context.stdout.write(options.format === 'text' ? highlight(output, colourOn(context.stdout, context.env)) : output);
   return options.exitCode && report.hasDifferences ? ExitCode.Findings : ExitCode.Clean;
 }
 
@@ -61,7 +71,7 @@ function parse(args: readonly string[]): Options {
     'by-setting': { type: 'boolean', default: false },
   });
   if (values.help) return { help: true, base: '', envs: [], format: 'text', exitCode: false, bySetting: false };
-  if (!values.base) throw new UsageError(`--base <ref> is required\n${USAGE}`);
+  if (!values.base) throw new UsageError('--base <ref> is required: the commit, branch or tag to compare against; see hivebox-gitops diff --help');
   if (!FORMATS.includes(values.format as Format)) {
     throw new UsageError(`--format "${values.format}": expected one of ${FORMATS.join(', ')}`);
   }

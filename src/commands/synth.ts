@@ -5,6 +5,7 @@ import { ExitCode } from '../errors.ts';
 import { synthesize } from '../synth/index.ts';
 import type { CommandContext } from './context.ts';
 import { parseFlags } from './flags.ts';
+import { progressOn } from './style.ts';
 
 const HELP = `Usage: hivebox-gitops synth [--check]
 
@@ -21,7 +22,14 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     context.stdout.write(HELP);
     return ExitCode.Clean;
   }
-  const result = await synthesize(context.cwd, { check: values.check });
+  const progress = progressOn(context);
+  progress.update('synthesizing every envs/*/env.yaml through the constructs');
+  let result;
+  try {
+    result = await synthesize(context.cwd, { check: values.check });
+  } finally {
+    progress.done();
+  }
   const lines = [
     ...result.added.map((path) => `  added    ${path}`),
     ...result.changed.map((path) => `  changed  ${path}`),

@@ -5,7 +5,8 @@ import { ExitCode, UsageError } from '../errors.ts';
 import { oncePerDirectory } from '../toolchain/kubectl.ts';
 import type { CommandContext } from './context.ts';
 import { parseFlags } from './flags.ts';
-import { startRenders } from './renders.ts';
+import { startRenders, withProgress } from './renders.ts';
+import { colourOn, highlight, progressOn } from './style.ts';
 
 const USAGE = `Usage: hivebox-gitops validate [--env <name>]... [--format text|json|sarif]
 
@@ -37,10 +38,16 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     return ExitCode.Clean;
   }
   if (!FORMATS.includes(values.format as Format)) throw new UsageError(`--format "${values.format}": expected one of ${FORMATS.join(', ')}`);
-  const build = oncePerDirectory(context.env);
-  if ((values.env ?? []).length === 0) await startRenders(context.cwd, build);
-  const { validateRepository } = await import('../validate/repository.ts');
-  const report = await validateRepository({ root: context.cwd, envs: values.env ?? [], env: context.env, build });
+  const progress = progressOn(context);
+  const build = withProgress(oncePerDirectory(context.env), progress, context.cwd);
+  let report;
+  try {
+    if ((values.env ?? []).length === 0) await startRenders(context.cwd, build);
+    const { validateRepository } = await import('../validate/repository.ts');
+    report = await validateRepository({ root: context.cwd, envs: values.env ?? [], env: context.env, build });
+  } finally {
+    progress.done();
+  }
   const format = values.format as Format;
   const formatter =
     format === 'json'
@@ -48,6 +55,6 @@ export async function run(args: readonly string[], context: CommandContext): Pro
       : format === 'sarif'
         ? (await import('../validate/format/sarif.ts')).formatSarif
         : (await import('../validate/format/text.ts')).formatText;
-  context.stdout.write(formatter(report));
+  context.stdout.write(format === 'text' ? highlight(formatter(report), colourOn(context.stdout, context.env)) : formatter(report));
   return report.findings.length === 0 ? ExitCode.Clean : ExitCode.Findings;
 }

@@ -11,6 +11,7 @@ import { parseCron } from './cron.ts';
 import { parseGoDuration } from './go-duration.ts';
 import { isQuantity, parseQuantity } from './quantity.ts';
 import { timeZoneProblem } from './time-zone.ts';
+import { SCHEMA_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../schemas/coverage.ts';
 import { WaiverSchema } from './waivers.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -227,7 +228,12 @@ export const EnvFileSchema = z.strictObject({
   /** Defaults to hivebox-<env>. */
   namespace: dnsLabel('namespace').optional(),
   /** The Kubernetes minor version the cluster runs; validation checks against it. */
-  kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { error: 'a Kubernetes minor version such as "1.31"' }).default('1.31'),
+  kubernetesVersion: z
+    .string()
+    .regex(new RegExp(`^(${SUPPORTED_KUBERNETES_VERSIONS.map((v) => v.replace('.', '\\.')).join('|')})$`), {
+      error: `a Kubernetes minor version from ${SUPPORTED_KUBERNETES_VERSIONS[0]} to ${SUPPORTED_KUBERNETES_VERSIONS.at(-1)}, the range the vendored schemas (Kubernetes ${SCHEMA_KUBERNETES_VERSION}) and API deprecation table cover`,
+    })
+    .default('1.35'),
   /** The environment whose image this one is promoted from (dev → staging → prod). */
   promotesFrom: dnsLabel('promotesFrom').optional(),
   image: ImageSchema.prefault({ tag: 'v0.6.0' }),

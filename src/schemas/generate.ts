@@ -30,6 +30,7 @@ import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { crdVersions } from './crd-schema.ts';
 import { CORE_KINDS, CRD_FILE_SOURCES, CRD_SOURCES, type CrdFileSource, type RootKind } from './sources.ts';
+import { SCHEMA_KUBERNETES_VERSION } from './coverage.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -298,10 +299,7 @@ async function main(): Promise<void> {
   const provides = new Map([...referenced].sort().filter((name) => existsSync(model(name))).map((name) => [name, model(name)] as const));
   const missing = [...referenced].filter((name) => !provides.has(name));
   if (missing.length > 0) throw new Error(`CRDs refer to Kubernetes types client-node does not have: ${missing.join(', ')}`);
-  write(buildDocument('kubernetes', `@kubernetes/client-node@${clientVersion} models (Kubernetes ${CORE_API_VERSION} OpenAPI)`, coreFiles, '#/$defs/V1ObjectMeta', { provides, jsonName: await clientNodeJsonNames() }));
+  write(buildDocument('kubernetes', `@kubernetes/client-node@${clientVersion} models (Kubernetes ${SCHEMA_KUBERNETES_VERSION} OpenAPI)`, coreFiles, '#/$defs/V1ObjectMeta', { provides, jsonName: await clientNodeJsonNames() }));
 }
-
-/** The Kubernetes version @kubernetes/client-node's models were generated from (its README's compatibility table). */
-const CORE_API_VERSION = '1.34';
 
 await main();

@@ -4,11 +4,35 @@
  * message a person can act on.
  */
 import { ApiException, CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import type { Application } from './application.ts';
 
 const GROUP = 'argoproj.io';
 const VERSION = 'v1alpha1';
 const PLURAL = 'applications';
+
+/**
+ * Where client-node's KubeConfig.loadFromDefault looks after $KUBECONFIG (1.4.0, dist/config.js):
+ * $HOME/.kube/config, then a pod's service account. With none of them it would fall back to
+ * http://localhost:8080, and status would report a refused connection instead of the real problem.
+ */
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+function homeKubeconfig(env: ConnectOptions['env']): string | undefined {
+  const home = env.HOME || env.USERPROFILE;
+  return home ? join(home, '.kube', 'config') : undefined;
+}
+
+function defaultKubeconfig(env: ConnectOptions['env']): string | undefined {
+  const file = homeKubeconfig(env);
+  return file && existsSync(file) ? file : undefined;
+}
+
+function noKubeconfig(env: ConnectOptions['env']): string {
+  const home = homeKubeconfig(env);
+  return `no kubeconfig found: looked at $KUBECONFIG (not set), ${home ?? '~/.kube/config ($HOME not set)'} (no such file) and a pod's service account (${SERVICE_ACCOUNT_TOKEN}: not in a pod); pass --kubeconfig <path> or set KUBECONFIG`;
+}
 
 /** The cluster could not answer the question: exit 2, as nothing was checked. */
 export class ClusterError extends Error {
@@ -47,12 +71,14 @@ export class ArgoCdApplications {
 
   static connect(options: ConnectOptions): ArgoCdApplications {
     const config = new KubeConfig();
-    const file = options.kubeconfig ?? options.env.KUBECONFIG?.split(':').find(Boolean);
+    const file = options.kubeconfig ?? options.env.KUBECONFIG?.split(delimiter).find(Boolean) ?? defaultKubeconfig(options.env);
     try {
       if (file) config.loadFromFile(file);
-      else config.loadFromDefault();
+      else if (existsSync(SERVICE_ACCOUNT_TOKEN)) config.loadFromCluster();
+      else throw new ClusterError(noKubeconfig(options.env));
     } catch (error) {
-      throw new ClusterError(`cannot read kubeconfig ${file ?? '~/.kube/config'}: ${(error as Error).message}`);
+      if (error instanceof ClusterError) throw error;
+      throw new ClusterError(`cannot read kubeconfig ${file ?? SERVICE_ACCOUNT_TOKEN}: ${(error as Error).message}`);
     }
     if (options.context !== undefined) {
       if (!config.getContextObject(options.context)) {

@@ -20,6 +20,11 @@ export interface OverlayInput {
   readonly base: readonly Manifest[];
   readonly baseEnvironment: Environment;
   readonly manifests: readonly Manifest[];
+  /**
+   * The hand-written Kustomize Component the overlay includes (custom.ts), relative to the overlay.
+   * @default none
+   */
+  readonly component?: string;
 }
 
 interface KustomizeImage {
@@ -83,7 +88,9 @@ export function renderOverlay(input: OverlayInput): GeneratedFile[] {
   };
   if (image) kustomization.images = [image];
   if (patches.length > 0) kustomization.patches = patches.sort((a, b) => (a.path < b.path ? -1 : 1));
-  files.push({ path: `${dir}/kustomization.yaml`, content: generatedYaml(from, [kustomization]) });
+  if (input.component) kustomization.components = [input.component];
+  const kustomizationFrom = input.component ? `${from} and ${dir}/${input.component}/` : from;
+  files.push({ path: `${dir}/kustomization.yaml`, content: generatedYaml(kustomizationFrom, [kustomization]) });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

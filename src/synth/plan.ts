@@ -8,6 +8,7 @@ import { ARCHITECTURE_PATH, renderArchitecture } from '../docs/architecture.ts';
 import { baseEnvironment, type Environment } from '../config/environment.ts';
 import { loadEnvironments } from '../config/load.ts';
 import { renderBase } from './base.ts';
+import { customComponent } from './custom.ts';
 import { renderEnvSchema } from './env-schema.ts';
 import { renderOverlay } from './overlay.ts';
 import { render, renderEnvironment } from './render.ts';
@@ -16,6 +17,8 @@ import { traceSettings } from '../sources/trace.ts';
 import { cachedTrace } from '../sources/trace-cache.ts';
 import { repositoryInfo } from './repository.ts';
 import type { GeneratedFile } from './types.ts';
+
+import { isHandWritten } from './roots.ts';
 
 export { GENERATED_ROOTS } from './roots.ts';
 
@@ -35,7 +38,7 @@ export async function plan(root: string): Promise<Plan> {
     ...environments.flatMap((environment) => {
       const manifests = renderEnvironment(environment);
       return [
-        ...renderOverlay({ environment, base, baseEnvironment: baseEnv, manifests }),
+        ...renderOverlay({ environment, base, baseEnvironment: baseEnv, manifests, component: customComponent(root, environment.name) }),
         { path: sourceMapPath(environment.name), content: renderSourceMap(environment.file, cachedTrace(environment, () => traceSettings(environment, render, manifests))) },
       ];
     }),
@@ -44,6 +47,7 @@ export async function plan(root: string): Promise<Plan> {
   const byPath = new Map<string, string>();
   for (const file of files) {
     if (byPath.has(file.path)) throw new Error(`two generated files claim ${file.path}`);
+    if (isHandWritten(file.path)) throw new Error(`synth must not write ${file.path}: envs/<env>/custom/ is hand-written`);
     byPath.set(file.path, file.content);
   }
   // The architecture diagram is drawn from the argocd/ files just planned, so it cannot drift from them.

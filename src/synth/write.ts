@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isGeneratedFile } from './header.ts';
+import { isHandWritten } from './roots.ts';
 
 export interface Changes {
   readonly added: readonly string[];
@@ -59,6 +60,8 @@ function generatedFilesUnder(root: string, dir: string): string[] {
   if (!existsSync(absolute)) return [];
   return readdirSync(absolute, { withFileTypes: true }).flatMap((entry) => {
     const path = `${dir}/${entry.name}`;
+    // A hand-written Component is never synth's, whatever its files say at the top.
+    if (isHandWritten(path)) return [];
     if (entry.isDirectory()) return generatedFilesUnder(root, path);
     return entry.isFile() && isGeneratedFile(readFileSync(join(root, path), 'utf8')) ? [path] : [];
   });

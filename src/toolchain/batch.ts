@@ -88,7 +88,8 @@ async function renderTogether(members: readonly { dir: string; ids: readonly str
   return parts.map((documents) => documents.join('---\n'));
 }
 
-const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+/** The file names kustomize looks for in a kustomization directory, in its order. */
+export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 const PLAIN_KEYS = new Set(['apiVersion', 'kind', 'resources']);
 
 /**

@@ -3,6 +3,7 @@
  * report. No I/O: the repository loader (repository.ts) and benches feed it.
  */
 import { EnvFileSchema } from '../config/schema.ts';
+import { SCHEMA_KUBERNETES_VERSION } from '../schemas/coverage.ts';
 import type { Manifest } from '../synth/types.ts';
 import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView } from './check.ts';
 import { argocdRbacCheck } from './checks/argocd-rbac.ts';
@@ -14,7 +15,7 @@ import { chartRenderRepeatableCheck, platformResourcesCheck } from './checks/pla
 import { gatewayCertificateCheck, gatewayRouteAttachedCheck, noIngressCheck } from './checks/gateway.ts';
 import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
 import { schemaCheck } from './checks/schema.ts';
-import { imageCheck, podSecurityCheck, secretDataCheck, serviceAccountTokenCheck } from './checks/security.ts';
+import { imageCheck, namespacePodSecurityCheck, podSecurityCheck, secretDataCheck, serviceAccountTokenCheck } from './checks/security.ts';
 import { syncWindowCheck } from './checks/sync-windows.ts';
 import { RULES, isRule, ruleInfo } from './rules.ts';
 import { isObject } from './workloads.ts';
@@ -29,6 +30,7 @@ export const WAIVER_PREFIX = 'hivebox.dev/waive.';
 const CHECKS: readonly Check[] = [
   schemaCheck,
   podSecurityCheck,
+  namespacePodSecurityCheck,
   imageCheck,
   secretDataCheck,
   serviceAccountTokenCheck,
@@ -198,7 +200,7 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
   }
   waiverList.sort((a, b) => (order.get(a.scope)! - order.get(b.scope)!) || compareResources(a.resource, b.resource) || a.ruleId.localeCompare(b.ruleId));
   return {
-    scopes: options.scopes.map((s) => ({ name: s.name, ...(s.file ? { file: s.file } : {}), kubernetesVersion: s.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, resources: s.manifests.length })),
+    scopes: options.scopes.map((s) => ({ name: s.name, ...(s.file ? { file: s.file } : {}), kubernetesVersion: s.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, schemaVersion: SCHEMA_KUBERNETES_VERSION, resources: s.manifests.length })),
     resourceCount: options.scopes.reduce((sum, s) => sum + s.manifests.length, 0),
     findings,
     waivers: waiverList,

@@ -34,6 +34,12 @@ export const RULES: readonly RuleInfo[] = [
   rule('pss-apparmor', 'security', 'AppArmor profile is not Unconfined', 'Use the RuntimeDefault or a Localhost AppArmor profile.'),
   rule('pss-sysctls', 'security', 'Only safe sysctls', 'Remove unsafe sysctls from the pod securityContext.'),
   rule('pss-windows-host-process', 'security', 'No Windows HostProcess containers', 'Remove windowsOptions.hostProcess.'),
+  rule(
+    'pss-namespace',
+    'security',
+    'An environment\'s Namespace enforces Pod Security "restricted" at the latest version (pod-security.kubernetes.io/enforce), so the cluster refuses any pod these rules would',
+    'Keep the labels the constructs set: pod-security.kubernetes.io/enforce: restricted, and enforce-version latest or none (a Component in envs/<env>/custom/ must not change them).',
+  ),
   rule('image-tag', 'security', 'Images are pinned: no :latest, no untagged image', 'Pin the image to a version tag (and a digest) in env.yaml image.tag / image.digest.'),
   rule('image-digest', 'security', 'Images are pinned by digest where the environment requires it (validation.requireDigest)', 'Pin the image as repo:tag@sha256:...: the HiveBox image through image.digest in env.yaml (hivebox-gitops promote sets it), other images where their construct names them.'),
   rule('secret-data', 'security', 'No Secret with data in Git', 'Delete the Secret and deliver it through an ExternalSecret.'),

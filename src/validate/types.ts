@@ -102,6 +102,8 @@ export interface ScopeSummary {
   /** The file that defines the scope (envs/<env>/env.yaml, argocd/kustomization.yaml), if any. */
   readonly file?: string;
   readonly kubernetesVersion: string;
+  /** The Kubernetes version whose OpenAPI the core schemas come from (schemas/coverage.ts). */
+  readonly schemaVersion: string;
   readonly resources: number;
 }
 

@@ -4,7 +4,7 @@
  * lists them), pinned images, no Secret data, no automounted service account tokens.
  */
 import type { Manifest } from '../../synth/types.ts';
-import type { Check, Report } from '../check.ts';
+import { ARGOCD_SCOPE, type Check, type Report } from '../check.ts';
 import { asArray, asObject, containersOf, podTemplate, type ContainerAt, type Json, type PodTemplate } from '../workloads.ts';
 
 const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
@@ -21,6 +21,30 @@ const SAFE_SYSCTLS = new Set([
   'net.ipv4.tcp_keepalive_intvl',
   'net.ipv4.tcp_keepalive_probes',
 ]);
+
+const ENFORCE = 'pod-security.kubernetes.io/enforce';
+const ENFORCE_VERSION = 'pod-security.kubernetes.io/enforce-version';
+
+/**
+ * Pod Security Admission enforces what a Namespace's labels say (kubernetes.io/docs/concepts/security/pod-security-admission):
+ * without `enforce: restricted` the cluster admits pods that break the profile, and an older
+ * `enforce-version` checks an older, weaker profile (the default is latest). An environment's
+ * Namespaces only: the platform's own (argocd/) are the charts' business.
+ */
+export const namespacePodSecurityCheck: Check = (scope, report) => {
+  if (scope.name === ARGOCD_SCOPE) return;
+  for (const manifest of scope.manifests) {
+    if (manifest.kind !== 'Namespace' || manifest.apiVersion !== 'v1') continue;
+    const labels = manifest.metadata.labels ?? {};
+    if (labels[ENFORCE] !== 'restricted') {
+      report('pss-namespace', manifest, `metadata.labels["${ENFORCE}"]`, `the Namespace enforces ${labels[ENFORCE] === undefined ? 'no Pod Security level (the cluster default admits privileged pods)' : `"${labels[ENFORCE]}"`}, not "restricted"`);
+    }
+    const version = labels[ENFORCE_VERSION];
+    if (version !== undefined && version !== 'latest') {
+      report('pss-namespace', manifest, `metadata.labels["${ENFORCE_VERSION}"]`, `the Namespace enforces the profile of ${version}, not the latest`);
+    }
+  }
+};
 
 export const podSecurityCheck: Check = (scope, report) => {
   for (const manifest of scope.manifests) {

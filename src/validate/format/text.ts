@@ -44,7 +44,7 @@ export function formatText(report: ValidationReport): string {
   const summary = summarize(report);
   for (const scope of report.scopes) {
     const findings = report.findings.filter((f) => f.scope === scope.name);
-    const header = `${scope.name} (Kubernetes ${scope.kubernetesVersion}, ${scope.resources} resources)`;
+    const header = `${scope.name} (Kubernetes ${scope.kubernetesVersion}, checked with the Kubernetes ${scope.schemaVersion} schemas, ${scope.resources} resources)`;
     if (findings.length === 0) {
       lines.push(`✓ ${header}: clean`);
       continue;
