@@ -83,6 +83,14 @@ describe('status', () => {
     expect(result.stdout).toMatch(/^dev\s+Synced\s+Healthy\s+a1b2c3d\s+≠ ghcr.io\/hivebox-platform\/hivebox:v0.5.0\s+ghcr.io\/hivebox-platform\/hivebox:v0.6.0$/m);
   });
 
+  it('exits 1 when the Application runs no HiveBox image at all (only Valkey, or an image whose name merely starts the same)', async () => {
+    const api = await server(application('dev', 'Synced', 'Healthy', { images: ['docker.io/valkey/valkey:8.0', 'ghcr.io/hivebox-platform/hivebox-exporter:v0.6.0'] }));
+    const result = await status(api, '--env', 'dev');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^dev\s+Synced\s+Healthy\s+a1b2c3d\s+-\s+ghcr.io\/hivebox-platform\/hivebox:v0.6.0$/m);
+    expect(result.stdout).toContain('0 of 1 environments Synced, Healthy and running the image Git wants.');
+  });
+
   it('--env narrows the check to the environments named (a gate on dev alone)', async () => {
     const api = await server(application('dev', 'Synced', 'Healthy'), application('prod', 'OutOfSync', 'Healthy'));
     const result = await status(api, '--env', 'dev');
