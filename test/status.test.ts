@@ -234,20 +234,26 @@ describe('status --wait against a server that misbehaves', () => {
     expect(run.delays).toEqual([1_000]);
   });
 
-  it('410 Gone: lists again after a backoff, then watches from the new list', async () => {
-    const [dev, ...rest] = healthy();
-    const api = await server(application('dev', 'Synced', 'Progressing'), ...rest);
-    const first = api.nextWatch();
-    const run = await waitFor(api);
-    await first;
-    const second = api.nextWatch();
-    api.expireWatches();
-    await second;
-    api.apply(dev!);
-    expect((await run.waiting).settled).toBe(true);
-    expect(run.lists()).toBe(2);
-    expect(run.delays).toEqual([1_000]);
-  });
+  const interruptions: Array<[what: string, interrupt: (api: FakeKubeApi) => void]> = [
+    ['410 Gone (the version watched from expired)', (api) => api.expireWatches()],
+    ['a dropped watch (connection reset)', (api) => api.dropWatches()],
+  ];
+  for (const [what, interrupt] of interruptions) {
+    it(`${what}: lists again after a backoff, then watches from the new list`, async () => {
+      const [dev, ...rest] = healthy();
+      const api = await server(application('dev', 'Synced', 'Progressing'), ...rest);
+      const first = api.nextWatch();
+      const run = await waitFor(api);
+      await first;
+      const second = api.nextWatch();
+      interrupt(api);
+      await second;
+      api.apply(dev!);
+      expect((await run.waiting).settled).toBe(true);
+      expect(run.lists()).toBe(2);
+      expect(run.delays).toEqual([1_000]);
+    });
+  }
 
   it('a server that answers 410 Gone forever gets bounded, doubling retries, then exit 2 and a message', async () => {
     const api = await server(application('dev', 'Synced', 'Progressing'));
@@ -257,21 +263,6 @@ describe('status --wait against a server that misbehaves', () => {
     expect(run.delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
     expect(run.lists()).toBe(6);
     expect(run.watches()).toHaveLength(6);
-  });
-
-  it('a dropped watch (connection reset): lists again after a backoff and resumes', async () => {
-    const [dev, ...rest] = healthy();
-    const api = await server(application('dev', 'Synced', 'Progressing'), ...rest);
-    const first = api.nextWatch();
-    const run = await waitFor(api);
-    await first;
-    const second = api.nextWatch();
-    api.dropWatches();
-    await second;
-    api.apply(dev!);
-    expect((await run.waiting).settled).toBe(true);
-    expect(run.lists()).toBe(2);
-    expect(run.delays).toEqual([1_000]);
   });
 
   it('a watch that never starts answering is abandoned after the request timeout and retried, at most 5 times', async () => {
