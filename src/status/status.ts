@@ -36,6 +36,11 @@ export interface WaitOptions {
    * @default node:timers/promises setTimeout
    */
   readonly delay?: Delay;
+  /**
+   * Ends the wait early, as the timeout does (a caller's own deadline).
+   * @default none
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -58,6 +63,9 @@ export async function waitUntilSettled(
   const [{ ClusterError }, { applicationInformer, Backoff, BACKOFF, isRetryable }] = await Promise.all([import('./cluster.ts'), import('./informer.ts')]);
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  const stop = () => deadline.abort();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
   const backoff = new Backoff(options.delay ?? ((ms, signal) => delay(ms, undefined, { signal })), deadline.signal);
   let informer: ApplicationInformer | undefined;
   let listed = false;
@@ -81,10 +89,13 @@ export async function waitUntilSettled(
         if (!deadline.signal.aborted) reject(new ClusterError(`${explained.message} (tried ${backoff.failed} times in a row, backing off up to ${formatDuration(BACKOFF.maxMs)}; giving up)`, { final: true }));
       };
       const begin = () => {
-        informer = applicationInformer(client, backoff, deadline.signal, () => (listed = true));
-        informer.on('change', settleIfDone);
-        informer.on('error', (error) => void failed(error));
-        informer.start().then(settleIfDone, failed);
+        const current = applicationInformer(client, backoff, deadline.signal, () => (listed = true));
+        informer = current;
+        // A closed informer's last request may still fail on its way out: only the current one's errors count.
+        const onError = (error: unknown) => void (informer === current && failed(error));
+        current.on('change', settleIfDone);
+        current.on('error', onError);
+        current.start().then(settleIfDone, onError);
       };
       deadline.signal.addEventListener('abort', () => {
         if (listed) resolve({ rows: rows(), settled: false });
@@ -94,6 +105,7 @@ export async function waitUntilSettled(
     });
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', stop);
     deadline.abort();
     informer?.close();
   }

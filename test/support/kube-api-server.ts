@@ -38,7 +38,7 @@ export interface FakeKubeApi {
   apply(app: Application): void;
   /** Answers every Argo CD request with this Status error from now on. */
   fail(failure: Failure): void;
-  /** Resolves once a watch connection is open. */
+  /** Resolves once a watch connection is open (with `hang-watches`: once a watch was asked for). */
   nextWatch(): Promise<void>;
   /** Ends open watches the way a server's watch timeout does. */
   endWatches(): void;
@@ -96,6 +96,7 @@ export async function startKubeApi(applications: readonly Application[] = []): P
     if (!match) return status(res, { code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' });
     if (failure) return status(res, failure);
     const watching = url.searchParams.get('watch') === 'true';
+    if (misbehaviour === 'hang-watches' && watching) for (const resolve of watchWaiters.splice(0)) resolve();
     if (misbehaviour === 'hang' || (misbehaviour === 'hang-watches' && watching)) return;
     const [, namespace, name] = match;
     const inNamespace = [...apps.values()].filter((app) => app.metadata.namespace === namespace);
