@@ -321,6 +321,24 @@ describe('hivebox-gitops diff', () => {
   });
 });
 
+describe('matching resources across the two sides', () => {
+  const doc = (apiVersion: string, kind: string, namespace: string) =>
+    `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: settings\n  namespace: ${namespace}\ndata:\n  a: b\n`;
+  const changes = (section: ReturnType<typeof compareSection>) => section.changes.map((c) => `${c.change} ${c.title}`);
+
+  it('tells resources apart by namespace and by API group, not by kind and name alone (both parsers)', () => {
+    for (const parse of [parseKustomizeOutput, parseResources]) {
+      const set = (text: string) => toResourceSet(parse(text, 'test'));
+      // Moved to another namespace: a different object in the cluster, so one removed and one added.
+      const moved = compareSection('x', set(doc('v1', 'ConfigMap', 'hivebox-dev')), set(doc('v1', 'ConfigMap', 'hivebox-staging')));
+      expect(changes(moved), parse.name).toEqual(['removed ConfigMap hivebox-dev/settings', 'added ConfigMap hivebox-staging/settings']);
+      // The same kind and name in another API group (core Event and events.k8s.io Event) is another resource too.
+      const regrouped = compareSection('x', set(doc('v1', 'Event', 'hivebox-dev')), set(doc('events.k8s.io/v1', 'Event', 'hivebox-dev')));
+      expect(changes(regrouped), parse.name).toEqual(['removed Event hivebox-dev/settings', 'added Event.events.k8s.io hivebox-dev/settings']);
+    }
+  });
+});
+
 describe('markdown size cap', () => {
   it('stays under 65,000 characters and says what it cut', () => {
     const manyDeployments = (image: string) =>

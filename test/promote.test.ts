@@ -4,7 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runCli as cli, fromTemplate } from './support/repo.ts';
 import { setImage } from '../src/promote/edit.ts';
-import { promote } from '../src/promote/promote.ts';
+import { promote, type Synthesize } from '../src/promote/promote.ts';
+import { synthesize } from '../src/synth/index.ts';
 import { parseImageFlag } from '../src/promote/image.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -173,6 +174,39 @@ describe('promote leaves nothing behind when it cannot finish', () => {
     expect(status(dir)).toBe('');
   });
 
+  it('refuses, and puts every file back, when re-synthesizing changed files outside envs/<to>/', async () => {
+    const dir = await tempRepo();
+    const strayingSynth: Synthesize = async (root, options) => {
+      const result = await synthesize(root, options);
+      if (!options.check) writeFileSync(join(root, 'base', 'stray.yaml'), '# written by a synth with a bug\n');
+      return result;
+    };
+    const noFindings = async () => []; // the guard under test comes first; a validation would only cost time
+
+    await expect(promote(dir, { to: 'dev', image: { tag: 'v0.7.0' }, commit: false }, strayingSynth, noFindings)).rejects.toThrow(
+      /^re-synthesizing after changing envs\/dev\/env\.yaml also changed base\/stray\.yaml, outside envs\/dev\/; nothing was kept$/,
+    );
+    expect(status(dir)).toBe('');
+  });
+
+  it('refuses a promotion after which the environment would not pass validate, and changes nothing', async () => {
+    const dir = await tempRepo();
+    await newImageInDev(dir);
+    // A valid env.yaml that validate rejects: a waiver that expired is itself a finding.
+    commitFile(dir, 'envs/staging/env.yaml', `${envYaml(dir, 'staging')}waivers:\n  - { rule: probes, reason: a slow start, expires: 2020-01-01 }\n`);
+    expect((await cli(dir, 'synth', '--check')).code).toBe(0); // only validation reads it
+    const stagingBefore = envYaml(dir, 'staging');
+
+    const result = await cli(dir, 'promote', '--from', 'dev', '--to', 'staging', '--commit');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^hivebox-gitops promote: with ghcr\.io\/hivebox-platform\/hivebox:v0\.7\.0@sha256:a{64}, staging would not pass `hivebox-gitops validate --env staging` \(1 finding; the first: waiver-expired in staging: env\.yaml staging waivers\[0\]: the waiver of probes expired on 2020-01-01 \("a slow start"\), so probes applies again\); nothing was kept\n$/,
+    );
+    expect(envYaml(dir, 'staging')).toBe(stagingBefore);
+    expect(status(dir)).toBe('');
+  });
+
   it('--commit refused by a hook: says the change is staged, exit 2', async () => {
     const dir = await tempRepo();
     writeFileSync(join(dir, '.git/hooks/commit-msg'), '#!/bin/sh\necho "signed commits only" >&2\nexit 1\n', { mode: 0o755 });
@@ -199,6 +233,26 @@ describe('promote --to --image', () => {
     const dir = await tempRepo();
     expect((await cli(dir, 'promote', '--to', 'staging', '--image', 'v0.5.0')).code).toBe(0);
     expect(envYaml(dir, 'staging')).toContain('image:\n  tag: v0.5.0\nroute:');
+  });
+
+  it('refuses a tag without a digest into an environment that requires one, saying how to promote by digest', async () => {
+    const dir = await tempRepo();
+    expect((await cli(dir, 'promote', '--to', 'staging', '--image', 'v0.8.0', '--commit')).code).toBe(0); // staging requires none
+    const prodBefore = envYaml(dir, 'prod');
+    const why = 'prod requires images pinned by digest (prod ends the promotion chain, where validation.requireDigest defaults to true)';
+    const how = "promote by digest: hivebox-gitops promote --to prod --image v0.8.0@sha256:<the registry's 64-hex digest of ghcr.io/hivebox-platform/hivebox:v0.8.0>";
+
+    const fromStaging = await cli(dir, 'promote', '--from', 'staging', '--to', 'prod');
+    expect(fromStaging).toMatchObject({ code: 2, stdout: '' });
+    expect(fromStaging.stderr).toBe(`hivebox-gitops promote: ${why}, but staging's image ghcr.io/hivebox-platform/hivebox:v0.8.0 has no digest; ${how}\n`);
+    const byTag = await cli(dir, 'promote', '--to', 'prod', '--image', 'v0.8.0', '--check');
+    expect(byTag.stderr).toBe(`hivebox-gitops promote: ${why}, but --image v0.8.0 has no digest; ${how}\n`);
+    expect(envYaml(dir, 'prod')).toBe(prodBefore);
+    expect(status(dir)).toBe('');
+
+    // Doing what the message says works, and leaves prod valid.
+    expect((await cli(dir, 'promote', '--to', 'prod', '--image', `v0.8.0@${DIGEST_A}`)).code).toBe(0);
+    expect(envYaml(dir, 'prod')).toContain(`tag: v0.8.0\n  digest: ${DIGEST_A}\n`);
   });
 
   it('refuses "latest", a repository in the reference and --from together with --image', async () => {

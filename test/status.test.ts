@@ -1,8 +1,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.ts';
-import { parseDuration } from '../src/status/duration.ts';
+import { loadEnvironments } from '../src/config/load.ts';
+import { ArgoCdApplications } from '../src/status/cluster.ts';
+import { formatDuration, parseDuration } from '../src/status/duration.ts';
+import { waitUntilSettled } from '../src/status/status.ts';
 import { application, FAILURES, startKubeApi, type FakeKubeApi } from './support/kube-api-server.ts';
 import { tempRepo } from './support/repo.ts';
 
@@ -80,6 +83,14 @@ describe('status', () => {
     expect(result.stdout).toMatch(/^dev\s+Synced\s+Healthy\s+a1b2c3d\s+≠ ghcr.io\/hivebox-platform\/hivebox:v0.5.0\s+ghcr.io\/hivebox-platform\/hivebox:v0.6.0$/m);
   });
 
+  it('exits 1 when the Application runs no HiveBox image at all (only Valkey, or an image whose name merely starts the same)', async () => {
+    const api = await server(application('dev', 'Synced', 'Healthy', { images: ['docker.io/valkey/valkey:8.0', 'ghcr.io/hivebox-platform/hivebox-exporter:v0.6.0'] }));
+    const result = await status(api, '--env', 'dev');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^dev\s+Synced\s+Healthy\s+a1b2c3d\s+-\s+ghcr.io\/hivebox-platform\/hivebox:v0.6.0$/m);
+    expect(result.stdout).toContain('0 of 1 environments Synced, Healthy and running the image Git wants.');
+  });
+
   it('--env narrows the check to the environments named (a gate on dev alone)', async () => {
     const api = await server(application('dev', 'Synced', 'Healthy'), application('prod', 'OutOfSync', 'Healthy'));
     const result = await status(api, '--env', 'dev');
@@ -136,8 +147,8 @@ describe('status when the cluster cannot be asked', () => {
   });
 
   it('an unreachable API server (exit 2)', async () => {
-    const api = await startKubeApi();
-    await api.close(); // the port is now closed
+    const api = await server();
+    await api.stopListening();
     const result = await status(api);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`cannot reach the API server ${api.url}: ECONNREFUSED`);
@@ -168,34 +179,6 @@ describe('status --wait', () => {
     expect(api.requests.some((r) => /applications\?.*watch=true/.test(r) && /resourceVersion=\d+/.test(r))).toBe(true);
   });
 
-  it('resumes from a fresh list when the server ends the watch', async () => {
-    const [dev, ...rest] = healthy();
-    const api = await server(application('dev', 'OutOfSync', 'Healthy'), ...rest);
-    const first = api.nextWatch();
-    const result = status(api, '--wait');
-    await first;
-    const second = api.nextWatch();
-    api.endWatches();
-    await second;
-    api.apply(dev!);
-    expect((await result).code).toBe(0);
-    expect(api.requests.filter((r) => r === 'GET /apis/argoproj.io/v1alpha1/namespaces/argocd/applications')).toHaveLength(2);
-  });
-
-  it('re-lists when the watch reports 410 Gone (its resourceVersion expired)', async () => {
-    const [dev, ...rest] = healthy();
-    const api = await server(application('dev', 'Synced', 'Progressing'), ...rest);
-    const first = api.nextWatch();
-    const result = status(api, '--wait', '--timeout', '5m');
-    await first;
-    const second = api.nextWatch();
-    api.expireWatches();
-    await second;
-    api.apply(dev!);
-    expect((await result).code).toBe(0);
-    expect(api.requests.filter((r) => r === 'GET /apis/argoproj.io/v1alpha1/namespaces/argocd/applications')).toHaveLength(2);
-  });
-
   it('misses no change made between the list and the start of the watch', async () => {
     const [dev, ...rest] = healthy();
     const api = await server(application('dev', 'Synced', 'Progressing'), ...rest);
@@ -212,11 +195,163 @@ describe('status --wait', () => {
   });
 });
 
+const LIST = 'GET /apis/argoproj.io/v1alpha1/namespaces/argocd/applications';
+const isWatch = (request: string) => request.startsWith(`${LIST}?`) && request.includes('watch=true');
+
+/**
+ * waitUntilSettled itself, with a backoff that records how long it would wait
+ * and returns at once: the tests assert the waits, not the clock.
+ */
+async function waitFor(api: FakeKubeApi, options: { timeoutMs?: number; requestTimeoutMs?: number; signal?: AbortSignal } = {}) {
+  const delays: number[] = [];
+  const client = ArgoCdApplications.connect({ kubeconfig: api.kubeconfig, namespace: 'argocd', env: {}, requestTimeoutMs: options.requestTimeoutMs });
+  const waiting = waitUntilSettled(loadEnvironments(workspace()), client, options.timeoutMs ?? 300_000, {
+    delay: async (ms) => void delays.push(ms),
+    signal: options.signal,
+  });
+  return { waiting, delays, lists: () => api.requests.filter((r) => r === LIST).length, watches: () => api.requests.filter(isWatch) };
+}
+
+describe('status --wait against a server that misbehaves', () => {
+  it('resumes a watch the server ends from the last resourceVersion it saw, without a list; backs off only after a watch that brought nothing', async () => {
+    const [dev, staging, prod] = healthy();
+    const api = await server(application('dev', 'Synced', 'Progressing'), application('staging', 'Synced', 'Progressing'), prod!);
+    const first = api.nextWatch();
+    const run = await waitFor(api);
+    await first;
+    api.apply(staging!); // an event: the connection works
+    let next = api.nextWatch();
+    api.endWatches(); // as a server's watch timeout does
+    await next;
+    next = api.nextWatch();
+    api.endWatches(); // ended with nothing to say
+    await next;
+    api.apply(dev!);
+    expect((await run.waiting).settled).toBe(true);
+    expect(run.lists()).toBe(1);
+    const versions = run.watches().map((r) => new URL(r.slice(4), 'https://x').searchParams.get('resourceVersion'));
+    expect(versions).toEqual(['103', '104', '104']); // the list's version, then staging's event's
+    expect(run.watches()[0]).toMatch(/allowWatchBookmarks=true.*timeoutSeconds=\d+/);
+    expect(run.delays).toEqual([1_000]);
+  });
+
+  const interruptions: Array<[what: string, interrupt: (api: FakeKubeApi) => void]> = [
+    ['410 Gone (the version watched from expired)', (api) => api.expireWatches()],
+    ['a dropped watch (connection reset)', (api) => api.dropWatches()],
+  ];
+  for (const [what, interrupt] of interruptions) {
+    it(`${what}: lists again after a backoff, then watches from the new list`, async () => {
+      const [dev, ...rest] = healthy();
+      const api = await server(application('dev', 'Synced', 'Progressing'), ...rest);
+      const first = api.nextWatch();
+      const run = await waitFor(api);
+      await first;
+      const second = api.nextWatch();
+      interrupt(api);
+      await second;
+      api.apply(dev!);
+      expect((await run.waiting).settled).toBe(true);
+      expect(run.lists()).toBe(2);
+      expect(run.delays).toEqual([1_000]);
+    });
+  }
+
+  it('a server that answers 410 Gone forever gets bounded, doubling retries, then exit 2 and a message', async () => {
+    const api = await server(application('dev', 'Synced', 'Progressing'));
+    api.misbehave('gone');
+    const run = await waitFor(api);
+    await expect(run.waiting).rejects.toThrow(/^the API server https:\/\/127\.0\.0\.1:\d+ answered 410 Gone \(resourceVersion too old\) to 6 watches of \/apis\/argoproj\.io\/v1alpha1\/namespaces\/argocd\/applications in a row, each after a fresh list; giving up$/);
+    expect(run.delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+    expect(run.lists()).toBe(6);
+    expect(run.watches()).toHaveLength(6);
+  });
+
+  it('a watch that never starts answering is abandoned after the request timeout and retried, at most 5 times', async () => {
+    const api = await server(application('dev', 'Synced', 'Progressing'));
+    api.misbehave('hang-watches');
+    // Short, but long enough for a list on a busy machine: lists are answered, only watches hang.
+    const run = await waitFor(api, { requestTimeoutMs: 1_000 });
+    await expect(run.waiting).rejects.toThrow(/did not answer a watch of \/apis\/argoproj\.io\/v1alpha1\/namespaces\/argocd\/applications within 1s \(--request-timeout\) \(tried 6 times in a row, backing off up to 30s; giving up\)$/);
+    expect(run.delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+    expect(run.watches()).toHaveLength(6);
+  });
+
+  it('the end of the wait abandons a watch still connecting, and leaves no connection open', async () => {
+    const api = await server(application('dev', 'Synced', 'Progressing'));
+    api.misbehave('hang-watches');
+    const asked = api.nextWatch();
+    const stop = new AbortController();
+    const run = await waitFor(api, { signal: stop.signal });
+    await asked;
+    stop.abort(); // as the timeout does
+    const { rows, settled } = await run.waiting;
+    expect(settled).toBe(false);
+    expect(rows.find((row) => row.environment === 'dev')).toMatchObject({ sync: 'Synced', health: 'Progressing' });
+    expect(run.watches()).toHaveLength(1); // asked, never answered
+    await vi.waitFor(async () => expect(await api.connections()).toBe(0));
+  });
+
+  it('--wait --timeout ends at the timeout when the server answers nothing at all: exit 2, as nothing was checked', async () => {
+    const api = await server(...healthy());
+    api.misbehave('hang');
+    const result = await status(api, '--wait', '--timeout', '1s');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`hivebox-gitops status: the API server ${api.url} answered no list of /apis/argoproj.io/v1alpha1/namespaces/argocd/applications before the --timeout passed\n`);
+    await vi.waitFor(async () => expect(await api.connections()).toBe(0));
+  });
+
+  it('--wait --timeout ends at the timeout when watches hang: exit 1 with the last table', async () => {
+    const api = await server(application('dev', 'Synced', 'Progressing'));
+    api.misbehave('hang-watches');
+    const result = await status(api, '--wait', '--timeout', '1s', '--env', 'dev');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^dev\s+Synced\s+Progressing/m);
+  });
+
+  it('without --wait, a server that never answers: exit 2 after --request-timeout', async () => {
+    const api = await server(...healthy());
+    api.misbehave('hang');
+    const result = await status(api, '--request-timeout', '1s');
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `hivebox-gitops status: the API server ${api.url} did not answer GET /apis/argoproj.io/v1alpha1/namespaces/argocd/applications within 1s (--request-timeout)\n`,
+    });
+  });
+
+  it('a list body cut short (Content-Length not reached): exit 2 and a message, never a silent exit 13', async () => {
+    const api = await server(...healthy());
+    api.misbehave('truncate-lists');
+    const result = await status(api);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `hivebox-gitops status: the API server ${api.url} closed the connection before the end of its answer to GET /apis/argoproj.io/v1alpha1/namespaces/argocd/applications; it or a proxy in between dropped it\n`,
+    });
+    // With --wait it is a failure like any other: retried with the backoff, then given up.
+    const run = await waitFor(api);
+    await expect(run.waiting).rejects.toThrow(/closed the connection before the end of its answer.*\(tried 6 times in a row/);
+    expect(run.delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+  });
+
+  it('403 while waiting is not retried: exit 2 at once', async () => {
+    const api = await server(...healthy());
+    api.fail(FAILURES.forbidden);
+    const run = await waitFor(api);
+    await expect(run.waiting).rejects.toThrow('not allowed to read applications.argoproj.io/v1alpha1 in namespace argocd (403 Forbidden)');
+    expect(run.delays).toEqual([]);
+  });
+});
+
 describe('parseDuration', () => {
   it('reads Go-style durations', () => {
     expect(parseDuration('--timeout', '90s')).toBe(90_000);
     expect(parseDuration('--timeout', '1h30m')).toBe(5_400_000);
     expect(() => parseDuration('--timeout', '0s')).toThrow('longer than zero');
     expect(() => parseDuration('--timeout', '10')).toThrow('expected a duration');
+  });
+
+  it('formats durations the way the flags take them', () => {
+    expect([100, 1_000, 90_000, 5_400_000].map(formatDuration)).toEqual(['100ms', '1s', '1m30s', '1h30m']);
   });
 });

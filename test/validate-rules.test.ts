@@ -58,6 +58,8 @@ const CASES: Array<[rule: string, what: string, manifests: () => Manifest[]]> = 
   ['pss-capabilities', 'capabilities not dropped', () => broken('Deployment', (d) => (container(d).securityContext.capabilities = { add: ['NET_ADMIN'] }))],
   ['pss-privilege-escalation', 'allowPrivilegeEscalation unset', () => broken('Deployment', (d) => delete container(d).securityContext.allowPrivilegeEscalation)],
   ['pss-run-as-non-root', 'runAsUser 0', () => broken('Deployment', (d) => (container(d).securityContext.runAsUser = 0))],
+  // Pod Security "restricted" checks spec.securityContext.runAsUser on its own, whatever the containers set.
+  ['pss-run-as-non-root', 'runAsUser 0 on the pod', () => broken('Deployment', (d) => (pod(d).securityContext.runAsUser = 0))],
   ['pss-seccomp', 'no seccomp profile', () => broken('Deployment', (d) => delete pod(d).securityContext.seccompProfile)],
   ['pss-proc-mount', 'an unmasked /proc', () => broken('Deployment', (d) => (container(d).securityContext.procMount = 'Unmasked'))],
   ['pss-selinux', 'a custom SELinux user', () => broken('Deployment', (d) => (pod(d).securityContext.seLinuxOptions = { user: 'system_u' }))],
@@ -69,6 +71,7 @@ const CASES: Array<[rule: string, what: string, manifests: () => Manifest[]]> = 
   ['pss-namespace', 'a Namespace pinned to an older profile', () => broken('Namespace', (n) => (n.metadata.labels['pod-security.kubernetes.io/enforce-version'] = 'v1.22'))],
   ['image-tag', 'the latest tag (even with a digest)', () => broken('Deployment', (d) => (container(d).image = `ghcr.io/example/web:latest@${DIGEST}`))],
   ['image-tag', 'an untagged image', () => broken('Deployment', (d) => (container(d).image = 'ghcr.io/example/web'))],
+  ['image-tag', 'an untagged image on a registry with a port (the port is no tag)', () => broken('Deployment', (d) => (container(d).image = 'registry.local:5000/web'))],
   ['image-digest', 'no digest where one is required', () => broken('Deployment', (d) => (container(d).image = 'ghcr.io/example/web:v1.2.3'))],
   ['secret-data', 'a Secret with data', () => [...compliantApp(), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'app' }, stringData: { password: 'hunter2' } } as unknown as Manifest]],
   ['service-account-token', 'a pod that mounts its token', () => broken('Deployment', (d) => (pod(d).automountServiceAccountToken = true))],
@@ -76,11 +79,15 @@ const CASES: Array<[rule: string, what: string, manifests: () => Manifest[]]> = 
   ['resources', 'no limits', () => broken('Deployment', (d) => delete container(d).resources.limits)],
   ['probes', 'no readiness probe', () => broken('Deployment', (d) => delete container(d).readinessProbe)],
   ['pod-disruption-budget', 'a replicated Deployment without a PDB', () => compliantApp().filter((m) => m.kind !== 'PodDisruptionBudget')],
+  // No spec.replicas (it defaults to 1): the HPA's maxReplicas is what makes it replicated.
+  ['pod-disruption-budget', 'an HPA-scaled Deployment without a PDB', () => broken('Deployment', (d) => delete d.spec.replicas).filter((m) => m.kind !== 'PodDisruptionBudget')],
   ['service-selector', 'a Service selecting no pods', () => [...compliantApp(), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'canary', namespace: 'app' }, spec: { selector: { 'app.kubernetes.io/name': 'webb' }, ports: [{ port: 80 }] } } as unknown as Manifest]],
   ['hpa-target', 'an HPA scaling a missing Deployment', () => broken('HorizontalPodAutoscaler', (h) => (h.spec.scaleTargetRef.name = 'api'))],
   ['service-monitor-target', 'a ServiceMonitor on a missing port', () => broken('ServiceMonitor', (s) => s.spec.endpoints.push({ port: 'metrics' }))],
   // Split in two, the same isolation (network-flows is content) but no single default-deny policy.
   ['network-policy-default-deny', 'no default-deny NetworkPolicy', () => broken('NetworkPolicy', (p) => (p.spec.policyTypes = ['Ingress']), [denyEgress()])],
+  // An egress rule, even to an address outside the cluster only, makes it a policy that allows something.
+  ['network-policy-default-deny', 'the default-deny policy with an egress rule', () => broken('NetworkPolicy', (p) => (p.spec.egress = [{ to: [{ ipBlock: { cidr: '192.0.2.0/24' } }] }]))],
   ['network-flows', 'a policy that opens web to every namespace', () => [...compliantApp(), openToAllNamespaces()]],
   ['no-ingress', 'an Ingress left beside the HTTPRoute', () => [...compliantApp(), ingress()]],
   ['duplicate-env', 'an environment variable set twice', () => broken('Deployment', (d) => container(d).env.push({ name: 'LOG_LEVEL', value: 'debug' }))],

@@ -17,7 +17,9 @@ const HELP = `Usage:
 
 Copies the image (tag and digest) the --from environment runs into envs/<to>/env.yaml,
 or sets the one given with --image, then re-synthesizes. The change touches only
-envs/<to>/. The order is each env.yaml's promotesFrom; skipping a step is refused.
+envs/<to>/. The order is each env.yaml's promotesFrom; skipping a step is refused, and so
+is a tag without a digest into an environment that requires one (validation.requireDigest).
+The promoted environment must pass \`validate --env <to>\`, or nothing is kept.
 
 Options:
   --from <env>     the environment whose image is promoted

@@ -1,5 +1,5 @@
 /**
- * `hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--wait] [--timeout <duration>]`
+ * `hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--wait] [--timeout <duration>] [--request-timeout <duration>]`
  */
 import type { Environment } from '../config/environment.ts';
 import { loadEnvironments } from '../config/load.ts';
@@ -12,7 +12,7 @@ import { renderTable } from '../status/table.ts';
 import type { CommandContext } from './context.ts';
 import { parseFlags } from './flags.ts';
 
-const HELP = `Usage: hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--cluster <name>] [--env <env>]... [--wait] [--timeout <duration>]
+const HELP = `Usage: hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--cluster <name>] [--env <env>]... [--wait] [--timeout <duration>] [--request-timeout <duration>]
 
 Reads each environment's Argo CD Application hivebox-<env> (sync status, health,
 synced revision, running HiveBox image) and prints it next to the image envs/<env>/env.yaml
@@ -32,7 +32,8 @@ Options:
 
 Exit codes: 0 every (selected) environment Synced, Healthy and running the image Git wants,
 1 not (or not within --timeout),
-2 the cluster could not be asked (unreachable, 401/403, Argo CD not installed) or bad options.
+2 the cluster could not be asked (unreachable, 401/403, Argo CD not installed, no answer
+within --request-timeout, an answer cut off) or bad options.
 `;
 
 export async function run(args: readonly string[], context: CommandContext): Promise<number> {
@@ -44,6 +45,7 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     cluster: { type: 'string' },
     wait: { type: 'boolean', default: false },
     timeout: { type: 'string' },
+    'request-timeout': { type: 'string' },
   });
   if (values.help) {
     context.stdout.write(HELP);
@@ -51,6 +53,10 @@ export async function run(args: readonly string[], context: CommandContext): Pro
   }
   if (values.timeout !== undefined && !values.wait) throw new UsageError('--timeout applies only with --wait');
   const timeoutMs = parseDuration('--timeout', values.timeout ?? '10m');
+  // --timeout counts from now, not from when the Kubernetes client has loaded.
+  const deadline = Date.now() + timeoutMs;
+  const requestTimeout = values['request-timeout'];
+  const requestTimeoutMs = requestTimeout === undefined ? undefined : parseDuration('--request-timeout', requestTimeout);
 
   const environments = selectEnvironments(loadEnvironments(context.cwd), values.env, values.cluster);
   // Loaded only now: @kubernetes/client-node alone takes about two seconds to import,
@@ -62,6 +68,7 @@ export async function run(args: readonly string[], context: CommandContext): Pro
       context: values.context,
       namespace: values.namespace,
       env: context.env,
+      requestTimeoutMs,
     });
     const head = await headCommit(context.cwd);
     if (!values.wait) {
@@ -71,7 +78,7 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     }
     const names = inPromotionOrder(environments).map((env) => env.name).join(', ');
     context.stdout.write(`Waiting up to ${values.timeout ?? '10m'} for ${names} to be Synced, Healthy and running the image Git wants...\n`);
-    const { rows, settled } = await waitUntilSettled(environments, client, timeoutMs);
+    const { rows, settled } = await waitUntilSettled(environments, client, Math.max(0, deadline - Date.now()));
     context.stdout.write(renderTable(rows, head));
     if (!settled) context.stdout.write(`Not every environment was Synced, Healthy and running the image Git wants within ${values.timeout ?? '10m'}.\n`);
     return settled ? ExitCode.Clean : ExitCode.Findings;

@@ -3,8 +3,10 @@
  * explicitly), re-synthesize, and leave a change confined to `envs/<to>/`.
  *
  * The order comes from each env.yaml's `promotesFrom`, never from code, and
- * every refusal happens before anything is written. Once written, any failure
- * puts env.yaml back and re-synthesizes, so a failed promotion changes nothing.
+ * every refusal of the input happens before anything is written. Once written,
+ * the promoted environment must pass `validate` (the pull request's own check);
+ * a finding, like any other failure, puts the tree back, so a refused
+ * promotion changes nothing.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
@@ -13,9 +15,12 @@ import { ENV_FILE, ENVS_DIR, loadEnvironments } from '../config/load.ts';
 import { UsageError } from '../errors.ts';
 import { setImage } from './edit.ts';
 import { changedPaths, git, isGitRepository } from './git.ts';
-import { sameImage, shortName, type ImageIdentity } from './image.ts';
+import { fullReference, sameImage, shortName, type ImageIdentity } from './image.ts';
+import type { Finding } from '../validate/types.ts';
 
 export type Synthesize = (root: string, options: { check: boolean }) => Promise<{ readonly upToDate: boolean }>;
+/** `hivebox-gitops validate --env <env>` as a function: the findings in that environment. */
+export type Validate = (root: string, env: string) => Promise<readonly Finding[]>;
 
 export interface PromoteRequest {
   /** The environment the image comes from; absent when `image` is given. */
@@ -40,12 +45,20 @@ export type PromoteOutcome =
       readonly files: readonly string[];
     };
 
-export async function promote(root: string, request: PromoteRequest, synthesize: Synthesize = defaultSynthesize): Promise<PromoteOutcome> {
+export async function promote(
+  root: string,
+  request: PromoteRequest,
+  synthesize: Synthesize = defaultSynthesize,
+  validate: Validate = defaultValidate,
+): Promise<PromoteOutcome> {
   const environments = loadEnvironments(root);
   const target = findEnvironment(environments, request.to, '--to');
   const image = request.image
     ? { repository: target.image.repository, tag: request.image.tag, digest: request.image.digest }
     : identity(checkStep(environments, target, request.from));
+  // Loaded here: the validate modules are not for `promote --help`.
+  const { requiresDigest } = await import('../validate/repository.ts');
+  if (image.digest === undefined && requiresDigest(target, environments)) throw digestRequired(target, image, request.from);
 
   if (!(await isGitRepository(root))) {
     throw new UsageError(`${root} is not inside a git working tree; promote leaves its change as a git change`);
@@ -80,6 +93,8 @@ export async function promote(root: string, request: PromoteRequest, synthesize:
       // Synth was up to date and only env.yaml changed: this would be a bug in synth, not in the input.
       throw new Error(`re-synthesizing after changing ${target.file} also changed ${describePaths(outside)}, outside ${allowed}; nothing was kept`);
     }
+    const findings = await validate(root, target.name);
+    if (findings.length > 0) throw failsValidation(target, image, findings);
   } catch (error) {
     await restoreCleanTree(root);
     throw error;
@@ -128,6 +143,24 @@ async function restoreCleanTree(root: string): Promise<void> {
   if (paths.length > 0) await git(root, ['checkout', 'HEAD', '--', ...paths.map((file) => `:(top)${file}`)]);
   const top = (await git(root, ['rev-parse', '--show-toplevel'])).trim();
   for (const file of await changedPaths(root)) rmSync(join(top, file), { force: true });
+}
+
+/** The image-digest rule, applied to the input: a tag alone never reaches an environment that requires a digest. */
+function digestRequired(target: Environment, image: ImageIdentity, from: string | undefined): UsageError {
+  const why = target.validation?.requireDigest
+    ? `${target.file} sets validation.requireDigest`
+    : `${target.name} ends the promotion chain, where validation.requireDigest defaults to true`;
+  const source = from === undefined ? `--image ${image.tag}` : `${from}'s image ${fullReference(image)}`;
+  const byDigest = `hivebox-gitops promote --to ${target.name} --image ${image.tag}@sha256:<the registry's 64-hex digest of ${fullReference(image)}>`;
+  return new UsageError(`${target.name} requires images pinned by digest (${why}), but ${source} has no digest; promote by digest: ${byDigest}`);
+}
+
+function failsValidation(target: Environment, image: ImageIdentity, findings: readonly Finding[]): UsageError {
+  const first = findings[0]!;
+  const where = `${first.scope}: ${first.resource.kind} ${first.resource.name}${first.path ? ` ${first.path}` : ''}`;
+  return new UsageError(
+    `with ${fullReference(image)}, ${target.name} would not pass \`hivebox-gitops validate --env ${target.name}\` (${findings.length} finding${findings.length === 1 ? '' : 's'}; the first: ${first.ruleId} in ${where}: ${first.message}); nothing was kept`,
+  );
 }
 
 function describe(label: string, image: ImageIdentity): string[] {
@@ -180,6 +213,12 @@ function identity(env: Environment): ImageIdentity {
 function describePaths(paths: readonly string[]): string {
   const shown = paths.slice(0, 5).join(', ');
   return paths.length > 5 ? `${shown} and ${paths.length - 5} more` : shown;
+}
+
+// Loaded on use: rendering and the validators load on the first promotion that gets that far.
+async function defaultValidate(root: string, env: string): Promise<readonly Finding[]> {
+  const { validateRepository } = await import('../validate/repository.ts');
+  return (await validateRepository({ root, envs: [env], argocd: false })).findings;
 }
 
 // Loaded on use: the constructs behind synth are the slow part of starting the CLI.

@@ -1,16 +1,20 @@
 /**
  * Reading Argo CD Applications through the Kubernetes API with
- * @kubernetes/client-node, and turning every way that can fail into one
- * message a person can act on.
+ * @kubernetes/client-node, every request bounded by a timeout, and turning
+ * every way that can fail into one message a person can act on.
  */
-import { ApiException, CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { ApiException, CustomObjectsApi, KubeConfig, Observable, type KubernetesListObject, type ObservableMiddleware } from '@kubernetes/client-node';
 import type { Application } from './application.ts';
+import { formatDuration } from './duration.ts';
 
 const GROUP = 'argoproj.io';
 const VERSION = 'v1alpha1';
 const PLURAL = 'applications';
+/** kubectl waits forever by default (--request-timeout 0); a gate in CI must not, so 30 s, as client-node 2.0's Watch. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Where client-node's KubeConfig.loadFromDefault looks after $KUBECONFIG (1.4.0, dist/config.js):
@@ -36,9 +40,16 @@ function noKubeconfig(env: ConnectOptions['env']): string {
 
 /** The cluster could not answer the question: exit 2, as nothing was checked. */
 export class ClusterError extends Error {
-  constructor(message: string) {
+  /** The HTTP status the server answered, if it answered. */
+  readonly status: number | undefined;
+  /** Trying again cannot help (retries already used up). */
+  readonly final: boolean;
+
+  constructor(message: string, options: { readonly status?: number | undefined; readonly final?: boolean } = {}) {
     super(message);
     this.name = 'ClusterError';
+    this.status = options.status;
+    this.final = options.final ?? false;
   }
 }
 
@@ -48,6 +59,11 @@ export interface ConnectOptions {
   readonly context?: string | undefined;
   readonly namespace: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * How long one request may take before it is abandoned (a watch: until its response starts).
+   * @default DEFAULT_REQUEST_TIMEOUT_MS
+   */
+  readonly requestTimeoutMs?: number | undefined;
 }
 
 export interface ApplicationSnapshot {
@@ -55,18 +71,22 @@ export interface ApplicationSnapshot {
   readonly resourceVersion: string | undefined;
 }
 
-export type WatchEvent = { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly application: Application };
+export type ApplicationList = KubernetesListObject<Application & { metadata: object }>;
 
 export class ArgoCdApplications {
   private readonly api: CustomObjectsApi;
-  private readonly server: string;
+  readonly server: string;
+  /** The collection's path, as a watch or an informer takes it. */
+  readonly path: string;
 
   private constructor(
-    private readonly config: KubeConfig,
+    readonly config: KubeConfig,
     readonly namespace: string,
+    readonly requestTimeoutMs: number,
   ) {
     this.api = config.makeApiClient(CustomObjectsApi);
     this.server = config.getCurrentCluster()?.server ?? '(no server)';
+    this.path = `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`;
   }
 
   static connect(options: ConnectOptions): ArgoCdApplications {
@@ -90,81 +110,72 @@ export class ArgoCdApplications {
     if (!config.getCurrentCluster()) {
       throw new ClusterError(`kubeconfig ${file ?? '(default)'} has no current context with a cluster; pass --context <name> or --kubeconfig <path>`);
     }
-    return new ArgoCdApplications(config, options.namespace);
+    return new ArgoCdApplications(config, options.namespace, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   }
 
   /** Lists the Applications in the namespace, with the resourceVersion a watch resumes from. */
-  async list(): Promise<ApplicationSnapshot> {
-    let list: { metadata?: { resourceVersion?: string }; items?: Application[] };
-    try {
-      list = (await this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.namespace, plural: PLURAL })) as typeof list;
-    } catch (error) {
-      throw this.explain(error);
-    }
+  async list(signal?: AbortSignal): Promise<ApplicationSnapshot> {
+    const list = await this.listObjects(signal);
     const items = new Map<string, Application>();
     for (const item of list.items ?? []) if (item.metadata?.name) items.set(item.metadata.name, item);
     return { items, resourceVersion: list.metadata?.resourceVersion };
   }
 
   /**
-   * Watches the Applications from a resourceVersion. Resolves when the server
-   * ends the watch (normal: watches time out) with `expired` when the version
-   * is too old to resume from (410 Gone), so the caller lists again.
+   * One list request, abandoned when `signal` aborts, after the request timeout,
+   * or when the server closes the connection before the end of its answer.
    */
-  watch(resourceVersion: string | undefined, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<{ expired: boolean }> {
-    return new Promise((resolve, reject) => {
-      let expired = false;
-      let failure: Error | undefined;
-      const path = `/apis/${GROUP}/${VERSION}/namespaces/${this.namespace}/${PLURAL}`;
-      const query = { allowWatchBookmarks: true, ...(resourceVersion ? { resourceVersion } : {}) };
-      const done = (error: unknown) => {
-        signal.removeEventListener('abort', abort);
-        if (failure) reject(failure);
-        else if (error && !signal.aborted && !isAbort(error)) reject(this.explain(error));
-        else resolve({ expired });
-      };
-      let controller: AbortController | undefined;
-      const abort = () => controller?.abort();
-      signal.addEventListener('abort', abort);
-      new Watch(this.config)
-        .watch(
-          path,
-          query,
-          (type: string, object: unknown) => {
-            if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
-              onEvent({ type, application: object as Application });
-            } else if (type === 'ERROR') {
-              const status = object as { code?: number; message?: string };
-              if (status.code === 410) expired = true;
-              else failure = new ClusterError(`watching ${PLURAL}.${GROUP} failed: ${status.message ?? `code ${status.code}`}`);
-              controller?.abort();
-            }
-          },
-          done,
-        )
-        .then((c) => {
-          controller = c;
-          if (signal.aborted) c.abort();
-        }, reject);
-    });
+  async listObjects(signal?: AbortSignal): Promise<ApplicationList> {
+    const request = new AbortController();
+    const what = `GET ${this.path}`;
+    const timer = setTimeout(
+      () => request.abort(new ClusterError(`the API server ${this.server} did not answer ${what} within ${formatDuration(this.requestTimeoutMs)} (--request-timeout)`)),
+      this.requestTimeoutMs,
+    );
+    const stop = () => request.abort(signal?.reason);
+    signal?.addEventListener('abort', stop, { once: true });
+    // The generated client sets the request's agent before the middleware runs: one agent per request.
+    // Like client-node's own setHeaderMiddleware (dist/middleware.js): the object API takes Observable middleware.
+    const middleware: ObservableMiddleware = {
+      pre: (context) => {
+        context.setSignal(request.signal);
+        const agent = context.getAgent();
+        if (agent) abortOnTruncation(agent, request, () => new ClusterError(`the API server ${this.server} closed the connection before the end of its answer to ${what}; it or a proxy in between dropped it`));
+        return new Observable(Promise.resolve(context));
+      },
+      post: (response) => new Observable(Promise.resolve(response)),
+    };
+    try {
+      const options = { middleware: [middleware], middlewareMergeStrategy: 'append' as const };
+      return (await this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.namespace, plural: PLURAL }, options)) as ApplicationList;
+    } catch (error) {
+      // node-fetch answers every abort with the same AbortError: the reason says which it was.
+      if (request.signal.aborted && request.signal.reason instanceof Error) throw request.signal.reason;
+      throw this.explain(error);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
+    }
   }
 
   /** One message per way reading Applications fails: unreachable, credentials, permissions, no Argo CD. */
-  private explain(error: unknown): Error {
+  explain(error: unknown): ClusterError {
+    if (error instanceof ClusterError) return error;
     const resource = `${PLURAL}.${GROUP}/${VERSION} in namespace ${this.namespace}`;
-    const code = error instanceof ApiException ? error.code : (error as { statusCode?: number }).statusCode;
+    const code = httpStatus(error);
     const detail = statusMessage(error);
+    const answered = (message: string) => new ClusterError(message, { status: code });
     switch (code) {
       case 401:
-        return new ClusterError(`the API server ${this.server} rejected the credentials (401 Unauthorized); refresh the kubeconfig's token or certificate${detail}`);
+        return answered(`the API server ${this.server} rejected the credentials (401 Unauthorized); refresh the kubeconfig's token or certificate${detail}`);
       case 403:
-        return new ClusterError(`not allowed to read ${resource} (403 Forbidden); the identity needs get, list and watch on applications.argoproj.io${detail}`);
+        return answered(`not allowed to read ${resource} (403 Forbidden); the identity needs get, list and watch on applications.argoproj.io${detail}`);
       case 404:
-        return new ClusterError(`the API server ${this.server} has no ${PLURAL}.${GROUP}/${VERSION} (404): Argo CD's CRDs are not installed; bootstrap the cluster first (docs/runbooks/bootstrap-a-cluster.md)`);
+        return answered(`the API server ${this.server} has no ${PLURAL}.${GROUP}/${VERSION} (404): Argo CD's CRDs are not installed; bootstrap the cluster first (docs/runbooks/bootstrap-a-cluster.md)`);
       case undefined:
         break;
       default:
-        return new ClusterError(`reading ${resource} failed: HTTP ${code}${detail}`);
+        return answered(`reading ${resource} failed: HTTP ${code}${detail}`);
     }
     const cause = networkCause(error);
     if (cause) return new ClusterError(`cannot reach the API server ${this.server}: ${cause}`);
@@ -198,6 +209,24 @@ function networkCause(error: unknown): string | undefined {
   return undefined;
 }
 
-function isAbort(error: unknown): boolean {
-  return (error as { name?: unknown }).name === 'AbortError' || (error as { type?: unknown }).type === 'aborted';
+/** The HTTP status of a failed request: an ApiException from a list, a statusCode from a watch. */
+export function httpStatus(error: unknown): number | undefined {
+  return error instanceof ApiException ? error.code : (error as { statusCode?: number } | undefined)?.statusCode;
+}
+
+/**
+ * node-fetch 2.7 (client-node 1.4's HTTP client) notices a connection closed
+ * in the middle of a chunked body, but not of one with a Content-Length: its
+ * body then never ends and the promise never settles (lib/index.mjs,
+ * fixResponseChunkedTransferBadEnding handles chunked only). Node's
+ * IncomingMessage.complete says whether the whole message arrived.
+ */
+function abortOnTruncation(agent: Agent, request: AbortController, reason: () => Error): void {
+  const addRequest = (agent as unknown as { addRequest: (req: ClientRequest, ...rest: unknown[]) => void }).addRequest;
+  Object.assign(agent, {
+    addRequest(this: Agent, req: ClientRequest, ...rest: unknown[]) {
+      req.once('response', (res: IncomingMessage) => res.once('close', () => !res.complete && request.abort(reason())));
+      return addRequest.call(this, req, ...rest);
+    },
+  });
 }

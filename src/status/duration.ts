@@ -12,3 +12,17 @@ export function parseDuration(flag: string, text: string): number {
   if (ms === 0) throw new UsageError(`${flag}: expected a duration longer than zero, got "${text}"`);
   return ms;
 }
+
+/** A duration as the flags take it: 500ms, 30s, 5m, 1h30m. */
+export function formatDuration(ms: number): string {
+  if (ms % 1_000 !== 0) return `${ms}ms`;
+  const parts: string[] = [];
+  let rest = ms;
+  for (const [unit, size] of Object.entries(UNIT_MS)) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.join('') || '0s';
+}

@@ -7,8 +7,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Environment } from '../config/environment.ts';
 import { applicationName, environmentStatus, isSettled, type Application, type EnvironmentStatus } from './application.ts';
 import type { ArgoCdApplications } from './cluster.ts';
-
-const RELIST_PAUSE_MS = 1_000;
+import { formatDuration } from './duration.ts';
+import type { ApplicationInformer, Delay } from './informer.ts';
 
 export function statusRows(environments: readonly Environment[], applications: ReadonlyMap<string, Application>): EnvironmentStatus[] {
   return inPromotionOrder(environments).map((env) => environmentStatus(env, applications.get(applicationName(env))));
@@ -30,45 +30,83 @@ export async function readStatus(environments: readonly Environment[], client: A
   return statusRows(environments, (await client.list()).items);
 }
 
+export interface WaitOptions {
+  /**
+   * How the backoff between retries waits; a test passes one that records and returns at once.
+   * @default node:timers/promises setTimeout
+   */
+  readonly delay?: Delay;
+  /**
+   * Ends the wait early, as the timeout does (a caller's own deadline).
+   * @default none
+   */
+  readonly signal?: AbortSignal;
+}
+
 /**
- * Lists, then watches from the list's resourceVersion until every environment
- * is settled or the timeout passes. A watch the server ends (they time out) or
- * one whose version expired (410) is resumed from a fresh list.
+ * Watches the Applications with client-node's informer until every environment
+ * is settled or the timeout passes: a list, then watches from its
+ * resourceVersion. A watch the server ends resumes from the last version seen;
+ * a 410 Gone lists again; a failed list or watch (network, timeout, 5xx) starts
+ * a fresh list after a backoff, at most MAX_FAILURES times in a row. The
+ * timeout ends it whatever the server does: every request in flight is abandoned.
+ * Rejects with a ClusterError when the server refuses (401, 403, 404), when the
+ * retries are used up, or when no list was answered before the timeout.
  */
 export async function waitUntilSettled(
   environments: readonly Environment[],
   client: ArgoCdApplications,
   timeoutMs: number,
+  options: WaitOptions = {},
 ): Promise<{ rows: EnvironmentStatus[]; settled: boolean }> {
-  const stop = new AbortController();
-  const timer = setTimeout(() => stop.abort(), timeoutMs);
-  const settled = (items: ReadonlyMap<string, Application>) => statusRows(environments, items).every(isSettled);
+  // Here, not at the top: the Kubernetes client is slow to import, and only a wait needs the informer.
+  const [{ ClusterError }, { applicationInformer, Backoff, BACKOFF, isRetryable }] = await Promise.all([import('./cluster.ts'), import('./informer.ts')]);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  const stop = () => deadline.abort();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
+  const backoff = new Backoff(options.delay ?? ((ms, signal) => delay(ms, undefined, { signal })), deadline.signal);
+  let informer: ApplicationInformer | undefined;
+  let listed = false;
+  const rows = () => {
+    const items = new Map<string, Application>();
+    for (const app of informer?.list() ?? []) if (app.metadata?.name) items.set(app.metadata.name, app);
+    return statusRows(environments, items);
+  };
   try {
-    let items = new Map<string, Application>();
-    while (!stop.signal.aborted) {
-      const snapshot = await client.list();
-      items = new Map(snapshot.items);
-      if (settled(items)) break;
-      const started = Date.now();
-      const { expired } = await client.watch(
-        snapshot.resourceVersion,
-        ({ type, application }) => {
-          const name = application.metadata?.name;
-          if (!name) return;
-          if (type === 'DELETED') items.delete(name);
-          else items.set(name, application);
-          if (settled(items)) stop.abort();
-        },
-        stop.signal,
-      );
-      // A watch the server ends at once, again and again, must not become a busy loop of lists.
-      if (!expired && !stop.signal.aborted && Date.now() - started < RELIST_PAUSE_MS) {
-        await delay(RELIST_PAUSE_MS, undefined, { signal: stop.signal }).catch(() => undefined);
-      }
-    }
-    const rows = statusRows(environments, items);
-    return { rows, settled: rows.every(isSettled) };
+    return await new Promise((resolve, reject) => {
+      const settleIfDone = () => {
+        const current = rows();
+        if (current.every(isSettled)) resolve({ rows: current, settled: true });
+      };
+      const failed = async (error: unknown) => {
+        if (deadline.signal.aborted) return;
+        informer?.close();
+        const explained = client.explain(error);
+        if (!isRetryable(explained)) return reject(explained);
+        if (await backoff.before('after a failure')) return begin();
+        if (!deadline.signal.aborted) reject(new ClusterError(`${explained.message} (tried ${backoff.failed} times in a row, backing off up to ${formatDuration(BACKOFF.maxMs)}; giving up)`, { final: true }));
+      };
+      const begin = () => {
+        const current = applicationInformer(client, backoff, deadline.signal, () => (listed = true));
+        informer = current;
+        // A closed informer's last request may still fail on its way out: only the current one's errors count.
+        const onError = (error: unknown) => void (informer === current && failed(error));
+        current.on('change', settleIfDone);
+        current.on('error', onError);
+        current.start().then(settleIfDone, onError);
+      };
+      deadline.signal.addEventListener('abort', () => {
+        if (listed) resolve({ rows: rows(), settled: false });
+        else reject(new ClusterError(`the API server ${client.server} answered no list of ${client.path} before the --timeout passed`));
+      });
+      begin();
+    });
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', stop);
+    deadline.abort();
+    informer?.close();
   }
 }

@@ -29,8 +29,14 @@ export { ARGOCD_SCOPE };
 
 export interface ValidateRepositoryOptions {
   readonly root: string;
-  /** Only these environments (argocd/ is always checked); default all. */
+  /** Only these environments; default all. */
   readonly envs?: readonly string[];
+  /**
+   * Whether argocd/ is checked too. promote leaves it out: its change is confined
+   * to envs/<to>/ (it refuses anything else), which argocd/ does not render.
+   * @default true
+   */
+  readonly argocd?: boolean;
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** How overlays are rendered; default: the pinned kustomize, every time. */
   readonly build?: KustomizeBuild;
@@ -47,7 +53,7 @@ export async function validateRepository(options: ValidateRepositoryOptions): Pr
   const folders = new Map<string, readonly Manifest[]>();
   const [envScopes, argocdScopes] = await Promise.all([
     Promise.all(selected.map((env) => environmentScope(root, env, all, cache, build))),
-    argocdScope(root, all, cache, build, folders),
+    options.argocd === false ? [] : argocdScope(root, all, cache, build, folders),
   ]);
   for (const scope of envScopes) folders.set(`envs/${scope.name}`, scope.manifests);
   const isSelected = (name: string) => selected.some((e) => e.name === name);
