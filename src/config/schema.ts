@@ -9,11 +9,10 @@
 import { z } from 'zod';
 import { parseCron } from './cron.ts';
 import { parseGoDuration } from './go-duration.ts';
-import { isQuantity, parseQuantity } from './quantity.ts';
+import { dnsLabel, dnsName, dnsSubdomain, hostName, isDns1123Subdomain } from './kubernetes-names.ts';
+import { compareQuantities, isPositive, parseQuantity } from './quantity.ts';
 import { timeZoneProblem } from './time-zone.ts';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/;
 // An OCI repository reference without tag or digest: registry/path/name.
 const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/;
 // The OCI distribution spec's tag grammar.
@@ -21,10 +20,21 @@ const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const SENSEBOX_ID = /^[a-f0-9]{24}$/;
 
-const dnsLabel = (what: string) =>
-  z.string().regex(DNS_LABEL, { error: `${what}: a DNS label (lowercase letters, digits and '-', at most 63)` });
+/** A quantity as Kubernetes reads it (src/config/quantity.ts), and more than zero: none of these may be empty. */
 const quantity = (what: string) =>
-  z.string().refine(isQuantity, { error: `${what}: a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi` });
+  z.string().superRefine((text, ctx) => {
+    const parsed = parseQuantity(text);
+    const expected = `${what}: a Kubernetes quantity greater than zero, such as 250m, 1, 512Mi, 1Gi or 100e9`;
+    if (parsed === undefined) ctx.addIssue({ code: 'custom', message: expected });
+    else if (!isPositive(parsed)) ctx.addIssue({ code: 'custom', message: `${expected} (this one is ${parsed.digits === 0n ? 'zero' : 'negative'})` });
+  });
+/** A port a TCP client can connect to. */
+const port = () => z.int().min(1).max(65_535);
+/** host:port, the host a DNS name (a Service's too) or an IPv4 address, the port one a client can connect to. */
+function isHostAndPort(endpoint: string): boolean {
+  const match = /^(.+):(\d{1,5})$/.exec(endpoint);
+  return match !== null && isDns1123Subdomain(match[1]!) && port().safeParse(Number(match[2])).success;
+}
 
 export const DEFAULT_IMAGE_REPOSITORY = 'ghcr.io/hivebox-platform/hivebox';
 /** The three senseBoxes the HiveBox specification suggests. */
@@ -63,7 +73,8 @@ const ResourcesSchema = z
   })
   .superRefine((resources, ctx) => {
     for (const key of ['cpu', 'memory'] as const) {
-      if (parseQuantity(resources.requests[key]) > parseQuantity(resources.limits[key])) {
+      const [request, limit] = [parseQuantity(resources.requests[key]), parseQuantity(resources.limits[key])];
+      if (request && limit && compareQuantities(request, limit) > 0) {
         ctx.addIssue({
           code: 'custom',
           path: ['requests', key],
@@ -85,7 +96,7 @@ const ScalingSchema = z
   });
 
 const IngressSchema = z.strictObject({
-  host: z.string().regex(HOSTNAME, { error: 'a fully qualified lowercase hostname such as hivebox.example.com' }),
+  host: dnsName('host'),
   className: dnsLabel('className').default('nginx'),
   /** A cert-manager ClusterIssuer; the platform defines letsencrypt-staging and letsencrypt-production. */
   tlsIssuer: dnsLabel('tlsIssuer').default('letsencrypt-staging'),
@@ -107,25 +118,29 @@ const ValkeySchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('in-cluster'),
     storage: quantity('storage').default('1Gi'),
-    storageClassName: dnsLabel('storageClassName').optional(),
+    storageClassName: dnsSubdomain('storageClassName').optional(),
   }),
   z.strictObject({
     mode: z.literal('external'),
-    host: z.string().regex(HOSTNAME, { error: 'the external Valkey hostname' }),
-    port: z.int().min(1).max(65535).default(6379),
+    host: hostName('the external Valkey hostname'),
+    port: port().default(6379),
   }),
 ]);
 
+const S3_ENDPOINT = 'host:port of the external S3 endpoint (a DNS name or an IPv4 address, a port from 1 to 65535)';
 const MinioSchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('in-cluster'),
     storage: quantity('storage').default('5Gi'),
-    storageClassName: dnsLabel('storageClassName').optional(),
+    storageClassName: dnsSubdomain('storageClassName').optional(),
     bucket: dnsLabel('bucket').default('hivebox'),
   }),
   z.strictObject({
     mode: z.literal('external'),
-    endpoint: z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, { error: 'host:port of the external S3 endpoint' }),
+    endpoint: z
+      .string()
+      .regex(/^[a-z0-9.-]+:\d{1,5}$/, { error: S3_ENDPOINT })
+      .refine(isHostAndPort, { error: S3_ENDPOINT }),
     secure: z.boolean().default(true),
     bucket: dnsLabel('bucket').default('hivebox'),
   }),
@@ -172,8 +187,16 @@ const SyncSchema = z.strictObject({
   windows: z.array(SyncWindowSchema).default([]),
 });
 
-/** Argo CD notification subscriptions: "<service>:<recipient>", e.g. "slack:hivebox-alerts". */
-const Recipient = z.string().regex(/^[a-z][a-z0-9-]*:[^\s;]+$/, { error: 'a subscription "<service>:<recipient>", e.g. slack:hivebox-alerts' });
+/**
+ * Argo CD notification subscriptions: "<service>:<recipient>", e.g. "slack:hivebox-alerts". Synth writes them as
+ * `notifications.argoproj.io/subscribe.<trigger>.<service>: <recipient>;...` (src/argocd/applications.ts), and
+ * notifications-engine splits that key on '.' and the value on ';' (pkg/subscriptions/annotations.go). So the
+ * service is a DNS label short enough for the key's name to stay within Kubernetes' 63 characters with the longest
+ * trigger, on-health-degraded (at most 34), and a recipient is visible ASCII without ';'.
+ */
+const Recipient = z.string().regex(/^[a-z]([-a-z0-9]{0,32}[a-z0-9])?:[!-:<-~]+$/, {
+  error: 'a subscription "<service>:<recipient>", e.g. slack:hivebox-alerts (service: lowercase letters, digits and \'-\', at most 34; recipient: visible ASCII characters except \';\')',
+});
 const NotificationsSchema = z.strictObject({
   onSyncFailed: z.array(Recipient).default([]),
   onHealthDegraded: z.array(Recipient).default([]),
