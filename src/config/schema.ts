@@ -225,7 +225,7 @@ const BudgetSchema = z.strictObject({
 const ValidationSchema = z.strictObject({
   /** Images must be pinned by digest. Default: true for the last environment of the promotion chain (prod). */
   requireDigest: z.boolean().optional(),
-  /** The environment this one must mirror (parity). Default: the one the last environment promotes from (staging) mirrors it. */
+  /** The environment this one must mirror (parity). Default: the one it promotes to, if that is its only one and the end of its chain (staging mirrors prod). */
   mirrors: dnsLabel('mirrors').optional(),
 });
 
