@@ -35,7 +35,7 @@ export function loadEnvironments(root: string): Environment[] {
   for (const name of readdirSync(envsDir).sort()) {
     const dir = join(envsDir, name);
     if (!isDirectory(dir)) {
-      if (lstatSync(dir).isSymbolicLink() && !existsSync(dir)) throw new InputError(`${ENVS_DIR}/${name}`, '', 'expected an environment folder; this is a symbolic link to something that does not exist');
+      if (isSymbolicLink(dir) && !existsSync(dir)) throw new InputError(`${ENVS_DIR}/${name}`, '', 'expected an environment folder; this is a symbolic link to something that does not exist');
       continue;
     }
     const rel = `${ENVS_DIR}/${name}/${ENV_FILE}`;
@@ -70,11 +70,7 @@ export function loadEnvironment(root: string, name: string): Environment {
 }
 
 function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 /** The text of an env.yaml: a regular file (a symbolic link to one is fine) of a sensible size. */
@@ -98,11 +94,7 @@ function readEnvFile(rel: string, path: string): string {
 }
 
 function isSymbolicLink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
+  return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
 }
 
 function parseYamlFile(rel: string, text: string): unknown {
