@@ -132,6 +132,14 @@ describe('values that Kubernetes would refuse or that would break the environmen
     expect(env.quota).toMatchObject({ storage: '1.5Ti', memory: '8e9', cpu: '2.5' });
   });
 
+  it('reads an unquoted number as Kubernetes reads a JSON number, unless YAML lost digits of it', () => {
+    const [env] = load({ qa: `${HOST}quota:\n  cpu: 2\n  memory: 8e9\n  storage: 100e9\n` }).filter((e) => e.name === 'qa');
+    expect(env!.quota).toMatchObject({ cpu: '2', memory: '8000000000', storage: '100000000000' });
+    expect(qa('quota:\n  storage: 12345678901234567890\n')).toMatch(/quota\.storage: expected storage: a Kubernetes quantity .*: write a number this large in quotes/);
+    expect(qa('quota:\n  cpu: 0\n')).toMatch(/quota\.cpu: expected cpu: a Kubernetes quantity greater than zero.*\(this one is zero\)/);
+    expect(qa('quota:\n  cpu: true\n')).toMatch(/quota\.cpu: expected cpu: a Kubernetes quantity greater than zero, such as 250m, 1, 512Mi, 1Gi or 100e9, got true$/);
+  });
+
   it('compares a request with its limit exactly, across suffixes', () => {
     const resources = (request: string, limit: string) => `resources:\n  requests:\n    cpu: 100m\n    memory: "${request}"\n  limits:\n    cpu: 100m\n    memory: "${limit}"\n`;
     expect(qa(resources('1Gi', '1G'))).toMatch(/resources\.requests\.memory: expected a request no larger than limits\.memory \(1G\)/);

@@ -20,14 +20,29 @@ const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const SENSEBOX_ID = /^[a-f0-9]{24}$/;
 
-/** A quantity as Kubernetes reads it (src/config/quantity.ts), and more than zero: none of these may be empty. */
-const quantity = (what: string) =>
-  z.string().superRefine((text, ctx) => {
-    const parsed = parseQuantity(text);
-    const expected = `${what}: a Kubernetes quantity greater than zero, such as 250m, 1, 512Mi, 1Gi or 100e9`;
-    if (parsed === undefined) ctx.addIssue({ code: 'custom', message: expected });
-    else if (!isPositive(parsed)) ctx.addIssue({ code: 'custom', message: `${expected} (this one is ${parsed.digits === 0n ? 'zero' : 'negative'})` });
-  });
+/**
+ * A quantity as Kubernetes reads it (src/config/quantity.ts), and more than zero: none of these may be empty.
+ * Unquoted, YAML reads `2` or `100e9` as a number; Kubernetes takes a number for a quantity too (its JSON form,
+ * which Go writes as JavaScript does), so a number is read as that text, unless it lost digits on the way.
+ */
+const quantity = (what: string) => {
+  const expected = `${what}: a Kubernetes quantity greater than zero, such as 250m, 1, 512Mi, 1Gi or 100e9`;
+  return z
+    .union([z.string(), z.number()], { error: expected })
+    .transform((value, ctx) => {
+      if (typeof value === 'string') return value;
+      if (!Number.isInteger(value) || Number.isSafeInteger(value)) return String(value);
+      ctx.addIssue({ code: 'custom', message: `${expected}: write a number this large in quotes, YAML keeps only 15 digits of it` });
+      return z.NEVER;
+    })
+    .pipe(
+      z.string().superRefine((text, ctx) => {
+        const parsed = parseQuantity(text);
+        if (parsed === undefined) ctx.addIssue({ code: 'custom', message: expected });
+        else if (!isPositive(parsed)) ctx.addIssue({ code: 'custom', message: `${expected} (this one is ${parsed.digits === 0n ? 'zero' : 'negative'})` });
+      }),
+    );
+};
 /** A port a TCP client can connect to. */
 const port = () => z.int().min(1).max(65_535);
 /** host:port, the host a DNS name (a Service's too) or an IPv4 address, the port one a client can connect to. */
@@ -117,7 +132,7 @@ const AppSchema = z.strictObject({
 const ValkeySchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('in-cluster'),
-    storage: quantity('storage').default('1Gi'),
+    storage: quantity('storage').prefault('1Gi'),
     storageClassName: dnsSubdomain('storageClassName').optional(),
   }),
   z.strictObject({
@@ -131,7 +146,7 @@ const S3_ENDPOINT = 'host:port of the external S3 endpoint (a DNS name or an IPv
 const MinioSchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('in-cluster'),
-    storage: quantity('storage').default('5Gi'),
+    storage: quantity('storage').prefault('5Gi'),
     storageClassName: dnsSubdomain('storageClassName').optional(),
     bucket: dnsLabel('bucket').default('hivebox'),
   }),
@@ -204,10 +219,10 @@ const NotificationsSchema = z.strictObject({
 });
 
 const QuotaSchema = z.strictObject({
-  cpu: quantity('cpu').default('4'),
-  memory: quantity('memory').default('8Gi'),
+  cpu: quantity('cpu').prefault('4'),
+  memory: quantity('memory').prefault('8Gi'),
   pods: z.int().min(1).max(1000).default(30),
-  storage: quantity('storage').default('50Gi'),
+  storage: quantity('storage').prefault('50Gi'),
 });
 
 /**
