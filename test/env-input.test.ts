@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { notificationSubscriptions } from '../src/argocd/applications.ts';
 import { loadEnvironments } from '../src/config/load.ts';
+import { namespaceProblem } from '../src/config/namespaces.ts';
 import { InputError } from '../src/errors.ts';
 import { PLATFORM_COMPONENTS } from '../src/platform/components.ts';
 import { tempRepo } from './support/repo.ts';
@@ -54,9 +55,9 @@ describe('namespaces an environment may not take', () => {
     const platform = [...new Set(PLATFORM_COMPONENTS.map((component) => component.namespace))];
     expect(platform).toEqual(expect.arrayContaining(['argocd', 'cert-manager', 'monitoring']));
     for (const namespace of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'kube-anything', 'platform-secrets', ...platform]) {
-      expect(qa(`namespace: ${namespace}\n`), namespace).toMatch(new RegExp(`^envs/qa/env\\.yaml: namespace: expected a namespace of the environment's own; "${namespace}" belongs to `));
+      expect(namespaceProblem(namespace), namespace).toMatch(new RegExp(`^expected a namespace of the environment's own; "${namespace}" belongs to `));
     }
-    expect(qa('namespace: argocd\n')).toMatch(/belongs to Argo CD$/);
+    expect(qa('namespace: argocd\n')).toMatch(/^envs\/qa\/env\.yaml: namespace: expected a namespace of the environment's own; "argocd" belongs to Argo CD$/);
     expect(qa('namespace: cert-manager\n')).toMatch(/belongs to the platform \(cert-manager\)$/);
     expect(qa('namespace: hivebox-qa-2\n')).toBeUndefined();
   });
