@@ -101,7 +101,7 @@ function parseYamlFile(rel: string, text: string): unknown {
   const parsed = parseDocument(text, { uniqueKeys: true });
   const error = parsed.errors[0];
   if (error) throw yamlError(rel, error);
-  // A tag the YAML 1.2 core schema does not know (!Ref, !!binary…) would silently become a plain string.
+  // A tag the yaml library does not know (!Ref, !Sub, !!js/function) would silently become a plain string.
   const unknownTag = parsed.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED');
   if (unknownTag) throw yamlError(rel, unknownTag, 'expected plain YAML without custom tags');
   let document: unknown;
