@@ -3,7 +3,7 @@
  * expected; exit code 2; and not one file changed on disk.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,8 @@ interface Case {
   /** envs/qa/env.yaml content; undefined = a qa folder without env.yaml. */
   readonly content: string | undefined;
   readonly file?: string;
+  /** Shapes envs/qa instead of the default (a NOTES.md when content is undefined). */
+  readonly layout?: (dir: string) => void;
   readonly message: RegExp;
 }
 
@@ -46,7 +48,22 @@ const CASES: Case[] = [
   { name: 'the same host as another environment', content: 'route:\n  host: dev.hivebox.example.com\n', message: /route\.host: expected a host no other environment uses; "dev\.hivebox\.example\.com" is also dev's \(envs\/dev\/env\.yaml\)/ },
   { name: 'promotion from an unknown environment', content: `${HOST}promotesFrom: nowhere\n`, message: /promotesFrom: expected the name of another environment/ },
   { name: 'a top-level list', content: '- a\n- b\n', message: /expected a mapping of settings at the top level, got a list/ },
+  { name: 'a CPU quantity with a unit', content: `${HOST}quota:\n  cpu: 1.5 cores\n`, message: /quota\.cpu: expected cpu: a Kubernetes quantity greater than zero.*got "1\.5 cores"$/ },
+  { name: 'a negative quantity', content: `${HOST}quota:\n  memory: -1Gi\n`, message: /quota\.memory: expected memory: a Kubernetes quantity greater than zero.*\(this one is negative\), got "-1Gi"$/ },
+  { name: 'a quantity in GB', content: `${HOST}minio:\n  mode: in-cluster\n  storage: 1GB\n`, message: /minio\.storage: expected storage: a Kubernetes quantity greater than zero.*got "1GB"$/ },
+  { name: 'an alias bomb', content: `${HOST}${billionLaughs()}`, message: /: expected YAML whose aliases \(\*name\) stay within bounds; the aliases expand past the limit of 100 \(yaml's maxAliasCount\)/ },
+  { name: 'an env.yaml larger than any env file needs', content: `${HOST}${'#'.repeat(80)}\n`.repeat(4000), message: /: expected an env\.yaml of at most 256 KiB; this one has \d+ bytes$/ },
+  { name: 'an unknown YAML tag', content: `${HOST}secretStore: !Ref vault\n`, message: /line 3, column 14: expected plain YAML without custom tags \(Unresolved tag: !Ref\)$/ },
+  { name: 'an env.yaml that is a folder', content: undefined, layout: (dir) => mkdirSync(join(dir, 'env.yaml')), message: /envs\/qa\/env\.yaml: expected the environment's settings file, env\.yaml; this is a folder$/ },
+  { name: 'an env.yaml that is a dangling symbolic link', content: undefined, layout: (dir) => symlinkSync('missing.yaml', join(dir, 'env.yaml')), message: /envs\/qa\/env\.yaml: expected the environment's settings file, env\.yaml; this is a symbolic link to something that does not exist$/ },
+  { name: 'an environment folder that is a dangling symbolic link', content: undefined, file: 'envs/qa', layout: (dir) => { rmSync(dir, { recursive: true }); symlinkSync('../nowhere', dir); }, message: /envs\/qa: expected an environment folder; this is a symbolic link to something that does not exist$/ },
 ];
+
+/** Eight levels of ten aliases each: 10^8 nodes once expanded, a few hundred bytes written. */
+function billionLaughs(): string {
+  const names = 'abcdefgh'.split('');
+  return `${names.map((name, i) => `${name}: &${name} [${i === 0 ? Array(10).fill('lol').join(', ') : Array(10).fill(`*${names[i - 1]}`).join(', ')}]`).join('\n')}\n`;
+}
 
 describe('bad env.yaml input', () => {
   let repo: ReturnType<typeof tempRepo>;
@@ -61,7 +78,8 @@ describe('bad env.yaml input', () => {
       const dir = join(repo.root, 'envs', 'qa');
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir);
-      if (testCase.content === undefined) writeFileSync(join(dir, 'NOTES.md'), 'work in progress\n');
+      if (testCase.layout) testCase.layout(dir);
+      else if (testCase.content === undefined) writeFileSync(join(dir, 'NOTES.md'), 'work in progress\n');
       else writeFileSync(join(dir, 'env.yaml'), testCase.content);
       const before = snapshot(repo.root);
       try {

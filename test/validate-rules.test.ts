@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../src/synth/types.ts';
+import { normalizer } from '../src/validate/checks/parity.ts';
 import { RULES, validateManifests } from '../src/validate/index.ts';
 import type { ValidationReport } from '../src/validate/types.ts';
 import { compliantApp, DIGEST } from './fixtures/validate/manifests.ts';
@@ -232,6 +233,37 @@ describe('parity', () => {
         sides: { staging: 'debug', prod: 'info' },
       }),
     ]);
+  });
+
+  it('sets environment and namespace names aside only as whole tokens, never inside another name or domain', () => {
+    // dev and prod: the label domain hivebox.dev is no environment, and dev-tools vs prod-tools is real drift.
+    const named = (env: string) =>
+      (compliantApp(`app-${env}`) as Mutable[]).map((m) => {
+        m.metadata.labels = { ...m.metadata.labels, 'hivebox.dev/environment': env };
+        if (m.kind === 'Deployment') container(m).env[0].value = `${env}-tools`;
+        return m as unknown as Manifest;
+      });
+    const report = validateManifests({ scopes: [{ name: 'dev', manifests: named('dev') }, { name: 'prod', manifests: named('prod') }], parity: [{ mirror: 'dev', of: 'prod' }] });
+    expect(report.findings.map((f) => [f.resource.kind, f.path, f.sides])).toEqual([
+      ['Deployment', 'spec.template.spec.containers[0].env[0].value', { dev: 'dev-tools', prod: 'prod-tools' }],
+    ]);
+  });
+
+  it('reads a name as a token: alone or as the first label of a dotted name', () => {
+    const normalize = normalizer({ name: 'dev', byNamespace: new Map([['hivebox-dev', [{} as Manifest]]]) });
+    const cases: Record<string, string> = {
+      dev: '<env>',
+      'HiveBox is slow in dev': 'HiveBox is slow in <env>',
+      '{environment="dev"}': '{environment="<env>"}',
+      'dev.hivebox.example.com': '<env>.hivebox.example.com',
+      'hivebox.dev/environment': 'hivebox.dev/environment',
+      'dev-tools': 'dev-tools',
+      'hivebox-dev': '<namespace>',
+      'hivebox-dev.json': '<namespace>.json',
+      'hivebox-dev2': 'hivebox-dev2',
+    };
+    for (const [input, expected] of Object.entries(cases)) expect(normalize(input), input).toBe(expected);
+    expect(normalizer({ name: 'hivebox', byNamespace: new Map() })('hivebox.dev/environment')).toBe('hivebox.dev/environment');
   });
 
   it('reports resources that exist on one side only', () => {

@@ -2,11 +2,12 @@
  * `hivebox-gitops validate` end to end: real kustomize renders a repository
  * (a small fixture, or a copy of this one), the CLI runs in-process.
  */
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Environment } from '../src/config/environment.ts';
+import { loadEnvironments } from '../src/config/load.ts';
 import { parityPairs, requiresDigest, validateRepository } from '../src/validate/index.ts';
 import { runCli, tempRepo } from './support/repo.ts';
 
@@ -187,6 +188,40 @@ describe('which environments mirror and which pin digests', () => {
     const all = [env('dev'), env('staging', 'dev'), env('prod', 'staging')];
     expect(parityPairs(all)).toEqual([{ mirror: 'staging', of: 'prod' }]);
     expect(all.map((e) => requiresDigest(e, all))).toEqual([false, false, true]);
+  });
+
+  /** A repository whose envs/ holds exactly these environments (name → promotesFrom, and more env.yaml lines). */
+  function graph(environments: Record<string, { from?: string; more?: string }>): Environment[] {
+    const { root, cleanup } = tempRepo();
+    cleanups.push(cleanup);
+    rmSync(join(root, 'envs'), { recursive: true, force: true });
+    for (const [name, { from, more }] of Object.entries(environments)) {
+      mkdirSync(join(root, 'envs', name), { recursive: true });
+      writeFileSync(join(root, 'envs', name, 'env.yaml'), `route:\n  host: ${name}.hivebox.example.com\n${from ? `promotesFrom: ${from}\n` : ''}${more ?? ''}`);
+    }
+    return loadEnvironments(root);
+  }
+  const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(3, '0')}`);
+
+  it('a tree: dev promoting to 100 previews mirrors none of them; staging still mirrors prod', () => {
+    const previews = Object.fromEntries(numbered('preview-', 100).map((name) => [name, { from: 'dev' }]));
+    const all = graph({ dev: {}, staging: { from: 'dev' }, prod: { from: 'staging' }, ...previews });
+    expect(all).toHaveLength(103);
+    expect(parityPairs(all)).toEqual([{ mirror: 'staging', of: 'prod' }]);
+  });
+
+  it('a chain: only the last but one mirrors the last', () => {
+    const names = numbered('e', 12);
+    const all = graph(Object.fromEntries(names.map((name, i) => [name, { from: names[i - 1] }])));
+    expect(parityPairs(all)).toEqual([{ mirror: 'e011', of: 'e012' }]);
+  });
+
+  it('several roots and branches: each environment with a single successor at the end of its chain mirrors it', () => {
+    const all = graph({
+      a: {}, b: { from: 'a' }, // a → b
+      c: {}, d: { from: 'c' }, e: { from: 'd' }, f: { from: 'c', more: 'validation:\n  mirrors: e\n' }, // c → d → e, c → f
+    });
+    expect(parityPairs(all)).toEqual([{ mirror: 'a', of: 'b' }, { mirror: 'd', of: 'e' }, { mirror: 'f', of: 'e' }]);
   });
 
   it('validation.mirrors and validation.requireDigest in env.yaml override the defaults', () => {

@@ -3,18 +3,27 @@
  * each, and checks the rules that span environments. Any problem is one
  * InputError naming the file, the field path and what was expected.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseDocument, YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.ts';
 import { resolveEnvironment, type Environment } from './environment.ts';
+import { namespaceProblem, secretSourceNamespace } from './namespaces.ts';
 import { EnvFileSchema, RENAMED_KEYS } from './schema.ts';
 import { isGeneratedFile } from '../synth/header.ts';
 
 export const ENVS_DIR = 'envs';
 export const ENV_FILE = 'env.yaml';
 const ENV_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
+/**
+ * Limits on what one env.yaml may make the parser do. The yaml library bounds alias expansion itself
+ * (its toJS option maxAliasCount, 100 by default: each alias counts the nodes it repeats), which stops a
+ * "billion laughs" document; it has no option for the size of the source, so that is checked before reading.
+ * An env.yaml is a few kilobytes.
+ */
+export const MAX_ENV_FILE_BYTES = 256 * 1024;
+export const MAX_YAML_ALIAS_COUNT = 100;
 
 /** Loads every environment under `<root>/envs`, sorted by name. */
 export function loadEnvironments(root: string): Environment[] {
@@ -25,9 +34,12 @@ export function loadEnvironments(root: string): Environment[] {
   const environments: Environment[] = [];
   for (const name of readdirSync(envsDir).sort()) {
     const dir = join(envsDir, name);
-    if (!statSync(dir).isDirectory()) continue;
+    if (!isDirectory(dir)) {
+      if (isSymbolicLink(dir) && !existsSync(dir)) throw new InputError(`${ENVS_DIR}/${name}`, '', 'expected an environment folder; this is a symbolic link to something that does not exist');
+      continue;
+    }
     const rel = `${ENVS_DIR}/${name}/${ENV_FILE}`;
-    if (!existsSync(join(dir, ENV_FILE))) {
+    if (!existsSync(join(dir, ENV_FILE)) && !isSymbolicLink(join(dir, ENV_FILE))) {
       if (isLeftoverOfRemovedEnvironment(dir)) continue; // synth removes its generated files
       throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml (add it, or delete the folder to remove the environment)');
     }
@@ -45,11 +57,7 @@ export function loadEnvironments(root: string): Environment[] {
 
 export function loadEnvironment(root: string, name: string): Environment {
   const rel = `${ENVS_DIR}/${name}/${ENV_FILE}`;
-  const path = join(root, rel);
-  if (!existsSync(path)) {
-    throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml; it is missing');
-  }
-  const document = parseYamlFile(rel, readFileSync(path, 'utf8'));
+  const document = parseYamlFile(rel, readEnvFile(rel, join(root, rel)));
   for (const key of Object.keys(document as object)) {
     const renamed = RENAMED_KEYS[key];
     if (renamed) throw new InputError(rel, key, `expected ${renamed}`);
@@ -59,21 +67,56 @@ export function loadEnvironment(root: string, name: string): Environment {
     const issue = result.error.issues[0]!;
     throw new InputError(rel, fieldPath(issue.path), describeIssue(issue));
   }
-  return resolveEnvironment(name, rel, result.data);
+  const env = resolveEnvironment(name, rel, result.data);
+  const problem = namespaceProblem(env.namespace);
+  if (problem) throw new InputError(rel, 'namespace', problem);
+  return env;
+}
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+/** The text of an env.yaml: a regular file (a symbolic link to one is fine) of a sensible size. */
+function readEnvFile(rel: string, path: string): string {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(rel, '', `expected a readable env.yaml (${(error as NodeJS.ErrnoException).code})`);
+    const dangling = isSymbolicLink(path);
+    throw new InputError(rel, '', dangling ? 'expected the environment\'s settings file, env.yaml; this is a symbolic link to something that does not exist' : 'expected the environment\'s settings file, env.yaml; it is missing');
+  }
+  if (stat.isDirectory()) throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml; this is a folder');
+  if (!stat.isFile()) throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml, to be a regular file');
+  if (stat.size > MAX_ENV_FILE_BYTES) throw new InputError(rel, '', `expected an env.yaml of at most ${MAX_ENV_FILE_BYTES / 1024} KiB; this one has ${stat.size} bytes`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(rel, '', `expected a readable env.yaml (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+function isSymbolicLink(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
 }
 
 function parseYamlFile(rel: string, text: string): unknown {
+  const parsed = parseDocument(text, { uniqueKeys: true });
+  const error = parsed.errors[0];
+  if (error) throw yamlError(rel, error);
+  // A tag the yaml library does not know (!Ref, !Sub, !!js/function) would silently become a plain string.
+  const unknownTag = parsed.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED');
+  if (unknownTag) throw yamlError(rel, unknownTag, 'expected plain YAML without custom tags');
   let document: unknown;
   try {
-    document = parseYaml(text, { uniqueKeys: true });
+    document = parsed.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
   } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const at = error.linePos?.[0];
-      const where = at ? `line ${at.line}, column ${at.col}` : '';
-      const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      throw new InputError(rel, where, `expected valid YAML (${reason})`);
-    }
-    throw error;
+    if (!(error instanceof ReferenceError)) throw error;
+    const reason = /resource exhaustion/.test(error.message)
+      ? `the aliases expand past the limit of ${MAX_YAML_ALIAS_COUNT} (yaml's maxAliasCount), as in a "billion laughs" document`
+      : error.message;
+    throw new InputError(rel, '', `expected YAML whose aliases (*name) stay within bounds; ${reason}`);
   }
   if (document === null || document === undefined) {
     throw new InputError(rel, '', 'expected a mapping of settings (at least route.host); the file is empty');
@@ -84,16 +127,25 @@ function parseYamlFile(rel: string, text: string): unknown {
   return document;
 }
 
+function yamlError(rel: string, error: YAMLError, expected = 'expected valid YAML'): InputError {
+  const at = error.linePos?.[0];
+  const where = at ? `line ${at.line}, column ${at.col}` : '';
+  const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return new InputError(rel, where, `${expected} (${reason})`);
+}
+
 /** A folder whose env.yaml was deleted still holds the files synth generated for it. */
 function isLeftoverOfRemovedEnvironment(dir: string): boolean {
   const files = listFiles(dir);
-  return files.every((file) => isGeneratedFile(readFileSync(file, 'utf8')));
+  return files.every((file) => file !== undefined && isGeneratedFile(readFileSync(file, 'utf8')));
 }
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)],
-  );
+/** Every file under dir; undefined for anything synth never writes (a symbolic link, a socket). */
+function listFiles(dir: string): Array<string | undefined> {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) return listFiles(join(dir, entry.name));
+    return [entry.isFile() ? join(dir, entry.name) : undefined];
+  });
 }
 
 function checkAcrossEnvironments(environments: readonly Environment[]): void {
@@ -106,17 +158,20 @@ function checkAcrossEnvironments(environments: readonly Environment[]): void {
       throw new InputError(env.file, 'route.host', `expected a host no other environment uses; "${env.route.host}" is also ${other.name}'s (${other.file})`);
     }
     hosts.set(env.route.host, env);
-    const destination = `${env.cluster}/${env.namespace}`;
-    const sharing = destinations.get(destination);
-    if (sharing) {
-      throw new InputError(env.file, 'namespace', `expected a namespace of its own on cluster ${env.cluster}; "${env.namespace}" is also ${sharing.name}'s`);
+    for (const [namespace, what] of [[env.namespace, ''], [secretSourceNamespace(env), ' (for its credentials)']] as const) {
+      const destination = `${env.cluster}/${namespace}`;
+      const sharing = destinations.get(destination);
+      if (sharing) {
+        throw new InputError(env.file, 'namespace', `expected a namespace of its own on cluster ${env.cluster}; "${namespace}"${what} is also ${sharing.name}'s`);
+      }
+      destinations.set(destination, env);
     }
-    destinations.set(destination, env);
-    if (env.promotesFrom !== undefined && !names.has(env.promotesFrom)) {
-      throw new InputError(env.file, 'promotesFrom', `expected the name of another environment (one of ${[...names].join(', ')}), got "${env.promotesFrom}"`);
-    }
-    if (env.promotesFrom === env.name) {
-      throw new InputError(env.file, 'promotesFrom', 'expected another environment, not itself');
+    // Every environment env.yaml names must exist, and be another one.
+    for (const [field, named] of [['promotesFrom', env.promotesFrom], ['validation.mirrors', env.validation.mirrors]] as const) {
+      if (named !== undefined && !names.has(named)) {
+        throw new InputError(env.file, field, `expected the name of another environment (one of ${[...names].join(', ')}), got "${named}"`);
+      }
+      if (named === env.name) throw new InputError(env.file, field, 'expected another environment, not itself');
     }
   }
   for (const env of environments) {

@@ -9,13 +9,12 @@
 import { z } from 'zod';
 import { parseCron } from './cron.ts';
 import { parseGoDuration } from './go-duration.ts';
-import { isQuantity, parseQuantity } from './quantity.ts';
+import { dnsLabel, dnsName, dnsSubdomain, hostName, isDns1123Subdomain } from './kubernetes-names.ts';
+import { compareQuantities, isPositive, parseQuantity } from './quantity.ts';
 import { timeZoneProblem } from './time-zone.ts';
 import { SCHEMA_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../schemas/coverage.ts';
 import { WaiverSchema } from './waivers.ts';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/;
 // An OCI repository reference without tag or digest: registry/path/name.
 const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/;
 // The OCI distribution spec's tag grammar.
@@ -23,10 +22,36 @@ const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 const SENSEBOX_ID = /^[a-f0-9]{24}$/;
 
-const dnsLabel = (what: string) =>
-  z.string().regex(DNS_LABEL, { error: `${what}: a DNS label (lowercase letters, digits and '-', at most 63)` });
-const quantity = (what: string) =>
-  z.string().refine(isQuantity, { error: `${what}: a Kubernetes quantity such as 250m, 1, 512Mi or 1Gi` });
+/**
+ * A quantity as Kubernetes reads it (src/config/quantity.ts), and more than zero: none of these may be empty.
+ * Unquoted, YAML reads `2` or `100e9` as a number; Kubernetes takes a number for a quantity too (its JSON form,
+ * which Go writes as JavaScript does), so a number is read as that text, unless it lost digits on the way.
+ */
+const quantity = (what: string) => {
+  const expected = `${what}: a Kubernetes quantity greater than zero, such as 250m, 1, 512Mi, 1Gi or 100e9`;
+  return z
+    .union([z.string(), z.number()], { error: expected })
+    .transform((value, ctx) => {
+      if (typeof value === 'string') return value;
+      if (!Number.isInteger(value) || Number.isSafeInteger(value)) return String(value);
+      ctx.addIssue({ code: 'custom', message: `${expected}: write a number this large in quotes, YAML keeps only 15 digits of it` });
+      return z.NEVER;
+    })
+    .pipe(
+      z.string().superRefine((text, ctx) => {
+        const parsed = parseQuantity(text);
+        if (parsed === undefined) ctx.addIssue({ code: 'custom', message: expected });
+        else if (!isPositive(parsed)) ctx.addIssue({ code: 'custom', message: `${expected} (this one is ${parsed.digits === 0n ? 'zero' : 'negative'})` });
+      }),
+    );
+};
+/** A port a TCP client can connect to. */
+const port = () => z.int().min(1).max(65_535);
+/** host:port, the host a DNS name (a Service's too) or an IPv4 address, the port one a client can connect to. */
+function isHostAndPort(endpoint: string): boolean {
+  const match = /^(.+):(\d{1,5})$/.exec(endpoint);
+  return match !== null && isDns1123Subdomain(match[1]!) && port().safeParse(Number(match[2])).success;
+}
 
 export const DEFAULT_IMAGE_REPOSITORY = 'ghcr.io/hivebox-platform/hivebox';
 /** The three senseBoxes the HiveBox specification suggests. */
@@ -65,7 +90,8 @@ const ResourcesSchema = z
   })
   .superRefine((resources, ctx) => {
     for (const key of ['cpu', 'memory'] as const) {
-      if (parseQuantity(resources.requests[key]) > parseQuantity(resources.limits[key])) {
+      const [request, limit] = [parseQuantity(resources.requests[key]), parseQuantity(resources.limits[key])];
+      if (request && limit && compareQuantities(request, limit) > 0) {
         ctx.addIssue({
           code: 'custom',
           path: ['requests', key],
@@ -94,7 +120,7 @@ const GATEWAY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
  * Was `ingress` (host, className, tlsIssuer) while ingress-nginx served it; load.ts explains the rename.
  */
 const RouteSchema = z.strictObject({
-  host: z.string().regex(HOSTNAME, { error: 'a fully qualified lowercase hostname such as hivebox.example.com' }),
+  host: dnsName('host'),
   /** A cert-manager ClusterIssuer; the platform defines letsencrypt-staging and letsencrypt-production. */
   tlsIssuer: dnsLabel('tlsIssuer').default('letsencrypt-staging'),
   /** The HTTPRoute rule's timeouts.request: how long the Gateway waits for HiveBox's whole response. */
@@ -122,26 +148,30 @@ const AppSchema = z.strictObject({
 const ValkeySchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('in-cluster'),
-    storage: quantity('storage').default('1Gi'),
-    storageClassName: dnsLabel('storageClassName').optional(),
+    storage: quantity('storage').prefault('1Gi'),
+    storageClassName: dnsSubdomain('storageClassName').optional(),
   }),
   z.strictObject({
     mode: z.literal('external'),
-    host: z.string().regex(HOSTNAME, { error: 'the external Valkey hostname' }),
-    port: z.int().min(1).max(65535).default(6379),
+    host: hostName('the external Valkey hostname'),
+    port: port().default(6379),
   }),
 ]);
 
+const S3_ENDPOINT = 'host:port of the external S3 endpoint (a DNS name or an IPv4 address, a port from 1 to 65535)';
 const MinioSchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('in-cluster'),
-    storage: quantity('storage').default('5Gi'),
-    storageClassName: dnsLabel('storageClassName').optional(),
+    storage: quantity('storage').prefault('5Gi'),
+    storageClassName: dnsSubdomain('storageClassName').optional(),
     bucket: dnsLabel('bucket').default('hivebox'),
   }),
   z.strictObject({
     mode: z.literal('external'),
-    endpoint: z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, { error: 'host:port of the external S3 endpoint' }),
+    endpoint: z
+      .string()
+      .regex(/^[a-z0-9.-]+:\d{1,5}$/, { error: S3_ENDPOINT })
+      .refine(isHostAndPort, { error: S3_ENDPOINT }),
     secure: z.boolean().default(true),
     bucket: dnsLabel('bucket').default('hivebox'),
   }),
@@ -188,8 +218,16 @@ const SyncSchema = z.strictObject({
   windows: z.array(SyncWindowSchema).default([]),
 });
 
-/** Argo CD notification subscriptions: "<service>:<recipient>", e.g. "slack:hivebox-alerts". */
-const Recipient = z.string().regex(/^[a-z][a-z0-9-]*:[^\s;]+$/, { error: 'a subscription "<service>:<recipient>", e.g. slack:hivebox-alerts' });
+/**
+ * Argo CD notification subscriptions: "<service>:<recipient>", e.g. "slack:hivebox-alerts". Synth writes them as
+ * `notifications.argoproj.io/subscribe.<trigger>.<service>: <recipient>;...` (src/argocd/applications.ts), and
+ * notifications-engine splits that key on '.' and the value on ';' (pkg/subscriptions/annotations.go). So the
+ * service is a DNS label short enough for the key's name to stay within Kubernetes' 63 characters with the longest
+ * trigger, on-health-degraded (at most 34), and a recipient is visible ASCII without ';'.
+ */
+const Recipient = z.string().regex(/^[a-z]([-a-z0-9]{0,32}[a-z0-9])?:[!-:<-~]+$/, {
+  error: 'a subscription "<service>:<recipient>", e.g. slack:hivebox-alerts (service: lowercase letters, digits and \'-\', at most 34; recipient: visible ASCII characters except \';\')',
+});
 const NotificationsSchema = z.strictObject({
   onSyncFailed: z.array(Recipient).default([]),
   onHealthDegraded: z.array(Recipient).default([]),
@@ -197,10 +235,10 @@ const NotificationsSchema = z.strictObject({
 });
 
 const QuotaSchema = z.strictObject({
-  cpu: quantity('cpu').default('4'),
-  memory: quantity('memory').default('8Gi'),
+  cpu: quantity('cpu').prefault('4'),
+  memory: quantity('memory').prefault('8Gi'),
   pods: z.int().min(1).max(1000).default(30),
-  storage: quantity('storage').default('50Gi'),
+  storage: quantity('storage').prefault('50Gi'),
 });
 
 /**
@@ -218,7 +256,7 @@ const BudgetSchema = z.strictObject({
 const ValidationSchema = z.strictObject({
   /** Images must be pinned by digest. Default: true for the last environment of the promotion chain (prod). */
   requireDigest: z.boolean().optional(),
-  /** The environment this one must mirror (parity). Default: the one the last environment promotes from (staging) mirrors it. */
+  /** The environment this one must mirror (parity). Default: the one it promotes to, if that is its only one and the end of its chain (staging mirrors prod). */
   mirrors: dnsLabel('mirrors').optional(),
 });
 

@@ -8,6 +8,7 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import type { Environment } from '../config/environment.ts';
+import { PLATFORM_SECRETS_NAMESPACE, secretSourceNamespace } from '../config/namespaces.ts';
 import { InputError } from '../errors.ts';
 import type { Manifest } from '../synth/types.ts';
 import { ARGOCD_NAMESPACE } from '../argocd/resources.ts';
@@ -39,7 +40,7 @@ const AFTER_CHART = {
  * served by one ClusterSecretStore that only the platform namespaces may use.
  */
 export const PLATFORM_SECRET_STORE = 'platform';
-export const PLATFORM_SECRETS_NAMESPACE = 'platform-secrets';
+export { PLATFORM_SECRETS_NAMESPACE, secretSourceNamespace };
 
 /**
  * The namespaces that may read the platform store: Grafana's admin (monitoring), ExternalDNS's DNS
@@ -70,11 +71,6 @@ const BEFORE_CHART = {
   'argocd.argoproj.io/sync-wave': '-1',
   'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
 };
-
-/** The namespace each environment's secrets are kept in, read by its store and nothing else. */
-export function secretSourceNamespace(env: Environment): string {
-  return `${env.namespace}-secrets`;
-}
 
 /** The components with extra manifests, by name, for one cluster. Empty lists are left out. */
 export function clusterConfig(cluster: string, environments: readonly Environment[]): Map<string, Manifest[]> {

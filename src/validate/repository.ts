@@ -92,14 +92,21 @@ export function requiresDigest(env: Environment, all: readonly Environment[]): b
   return env.validation?.requireDigest ?? isProduction(env, all);
 }
 
-/** validation.mirrors where set; otherwise the environment each production environment promotes from mirrors it. */
+/**
+ * Who mirrors whom. validation.mirrors where an environment sets it. Otherwise, for any promotion graph (a chain,
+ * a tree, several roots), an environment mirrors the environment it promotes to when it promotes to exactly one
+ * and that one is the end of its chain: in dev → staging → prod, staging mirrors prod. One that promotes to several
+ * (dev to many preview environments) or to one that promotes further mirrors none by default: either would be a guess.
+ */
 export function parityPairs(all: readonly Environment[]): ParityPair[] {
-  const pairs = new Map<string, string>();
-  for (const env of all) {
-    if (isProduction(env, all) && env.promotesFrom && all.find((e) => e.name === env.promotesFrom)?.validation?.mirrors === undefined) pairs.set(env.promotesFrom, env.name);
-  }
-  for (const env of all) if (env.validation?.mirrors) pairs.set(env.name, env.validation.mirrors);
-  return [...pairs].map(([mirror, of]) => ({ mirror, of }));
+  const promotesTo = new Map<string, string[]>();
+  for (const env of all) if (env.promotesFrom) promotesTo.set(env.promotesFrom, [...(promotesTo.get(env.promotesFrom) ?? []), env.name]);
+  const pairs = all.flatMap((env): ParityPair[] => {
+    if (env.validation?.mirrors) return [{ mirror: env.name, of: env.validation.mirrors }];
+    const next = promotesTo.get(env.name) ?? [];
+    return next.length === 1 && !promotesTo.has(next[0]!) ? [{ mirror: env.name, of: next[0]! }] : [];
+  });
+  return pairs.sort((a, b) => (a.mirror < b.mirror ? -1 : a.mirror > b.mirror ? 1 : 0));
 }
 
 function parseManifests(yaml: string, source: string): Manifest[] {

@@ -2,7 +2,7 @@
  * Test helpers: a throwaway copy of this repository's inputs, and the CLI run
  * in-process with its output captured.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -80,13 +80,15 @@ export function parseYamlStream(text: string): Record<string, unknown>[] {
     .filter((doc): doc is Record<string, unknown> => doc !== null);
 }
 
-/** Every file under root as path → content, to prove a command changed nothing (or what it changed). */
+/** Every file under root as path → content (a symbolic link as its target), to prove a command changed nothing (or what it changed). */
 export function snapshot(root: string): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
+      const link = lstatSync(path).isSymbolicLink();
+      if (link) files.set(relative(root, path), `symbolic link to ${readlinkSync(path)}`);
+      else if (statSync(path).isDirectory()) walk(path);
       else files.set(relative(root, path), readFileSync(path, 'utf8'));
     }
   };

@@ -83,7 +83,7 @@ function allowed(path: readonly Segment[]): boolean {
   return ALLOWED.some((pattern) => pattern.length <= path.length && pattern.every((segment, i) => segment === '*' || segment === path[i]));
 }
 
-function dominantNamespace(scope: ScopeView): string {
+function dominantNamespace(scope: Pick<ScopeView, 'byNamespace'>): string {
   let best = '';
   let count = 0;
   for (const [namespace, manifests] of scope.byNamespace) {
@@ -92,12 +92,23 @@ function dominantNamespace(scope: ScopeView): string {
   return best;
 }
 
-/** Replaces the scope's own namespace and environment name in a string; strings without them cost one scan. */
-function normalizer(scope: ScopeView): (value: string) => string {
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A name where it stands as a whole token: alone, or as the first label of a dotted name (hivebox-dev.json,
+ * dev.hivebox.example.com); never inside another name (hivebox-dev2, letsencrypt-staging, dev-tools), never as a
+ * later label of a domain (the label domain hivebox.dev is no environment dev), and never as the first label of a
+ * domain that a path follows (hivebox.dev/environment is no environment hivebox).
+ */
+export function wholeName(name: string): RegExp {
+  return new RegExp(`(?<![A-Za-z0-9._-])${escapeRegExp(name)}(?=$|[^A-Za-z0-9._-]|\\.[A-Za-z0-9._-]*(?![A-Za-z0-9._/-]))`, 'g');
+}
+
+/** Replaces the scope's own namespace and environment name, as whole tokens; strings without them cost one scan. */
+export function normalizer(scope: Pick<ScopeView, 'name' | 'byNamespace'>): (value: string) => string {
   const namespace = dominantNamespace(scope);
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const envName = new RegExp(`(?<![A-Za-z0-9])${escape(scope.name)}(?![A-Za-z0-9])`, 'g');
-  const namespacePattern = namespace ? new RegExp(escape(namespace), 'g') : undefined;
+  const envName = wholeName(scope.name);
+  const namespacePattern = namespace ? wholeName(namespace) : undefined;
   return (value) => {
     let out = value;
     if (namespacePattern && out.includes(namespace)) out = out.replace(namespacePattern, '<namespace>');
