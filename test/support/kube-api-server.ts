@@ -5,7 +5,7 @@
  * `Status` objects for errors. Plain HTTP on 127.0.0.1 and a random port.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +34,9 @@ export interface FakeKubeApi {
   expireWatches(): void;
   /** Runs once, right after the next list answer has been sent (a change racing the watch). */
   afterNextList(action: () => void): void;
+  /** Stops answering: the port closes, the kubeconfig stays (to test an unreachable server). */
+  stop(): Promise<void>;
+  /** Stops answering and removes the kubeconfig's folder. */
   close(): Promise<void>;
 }
 
@@ -123,6 +126,12 @@ export async function startKubeApi(applications: readonly Application[] = []): P
     ].join('\n'),
   );
 
+  const stop = async (): Promise<void> => {
+    if (!server.listening) return;
+    for (const res of watches) res.end();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
   return {
     url,
     kubeconfig,
@@ -150,10 +159,13 @@ export async function startKubeApi(applications: readonly Application[] = []): P
     afterNextList(action) {
       afterList = action;
     },
+    stop,
     async close() {
-      for (const res of watches) res.end();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      try {
+        await stop();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }
