@@ -11,6 +11,7 @@ import { InputError } from '../errors.ts';
 import { resolveEnvironment, type Environment } from './environment.ts';
 import { EnvFileSchema } from './schema.ts';
 import { isGeneratedFile } from '../synth/header.ts';
+import { assertEnvFileReadable } from '../synth/paths.ts';
 
 export const ENVS_DIR = 'envs';
 export const ENV_FILE = 'env.yaml';
@@ -25,8 +26,9 @@ export function loadEnvironments(root: string): Environment[] {
   const environments: Environment[] = [];
   for (const name of readdirSync(envsDir).sort()) {
     const dir = join(envsDir, name);
-    if (!statSync(dir).isDirectory()) continue;
     const rel = `${ENVS_DIR}/${name}/${ENV_FILE}`;
+    assertEnvFileReadable(root, rel);
+    if (!statSync(dir).isDirectory()) continue;
     if (!existsSync(join(dir, ENV_FILE))) {
       if (isLeftoverOfRemovedEnvironment(dir)) continue; // synth removes its generated files
       throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml (add it, or delete the folder to remove the environment)');
@@ -46,6 +48,7 @@ export function loadEnvironments(root: string): Environment[] {
 export function loadEnvironment(root: string, name: string): Environment {
   const rel = `${ENVS_DIR}/${name}/${ENV_FILE}`;
   const path = join(root, rel);
+  assertEnvFileReadable(root, rel);
   if (!existsSync(path)) {
     throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml; it is missing');
   }
