@@ -248,6 +248,29 @@ describe('a real synth killed, and two at once', () => {
   });
 });
 
+describe("check's output files", () => {
+  it('a full disk or a read-only folder: exit 2, one line, no output file written', async () => {
+    const repo = tempRepo();
+    scratch.push(repo.root);
+    expect((await runCli(repo.root, 'synth')).code).toBe(0);
+    mkdirSync(join(repo.root, 'out'));
+    const before = snapshot(repo.root);
+
+    const full = await withFsFault((call, path) => (call === 'writeFileSync' && path.endsWith('.partial') ? 'ENOSPC' : undefined), () =>
+      runCli(repo.root, 'check', '--env', 'dev', '--sarif', 'out/validate.sarif'),
+    );
+    const readOnly = await withFsFault((call, path) => (call === 'writeFileSync' && path.startsWith(join(repo.root, 'out')) ? 'EROFS' : undefined), () =>
+      runCli(repo.root, 'check', '--env', 'dev', '--sarif', 'out/validate.sarif'),
+    );
+
+    expect(full.code).toBe(2);
+    expect(full.stderr).toBe('hivebox-gitops check: out/validate.sarif: expected a writable path for --sarif (ENOSPC: no space left on the device); no output file was written\n');
+    expect(readOnly.code).toBe(2);
+    expect(readOnly.stderr).toBe('hivebox-gitops check: out/validate.sarif: expected a writable path for --sarif (EROFS: read-only file system); no output file was written\n');
+    expect(snapshot(repo.root)).toEqual(before);
+  });
+});
+
 function equal(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string> | Record<string, string>): boolean {
   const other = b instanceof Map ? b : new Map(Object.entries(b));
   return a.size === other.size && [...a].every(([path, content]) => other.get(path) === content);

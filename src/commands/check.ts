@@ -5,12 +5,11 @@
  * Run apart, validate and diff each render the working tree's overlays and
  * each pay for starting up; together they render each overlay once.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
 import { oncePerDirectory } from '../toolchain/kubectl.ts';
 import type { CommandContext } from './context.ts';
 import { parseFlags } from './flags.ts';
+import { checkOutputPaths, writeOutputs, type OutputFile } from './output.ts';
 import { startRenders } from './renders.ts';
 
 const USAGE = `Usage: hivebox-gitops check [--base <ref>] [--env <name>]... [--sarif <file>] [--markdown <file>]
@@ -36,6 +35,12 @@ export async function run(args: readonly string[], context: CommandContext): Pro
     return ExitCode.Clean;
   }
   const root = context.cwd;
+  const outputs = [
+    ...(options.sarif === undefined ? [] : [{ flag: '--sarif', path: options.sarif }]),
+    ...(options.markdown === undefined ? [] : [{ flag: '--markdown', path: options.markdown }]),
+  ];
+  // Before any work: a path that would overwrite an input is refused at once.
+  checkOutputPaths(root, outputs);
   const build = oncePerDirectory(context.env);
   // Every overlay and argocd/ root is rendered for validate (and, at head, for diff): start kustomize
   // now, then diff (its base has to be extracted before its renders can start), then load the rest
@@ -65,17 +70,19 @@ export async function run(args: readonly string[], context: CommandContext): Pro
         : `${stale.length} generated file(s) out of date; run \`npm run synth\` and commit:\n${stale.join('\n')}\n`
     }\n== validate\n${formatValidation(validation)}`,
   );
+  const written: OutputFile[] = [];
   if (options.sarif) {
     const { formatSarif } = await import('../validate/format/sarif.ts');
-    writeFileSync(resolve(root, options.sarif), formatSarif(validation));
+    written.push({ flag: '--sarif', path: options.sarif, content: formatSarif(validation) });
   }
   if (diff) {
     context.stdout.write(`\n== diff against ${options.base}\n${formatDiff(diff)}`);
     if (options.markdown) {
       const { formatMarkdown } = await import('../diff/format/markdown.ts');
-      writeFileSync(resolve(root, options.markdown), formatMarkdown(diff, { fullCommand: `npx hivebox-gitops diff --base ${options.base}` }));
+      written.push({ flag: '--markdown', path: options.markdown, content: formatMarkdown(diff, { fullCommand: `npx hivebox-gitops diff --base ${options.base}` }) });
     }
   }
+  writeOutputs(root, written);
   return synth.upToDate && validation.findings.length === 0 ? ExitCode.Clean : ExitCode.Findings;
 }
 
