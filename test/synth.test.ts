@@ -84,6 +84,16 @@ describe('synth --check', () => {
     expect((await runCli(repo.root, 'synth', '--check')).code).toBe(0);
   });
 
+  it('names and removes the temporary files an older synth left when killed, even empty ones', async () => {
+    await runCli(repo.root, 'synth');
+    writeFileSync(join(repo.root, 'base/service-hivebox.yaml.synth-4242.tmp'), '');
+    const check = await runCli(repo.root, 'synth', '--check');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('removed  base/service-hivebox.yaml.synth-4242.tmp');
+    expect((await runCli(repo.root, 'synth')).code).toBe(0);
+    expect(existsSync(join(repo.root, 'base/service-hivebox.yaml.synth-4242.tmp'))).toBe(false);
+  });
+
   it('leaves files without the generated header alone', async () => {
     await runCli(repo.root, 'synth');
     writeFileSync(join(repo.root, 'envs/dev/NOTES.md'), 'hand-written\n');
