@@ -120,10 +120,13 @@ describe('the apply step killed at every point', () => {
     const journal = at(`renameSync ${WORK_DIR}/txn/journal.json`);
     const killPoints = [at(`linkSync ${WORK_DIR}/lock`), journal, journal + 1, at('renameSync base/sub/c.yaml'), sequence.length];
     expect(killPoints.every((point) => point > 0)).toBe(true);
+    // tsx keeps its cache in the temp dir: a private one, removed with the test's other folders.
+    const temp = mkdtempSync(join(tmpdir(), 'hivebox-kill-tsx-'));
+    scratch.push(temp);
     const outcomes = await Promise.all(
       killPoints.map(async (killAt) => {
         const root = oldRepo();
-        const killed = await run(['--import', 'tsx', CHILD, root, String(killAt), JSON.stringify(SET)]);
+        const killed = await run(['--import', 'tsx', CHILD, root, String(killAt), JSON.stringify(SET)], { env: { ...process.env, TMPDIR: temp } });
         expect(killed.signal, `kill at ${killAt}: ${killed.stderr}`).toBe('SIGKILL');
         return afterKill(root, killAt);
       }),

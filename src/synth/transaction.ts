@@ -216,12 +216,17 @@ function acquireLock(root: string): () => void {
   const lock = join(root, LOCK);
   const holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   const mine = join(work, `lock.${process.pid}`);
-  try {
-    mkdirSync(work, { recursive: true });
-    writeFileSync(mine, JSON.stringify(holder));
-  } catch (error) {
-    rmSync(mine, { force: true });
-    throw writeFailure(root, error);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      mkdirSync(work, { recursive: true });
+      writeFileSync(mine, JSON.stringify(holder));
+      break;
+    } catch (error) {
+      // ENOENT: a synth finishing removed the (then empty) work folder in between; make it again.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && attempt < 3) continue;
+      rmSync(mine, { force: true });
+      throw writeFailure(root, error);
+    }
   }
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
