@@ -55,7 +55,7 @@ const CASES: Case[] = [
   { name: 'an env.yaml larger than any env file needs', content: `${HOST}${'#'.repeat(80)}\n`.repeat(4000), message: /: expected an env\.yaml of at most 256 KiB; this one has \d+ bytes$/ },
   { name: 'an unknown YAML tag', content: `${HOST}secretStore: !Ref vault\n`, message: /line 3, column 14: expected plain YAML without custom tags \(Unresolved tag: !Ref\)$/ },
   { name: 'an env.yaml that is a folder', content: undefined, layout: (dir) => mkdirSync(join(dir, 'env.yaml')), message: /envs\/qa\/env\.yaml: expected the environment's settings file, env\.yaml; this is a folder$/ },
-  { name: 'an env.yaml that is a dangling symbolic link', content: undefined, layout: (dir) => symlinkSync('missing.yaml', join(dir, 'env.yaml')), message: /envs\/qa\/env\.yaml: expected the environment's settings file, env\.yaml; this is a symbolic link to something that does not exist$/ },
+  { name: 'an env.yaml that is a dangling symbolic link', content: undefined, layout: (dir) => symlinkSync('missing.yaml', join(dir, 'env.yaml')), message: /envs\/qa\/env\.yaml: expected a file or folder inside the repository; it is a symbolic link to nothing$/ },
   { name: 'an environment folder that is a dangling symbolic link', content: undefined, file: 'envs/qa', layout: (dir) => { rmSync(dir, { recursive: true }); symlinkSync('../nowhere', dir); }, message: /envs\/qa: expected an environment folder; this is a symbolic link to something that does not exist$/ },
 ];
 

@@ -3,10 +3,10 @@
  * the same verdicts as synth --check, validate and diff run apart.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { fromTemplate, runCli } from './support/repo.ts';
+import { fromTemplate, runCli, snapshot } from './support/repo.ts';
 
 function git(root: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'commit.gpgsign=false', ...args], { cwd: root, encoding: 'utf8' });
@@ -91,6 +91,33 @@ describe('hivebox-gitops check', () => {
     expect(result.stdout).toMatch(/== validate\n[\s\S]*error image-digest: [\s\S]*fix: /);
     expect(result.stdout).not.toMatch(/== diff/);
     expect(lines.at(-1)).toMatch(/^✗ check failed: validate \(1 finding \(1 error, 0 warnings\) in \d+ resources; see each finding and its fix under "== validate"\); passed: synth --check; skipped: diff \(no --base\)\.$/);
+  });
+
+  it('refuses to write an output file onto an input of the repository, before doing any work', async () => {
+    const root = await committedRepo();
+    writeFileSync(join(root, 'NOTES.md'), 'tracked notes\n');
+    git(root, 'add', 'NOTES.md');
+    const before = snapshot(root);
+    const refusals: [string[], string][] = [
+      [['--sarif', 'envs/dev/env.yaml'], '--sarif envs/dev/env.yaml: expected a path that is not an input of the repository; it is under envs/'],
+      [['--sarif', 'package.json'], '--sarif package.json: expected a path that is not an input of the repository; it is package.json'],
+      [['--sarif', 'charts/new.sarif'], '--sarif charts/new.sarif: expected a path that is not an input of the repository; it is under charts/'],
+      [['--sarif', 'NOTES.md'], '--sarif NOTES.md: expected a path that is not an input of the repository; Git tracks it'],
+      [['--base', 'HEAD', '--markdown', 'base/kustomization.yaml'], '--markdown base/kustomization.yaml: expected a path that is not an input of the repository; it is under base/'],
+      [['--base', 'HEAD', '--sarif', 'out.txt', '--markdown', './out.txt'], '--markdown ./out.txt: --sarif writes the same file; expected a file of its own'],
+      [['--sarif', 'no-such-folder/validate.sarif'], '--sarif no-such-folder/validate.sarif: expected a file in an existing folder; no-such-folder is not one'],
+    ];
+    for (const [args, message] of refusals) {
+      const result = await runCli(root, 'check', ...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toBe(`hivebox-gitops check: ${message}\n`);
+      expect(result.stdout, args.join(' ')).toBe(''); // refused before any work
+    }
+    // An envs/ folder linked from elsewhere in the repository is still envs/.
+    symlinkSync('envs/dev', join(root, 'linked'));
+    expect((await runCli(root, 'check', '--sarif', 'linked/env.yaml')).stderr).toContain('it is under envs/');
+    rmSync(join(root, 'linked'));
+    expect(snapshot(root)).toEqual(before);
   });
 
   it('rejects a bad ref and a markdown file without a base with exit 2, writing nothing', async () => {

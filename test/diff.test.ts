@@ -41,6 +41,23 @@ function application(env: string): string {
   return `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: hivebox-${env}\n  namespace: argocd\nspec:\n  project: hivebox\n  source:\n    path: envs/${env}\n`;
 }
 
+/**
+ * Runs `body` with the system temp dir (os.tmpdir(), which reads TMPDIR) pointed at a folder of its
+ * own: other test workers extract bases into the shared one at the same time, under the same names.
+ */
+async function withPrivateTemp<T>(body: (temp: string) => Promise<T>): Promise<T> {
+  const temp = mkdtempSync(join(tmpdir(), 'hivebox-diff-test-temp-'));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = temp;
+  try {
+    return await body(temp);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
 /** A committed repository with three environments, all on v0.6.0. */
 function fixtureRepo(): string {
   const root = mkdtempSync(join(tmpdir(), 'hivebox-diff-test-'));
@@ -140,21 +157,12 @@ describe('hivebox-gitops diff', () => {
     const root = fixtureRepo();
     write(root, 'envs/staging/kustomization.yaml', overlay('staging', 'v0.7.0'));
     const statusBefore = git(root, 'status', '--porcelain');
-    // A temp dir of this test's own: other test workers extract bases into the shared one at the same time.
-    const privateTemp = mkdtempSync(join(tmpdir(), 'hivebox-diff-test-temp-'));
-    const savedTmpdir = process.env.TMPDIR;
-    process.env.TMPDIR = privateTemp;
-    let result: Awaited<ReturnType<typeof diff>>;
-    try {
-      result = await diff(root, '--base', 'main', '--exit-code', '--format', 'json');
+    const { code, stdout } = await withPrivateTemp(async (temp) => {
+      const result = await diff(root, '--base', 'main', '--exit-code', '--format', 'json');
       // The base was extracted there, and removed before diff returned.
-      expect(readdirSync(privateTemp)).toEqual([]);
-    } finally {
-      if (savedTmpdir === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = savedTmpdir;
-      rmSync(privateTemp, { recursive: true, force: true });
-    }
-    const { code, stdout } = result;
+      expect(readdirSync(temp)).toEqual([]);
+      return result;
+    });
 
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as DiffReport;
@@ -245,6 +253,20 @@ describe('hivebox-gitops diff', () => {
     expect(badHead.code).toBe(2);
     expect(badHead.stderr).toContain('--head "deadbeef"');
     expect(option.code).toBe(2);
+  });
+
+  it('leaves no extracted base behind when --head is bad', async () => {
+    const root = fixtureRepo();
+
+    const leftovers = await withPrivateTemp(async (temp) => {
+      const { code } = await diff(root, '--base', 'HEAD', '--head', 'deadbeef');
+      expect(code).toBe(2);
+      // The base is extracted while --head is resolved; give an orphaned extraction time to show.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return readdirSync(temp);
+    });
+
+    expect(leftovers).toEqual([]);
   });
 
   it('rejects a missing --base, an unknown format and an unknown environment with exit 2', async () => {

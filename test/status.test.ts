@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.ts';
 import { loadEnvironments } from '../src/config/load.ts';
@@ -152,6 +153,14 @@ describe('status when the cluster cannot be asked', () => {
     const result = await status(api);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`cannot reach the API server ${api.url}: ECONNREFUSED`);
+  });
+
+  it('the fake API server leaves no kubeconfig folder in the temp dir once closed', async () => {
+    const api = await startKubeApi();
+    const folder = dirname(api.kubeconfig);
+    expect(existsSync(folder)).toBe(true);
+    await api.close();
+    expect(existsSync(folder)).toBe(false);
   });
 
   it('an unknown --context, a missing kubeconfig and a bad --timeout (exit 2)', async () => {

@@ -4,12 +4,12 @@
  * if any difference sends it back to a full synth: both are tested here.
  */
 import { randomUUID } from 'node:crypto';
-import fs, { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { synthesize } from '../src/synth/index.ts';
 import { SYNTH_READS } from '../src/synth/stamp.ts';
+import { interceptFs } from './support/fs-intercept.ts';
 import { tempRepo } from './support/repo.ts';
 
 let repo: ReturnType<typeof tempRepo>;
@@ -23,24 +23,12 @@ afterEach(() => repo.cleanup());
 /** Every path under `root` that node:fs is asked about while `action` runs. */
 async function pathsRead(root: string, action: () => Promise<unknown>): Promise<Set<string>> {
   const seen = new Set<string>();
-  const names = ['readFileSync', 'readdirSync', 'existsSync', 'statSync', 'lstatSync', 'openSync', 'accessSync', 'realpathSync'] as const;
-  const originals = new Map<string, unknown>();
-  for (const name of names) {
-    const original = fs[name] as (...args: unknown[]) => unknown;
-    originals.set(name, original);
-    (fs as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const path = args[0] instanceof URL ? args[0].pathname : String(args[0]);
-      if (path.startsWith(`${root}/`) || path === root) seen.add(relative(root, path));
-      return original(...args);
-    };
-  }
-  syncBuiltinESMExports();
-  try {
-    await action();
-  } finally {
-    for (const [name, original] of originals) (fs as unknown as Record<string, unknown>)[name] = original;
-    syncBuiltinESMExports();
-  }
+  const names = ['readFileSync', 'readdirSync', 'existsSync', 'statSync', 'lstatSync', 'openSync', 'accessSync', 'realpathSync'];
+  await interceptFs(names, (_name, args, original) => {
+    const path = args[0] instanceof URL ? args[0].pathname : String(args[0]);
+    if (path.startsWith(`${root}/`) || path === root) seen.add(relative(root, path));
+    return original(...args);
+  }, action);
   return seen;
 }
 

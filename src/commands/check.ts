@@ -5,13 +5,12 @@
  * Run apart, validate and diff each render the working tree's overlays and
  * each pay for starting up; together they render each overlay once.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { DiffReport } from '../diff/index.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { oncePerDirectory } from '../toolchain/kubectl.ts';
 import type { CommandContext } from './context.ts';
 import { parseFlags } from './flags.ts';
+import { checkOutputPaths, writeOutputs, type OutputFile } from './output.ts';
 import { startRenders, withProgress } from './renders.ts';
 import { colourOn, highlight, progressOn, type Progress } from './style.ts';
 
@@ -52,6 +51,12 @@ export async function run(args: readonly string[], context: CommandContext): Pro
 
 async function check(options: Options, context: CommandContext, progress: Progress): Promise<number> {
   const root = context.cwd;
+  const outputs = [
+    ...(options.sarif === undefined ? [] : [{ flag: '--sarif', path: options.sarif }]),
+    ...(options.markdown === undefined ? [] : [{ flag: '--markdown', path: options.markdown }]),
+  ];
+  // Before any work: a path that would overwrite an input is refused at once.
+  checkOutputPaths(root, outputs);
   const build = withProgress(oncePerDirectory(context.env), progress, root);
   // Every overlay and argocd/ root is rendered for validate (and, at head, for diff): start kustomize
   // now, then diff (its base has to be extracted before its renders can start), then load the rest
@@ -73,14 +78,17 @@ async function check(options: Options, context: CommandContext, progress: Progre
     import('../validate/format/summary.ts'),
   ]);
   progress.done();
+  // Both output files or neither: a full disk or a read-only folder changes nothing (output.ts).
+  const written: OutputFile[] = [];
   if (options.sarif) {
     const { formatSarif } = await import('../validate/format/sarif.ts');
-    writeFileSync(resolve(root, options.sarif), formatSarif(validation));
+    written.push({ flag: '--sarif', path: options.sarif, content: formatSarif(validation) });
   }
   if (diff && options.markdown) {
     const { formatMarkdown } = await import('../diff/format/markdown.ts');
-    writeFileSync(resolve(root, options.markdown), formatMarkdown(diff, { fullCommand: `npx hivebox-gitops diff --base ${options.base}` }));
+    written.push({ flag: '--markdown', path: options.markdown, content: formatMarkdown(diff, { fullCommand: `npx hivebox-gitops diff --base ${options.base}` }) });
   }
+  writeOutputs(root, written);
 
   // The outcome of each step first, then the details of what failed, then the diff, and the verdict last.
   const stale = [

@@ -12,6 +12,7 @@ import { resolveEnvironment, type Environment } from './environment.ts';
 import { namespaceProblem, secretSourceNamespace } from './namespaces.ts';
 import { EnvFileSchema, RENAMED_KEYS } from './schema.ts';
 import { isGeneratedFile } from '../synth/header.ts';
+import { assertEnvFileReadable } from '../synth/paths.ts';
 
 export const ENVS_DIR = 'envs';
 export const ENV_FILE = 'env.yaml';
@@ -39,6 +40,7 @@ export function loadEnvironments(root: string): Environment[] {
       continue;
     }
     const rel = `${ENVS_DIR}/${name}/${ENV_FILE}`;
+    assertEnvFileReadable(root, rel);
     if (!existsSync(join(dir, ENV_FILE)) && !isSymbolicLink(join(dir, ENV_FILE))) {
       if (isLeftoverOfRemovedEnvironment(dir)) continue; // synth removes its generated files
       throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml (add it, or delete the folder to remove the environment)');
@@ -57,6 +59,7 @@ export function loadEnvironments(root: string): Environment[] {
 
 export function loadEnvironment(root: string, name: string): Environment {
   const rel = `${ENVS_DIR}/${name}/${ENV_FILE}`;
+  assertEnvFileReadable(root, rel);
   const document = parseYamlFile(rel, readEnvFile(rel, join(root, rel)));
   for (const key of Object.keys(document as object)) {
     const renamed = RENAMED_KEYS[key];

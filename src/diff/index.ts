@@ -37,13 +37,17 @@ export interface DiffReport {
 }
 
 export async function diffRepository(options: DiffOptions): Promise<DiffReport> {
-  const sources: DiffSource[] = [];
+  // Both sides are extracted at once; each is disposed whatever happens to the other (a bad --head
+  // must not leave the already extracted base behind), and only after both have settled.
+  const settled = await Promise.allSettled([
+    commitSource(options.root, options.base, '--base'),
+    options.head === undefined ? workingTreeSource(options.root) : commitSource(options.root, options.head, '--head'),
+  ]);
+  const sources = settled.flatMap((side) => (side.status === 'fulfilled' ? [side.value] : []));
   try {
-    const [base, head] = await Promise.all([
-      commitSource(options.root, options.base, '--base'),
-      options.head === undefined ? workingTreeSource(options.root) : commitSource(options.root, options.head, '--head'),
-    ]);
-    sources.push(base, head);
+    const failed = settled.find((side) => side.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [base, head] = sources as [DiffSource, DiffSource];
     return await compareSources(base, head, options);
   } finally {
     await Promise.all(sources.map((source) => source.dispose()));

@@ -24,6 +24,18 @@ export function generatedJsonComment(from: string): { $comment: string } {
   return { $comment: notice(from) };
 }
 
+/**
+ * The one place that reads a header back: a file is synth's only if it *starts* with one of
+ * the three forms above (a YAML comment, an HTML comment, or JSON's first key). The marker
+ * further down (quoted in a comment, a runbook, a person's notes) does not make a file synth's.
+ */
 export function isGeneratedFile(content: string): boolean {
-  return content.slice(0, 300).includes(GENERATED_MARKER);
+  const start = content.slice(0, 300).replace(/\r\n/g, '\n');
+  return headerStarts().some((prefix) => start.startsWith(prefix));
+}
+
+/** How each form begins, up to the marker, taken from the writers above so the two cannot drift. */
+function headerStarts(): string[] {
+  const forms = [generatedHeader(''), generatedMarkdownHeader(''), JSON.stringify(generatedJsonComment(''), null, 2)];
+  return forms.map((form) => form.slice(0, form.indexOf(GENERATED_MARKER) + GENERATED_MARKER.length));
 }

@@ -1,8 +1,10 @@
 /**
  * synth: env.yaml files → constructs → base/, envs/<env>/, argocd/.
  */
+import { InputError } from '../errors.ts';
 import { GENERATED_ROOTS } from './roots.ts';
 import { currentFiles, recordCurrent, repositoryState } from './stamp.ts';
+import { pendingJournal, recover, withSynthLock } from './transaction.ts';
 import { applyChanges, compareWithDisk, isEmpty, type Changes } from './write.ts';
 
 export interface SynthOptions {
@@ -31,12 +33,25 @@ export async function synthesize(root: string, options: SynthOptions): Promise<S
   // The constructs (cdk8s) load only here, when there is something to synthesize.
   const { plan } = await import('./plan.ts');
   const { files } = await plan(root);
-  const changes = compareWithDisk(root, GENERATED_ROOTS, files);
-  const upToDate = isEmpty(changes);
-  if (!options.check && !upToDate) applyChanges(root, files, changes);
+  const { changes, upToDate } = options.check ? compare(root, files) : withSynthLock(root, () => apply(root, files));
   if (before && (upToDate || !options.check)) {
     const after = upToDate ? before : repositoryState(root);
     if (after) recordCurrent(after, files.keys());
   }
   return { ...changes, upToDate, files, reused: false };
+}
+
+function compare(root: string, files: ReadonlyMap<string, string>): { changes: Changes; upToDate: boolean } {
+  const journal = pendingJournal(root);
+  if (journal) throw new InputError(journal, '', 'a synth was interrupted while writing; run `npm run synth` to complete it');
+  const changes = compareWithDisk(root, GENERATED_ROOTS, files);
+  return { changes, upToDate: isEmpty(changes) };
+}
+
+/** Under the lock: first what a killed synth left, then this plan. */
+function apply(root: string, files: ReadonlyMap<string, string>): { changes: Changes; upToDate: boolean } {
+  recover(root);
+  const result = compare(root, files);
+  if (!result.upToDate) applyChanges(root, files, result.changes);
+  return result;
 }

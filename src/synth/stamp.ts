@@ -1,7 +1,8 @@
 /**
  * "Nothing to do" without synthesizing. Synth is a pure function of the code (this
  * package's compiled files and installed dependencies) and of the files it reads: package.json
- * and the folders envs/, charts/ and the generated roots (test/synth-inputs.test.ts fails if
+ * and the folders envs/, charts/, the generated roots and synth's work folder, where a killed
+ * synth's journal sends the next run to a full synth (test/synth-reuse.test.ts fails if
  * it ever reads anything else). After a run that leaves the generated files current, the hash
  * of all of that is recorded in the cache (toolchain/cache.ts, synth/); a later run that
  * finds the same hash knows the generated files are current without loading cdk8s.
@@ -12,9 +13,10 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { cacheDir, codeIdentity, prune } from '../toolchain/cache.ts';
 import { GENERATED_ROOTS } from './roots.ts';
+import { WORK_DIR } from './transaction.ts';
 
 /** Everything synth reads under the repository root (files, or folders read recursively). */
-export const SYNTH_READS: readonly string[] = ['package.json', 'charts', ...new Set(['envs', ...GENERATED_ROOTS])];
+export const SYNTH_READS: readonly string[] = ['package.json', 'charts', ...new Set(['envs', ...GENERATED_ROOTS]), WORK_DIR];
 
 const KEEP = 500;
 
