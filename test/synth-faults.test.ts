@@ -149,7 +149,7 @@ describe('a real synth killed, and two at once', () => {
     template = tempRepo();
     expect((await runCli(template.root, 'synth')).code).toBe(0);
     mkdirSync(join(template.root, 'envs/qa'));
-    writeFileSync(join(template.root, 'envs/qa/env.yaml'), 'cluster: nonprod\ningress:\n  host: qa.hivebox.example.com\n');
+    writeFileSync(join(template.root, 'envs/qa/env.yaml'), 'cluster: nonprod\nroute:\n  host: qa.hivebox.example.com\n');
     const done = copy();
     expect((await runCli(done, 'synth')).code).toBe(0);
     expected = snapshot(done);

@@ -170,7 +170,7 @@ describe('synth never touches what it does not own', () => {
     const outside = mkdtempSync(join(tmpdir(), 'hivebox-outside-'));
     try {
       mkdirSync(join(outside, 'qa'));
-      writeFileSync(join(outside, 'qa/env.yaml'), 'ingress:\n  host: qa.hivebox.example.com\n');
+      writeFileSync(join(outside, 'qa/env.yaml'), 'route:\n  host: qa.hivebox.example.com\n');
       writeFileSync(join(outside, 'secret.txt'), 'TOP-SECRET-VALUE\n');
       const cases = [
         { link: 'envs/qa', to: join(outside, 'qa') },
