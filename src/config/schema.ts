@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { parseCron } from './cron.ts';
 import { parseGoDuration } from './go-duration.ts';
+import { DEFAULT_KUBERNETES_VERSION } from './kubernetes-version.ts';
 import { isQuantity, parseQuantity } from './quantity.ts';
 import { timeZoneProblem } from './time-zone.ts';
 
@@ -212,7 +213,7 @@ export const EnvFileSchema = z.strictObject({
   /** Defaults to hivebox-<env>. */
   namespace: dnsLabel('namespace').optional(),
   /** The Kubernetes minor version the cluster runs; validation checks against it. */
-  kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { error: 'a Kubernetes minor version such as "1.31"' }).default('1.31'),
+  kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { error: 'a Kubernetes minor version such as "1.31"' }).default(DEFAULT_KUBERNETES_VERSION),
   /** The environment whose image this one is promoted from (dev → staging → prod). */
   promotesFrom: dnsLabel('promotesFrom').optional(),
   image: ImageSchema.prefault({ tag: 'v0.6.0' }),

@@ -2,7 +2,7 @@
  * Runs every check on in-memory manifests, applies waivers and builds the
  * report. No I/O: the repository loader (repository.ts) and benches feed it.
  */
-import { EnvFileSchema } from '../config/schema.ts';
+import { DEFAULT_KUBERNETES_VERSION } from '../config/kubernetes-version.ts';
 import type { Manifest } from '../synth/types.ts';
 import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView } from './check.ts';
 import { argocdRbacCheck } from './checks/argocd-rbac.ts';
@@ -20,7 +20,7 @@ import { isObject } from './workloads.ts';
 import type { Finding, ResourceRef, ScopeInput, ValidateManifestsOptions, ValidationReport, Waiver } from './types.ts';
 
 /** The env.yaml default, so that manifests without an environment are checked against the same version. */
-export const DEFAULT_KUBERNETES_VERSION: string = EnvFileSchema.shape.kubernetesVersion.parse(undefined);
+export { DEFAULT_KUBERNETES_VERSION };
 
 export const WAIVER_PREFIX = 'hivebox.dev/waive.';
 

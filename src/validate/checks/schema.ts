@@ -1,5 +1,11 @@
-/** Schemas, strict, per target Kubernetes version: the registry in src/schemas does the work. */
-import { validateSchema, type SchemaViolationReason } from '../../schemas/index.ts';
+/**
+ * Schemas, strict, per target Kubernetes version: the registry in src/schemas does the work.
+ * A manifest's violations are kept between runs (value-cache.ts) under its exact content and
+ * the target version: a pull request changes a few resources, and only those load and run
+ * their validators (a kind's compiled validator is a few hundred kilobytes of code to load).
+ */
+import { validateSchema, type SchemaViolation, type SchemaViolationReason } from '../../schemas/index.ts';
+import { cachedValue } from '../../toolchain/value-cache.ts';
 import type { Check } from '../check.ts';
 
 const RULE_BY_REASON: Record<SchemaViolationReason, string> = {
@@ -14,7 +20,8 @@ const RULE_BY_REASON: Record<SchemaViolationReason, string> = {
 
 export const schemaCheck: Check = (scope, report) => {
   for (const manifest of scope.manifests) {
-    for (const violation of validateSchema(manifest, scope.kubernetesVersion)) {
+    const violations = cachedValue<SchemaViolation[]>('schema', [scope.kubernetesVersion, JSON.stringify(manifest)], () => validateSchema(manifest, scope.kubernetesVersion));
+    for (const violation of violations) {
       report(RULE_BY_REASON[violation.reason], manifest, violation.path, violation.message);
     }
   }
