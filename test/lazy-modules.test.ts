@@ -77,7 +77,7 @@ describe('what a command loads', () => {
     // Nothing changed since the run before: env.yaml, kustomize's output, the chart values and the
     // kustomization files are read back as kept (toolchain/value-cache.ts), and no YAML parser or zod loads.
     for (const unneeded of ['cdk8s', 'cdk8s-plus-28', 'constructs', '@kubernetes/client-node', 'ajv', 'adm-zip', 'diff', 'yaml', 'js-yaml', 'zod']) expect(loaded, unneeded).not.toContain(unneeded);
-  });
+  }, 180_000); // four CLI runs, one of them compiling every validator: on a busy machine, more than a minute
 
   it('--help loads no dependency at all', async () => {
     expect(packages(await modulesOf('--help'))).toEqual([]);

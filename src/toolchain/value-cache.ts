@@ -59,6 +59,49 @@ export function cachedValue<T>(kind: string, inputs: readonly string[], compute:
   return value;
 }
 
+/**
+ * Many small values of one kind and one place (a validate scope's manifests), kept in one file:
+ * each run reads the table once, answers what it can, and writes back exactly the entries it used
+ * (so the file holds one run's worth and never grows). Entries are keyed by the hash of their
+ * inputs, so a table written by another repository or run only costs misses.
+ */
+export class KeptTable<T> {
+  private readonly path: string | undefined;
+  private readonly kept: Record<string, T>;
+  private readonly used: Record<string, T> = {};
+  private changed = false;
+
+  constructor(
+    private readonly kind: string,
+    place: string,
+  ) {
+    const key = valueKey(kind, [place]);
+    this.path = key;
+    this.kept = (key === undefined ? undefined : recallValue<Record<string, T>>(kind, key)) ?? {};
+  }
+
+  /** compute(), or the value kept for the same inputs. */
+  get(inputs: readonly string[], compute: () => T): T {
+    const hash = createHash('sha256');
+    for (const input of inputs) hash.update(`${input.length}\0`).update(input);
+    const key = hash.digest('base64url');
+    if (Object.hasOwn(this.kept, key)) return (this.used[key] = this.kept[key]!);
+    const value = compute();
+    if (plainJson(value)) {
+      this.used[key] = value;
+      this.changed = true;
+    }
+    return value;
+  }
+
+  /** Writes the entries used in this run, when they differ from what was read. */
+  save(): void {
+    if (this.path === undefined) return;
+    if (!this.changed && Object.keys(this.used).length === Object.keys(this.kept).length) return;
+    rememberValue(this.kind, this.path, this.used);
+  }
+}
+
 /** Plain objects, arrays, strings, finite numbers (not -0), booleans and null: what JSON gives back exactly. */
 export function plainJson(value: unknown): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
