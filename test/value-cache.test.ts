@@ -15,7 +15,7 @@ import type { Manifest } from '../src/synth/types.ts';
 import { argocdRoots } from '../src/validate/argocd-roots.ts';
 import { validateManifests, validateRepository } from '../src/validate/index.ts';
 import { loadChartValues } from '../src/platform/values.ts';
-import { cachedValue, plainJson } from '../src/toolchain/value-cache.ts';
+import { cachedValue, KeptTable, plainJson } from '../src/toolchain/value-cache.ts';
 import { parseYamlCached } from '../src/toolchain/yaml-cache.ts';
 import { REPO_ROOT, tempRepo } from './support/repo.ts';
 
@@ -60,6 +60,27 @@ describe('cachedValue', () => {
     expect(() => cachedValue('fails', ['x'], () => { throw new Error('no'); })).toThrow('no');
     expect(kept('odd')).toEqual([]);
     expect(kept('fails')).toEqual([]);
+  });
+
+  it('KeptTable: one file per place, answers from the last run, and holds only what that run used', () => {
+    let calls = 0;
+    const run = (inputs: string[]) => {
+      const table = new KeptTable<number>('table', 'scope-a');
+      const values = inputs.map((input) => table.get([input], () => (calls++, input.length)));
+      table.save();
+      return values;
+    };
+    expect(run(['a', 'bb', 'ccc'])).toEqual([1, 2, 3]);
+    expect(calls).toBe(3);
+    expect(run(['a', 'bb', 'ccc'])).toEqual([1, 2, 3]);
+    expect(calls).toBe(3);
+    expect(kept('table')).toHaveLength(1);
+    // 'ccc' is no longer used: dropped; 'dddd' is new: computed.
+    expect(run(['a', 'dddd'])).toEqual([1, 4]);
+    expect(calls).toBe(4);
+    expect(run(['ccc'])).toEqual([3]);
+    expect(calls).toBe(5);
+    expect(Object.keys(JSON.parse(readFileSync(join(cache, 'values', 'table', kept('table')[0]!), 'utf8')) as object)).toHaveLength(1);
   });
 
   it('parseYamlCached: what yaml parses, and the same error every time', () => {
