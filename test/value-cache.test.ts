@@ -15,6 +15,7 @@ import type { Manifest } from '../src/synth/types.ts';
 import { argocdRoots } from '../src/validate/argocd-roots.ts';
 import { validateManifests, validateRepository } from '../src/validate/index.ts';
 import { loadChartValues } from '../src/platform/values.ts';
+import { oncePerDirectory } from '../src/toolchain/kubectl.ts';
 import { cachedValue, KeptTable, plainJson } from '../src/toolchain/value-cache.ts';
 import { parseYamlCached } from '../src/toolchain/yaml-cache.ts';
 import { REPO_ROOT, tempRepo } from './support/repo.ts';
@@ -141,11 +142,13 @@ describe('a run answered from the cache reports what a run that computed everyth
       // A typo'd field, for a schema finding located in its file.
       const project = join(repo.root, 'argocd', 'prod', 'projects', 'hivebox.yaml');
       writeFileSync(project, readFileSync(project, 'utf8').replace(/^spec:\n/m, 'spec:\n  sourceRepoz: []\n'));
-      const first = await validateRepository({ root: repo.root });
+      // One render of each overlay for both runs: what is under test is what validate keeps, not kustomize.
+      const build = oncePerDirectory();
+      const first = await validateRepository({ root: repo.root, build });
       expect(kept('rendered-yaml').length).toBeGreaterThan(0);
       expect(kept('schema').length).toBeGreaterThan(0);
       expect(kept('sync-window-replay').length).toBeGreaterThan(0);
-      const second = await validateRepository({ root: repo.root });
+      const second = await validateRepository({ root: repo.root, build });
       expect(second).toStrictEqual(first);
       expect(first.findings.map((f) => f.ruleId)).toContain('schema-unknown-field');
     } finally {
