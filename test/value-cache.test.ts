@@ -4,7 +4,8 @@
  * JSON cannot give back and every failure is never kept, and a run answered from the cache reports
  * exactly what a run that computed everything reports.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -125,9 +126,19 @@ describe('loadEnvironmentsCached', () => {
   });
 
   it('chart values and argocd/ roots: the same answers from the cache', () => {
-    const fresh = loadChartValues(REPO_ROOT, 'argo-cd', 'prod');
-    expect(loadChartValues(REPO_ROOT, 'argo-cd', 'prod')).toStrictEqual(fresh);
-    expect(kept('chart-values').length).toBeGreaterThan(0);
+    // Files of their own (values.ts also remembers texts within a process, and test files share workers).
+    const root = mkdtempSync(join(tmpdir(), 'hivebox-values-'));
+    try {
+      mkdirSync(join(root, 'charts', 'demo'), { recursive: true });
+      writeFileSync(join(root, 'charts', 'demo', 'values.yaml'), `# ${randomUUID()}\na:\n  b: 1\n  c: [x, 2]\nd: keep\n`);
+      writeFileSync(join(root, 'charts', 'demo', 'values-prod.yaml'), `# ${randomUUID()}\na:\n  b: 2\nd: null\n`);
+      const fresh = loadChartValues(root, 'demo', 'prod');
+      expect(fresh.values).toStrictEqual({ a: { b: 2, c: ['x', 2] } });
+      expect(kept('chart-values')).toHaveLength(2);
+      expect(loadChartValues(root, 'demo', 'prod')).toStrictEqual(fresh);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
     const roots = argocdRoots(REPO_ROOT);
     expect(roots.length).toBeGreaterThan(1);
     expect(argocdRoots(REPO_ROOT)).toStrictEqual(roots);
