@@ -61,7 +61,7 @@ describe('budget rules', () => {
     expect(terms).toEqual([
       '(sum(sum by (node) (container_cpu_allocation{namespace="hivebox-prod"}) * on (node) avg by (node) (node_cpu_hourly_cost)) or vector(0))',
       '(sum(sum by (node) (container_memory_allocation_bytes{namespace="hivebox-prod"}) / 1073741824 * on (node) avg by (node) (node_ram_hourly_cost)) or vector(0))',
-      '(sum(max by (persistentvolume) (pod_pvc_allocation{namespace="hivebox-prod"}) / 1073741824 * on (persistentvolume) avg by (persistentvolume) (pv_hourly_cost)) or vector(0))',
+      '(sum(sum by (persistentvolume) (pod_pvc_allocation{namespace="hivebox-prod"}) / 1073741824 * on (persistentvolume) avg by (persistentvolume) (pv_hourly_cost)) or vector(0))',
     ]);
     expect(record.expr).toBe(hourlyCostExpr('hivebox-prod'));
     // Balanced parentheses: a PromQL syntax error would make the whole rule group fail to load.

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { parseCron } from './cron.ts';
 import { parseGoDuration } from './go-duration.ts';
+import { DEFAULT_KUBERNETES_VERSION } from './kubernetes-version.ts';
 import { dnsLabel, dnsName, dnsSubdomain, hostName, isDns1123Subdomain } from './kubernetes-names.ts';
 import { compareQuantities, isPositive, parseQuantity } from './quantity.ts';
 import { timeZoneProblem } from './time-zone.ts';
@@ -271,7 +272,7 @@ export const EnvFileSchema = z.strictObject({
     .regex(new RegExp(`^(${SUPPORTED_KUBERNETES_VERSIONS.map((v) => v.replace('.', '\\.')).join('|')})$`), {
       error: `a Kubernetes minor version from ${SUPPORTED_KUBERNETES_VERSIONS[0]} to ${SUPPORTED_KUBERNETES_VERSIONS.at(-1)}, the range the vendored schemas (Kubernetes ${SCHEMA_KUBERNETES_VERSION}) and API deprecation table cover`,
     })
-    .default('1.35'),
+    .default(DEFAULT_KUBERNETES_VERSION),
   /** The environment whose image this one is promoted from (dev → staging → prod). */
   promotesFrom: dnsLabel('promotesFrom').optional(),
   image: ImageSchema.prefault({ tag: 'v0.6.0' }),

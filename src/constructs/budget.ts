@@ -8,7 +8,8 @@
  * with honorLabels, so `namespace` is the workload's):
  * - container_cpu_allocation{namespace,pod,container,node}: cores allocated (max of request and usage);
  * - container_memory_allocation_bytes{namespace,pod,container,node}: bytes allocated;
- * - pod_pvc_allocation{namespace,pod,persistentvolumeclaim,persistentvolume}: bytes of a claim;
+ * - pod_pvc_allocation{namespace,pod,persistentvolumeclaim,persistentvolume}: a volume's bytes divided by
+ *   the number of pods that claim it (timesClaimed), so a volume's pods add up to the whole volume;
  * - node_cpu_hourly_cost{node}: price of one core for an hour; node_ram_hourly_cost{node}: of one GiB;
  *   pv_hourly_cost{persistentvolume}: of one GiB of that volume.
  */
@@ -53,8 +54,8 @@ export function hourlyCostExpr(namespace: string): string {
   const ns = `namespace="${namespace}"`;
   const cpu = `sum(sum by (node) (container_cpu_allocation{${ns}}) * on (node) avg by (node) (node_cpu_hourly_cost))`;
   const memory = `sum(sum by (node) (container_memory_allocation_bytes{${ns}}) / ${GIB} * on (node) avg by (node) (node_ram_hourly_cost))`;
-  // A volume mounted by several pods is reported once per pod: count it once.
-  const storage = `sum(max by (persistentvolume) (pod_pvc_allocation{${ns}}) / ${GIB} * on (persistentvolume) avg by (persistentvolume) (pv_hourly_cost))`;
+  // A volume claimed by several pods is reported as one share per pod (metrics.go divides by timesClaimed): add them up.
+  const storage = `sum(sum by (persistentvolume) (pod_pvc_allocation{${ns}}) / ${GIB} * on (persistentvolume) avg by (persistentvolume) (pv_hourly_cost))`;
   return [cpu, memory, storage].map((part) => `(${part} or vector(0))`).join('\n+ ');
 }
 

@@ -5,7 +5,6 @@
  */
 import { UsageError } from '../errors.ts';
 import type { KustomizeBuild } from '../toolchain/kubectl.ts';
-import { groupBySetting } from './by-setting.ts';
 import { compareSection, type SectionDiff } from './compare.ts';
 import { InputComparer } from './inputs.ts';
 import { discoverEnvironments, hasTree, renderSections, TREE_SECTIONS, type RenderTask } from './render.ts';
@@ -81,10 +80,12 @@ async function compareSources(base: DiffSource, head: DiffSource, options: DiffO
     const index = tasks.findIndex((t) => t.section === section && (t.side === side || shared.has(section)));
     return index === -1 ? undefined : rendered[index];
   };
+  // by-setting.ts reads env.yaml (zod, yaml): loaded only when asked for.
+  const groupBySetting = options.bySetting ? (await import('./by-setting.ts')).groupBySetting : undefined;
   const diffs = sections
     .map((section) => {
       const diff = compareSection(section, lookup('base', section), lookup('head', section));
-      if (!options.bySetting || isTree(section) || diff.changes.length === 0) return diff;
+      if (!groupBySetting || isTree(section) || diff.changes.length === 0) return diff;
       const bySetting = groupBySetting(diff, { dir: base.dir, resources: lookup('base', section) }, { dir: head.dir, resources: lookup('head', section) });
       return { ...diff, bySetting };
     })

@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { parse } from 'yaml';
+import { parseYamlCached as parse } from '../toolchain/yaml-cache.ts';
 
 const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
 const UNPARSABLE = Symbol('unparsable');

@@ -4,8 +4,13 @@
  * so that key order or formatting never shows up as a change.
  */
 import { createHash } from 'node:crypto';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { InputError } from '../errors.ts';
+
+const require = createRequire(import.meta.url);
+/** The yaml package, loaded on first use: a diff of unchanged, cached trees prints and parses nothing. */
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 export interface ResourceId {
   readonly group: string;
@@ -52,7 +57,7 @@ export function parseResources(text: string, source: string, file?: string): Ren
 /** The value of every document of a YAML stream; an InputError naming `source` if one does not parse. */
 export function parseDocuments(text: string, source: string): unknown[] {
   const values: unknown[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of yaml().parseAllDocuments(text)) {
     if (doc.errors.length > 0) {
       throw new InputError(source, '', `not valid YAML: ${doc.errors[0]?.message ?? 'unknown error'}`);
     }
@@ -109,7 +114,7 @@ function scalar(raw: string | undefined): string | undefined {
   const text = raw.trim();
   if (/^[A-Za-z0-9][A-Za-z0-9._/:-]*$/.test(text) && !/: /.test(text)) return text;
   try {
-    const value: unknown = parse(text);
+    const value: unknown = yaml().parse(text);
     return typeof value === 'string' ? value : undefined;
   } catch {
     return undefined;
@@ -161,7 +166,7 @@ function redactSecret(secret: Record<string, unknown>): Record<string, unknown> 
 }
 
 export function canonicalYaml(value: unknown): string {
-  return stringify(sortKeys(value), { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
+  return yaml().stringify(sortKeys(value), { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
 }
 
 function sortKeys(value: unknown): unknown {

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir, codeIdentity, prune } from '../toolchain/cache.ts';
+import { plainJson } from '../toolchain/value-cache.ts';
 
 export interface TreeFile {
   readonly path: string;
@@ -49,14 +50,4 @@ export function remember(key: string, values: ReadonlyMap<string, unknown[]>): v
   } catch {
     rmSync(partial, { force: true });
   }
-}
-
-function plainJson(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (Array.isArray(value)) return value.every(plainJson);
-  if (typeof value !== 'object') return false;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  if (prototype !== Object.prototype && prototype !== null) return false;
-  return Object.entries(value).every(([key, entry]) => key !== '__proto__' && plainJson(entry));
 }

@@ -5,9 +5,14 @@
  * key by key; lists and scalars are replaced; `null` removes a key).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import { InputError } from '../errors.ts';
+import { cachedValue } from '../toolchain/value-cache.ts';
+
+/** The yaml package, loaded on first use: values parsed in an earlier run are read back as JSON (value-cache.ts). */
+const parseDocument = (text: string): Yaml.Document.Parsed => (createRequire(import.meta.url)('yaml') as typeof Yaml).parseDocument(text);
 
 export type Values = Record<string, unknown>;
 
@@ -48,14 +53,19 @@ export function loadChartValues(root: string, component: string, cluster: string
     const text = readFileSync(path, 'utf8');
     let parsed = parsedFiles.get(text);
     if (parsed === undefined) {
-      const document = parseDocument(text);
-      if (document.errors.length > 0) throw new InputError(file, '', `not valid YAML: ${document.errors[0]!.message.split('\n')[0]}`);
-      const value: unknown = document.toJS() ?? {};
-      if (!isMap(value)) throw new InputError(file, '', 'expected a map of Helm values');
+      parsed = cachedValue('chart-values', [text], () => parseValues(file, text));
       if (parsedFiles.size >= 256) parsedFiles.clear();
-      parsedFiles.set(text, (parsed = value));
+      parsedFiles.set(text, parsed);
     }
     values = mergeValues(values, structuredClone(parsed));
   }
   return { component, cluster, files, values };
+}
+
+function parseValues(file: string, text: string): Values {
+  const document = parseDocument(text);
+  if (document.errors.length > 0) throw new InputError(file, '', `not valid YAML: ${document.errors[0]!.message.split('\n')[0]}`);
+  const value: unknown = document.toJS() ?? {};
+  if (!isMap(value)) throw new InputError(file, '', 'expected a map of Helm values');
+  return value;
 }

@@ -3,17 +3,22 @@
  * ranges) when the environment sets it, or its default in src/config/schema.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type * as Yaml from 'yaml';
 import { lineOf } from '../validate/sources.ts';
 import { parseFieldPath } from './field-path.ts';
 import { parseSourceMap, SourceMapIndex, sourceMapPath, type SettingSource } from './map.ts';
+
+/** The yaml package, loaded when a setting is first located: a clean run never needs it. */
+const require = createRequire(import.meta.url);
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 export const SCHEMA_FILE = 'src/config/schema.ts';
 
 /** The settings of one environment's env.yaml, located. */
 export class SettingLocator {
-  private parsed?: { document: Document.Parsed; lines: LineCounter };
+  private parsed?: { document: Yaml.Document.Parsed; lines: Yaml.LineCounter };
 
   constructor(
     private readonly root: string,
@@ -23,6 +28,7 @@ export class SettingLocator {
 
   locate(setting: string): SettingSource {
     if (!this.parsed) {
+      const { LineCounter, parseDocument } = yaml();
       const lines = new LineCounter();
       const text = existsSync(join(this.root, this.file)) ? readFileSync(join(this.root, this.file), 'utf8') : '';
       this.parsed = { document: parseDocument(text, { lineCounter: lines }), lines };

@@ -5,8 +5,12 @@
  * change by the setting that caused it); neither runs the constructs, and diff
  * reads each side's map from that side's commit.
  */
-import { parse } from 'yaml';
-import { generatedYaml } from '../synth/yaml.ts';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+
+/** The yaml package, loaded when a map is first read: a check on an unchanged tree never needs it. */
+const require = createRequire(import.meta.url);
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 /** setting (`app.logLevel`) → resource (`ConfigMap/hivebox`) → fields (`data.LOG_LEVEL`). */
 export type SourceMap = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
@@ -27,12 +31,8 @@ export interface SettingSource {
 export const SOURCE_MAP_FILE = 'sources.yaml';
 export const sourceMapPath = (environment: string) => `envs/${environment}/${SOURCE_MAP_FILE}`;
 
-export function renderSourceMap(from: string, map: SourceMap): string {
-  return generatedYaml(`${from} and src/config/schema.ts (each setting changed in turn; the fields that changed with it)`, [map]);
-}
-
 export function parseSourceMap(text: string): SourceMap {
-  const value: unknown = parse(text);
+  const value: unknown = yaml().parse(text);
   return value !== null && typeof value === 'object' ? (value as SourceMap) : {};
 }
 

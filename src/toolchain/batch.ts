@@ -14,16 +14,12 @@
  * go to different batches; anything unusual, and any failure, renders each folder on its
  * own, so errors read exactly as before.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import type * as Yaml from 'yaml';
 import { kustomizeBuild } from './kubectl.ts';
-
-const require = createRequire(import.meta.url);
-/** The yaml package, loaded on first use: starting kustomize does not wait for it. */
-const parse = (text: string): unknown => (require('yaml') as typeof Yaml).parse(text);
+import { parseYamlCached as parse } from './yaml-cache.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -70,7 +66,8 @@ async function renderTogether(members: readonly { dir: string; ids: readonly str
   } catch {
     return undefined;
   } finally {
-    rmSync(home, { recursive: true, force: true });
+    // Off the main thread: it has the rules to load meanwhile.
+    await rm(home, { recursive: true, force: true });
   }
   const owner = new Map<string, number>();
   members.forEach(({ ids }, i) => ids.forEach((id) => owner.set(id, i)));

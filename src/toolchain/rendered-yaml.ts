@@ -7,7 +7,9 @@
  * prints unquoted; a stream that contains such a shape anywhere, or that js-yaml rejects, is
  * left to the caller's `yaml` parse (test/rendered-yaml.test.ts compares both on every render).
  */
-import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { createRequire } from 'node:module';
+import type * as JsYaml from 'js-yaml';
+import { cachedValue } from './value-cache.ts';
 
 const DISAGREEING = /(?:^|[\s[{,])(?:[-+]?0[bBoOxX]|[-+]\.\d)/m;
 
@@ -15,8 +17,18 @@ const DISAGREEING = /(?:^|[\s[{,])(?:[-+]?0[bBoOxX]|[-+]\.\d)/m;
 export function parseRenderedYaml(text: string): unknown[] | undefined {
   if (DISAGREEING.test(text)) return undefined;
   try {
+    const { CORE_SCHEMA, loadAll } = createRequire(import.meta.url)('js-yaml') as typeof JsYaml; // loaded when the cache does not answer
     return loadAll(text, undefined, { schema: CORE_SCHEMA });
   } catch {
     return undefined;
   }
+}
+
+/**
+ * parseRenderedYaml, or its answer for the same text in an earlier run (value-cache.ts): the same
+ * overlay renders to the same bytes run after run, and reading them back as JSON skips the
+ * parse, which in a short-lived process is mostly V8 warming up.
+ */
+export function parseRenderedYamlCached(text: string): unknown[] | undefined {
+  return cachedValue('rendered-yaml', [text], () => parseRenderedYaml(text) ?? null) ?? undefined;
 }

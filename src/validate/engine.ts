@@ -2,7 +2,7 @@
  * Runs every check on in-memory manifests, applies waivers and builds the
  * report. No I/O: the repository loader (repository.ts) and benches feed it.
  */
-import { EnvFileSchema } from '../config/schema.ts';
+import { DEFAULT_KUBERNETES_VERSION } from '../config/kubernetes-version.ts';
 import { SCHEMA_KUBERNETES_VERSION } from '../schemas/coverage.ts';
 import type { Manifest } from '../synth/types.ts';
 import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView } from './check.ts';
@@ -23,7 +23,7 @@ import type { EnvWaiver, Finding, ResourceRef, ScopeInput, SettingSource, Valida
 import { settingFix } from './setting-fix.ts';
 
 /** The env.yaml default, so that manifests without an environment are checked against the same version. */
-export const DEFAULT_KUBERNETES_VERSION: string = EnvFileSchema.shape.kubernetesVersion.parse(undefined);
+export { DEFAULT_KUBERNETES_VERSION };
 
 export const WAIVER_PREFIX = 'hivebox.dev/waive.';
 

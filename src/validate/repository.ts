@@ -5,16 +5,17 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { Environment } from '../config/environment.ts';
-import { loadEnvironments } from '../config/load.ts';
+import { loadEnvironmentsCached } from '../config/load-cached.ts';
 import { InputError, UsageError } from '../errors.ts';
 import { clustersOf } from '../argocd/naming.ts';
 import { PLATFORM_COMPONENTS } from '../platform/components.ts';
 import { loadChartValues, type ChartValues } from '../platform/values.ts';
 import { kustomizeBuildAll } from '../toolchain/batch.ts';
 import { kustomizeBuild, type KustomizeBuild } from '../toolchain/kubectl.ts';
-import { parseRenderedYaml } from '../toolchain/rendered-yaml.ts';
+import { parseRenderedYamlCached } from '../toolchain/rendered-yaml.ts';
 import type { Manifest } from '../synth/types.ts';
 import { kubernetesMinor } from '../schemas/deprecations.ts';
 import { ARGOCD_SCOPE } from './check.ts';
@@ -46,7 +47,7 @@ export interface ValidateRepositoryOptions {
 
 export async function validateRepository(options: ValidateRepositoryOptions): Promise<ValidationReport> {
   const root = resolve(options.root);
-  const all = loadEnvironments(root);
+  const all = await loadEnvironmentsCached(root);
   const cache: ParseCache = new Map();
   const selected = selectEnvironments(all, options.envs ?? []);
   const build: KustomizeBuild = options.build ?? Object.assign((dir: string) => kustomizeBuild(dir, options.env), { all: (dirs: readonly string[]) => kustomizeBuildAll(dirs, options.env) });
@@ -111,7 +112,7 @@ export function parityPairs(all: readonly Environment[]): ParityPair[] {
 
 function parseManifests(yaml: string, source: string): Manifest[] {
   const manifests: Manifest[] = [];
-  for (const value of parseRenderedYaml(yaml) ?? parseDocuments(yaml, source)) {
+  for (const value of parseRenderedYamlCached(yaml) ?? parseDocuments(yaml, source)) {
     if (value === null || value === undefined) continue;
     if (!isObject(value)) throw new InputError(source, '', 'expected every rendered document to be a Kubernetes object');
     manifests.push({ ...value, metadata: isObject(value.metadata) ? value.metadata : { name: '' } } as Manifest);
@@ -120,7 +121,8 @@ function parseManifests(yaml: string, source: string): Manifest[] {
 }
 
 function* parseDocuments(yaml: string, source: string): Generator<unknown> {
-  for (const document of parseAllDocuments(yaml)) {
+  // Only for what js-yaml may read differently (rendered-yaml.ts): the yaml package is loaded then.
+  for (const document of (createRequire(import.meta.url)('yaml') as typeof Yaml).parseAllDocuments(yaml)) {
     if (document.errors.length > 0) throw new InputError(source, '', `kustomize printed YAML that does not parse: ${document.errors[0]!.message}`);
     yield document.toJS();
   }

@@ -6,17 +6,21 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import type { Manifest } from '../synth/types.ts';
 import type { SourceLocation } from './types.ts';
 import { asArray, asObject } from './workloads.ts';
 import { parseFieldPath, type Segment } from '../sources/field-path.ts';
 
+/** The yaml package, loaded when a finding is first located: a clean run never needs it. */
+const require = createRequire(import.meta.url);
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 export interface Parsed {
   readonly file: string;
-  readonly document: Document.Parsed;
-  readonly lines: LineCounter;
+  readonly document: Yaml.Document.Parsed;
+  readonly lines: Yaml.LineCounter;
 }
 
 interface JsonPatchOp {
@@ -42,9 +46,9 @@ function pointerSegments(pointer: string): Segment[] {
 const keyOf = (kind: unknown, name: unknown) => `${String(kind)}/${String(name)}`;
 
 function parseFile(root: string, absolute: string): Parsed[] {
-  const lines = new LineCounter();
+  const lines = new (yaml().LineCounter)();
   const file = relative(root, absolute).split(sep).join('/');
-  return parseAllDocuments(readFileSync(absolute, 'utf8'), { lineCounter: lines }).map((document) => ({ file, document: document as Document.Parsed, lines }));
+  return yaml().parseAllDocuments(readFileSync(absolute, 'utf8'), { lineCounter: lines }).map((document) => ({ file, document: document as Yaml.Document.Parsed, lines }));
 }
 
 /** The line of the deepest node along `segments` that the document has (1-based). */
@@ -53,13 +57,13 @@ export function lineOf(parsed: Parsed, segments: readonly Segment[]): number {
   let offset = (node as { range?: [number] } | null)?.range?.[0] ?? 0;
   for (const segment of segments) {
     let next: unknown;
-    if (isMap(node)) {
-      const pair = node.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === segment);
+    if (yaml().isMap(node)) {
+      const pair = node.items.find((item) => (yaml().isScalar(item.key) ? item.key.value : item.key) === segment);
       if (pair) {
         offset = (pair.key as unknown as { range?: [number] } | null)?.range?.[0] ?? offset;
         next = pair.value;
       }
-    } else if (isSeq(node) && typeof segment === 'number') {
+    } else if (yaml().isSeq(node) && typeof segment === 'number') {
       next = node.items[segment];
       offset = (next as { range?: [number] } | undefined)?.range?.[0] ?? offset;
     }
@@ -117,7 +121,7 @@ export class SourceIndex {
   private indexPatches(kustomizationDir: string): void {
     const file = join(kustomizationDir, 'kustomization.yaml');
     if (!existsSync(file)) return;
-    const kustomization = asObject(parseAllDocuments(readFileSync(file, 'utf8'))[0]?.toJS());
+    const kustomization = asObject(yaml().parseAllDocuments(readFileSync(file, 'utf8'))[0]?.toJS());
     for (const entry of asArray(kustomization.patches).map(asObject)) {
       if (typeof entry.path !== 'string') continue;
       const target = asObject(entry.target);
@@ -127,7 +131,7 @@ export class SourceIndex {
       if (!parsed) continue;
       const contents = parsed.document.contents;
       let patch: Patch;
-      if (isSeq(contents)) {
+      if (yaml().isSeq(contents)) {
         const ops = contents.items.map((item, index) => ({
           segments: pointerSegments(String(asObject(asArray(parsed.document.toJS())[index]).path ?? '')),
           line: parsed.lines.linePos((item as unknown as { range?: [number] } | null)?.range?.[0] ?? 0).line,

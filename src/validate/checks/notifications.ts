@@ -17,7 +17,7 @@
  * Unknown keys in a template or trigger are reported too: the engine ignores
  * them silently, which is how a misspelt block never pages anyone.
  */
-import { parse } from 'yaml';
+import { parseYamlCached as parse } from '../../toolchain/yaml-cache.ts';
 import type { ChartValues } from '../../platform/values.ts';
 import type { Report, RepositoryCheck } from '../check.ts';
 import { asArray, asObject, isObject } from '../workloads.ts';

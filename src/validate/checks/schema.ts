@@ -1,5 +1,11 @@
-/** Schemas, strict, per target Kubernetes version: the registry in src/schemas does the work. */
-import { validateSchema, type SchemaViolationReason } from '../../schemas/index.ts';
+/**
+ * Schemas, strict, per target Kubernetes version: the registry in src/schemas does the work.
+ * A manifest's violations are kept between runs (value-cache.ts, one table per scope) under its
+ * exact content and the target version: a pull request changes a few resources, and only those
+ * load and run their validators (a kind's compiled validator is a few hundred kilobytes of code).
+ */
+import { validateSchema, type SchemaViolation, type SchemaViolationReason } from '../../schemas/index.ts';
+import { KeptTable } from '../../toolchain/value-cache.ts';
 import type { Check } from '../check.ts';
 
 const RULE_BY_REASON: Record<SchemaViolationReason, string> = {
@@ -13,9 +19,12 @@ const RULE_BY_REASON: Record<SchemaViolationReason, string> = {
 };
 
 export const schemaCheck: Check = (scope, report) => {
+  const kept = new KeptTable<SchemaViolation[]>('schema', scope.name);
   for (const manifest of scope.manifests) {
-    for (const violation of validateSchema(manifest, scope.kubernetesVersion)) {
+    const violations = kept.get([scope.kubernetesVersion, JSON.stringify(manifest)], () => validateSchema(manifest, scope.kubernetesVersion));
+    for (const violation of violations) {
       report(RULE_BY_REASON[violation.reason], manifest, violation.path, violation.message);
     }
   }
+  kept.save();
 };

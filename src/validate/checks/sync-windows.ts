@@ -27,9 +27,10 @@
  */
 import { CLUSTER_LABEL } from '../../argocd/naming.ts';
 import type { Manifest } from '../../synth/types.ts';
-import { ARGOCD_SCOPE, type Check, type Report } from '../check.ts';
+import { ARGOCD_SCOPE, type Check } from '../check.ts';
 import { activity, canSync, compileWindow, windowMatches, type CompiledWindow, type MatchTarget, type SyncWindowSpec } from '../sync-windows.ts';
 import { asArray, asObject } from '../workloads.ts';
+import { cachedValue } from '../../toolchain/value-cache.ts';
 
 export const REFERENCE_WEEKS: readonly number[] = [Date.UTC(2026, 0, 5), Date.UTC(2026, 6, 6)];
 const DAY = 24 * 60 * 60_000;
@@ -112,7 +113,17 @@ export const syncWindowCheck: Check = (scope, report) => {
     // Argo CD refuses every sync while a matching window cannot be parsed: reported above, nothing to replay.
     if (matching.length === 0 || matching.some((w) => w.broken)) continue;
     const automated = isAutomated(spec.syncPolicy);
-    replay(app, automated, matching, sampling.get(project)!.samples, report);
+    const { weeks, samples } = sampling.get(project)!;
+    // The replay depends only on these windows (as written, and where they stand), the kinds of sync and the weeks.
+    const inputs = JSON.stringify({ automated, weeks, windows: matching.map((w) => [w.index, w.spec]) });
+    const replayed = cachedValue('sync-window-replay', [inputs], () => replay(automated, matching, samples));
+    if (replayed.outside) {
+      const { sample, active } = replayed.outside;
+      report('sync-window-outside', app, 'spec.syncPolicy', `${app.metadata.name} can be synced by hand on ${when(samples[sample]!)} (outside its allow windows): ${causeOfManualSync(matching, active)}`);
+    }
+    matching.forEach((w, j) => {
+      if (!replayed.changes[j]) w.noEffect.push(app.metadata.name);
+    });
   }
 
   for (const list of windows.values()) {
@@ -130,8 +141,19 @@ export const syncWindowCheck: Check = (scope, report) => {
   }
 };
 
-/** Replays one Application's windows: sync-window-outside, and which windows change nothing for it. */
-function replay(app: Manifest, automated: boolean, matching: readonly ProjectWindow[], samples: readonly number[], report: Report): void {
+/** What replaying an Application's windows found: a minute it can be synced by hand outside them, and which windows change a decision. */
+interface Replayed {
+  /** The first sample where a manual sync passes with no allow window active, and which windows were active then. */
+  readonly outside: { readonly sample: number; readonly active: readonly boolean[] } | null;
+  readonly changes: readonly boolean[];
+}
+
+/**
+ * Replays one Application's windows over every sample: sync-window-outside, and which windows
+ * change no decision for it. Its answer is kept between runs (value-cache.ts): the windows of a
+ * repository rarely change, and this is most of what validate's rules cost.
+ */
+function replay(automated: boolean, matching: readonly ProjectWindow[], samples: readonly number[]): Replayed {
   const compiled = matching.map((w) => w.compiled!);
   const actives = matching.map((w) => (w.active ??= activity(w.compiled!, samples)));
   const kinds = automated ? [false, true] : [true]; // isManual
@@ -140,14 +162,14 @@ function replay(app: Manifest, automated: boolean, matching: readonly ProjectWin
   const without = compiled.map((_, j) => compiled.filter((__, i) => i !== j));
   const activeWithout: boolean[][] = compiled.map(() => new Array(n - 1));
   const changes: boolean[] = new Array(n).fill(false);
-  let outside: { sample: number; cause: string } | undefined;
+  let outside: Replayed['outside'] = null;
 
   for (let s = 0; s < samples.length; s++) {
     for (let i = 0; i < n; i++) active[i] = actives[i]![s] === 1;
     for (const isManual of kinds) {
       const decision = canSync(isManual, compiled, active);
       if (isManual && !automated && !outside && decision && !compiled.some((w, i) => active[i] && w.kind === 'allow')) {
-        outside = { sample: s, cause: causeOfManualSync(matching, active) };
+        outside = { sample: s, active: [...active] };
       }
       for (let j = 0; j < n; j++) {
         if (changes[j]) continue;
@@ -157,13 +179,7 @@ function replay(app: Manifest, automated: boolean, matching: readonly ProjectWin
       }
     }
   }
-
-  if (outside) {
-    report('sync-window-outside', app, 'spec.syncPolicy', `${app.metadata.name} can be synced by hand on ${when(samples[outside.sample]!)} (outside its allow windows): ${outside.cause}`);
-  }
-  matching.forEach((w, j) => {
-    if (!changes[j]) w.noEffect.push(app.metadata.name);
-  });
+  return { outside, changes };
 }
 
 /** Why a manual sync passes while no allow window is active, and the fix. */
