@@ -49,7 +49,7 @@ export class EnvironmentNamespace extends Construct {
           'limits.memory': k8s.Quantity.fromString(quota.memory),
           'requests.storage': k8s.Quantity.fromString(quota.storage),
           pods: k8s.Quantity.fromNumber(quota.pods),
-          // Nothing in HiveBox needs a node port or a cloud load balancer; the ingress controller fronts it.
+          // Nothing in HiveBox needs a node port or a cloud load balancer; the cluster's shared Gateway fronts it.
           'services.nodeports': k8s.Quantity.fromNumber(0),
           'services.loadbalancers': k8s.Quantity.fromNumber(0),
         },
