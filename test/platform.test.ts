@@ -26,7 +26,7 @@ import { policyExceptionNamespace } from '../src/platform/policy-exceptions.ts';
 import { loadChartValues } from '../src/platform/values.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
 import { repositoryInfo } from '../src/synth/repository.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const environments = loadEnvironments(ROOT);

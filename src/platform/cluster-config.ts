@@ -10,7 +10,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import type { Environment } from '../config/environment.ts';
 import { PLATFORM_SECRETS_NAMESPACE, secretSourceNamespace } from '../config/namespaces.ts';
 import { InputError } from '../errors.ts';
-import type { Manifest } from '../synth/types.ts';
+import type { Manifest } from '../kube/manifest.ts';
 import { ARGOCD_NAMESPACE } from '../argocd/resources.ts';
 import { ARGO_CD, CERT_MANAGER, componentByName, ENVOY_GATEWAY, EXTERNAL_DNS, EXTERNAL_SECRETS, GATEWAY_API_GROUP, KUBE_PROMETHEUS_STACK, KYVERNO, MONITORING_NAMESPACE, OPENCOST } from './components.ts';
 import { SHARED_GATEWAY } from '../constructs/cluster-peers.ts';

@@ -17,7 +17,7 @@ import { renderSourceMap } from '../sources/render-map.ts';
 import { traceSettings } from '../sources/trace.ts';
 import { cachedTrace } from '../sources/trace-cache.ts';
 import { repositoryInfo } from './repository.ts';
-import type { GeneratedFile } from './types.ts';
+import type { GeneratedFile } from '../kube/generated-file.ts';
 
 import { isHandWritten } from './roots.ts';
 

@@ -6,7 +6,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { isGeneratedFile } from './header.ts';
+import { isGeneratedFile } from '../kube/header.ts';
 import { assertInsideRepository } from './paths.ts';
 import { isHandWritten } from './roots.ts';
 import { applyAtomically } from './transaction.ts';

@@ -16,7 +16,7 @@ import { loadChartValues, type ChartValues } from '../platform/values.ts';
 import { kustomizeBuildAll } from '../toolchain/batch.ts';
 import { kustomizeBuild, type KustomizeBuild } from '../toolchain/kubectl.ts';
 import { parseRenderedYamlCached } from '../toolchain/rendered-yaml.ts';
-import type { Manifest } from '../synth/types.ts';
+import type { Manifest } from '../kube/manifest.ts';
 import { kubernetesMinor } from '../schemas/deprecations.ts';
 import { ARGOCD_SCOPE } from './check.ts';
 import { DEFAULT_KUBERNETES_VERSION, validateManifests } from './engine.ts';

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import type { Manifest } from '../synth/types.ts';
+import type { Manifest } from '../kube/manifest.ts';
 import type { SourceLocation } from './types.ts';
 import { asArray, asObject } from './workloads.ts';
 import { parseFieldPath, type Segment } from '../sources/field-path.ts';

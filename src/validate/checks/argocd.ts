@@ -6,7 +6,7 @@
 import { CLUSTER_LABEL } from '../../argocd/naming.ts';
 import { ARGO_CD } from '../../platform/components.ts';
 import type { ChartValues, Values } from '../../platform/values.ts';
-import type { Manifest } from '../../synth/types.ts';
+import type { Manifest } from '../../kube/manifest.ts';
 import type { RepositoryView } from '../check.ts';
 import { asArray, asObject, asStringMap, isObject } from '../workloads.ts';
 

@@ -16,7 +16,7 @@
  *   outlasts a dependency that takes long to appear.
  * - PruneLast moves pruning into a wave after the last one.
  */
-import type { Manifest } from '../../synth/types.ts';
+import type { Manifest } from '../../kube/manifest.ts';
 import { PLATFORM_COMPONENTS, type PlatformComponent } from '../../platform/components.ts';
 import type { ChartValues } from '../../platform/values.ts';
 import type { Report, RepositoryCheck, RepositoryView } from '../check.ts';

@@ -21,7 +21,7 @@
  */
 import { GATEWAY_DATA_PLANE, KUBE_DNS } from '../../constructs/cluster-peers.ts';
 import { MONITORING_NAMESPACE } from '../../platform/components.ts';
-import type { Manifest } from '../../synth/types.ts';
+import type { Manifest } from '../../kube/manifest.ts';
 import type { Check, Report, ScopeView } from '../check.ts';
 import { ipv4, NAMESPACE_NAME_LABEL, NetworkPolicies, protocolOf, type Endpoint, type Labels, type PortDeclaration, type Protocol, type Side } from '../network-policy.ts';
 import { asArray, asObject, asStringMap, containersOf, mapSelectorMatches, namespaceOf, podTemplate, selectorMatches, type Json, type PodTemplate } from '../workloads.ts';
