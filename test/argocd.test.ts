@@ -18,7 +18,7 @@ import { validateSchema } from '../src/schemas/index.ts';
 import { isGeneratedFile } from '../src/kube/header.ts';
 import { planOutputs } from '../src/synth/plan.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
-import { repositoryInfo } from '../src/synth/repository.ts';
+import { repositoryInfo } from '../src/config/repository.ts';
 import type { GeneratedFile } from '../src/kube/generated-file.ts';
 import type { Manifest } from '../src/kube/manifest.ts';
 import { kustomizeBuild } from '../src/toolchain/kubectl.ts';

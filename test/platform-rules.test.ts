@@ -11,7 +11,7 @@ import { synthesizeArgoCd } from '../src/argocd/index.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { EXTERNAL_SECRETS, KUBE_PROMETHEUS_STACK, KYVERNO, LOKI, PLATFORM_COMPONENTS } from '../src/platform/components.ts';
 import type { ChartValues, Values } from '../src/platform/values.ts';
-import { repositoryInfo } from '../src/synth/repository.ts';
+import { repositoryInfo } from '../src/config/repository.ts';
 import type { Manifest } from '../src/kube/manifest.ts';
 import { PLATFORM_WORKLOADS, REPEATABLE_RENDERS } from '../src/validate/checks/platform.ts';
 import { validateManifests } from '../src/validate/index.ts';

@@ -25,7 +25,7 @@ import { componentByName, KYVERNO, PLATFORM_COMPONENTS } from '../src/platform/c
 import { policyExceptionNamespace } from '../src/platform/policy-exceptions.ts';
 import { loadChartValues } from '../src/platform/values.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
-import { repositoryInfo } from '../src/synth/repository.ts';
+import { repositoryInfo } from '../src/config/repository.ts';
 import type { Manifest } from '../src/kube/manifest.ts';
 
 const ROOT = join(import.meta.dirname, '..');

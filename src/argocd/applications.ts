@@ -19,7 +19,7 @@ import type { Environment } from '../config/environment.ts';
 import { deletionGuard } from '../constructs/metadata.ts';
 import type { PlatformComponent } from '../platform/components.ts';
 import { valueFiles } from '../platform/values.ts';
-import type { RepositoryInfo } from '../synth/repository.ts';
+import type { RepositoryInfo } from '../config/repository.ts';
 import { CLUSTER_LABEL, environmentAppName, isManualCluster, platformAppName } from './naming.ts';
 import { BOOTSTRAP_PROJECT, HIVEBOX_PROJECT, PLATFORM_PROJECT } from './projects.ts';
 import {

@@ -15,7 +15,7 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
 import { clusterConfig } from '../platform/cluster-config.ts';
 import { PLATFORM_COMPONENTS } from '../platform/components.ts';
-import type { RepositoryInfo } from '../synth/repository.ts';
+import type { RepositoryInfo } from '../config/repository.ts';
 import type { GeneratedFile } from '../kube/generated-file.ts';
 import type { Manifest } from '../kube/manifest.ts';
 import { generatedYaml } from '../kube/yaml.ts';

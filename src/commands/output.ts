@@ -13,7 +13,7 @@ import { lstatSync, readFileSync, realpathSync, renameSync, rmSync, statSync, wr
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.ts';
 import { isGeneratedFile } from '../kube/header.ts';
-import { isInside } from '../synth/paths.ts';
+import { isInside } from '../config/paths.ts';
 import { SYNTH_READS } from '../synth/stamp.ts';
 import { describeCode } from '../synth/transaction.ts';
 
