@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { synthesizeArgoCd } from '../src/argocd/index.ts';
 import { loadEnvironments } from '../src/config/load.ts';
-import { EXTERNAL_SECRETS, KUBE_PROMETHEUS_STACK, KYVERNO, LOKI, PLATFORM_COMPONENTS } from '../src/platform/components.ts';
+import { EXTERNAL_SECRETS, KUBE_PROMETHEUS_STACK, KYVERNO, LOKI, PLATFORM_COMPONENTS } from '../src/catalog/components.ts';
 import type { ChartValues, Values } from '../src/platform/values.ts';
 import { repositoryInfo } from '../src/config/repository.ts';
 import type { Manifest } from '../src/kube/manifest.ts';

@@ -21,7 +21,7 @@ import {
   PLATFORM_SECRETS_NAMESPACE,
   secretSourceNamespace,
 } from '../src/platform/cluster-config.ts';
-import { componentByName, KYVERNO, PLATFORM_COMPONENTS } from '../src/platform/components.ts';
+import { componentByName, KYVERNO, PLATFORM_COMPONENTS } from '../src/catalog/components.ts';
 import { policyExceptionNamespace } from '../src/platform/policy-exceptions.ts';
 import { loadChartValues } from '../src/platform/values.ts';
 import { renderEnvironment } from '../src/synth/render.ts';

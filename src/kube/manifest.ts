@@ -10,3 +10,9 @@ export interface Manifest {
   };
   readonly [field: string]: unknown;
 }
+
+/** A kind within an API group (Kubernetes' metav1.GroupKind); the core group is the empty string. */
+export interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
+}

@@ -20,7 +20,7 @@ import {
   KYVERNO,
   LOKI,
   PROMETHEUS_OPERATOR_CRDS,
-} from '../../platform/components.ts';
+} from '../../catalog/components.ts';
 import type { ChartValues, Values } from '../../platform/values.ts';
 import type { Manifest } from '../../kube/manifest.ts';
 import { ARGOCD_SCOPE, type Report, type RepositoryCheck, type RepositoryView } from '../check.ts';
