@@ -1,6 +1,6 @@
 /**
  * The Gateway API CRDs this repository is typed and validated against: the standard channel of the release
- * the gateway-crds platform component installs (GATEWAY_API_VERSION in src/platform/components.ts), the kinds
+ * the gateway-crds platform component installs (GATEWAY_API_VERSION in src/catalog/components.ts), the kinds
  * HiveBox writes. Read from the release tag on GitHub, or from a folder holding the same files
  * (GATEWAY_API_CRDS=<dir>, e.g. a checkout of kubernetes-sigs/gateway-api at that tag: <dir>/config/crd/standard).
  * Used by scripts/import-gateway-api.mjs (cdk8s import) and src/schemas/generate.ts (validate's schemas).

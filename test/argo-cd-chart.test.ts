@@ -11,10 +11,10 @@ import { parse, parseAllDocuments } from 'yaml';
 import { synthesizeArgoCd } from '../src/argocd/index.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { ARGOCD_NOTIFICATIONS_SECRET, ARGOCD_REPO_CREDS_SECRET, ARGOCD_SSO_SECRET, clusterConfig, PLATFORM_SECRET_STORE } from '../src/platform/cluster-config.ts';
-import { ARGO_CD, componentByName } from '../src/platform/components.ts';
+import { ARGO_CD, componentByName } from '../src/catalog/components.ts';
 import { loadChartValues } from '../src/platform/values.ts';
-import { repositoryInfo } from '../src/synth/repository.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import { repositoryInfo } from '../src/config/repository.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 import { allows, BUILTIN_POLICY, parsePolicy } from '../src/validate/checks/argocd-rbac.ts';
 import { validateManifests } from '../src/validate/index.ts';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ChartValues, Values } from '../src/platform/values.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 import { allows, globRegExp, parsePolicy, tokenMatches } from '../src/validate/checks/argocd-rbac.ts';
 import { subscriptionsOf } from '../src/validate/checks/notifications.ts';
 import { validateManifests } from '../src/validate/index.ts';

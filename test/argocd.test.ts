@@ -15,11 +15,12 @@ import { RESOURCES_FINALIZER } from '../src/argocd/resources.ts';
 import type { Environment } from '../src/config/environment.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { validateSchema } from '../src/schemas/index.ts';
-import { isGeneratedFile } from '../src/synth/header.ts';
+import { isGeneratedFile } from '../src/kube/header.ts';
 import { planOutputs } from '../src/synth/plan.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
-import { repositoryInfo } from '../src/synth/repository.ts';
-import type { GeneratedFile, Manifest } from '../src/synth/types.ts';
+import { repositoryInfo } from '../src/config/repository.ts';
+import type { GeneratedFile } from '../src/kube/generated-file.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 import { kustomizeBuild } from '../src/toolchain/kubectl.ts';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -11,7 +11,7 @@ import { loadEnvironments } from '../src/config/load.ts';
 import { COST_HOURLY_RECORD, HOURS_PER_MONTH, hourlyCostExpr } from '../src/constructs/budget.ts';
 import { EnvironmentChart } from '../src/constructs/environment-chart.ts';
 import { clusterConfig } from '../src/platform/cluster-config.ts';
-import { OPENCOST } from '../src/platform/components.ts';
+import { OPENCOST } from '../src/catalog/components.ts';
 import { runCli, tempRepo } from './support/repo.ts';
 
 const environments = loadEnvironments(join(import.meta.dirname, '..'));

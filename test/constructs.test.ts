@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { baseEnvironment, resolveEnvironment, type Environment } from '../src/config/environment.ts';
 import { EnvFileSchema, type EnvFileInput } from '../src/config/schema.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 
 function environment(overrides: Partial<EnvFileInput> = {}): Environment {
   const parsed = EnvFileSchema.parse({ route: { host: 'test.hivebox.example.com' }, ...overrides });

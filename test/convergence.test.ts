@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { platformSteps } from '../src/argocd/steps.ts';
-import { PLATFORM_COMPONENTS, type PlatformComponent } from '../src/platform/components.ts';
+import { PLATFORM_COMPONENTS, type PlatformComponent } from '../src/catalog/components.ts';
 import { loadChartValues, type ChartValues } from '../src/platform/values.ts';
 import { clusters, fixture, ROOT, validateFixture, type Fixture } from './support/repository-fixture.ts';
 

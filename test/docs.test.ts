@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { renderArchitecture } from '../src/docs/architecture.ts';
-import { GENERATED_MARKER } from '../src/synth/header.ts';
+import { GENERATED_MARKER } from '../src/kube/header.ts';
 import { planOutputs } from '../src/synth/plan.ts';
 import { tempRepo } from './support/repo.ts';
 

@@ -19,7 +19,7 @@ import { wildcardMatch } from '../src/platform/signing.ts';
 import { loadChartValues } from '../src/platform/values.ts';
 import { validateSchema } from '../src/schemas/index.ts';
 import { kustomizeBuild } from '../src/toolchain/kubectl.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 import { REPO_ROOT, runCli, tempRepo } from './support/repo.ts';
 
 const run = promisify(execFile);

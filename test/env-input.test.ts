@@ -11,7 +11,7 @@ import { notificationSubscriptions } from '../src/argocd/applications.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { namespaceProblem } from '../src/config/namespaces.ts';
 import { InputError } from '../src/errors.ts';
-import { PLATFORM_COMPONENTS } from '../src/platform/components.ts';
+import { PLATFORM_COMPONENTS } from '../src/catalog/components.ts';
 import { tempRepo } from './support/repo.ts';
 
 const HOST = 'route:\n  host: qa.hivebox.example.com\n';

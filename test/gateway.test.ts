@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { platformSteps } from '../src/argocd/steps.ts';
 import { clusterConfig } from '../src/platform/cluster-config.ts';
-import { componentByName, GATEWAY_API_VERSION, PLATFORM_COMPONENTS } from '../src/platform/components.ts';
+import { componentByName, GATEWAY_API_VERSION, PLATFORM_COMPONENTS } from '../src/catalog/components.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
 import { validateSchema } from '../src/schemas/index.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 import { hostnamesIntersect } from '../src/validate/checks/gateway.ts';
 import { clusters, environments, fixture, validateFixture, type Any, type Fixture } from './support/repository-fixture.ts';
 

@@ -9,7 +9,7 @@ import { loadEnvironments } from '../src/config/load.ts';
 import { DASHBOARD_LABEL, DASHBOARD_LABEL_VALUE, HiveBoxMonitoring } from '../src/constructs/monitoring.ts';
 import { validateSchema } from '../src/schemas/index.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 import { join } from 'node:path';
 
 const environments = loadEnvironments(join(import.meta.dirname, '..'));

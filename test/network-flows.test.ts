@@ -9,7 +9,7 @@ import { resolveEnvironment } from '../src/config/environment.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { EnvFileSchema, type EnvFileInput } from '../src/config/schema.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 import { validateManifests } from '../src/validate/index.ts';
 import { REPO_ROOT } from './support/repo.ts';
 

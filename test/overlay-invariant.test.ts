@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../src/config/load.ts';
 import { renderEnvironment, resourceKey } from '../src/synth/render.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 import { kustomizeBuild } from '../src/toolchain/kubectl.ts';
 import { parseYamlStream, REPO_ROOT, runCli, tempRepo } from './support/repo.ts';
 

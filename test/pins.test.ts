@@ -47,6 +47,6 @@ describe('pins Dependabot does not move', () => {
     for (const file of sources) expect(section, file).toContain(`\`${file}\``);
     const values = files('charts', /^values.*\.ya?ml$/).filter((file) => /^\s+tag: \S+/m.test(readFileSync(join(ROOT, file), 'utf8')));
     for (const file of values) expect(section, file).toContain(`\`${file}\``);
-    expect(section).toContain('`src/platform/components.ts`');
+    expect(section).toContain('`src/catalog/components.ts`');
   });
 });

@@ -21,12 +21,12 @@ import {
   PLATFORM_SECRETS_NAMESPACE,
   secretSourceNamespace,
 } from '../src/platform/cluster-config.ts';
-import { componentByName, KYVERNO, PLATFORM_COMPONENTS } from '../src/platform/components.ts';
+import { componentByName, KYVERNO, PLATFORM_COMPONENTS } from '../src/catalog/components.ts';
 import { policyExceptionNamespace } from '../src/platform/policy-exceptions.ts';
 import { loadChartValues } from '../src/platform/values.ts';
 import { renderEnvironment } from '../src/synth/render.ts';
-import { repositoryInfo } from '../src/synth/repository.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import { repositoryInfo } from '../src/config/repository.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const environments = loadEnvironments(ROOT);

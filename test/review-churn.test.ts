@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isGeneratedFile } from '../src/synth/header.ts';
+import { isGeneratedFile } from '../src/kube/header.ts';
 import { planOutputs } from '../src/synth/plan.ts';
 import { GENERATED_ROOTS } from '../src/synth/roots.ts';
 import { REPO_ROOT, tempRepo } from './support/repo.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldPath, knownKinds, validateSchema } from '../src/schemas/index.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 
 const m = (object: Record<string, unknown>): Manifest => object as unknown as Manifest;
 

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 import { viewOf } from '../src/validate/check.ts';
 import { samplesOf, sampledWeeks, syncWindowCheck, REFERENCE_WEEKS } from '../src/validate/checks/sync-windows.ts';
 import { validateManifests } from '../src/validate/index.ts';

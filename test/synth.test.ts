@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isGeneratedFile } from '../src/synth/header.ts';
+import { isGeneratedFile } from '../src/kube/header.ts';
 import { REPO_ROOT, runCli, tempRepo, snapshot } from './support/repo.ts';
 
 const exec = promisify(execFile);

@@ -3,7 +3,7 @@
  * in-memory manifests (validateManifests: no kustomize, no files).
  */
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 import { normalizer } from '../src/validate/checks/parity.ts';
 import { RULES, validateManifests } from '../src/validate/index.ts';
 import type { ValidationReport } from '../src/validate/types.ts';

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../src/config/load.ts';
 import { loadEnvironmentsCached } from '../src/config/load-cached.ts';
 import { InputError } from '../src/errors.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 import { argocdRoots } from '../src/validate/argocd-roots.ts';
 import { validateManifests, validateRepository } from '../src/validate/index.ts';
 import { loadChartValues } from '../src/platform/values.ts';

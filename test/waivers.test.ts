@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../src/config/load.ts';
 import { InputError } from '../src/errors.ts';
-import type { Manifest } from '../src/synth/types.ts';
+import type { Manifest } from '../src/kube/manifest.ts';
 import { validateManifests } from '../src/validate/index.ts';
 import type { EnvWaiver, ValidationReport } from '../src/validate/types.ts';
 import { compliantApp } from './fixtures/validate/manifests.ts';

@@ -34,7 +34,7 @@ import { pathToFileURL } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
 import { imageReference, type Environment } from '../../src/config/environment.ts';
 import { loadEnvironments } from '../../src/config/load.ts';
-import { componentByName, KYVERNO } from '../../src/platform/components.ts';
+import { componentByName, KYVERNO } from '../../src/catalog/components.ts';
 import { policyExceptionNamespace } from '../../src/platform/policy-exceptions.ts';
 import { loadChartValues, valueFiles } from '../../src/platform/values.ts';
 import { kustomizeBuild } from '../../src/toolchain/kubectl.ts';

@@ -17,10 +17,11 @@
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
 import { deletionGuard } from '../constructs/metadata.ts';
-import type { PlatformComponent } from '../platform/components.ts';
+import type { PlatformComponent } from '../catalog/components.ts';
 import { valueFiles } from '../platform/values.ts';
-import type { RepositoryInfo } from '../synth/repository.ts';
-import { CLUSTER_LABEL, environmentAppName, isManualCluster, platformAppName } from './naming.ts';
+import type { RepositoryInfo } from '../config/repository.ts';
+import { isManualCluster } from '../config/clusters.ts';
+import { CLUSTER_LABEL, environmentAppName, platformAppName } from './naming.ts';
 import { BOOTSTRAP_PROJECT, HIVEBOX_PROJECT, PLATFORM_PROJECT } from './projects.ts';
 import {
   Application,

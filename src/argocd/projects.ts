@@ -8,11 +8,13 @@
  */
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
-import { PLATFORM_COMPONENTS, type PlatformComponent } from '../platform/components.ts';
+import { PLATFORM_COMPONENTS, type PlatformComponent } from '../catalog/components.ts';
 import { PLATFORM_SECRETS_NAMESPACE, secretSourceNamespace } from '../platform/cluster-config.ts';
-import type { RepositoryInfo } from '../synth/repository.ts';
-import { AppProject, ARGOCD_NAMESPACE, LOCAL_CLUSTER_SERVER, type Destination, type GroupKind, type SyncWindow } from './resources.ts';
-import { CLUSTER_LABEL, environmentAppName, isManualCluster, platformAppName } from './naming.ts';
+import type { RepositoryInfo } from '../config/repository.ts';
+import { AppProject, ARGOCD_NAMESPACE, LOCAL_CLUSTER_SERVER, type Destination, type SyncWindow } from './resources.ts';
+import type { GroupKind } from '../kube/manifest.ts';
+import { isManualCluster } from '../config/clusters.ts';
+import { CLUSTER_LABEL, environmentAppName, platformAppName } from './naming.ts';
 
 export const HIVEBOX_PROJECT = 'hivebox';
 export const PLATFORM_PROJECT = 'platform';

@@ -6,6 +6,7 @@
  */
 import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
+import type { GroupKind } from '../kube/manifest.ts';
 import { ARGOCD_NAMESPACE } from './naming.ts';
 
 export { ARGOCD_NAMESPACE };
@@ -19,11 +20,6 @@ export interface ObjectMeta {
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly finalizers?: readonly string[];
-}
-
-export interface GroupKind {
-  readonly group: string;
-  readonly kind: string;
 }
 
 /** A cluster (by exactly one of name and server) and a namespace in it. */

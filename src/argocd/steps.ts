@@ -10,8 +10,8 @@
  * every Application of the wave before it is Healthy. A person syncing a manual
  * cluster follows the same steps (the `hivebox.dev/sync-step` label).
  */
-import type { GroupKind } from './resources.ts';
-import type { PlatformComponent } from '../platform/components.ts';
+import type { GroupKind } from '../kube/manifest.ts';
+import type { PlatformComponent } from '../catalog/components.ts';
 
 export interface ComponentNeeds {
   readonly component: PlatformComponent;

@@ -12,8 +12,8 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.ts';
-import { isGeneratedFile } from '../synth/header.ts';
-import { isInside } from '../synth/paths.ts';
+import { isGeneratedFile } from '../kube/header.ts';
+import { isInside } from '../config/paths.ts';
 import { SYNTH_READS } from '../synth/stamp.ts';
 import { describeCode } from '../synth/transaction.ts';
 

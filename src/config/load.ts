@@ -11,8 +11,8 @@ import { InputError } from '../errors.ts';
 import { resolveEnvironment, type Environment } from './environment.ts';
 import { namespaceProblem, secretSourceNamespace } from './namespaces.ts';
 import { EnvFileSchema, RENAMED_KEYS } from './schema.ts';
-import { isGeneratedFile } from '../synth/header.ts';
-import { assertEnvFileReadable } from '../synth/paths.ts';
+import { isGeneratedFile } from '../kube/header.ts';
+import { assertEnvFileReadable } from './paths.ts';
 
 export const ENVS_DIR = 'envs';
 export const ENV_FILE = 'env.yaml';

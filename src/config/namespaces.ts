@@ -5,8 +5,7 @@
  * namespace, and synth creates `<namespace>-secrets` beside it for its credentials. In a namespace that
  * belongs to someone else these would cut Argo CD, the API server or a platform component off.
  */
-import { ARGOCD_NAMESPACE } from '../argocd/naming.ts';
-import { PLATFORM_COMPONENTS } from '../platform/components.ts';
+import { ARGOCD_NAMESPACE, PLATFORM_COMPONENTS } from '../catalog/components.ts';
 import { DNS1123_LABEL_MAX_LENGTH, isDns1123Label } from './kubernetes-names.ts';
 
 /** Where the platform's own credentials are kept on every cluster (src/platform/cluster-config.ts). */

@@ -4,7 +4,7 @@
  * network-flows rule models the same pods the policies select.
  */
 
-import { ENVOY_GATEWAY_NAMESPACE } from '../platform/components.ts';
+import { ENVOY_GATEWAY_NAMESPACE } from '../catalog/components.ts';
 
 /**
  * The cluster's one Gateway (src/platform/gateway.ts renders it), as the routes of every environment

@@ -14,7 +14,7 @@ import { HiveBoxMonitoring } from './monitoring.ts';
 import { EnvironmentNamespace } from './namespace.ts';
 import { NetworkPolicies } from './network-policies.ts';
 import { ENVIRONMENT_LABEL } from './metadata.ts';
-import { MONITORING_NAMESPACE } from '../platform/components.ts';
+import { MONITORING_NAMESPACE } from '../catalog/components.ts';
 import { GATEWAY_DATA_PLANE } from './cluster-peers.ts';
 import { Valkey } from './valkey.ts';
 

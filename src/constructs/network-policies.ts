@@ -11,7 +11,7 @@ import { componentLabels, NAME_LABEL, selectorLabels, SyncWave, syncWave } from 
 import { BUCKET_JOB, MINIO } from './minio.ts';
 import { VALKEY } from './valkey.ts';
 
-/** Where the platform runs the pieces that talk to HiveBox (src/platform/components.ts says). */
+/** Where the platform runs the pieces that talk to HiveBox (src/catalog/components.ts says). */
 export interface PlatformPeers {
   /** The Gateway's data plane: the Envoy pods of the cluster's shared Gateway, in their namespace. */
   readonly gateway: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> };

@@ -11,7 +11,7 @@ import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/gateway.networking.k8s.io.ts';
-import { GATEWAY_API_GROUP } from '../platform/components.ts';
+import { GATEWAY_API_GROUP } from '../catalog/components.ts';
 import { SHARED_GATEWAY } from './cluster-peers.ts';
 
 export interface HiveBoxRouteProps {

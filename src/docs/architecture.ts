@@ -8,7 +8,7 @@
  * and must not rewrite this page.
  */
 import { parseAllDocuments } from 'yaml';
-import { generatedMarkdownHeader } from '../synth/header.ts';
+import { generatedMarkdownHeader } from '../kube/header.ts';
 
 interface Source {
   readonly repoURL?: string;

@@ -31,7 +31,7 @@ import {
   HttpRouteSpecRulesFiltersRequestRedirectStatusCode,
   HttpRouteSpecRulesFiltersType,
 } from '../imports/gateway.networking.k8s.io.ts';
-import { GATEWAY_API_GROUP } from './components.ts';
+import { GATEWAY_API_GROUP } from '../catalog/components.ts';
 
 /** The GatewayClass of Envoy Gateway's controller (its chart's config.envoyGateway.gateway.controllerName default). */
 export const GATEWAY_CLASS = 'envoy-gateway';

@@ -10,7 +10,7 @@
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Manifest } from '../synth/types.ts';
+import type { Manifest } from '../kube/manifest.ts';
 import { cachePath, loadCached, storeCompiled } from './compiled-cache.ts';
 import { kubernetesMinor, lifecycleOf } from './deprecations.ts';
 

@@ -4,7 +4,7 @@
  * generated JSON under data/.
  */
 
-import { componentByName, GATEWAY_API_VERSION, GATEWAY_CRDS } from '../platform/components.ts';
+import { componentByName, GATEWAY_API_VERSION, GATEWAY_CRDS } from '../catalog/components.ts';
 
 export interface RootKind {
   readonly apiVersion: string;

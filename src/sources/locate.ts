@@ -6,9 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as Yaml from 'yaml';
-import { lineOf } from '../validate/sources.ts';
 import { parseFieldPath } from './field-path.ts';
 import { parseSourceMap, SourceMapIndex, sourceMapPath, type SettingSource } from './map.ts';
+import { lineOf } from './yaml-line.ts';
 
 /** The yaml package, loaded when a setting is first located: a clean run never needs it. */
 const require = createRequire(import.meta.url);

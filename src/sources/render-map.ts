@@ -1,5 +1,5 @@
 /** Synth's side of the source map (map.ts): the generated envs/<env>/sources.yaml. */
-import { generatedYaml } from '../synth/yaml.ts';
+import { generatedYaml } from '../kube/yaml.ts';
 import type { SourceMap } from './map.ts';
 
 export function renderSourceMap(from: string, map: SourceMap): string {

@@ -13,7 +13,7 @@
  */
 import { resolveEnvironment, type Environment } from '../config/environment.ts';
 import { EnvFileSchema } from '../config/schema.ts';
-import type { Manifest } from '../synth/types.ts';
+import type { Manifest } from '../kube/manifest.ts';
 import { printFieldPath, type Segment } from './field-path.ts';
 import type { SourceMap } from './map.ts';
 

@@ -2,8 +2,9 @@
  * The shared base: the constructs rendered with the defaults alone, one file
  * per resource, and the kustomization that lists them.
  */
-import type { GeneratedFile, Manifest } from './types.ts';
-import { generatedYaml } from './yaml.ts';
+import type { GeneratedFile } from '../kube/generated-file.ts';
+import type { Manifest } from '../kube/manifest.ts';
+import { generatedYaml } from '../kube/yaml.ts';
 
 const FROM = 'src/constructs with the defaults in src/config/schema.ts';
 

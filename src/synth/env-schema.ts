@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { EnvFileSchema } from '../config/schema.ts';
-import { canonicalOrder } from './canonical.ts';
-import { generatedJsonComment } from './header.ts';
-import type { GeneratedFile } from './types.ts';
+import { canonicalOrder } from '../kube/canonical.ts';
+import { generatedJsonComment } from '../kube/header.ts';
+import type { GeneratedFile } from '../kube/generated-file.ts';
 
 export const ENV_SCHEMA_PATH = 'envs/env.schema.json';
 

@@ -12,8 +12,9 @@
 import jsonPatch, { type Operation } from 'fast-json-patch';
 import type { Environment } from '../config/environment.ts';
 import { resourceKey } from './render.ts';
-import type { GeneratedFile, Manifest } from './types.ts';
-import { generatedYaml } from './yaml.ts';
+import type { GeneratedFile } from '../kube/generated-file.ts';
+import type { Manifest } from '../kube/manifest.ts';
+import { generatedYaml } from '../kube/yaml.ts';
 
 export interface OverlayInput {
   readonly environment: Environment;

@@ -16,8 +16,8 @@ import { sourceMapPath } from '../sources/map.ts';
 import { renderSourceMap } from '../sources/render-map.ts';
 import { traceSettings } from '../sources/trace.ts';
 import { cachedTrace } from '../sources/trace-cache.ts';
-import { repositoryInfo } from './repository.ts';
-import type { GeneratedFile } from './types.ts';
+import { repositoryInfo } from '../config/repository.ts';
+import type { GeneratedFile } from '../kube/generated-file.ts';
 
 import { isHandWritten } from './roots.ts';
 

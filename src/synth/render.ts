@@ -6,8 +6,8 @@
 import { App } from 'cdk8s';
 import type { Environment } from '../config/environment.ts';
 import { EnvironmentChart } from '../constructs/environment-chart.ts';
-import { canonicalOrder } from './canonical.ts';
-import type { Manifest } from './types.ts';
+import { canonicalOrder } from '../kube/canonical.ts';
+import type { Manifest } from '../kube/manifest.ts';
 
 /** Kinds without a namespace among those the constructs produce. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ClusterSecretStore', 'ClusterIssuer']);

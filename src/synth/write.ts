@@ -6,8 +6,8 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { isGeneratedFile } from './header.ts';
-import { assertInsideRepository } from './paths.ts';
+import { isGeneratedFile } from '../kube/header.ts';
+import { assertInsideRepository } from '../config/paths.ts';
 import { isHandWritten } from './roots.ts';
 import { applyAtomically } from './transaction.ts';
 

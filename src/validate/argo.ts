@@ -1,5 +1,5 @@
 /** Argo CD's sync options, read the way Argo CD reads them (gitops-engine's resource/annotations.go). */
-import type { Manifest } from '../synth/types.ts';
+import type { Manifest } from '../kube/manifest.ts';
 import { asArray, asObject, asStringMap } from './workloads.ts';
 
 const ANNOTATION = 'argocd.argoproj.io/sync-options';

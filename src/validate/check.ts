@@ -1,6 +1,6 @@
 /** What every check receives: one scope's manifests, indexed once, and a way to report. */
 import type { ChartValues } from '../platform/values.ts';
-import type { Manifest } from '../synth/types.ts';
+import type { Manifest } from '../kube/manifest.ts';
 import { namespaceOf } from './workloads.ts';
 
 /** The scope of the argocd/ tree (every other scope is an environment). */

@@ -4,7 +4,7 @@
  */
 import { DEFAULT_KUBERNETES_VERSION } from '../config/kubernetes-version.ts';
 import { SCHEMA_KUBERNETES_VERSION } from '../schemas/coverage.ts';
-import type { Manifest } from '../synth/types.ts';
+import type { Manifest } from '../kube/manifest.ts';
 import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView } from './check.ts';
 import { argocdRbacCheck } from './checks/argocd-rbac.ts';
 import { convergenceCrdsCheck, convergenceRetryCheck, convergenceWavesCheck, deletionConfirmCheck } from './checks/convergence.ts';

@@ -23,7 +23,7 @@
  *   protocol; endPort makes a range; a named port is resolved against the
  *   destination pod's container ports (and so never matches an address).
  */
-import type { Manifest } from '../synth/types.ts';
+import type { Manifest } from '../kube/manifest.ts';
 import { asArray, asObject, isObject, namespaceOf, selectorMatches, type Json } from './workloads.ts';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';

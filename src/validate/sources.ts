@@ -8,20 +8,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import type { Manifest } from '../synth/types.ts';
+import type { Manifest } from '../kube/manifest.ts';
 import type { SourceLocation } from './types.ts';
 import { asArray, asObject } from './workloads.ts';
 import { parseFieldPath, type Segment } from '../sources/field-path.ts';
+import { lineOf, type Parsed } from '../sources/yaml-line.ts';
 
 /** The yaml package, loaded when a finding is first located: a clean run never needs it. */
 const require = createRequire(import.meta.url);
 const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
-
-export interface Parsed {
-  readonly file: string;
-  readonly document: Yaml.Document.Parsed;
-  readonly lines: Yaml.LineCounter;
-}
 
 interface JsonPatchOp {
   readonly segments: Segment[];
@@ -49,28 +44,6 @@ function parseFile(root: string, absolute: string): Parsed[] {
   const lines = new (yaml().LineCounter)();
   const file = relative(root, absolute).split(sep).join('/');
   return yaml().parseAllDocuments(readFileSync(absolute, 'utf8'), { lineCounter: lines }).map((document) => ({ file, document: document as Yaml.Document.Parsed, lines }));
-}
-
-/** The line of the deepest node along `segments` that the document has (1-based). */
-export function lineOf(parsed: Parsed, segments: readonly Segment[]): number {
-  let node: unknown = parsed.document.contents;
-  let offset = (node as { range?: [number] } | null)?.range?.[0] ?? 0;
-  for (const segment of segments) {
-    let next: unknown;
-    if (yaml().isMap(node)) {
-      const pair = node.items.find((item) => (yaml().isScalar(item.key) ? item.key.value : item.key) === segment);
-      if (pair) {
-        offset = (pair.key as unknown as { range?: [number] } | null)?.range?.[0] ?? offset;
-        next = pair.value;
-      }
-    } else if (yaml().isSeq(node) && typeof segment === 'number') {
-      next = node.items[segment];
-      offset = (next as { range?: [number] } | undefined)?.range?.[0] ?? offset;
-    }
-    if (next === undefined) break;
-    node = next;
-  }
-  return parsed.lines.linePos(offset).line;
 }
 
 /** Parsed files, shared by the indexes of every environment (they all read base/). */

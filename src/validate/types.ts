@@ -1,7 +1,7 @@
 /** The shapes `validate` reads and reports, shared by its checks, formats and the programmatic API. */
 import type { ChartValues } from '../platform/values.ts';
 import type { SettingSource } from '../sources/map.ts';
-import type { Manifest } from '../synth/types.ts';
+import type { Manifest } from '../kube/manifest.ts';
 
 export type { SettingSource };
 

@@ -1,5 +1,5 @@
 /** Reading pods out of workloads, and label selectors, the way Kubernetes does. */
-import type { Manifest } from '../synth/types.ts';
+import type { Manifest } from '../kube/manifest.ts';
 
 export type Json = Record<string, unknown>;
 

@@ -9,8 +9,8 @@ import { synthesizeArgoCd } from '../../src/argocd/index.ts';
 import { loadEnvironments } from '../../src/config/load.ts';
 import type { ChartValues } from '../../src/platform/values.ts';
 import { renderEnvironment } from '../../src/synth/render.ts';
-import { repositoryInfo } from '../../src/synth/repository.ts';
-import type { Manifest } from '../../src/synth/types.ts';
+import { repositoryInfo } from '../../src/config/repository.ts';
+import type { Manifest } from '../../src/kube/manifest.ts';
 import { validateManifests } from '../../src/validate/index.ts';
 
 // Parsed YAML: the tests change it freely.

@@ -4,9 +4,9 @@
  * Argo CD that reconciles it, notifies about it and authorizes syncing it).
  */
 import { CLUSTER_LABEL } from '../../argocd/naming.ts';
-import { ARGO_CD } from '../../platform/components.ts';
+import { ARGO_CD } from '../../catalog/components.ts';
 import type { ChartValues, Values } from '../../platform/values.ts';
-import type { Manifest } from '../../synth/types.ts';
+import type { Manifest } from '../../kube/manifest.ts';
 import type { RepositoryView } from '../check.ts';
 import { asArray, asObject, asStringMap, isObject } from '../workloads.ts';
 

@@ -20,7 +20,7 @@
  * - no-ingress: no Ingress is left; nothing serves them any more.
  */
 import { CLUSTER_LABEL } from '../../argocd/naming.ts';
-import type { Manifest } from '../../synth/types.ts';
+import type { Manifest } from '../../kube/manifest.ts';
 import { ARGOCD_SCOPE, type Check, type RepositoryCheck, type RepositoryView, type ScopeView } from '../check.ts';
 import { asArray, asObject, asStringMap, namespaceOf, selectorMatches, type Json } from '../workloads.ts';
 

@@ -6,7 +6,7 @@
  * - the namespace's pods, one per workload (its pod template);
  * - around them, as the platform runs them: the shared Gateway's Envoys and
  *   Prometheus in their namespaces (src/constructs/cluster-peers.ts,
- *   src/platform/components.ts), kube-dns in
+ *   src/catalog/components.ts), kube-dns in
  *   kube-system, the same pods in another namespace (another environment on a
  *   shared cluster), the public internet, and the external endpoints the pods
  *   are configured with.
@@ -20,8 +20,8 @@
  * between these actors, on each port the destination declares, must not be.
  */
 import { GATEWAY_DATA_PLANE, KUBE_DNS } from '../../constructs/cluster-peers.ts';
-import { MONITORING_NAMESPACE } from '../../platform/components.ts';
-import type { Manifest } from '../../synth/types.ts';
+import { MONITORING_NAMESPACE } from '../../catalog/components.ts';
+import type { Manifest } from '../../kube/manifest.ts';
 import type { Check, Report, ScopeView } from '../check.ts';
 import { ipv4, NAMESPACE_NAME_LABEL, NetworkPolicies, protocolOf, type Endpoint, type Labels, type PortDeclaration, type Protocol, type Side } from '../network-policy.ts';
 import { asArray, asObject, asStringMap, containersOf, mapSelectorMatches, namespaceOf, podTemplate, selectorMatches, type Json, type PodTemplate } from '../workloads.ts';

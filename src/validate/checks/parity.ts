@@ -8,7 +8,7 @@
  * replaced by placeholders: hivebox-staging vs hivebox-prod is the point of
  * having two environments, not drift.
  */
-import type { Manifest } from '../../synth/types.ts';
+import type { Manifest } from '../../kube/manifest.ts';
 import type { Report, ScopeView } from '../check.ts';
 import { isObject, namespaceOf } from '../workloads.ts';
 import { BUDGET_RULE_NAME } from '../../constructs/budget-name.ts';

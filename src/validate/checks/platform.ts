@@ -20,9 +20,9 @@ import {
   KYVERNO,
   LOKI,
   PROMETHEUS_OPERATOR_CRDS,
-} from '../../platform/components.ts';
+} from '../../catalog/components.ts';
 import type { ChartValues, Values } from '../../platform/values.ts';
-import type { Manifest } from '../../synth/types.ts';
+import type { Manifest } from '../../kube/manifest.ts';
 import { ARGOCD_SCOPE, type Report, type RepositoryCheck, type RepositoryView } from '../check.ts';
 
 /** One pod (or pod-creating resource) a chart runs, by the values key of its container resources. */

@@ -1,5 +1,5 @@
 /** Reliability: single-resource hygiene and the cross-resource references a cluster never checks for you. */
-import type { Manifest } from '../../synth/types.ts';
+import type { Manifest } from '../../kube/manifest.ts';
 import type { Check } from '../check.ts';
 import {
   asArray,

@@ -3,7 +3,7 @@
  * baseline and restricted control, as kubernetes.io/docs/concepts/security/pod-security-standards
  * lists them), pinned images, no Secret data, no automounted service account tokens.
  */
-import type { Manifest } from '../../synth/types.ts';
+import type { Manifest } from '../../kube/manifest.ts';
 import { ARGOCD_SCOPE, type Check, type Report } from '../check.ts';
 import { asArray, asObject, containersOf, podTemplate, type ContainerAt, type Json, type PodTemplate } from '../workloads.ts';
 

@@ -26,7 +26,7 @@
  * answer does not depend on the day validate runs.
  */
 import { CLUSTER_LABEL } from '../../argocd/naming.ts';
-import type { Manifest } from '../../synth/types.ts';
+import type { Manifest } from '../../kube/manifest.ts';
 import { ARGOCD_SCOPE, type Check } from '../check.ts';
 import { activity, canSync, compileWindow, windowMatches, type CompiledWindow, type MatchTarget, type SyncWindowSpec } from '../sync-windows.ts';
 import { asArray, asObject } from '../workloads.ts';

@@ -11,8 +11,8 @@ export interface Manifest {
   readonly [field: string]: unknown;
 }
 
-/** One file synth writes: its path relative to the repository root (posix separators) and content. */
-export interface GeneratedFile {
-  readonly path: string;
-  readonly content: string;
+/** A kind within an API group (Kubernetes' metav1.GroupKind); the core group is the empty string. */
+export interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
 }

@@ -6,8 +6,10 @@
  * Versions were checked against each chart's published releases; the values
  * files use only keys the chart's own values.yaml / README documents.
  */
-import { ARGOCD_NAMESPACE } from '../argocd/naming.ts';
-import type { GroupKind } from '../argocd/resources.ts';
+import type { GroupKind } from '../kube/manifest.ts';
+
+/** Where every cluster's Argo CD, its Applications and AppProjects live (here, apart from the cdk8s constructs, for validate). */
+export const ARGOCD_NAMESPACE = 'argocd';
 
 export interface PlatformComponent {
   /** Also the folder under charts/ and the Application name prefix. */
