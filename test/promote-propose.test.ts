@@ -9,10 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
 import { startGitHubApi, type FakeGitHub } from './support/github-api-server.ts';
-import { tempRepo } from './support/repo.ts';
+import { fromTemplate } from './support/repo.ts';
 
 const DIGEST_A = `sha256:${'a'.repeat(64)}`;
 const DIGEST_B = `sha256:${'b'.repeat(64)}`;
@@ -30,10 +30,8 @@ async function cli(cwd: string, env: Record<string, string>, ...argv: string[]) 
   return { code, stdout, stderr };
 }
 
-/** A synthesized, committed copy of the repository, the bare repository GitHub holds, and GitHub. */
-async function setup(): Promise<{ dir: string; bare: string; github: FakeGitHub }> {
-  const { root: dir, cleanup } = tempRepo();
-  cleanups.push(cleanup);
+/** This repository's configuration, synthesized and committed: built once, copied for each test. */
+const committed = fromTemplate(async (dir) => {
   git(dir, 'init', '--quiet', '--initial-branch=main');
   git(dir, 'config', 'user.email', 'test@example.com');
   git(dir, 'config', 'user.name', 'Test');
@@ -41,6 +39,13 @@ async function setup(): Promise<{ dir: string; bare: string; github: FakeGitHub 
   expect((await cli(dir, {}, 'synth')).code).toBe(0);
   git(dir, 'add', '.');
   git(dir, 'commit', '--quiet', '-m', 'chore: initial');
+});
+afterAll(() => committed.dispose());
+
+/** A synthesized, committed copy of the repository, the bare repository GitHub holds, and GitHub. */
+async function setup(): Promise<{ dir: string; bare: string; github: FakeGitHub }> {
+  const { root: dir, cleanup } = await committed.copy();
+  cleanups.push(cleanup);
   const holder = mkdtempSync(join(tmpdir(), 'hivebox-github-'));
   cleanups.push(() => rmSync(holder, { recursive: true, force: true }));
   const bare = join(holder, 'repo.git');

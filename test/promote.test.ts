@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runCli as cli, fromTemplate } from './support/repo.ts';
@@ -56,15 +56,29 @@ const changed = (dir: string) =>
     .map((line) => line.slice(3));
 const envYaml = (dir: string, env: string) => readFileSync(join(dir, 'envs', env, 'env.yaml'), 'utf8');
 
-/** Gives dev a new image (as `promote --to dev --image` would) and commits it, with synth. */
-async function newImageInDev(dir: string): Promise<void> {
+/**
+ * The committed repository after dev got a new image (as `promote --to dev --image ... --commit`
+ * gives it, with synth): promoted once, copied for each test that starts there.
+ */
+const devPromoted = fromTemplate(async (dir) => {
+  const source = await committed.copy();
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(source.root, dir, { recursive: true });
+  source.cleanup();
   expect((await cli(dir, 'promote', '--to', 'dev', '--image', `v0.7.0@${DIGEST_A}`, '--commit')).code).toBe(0);
+});
+afterAll(() => devPromoted.dispose());
+
+/** A throwaway clone of the committed repository in which dev already runs v0.7.0@DIGEST_A. */
+async function tempRepoWithNewImageInDev(): Promise<string> {
+  const dir = (await devPromoted.copy()).root;
+  repos.push(dir);
+  return dir;
 }
 
 describe('promote --from --to', () => {
   it('copies tag and digest from dev to staging, changing only envs/staging/ and leaving synth up to date', async () => {
-    const dir = await tempRepo();
-    await newImageInDev(dir);
+    const dir = await tempRepoWithNewImageInDev();
     const stagingBefore = envYaml(dir, 'staging');
 
     const result = await cli(dir, 'promote', '--from', 'dev', '--to', 'staging');
@@ -82,8 +96,7 @@ describe('promote --from --to', () => {
   });
 
   it('refuses dev → prod, which skips staging, and changes nothing', async () => {
-    const dir = await tempRepo();
-    await newImageInDev(dir);
+    const dir = await tempRepoWithNewImageInDev();
 
     const result = await cli(dir, 'promote', '--from', 'dev', '--to', 'prod');
 
@@ -102,8 +115,7 @@ describe('promote --from --to', () => {
   });
 
   it('refuses a dirty working tree and changes nothing', async () => {
-    const dir = await tempRepo();
-    await newImageInDev(dir);
+    const dir = await tempRepoWithNewImageInDev();
     writeFileSync(join(dir, 'notes.txt'), 'work in progress\n');
     const stagingBefore = envYaml(dir, 'staging');
 
@@ -126,8 +138,7 @@ describe('promote --from --to', () => {
   });
 
   it('with --commit makes exactly one Conventional Commit touching only envs/<to>/', async () => {
-    const dir = await tempRepo();
-    await newImageInDev(dir);
+    const dir = await tempRepoWithNewImageInDev();
     const before = git(dir, 'rev-parse', 'HEAD').trim();
 
     const result = await cli(dir, 'promote', '--from', 'dev', '--to', 'staging', '--commit');
@@ -190,8 +201,7 @@ describe('promote leaves nothing behind when it cannot finish', () => {
   });
 
   it('refuses a promotion after which the environment would not pass validate, and changes nothing', async () => {
-    const dir = await tempRepo();
-    await newImageInDev(dir);
+    const dir = await tempRepoWithNewImageInDev();
     // A valid env.yaml that validate rejects: a waiver that expired is itself a finding.
     commitFile(dir, 'envs/staging/env.yaml', `${envYaml(dir, 'staging')}waivers:\n  - { rule: probes, reason: a slow start, expires: 2020-01-01 }\n`);
     expect((await cli(dir, 'synth', '--check')).code).toBe(0); // only validation reads it
