@@ -87,8 +87,8 @@ function readEnvFile(rel: string, path: string): string {
     stat = statSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(rel, '', `expected a readable env.yaml (${(error as NodeJS.ErrnoException).code})`);
-    const dangling = isSymbolicLink(path);
-    throw new InputError(rel, '', dangling ? 'expected the environment\'s settings file, env.yaml; this is a symbolic link to something that does not exist' : 'expected the environment\'s settings file, env.yaml; it is missing');
+    // A dangling symbolic link was refused before (config/paths.ts, assertEnvFileReadable).
+    throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml; it is missing');
   }
   if (stat.isDirectory()) throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml; this is a folder');
   if (!stat.isFile()) throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml, to be a regular file');
