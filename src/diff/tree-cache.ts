@@ -8,9 +8,9 @@
  * so its error is reported as before.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, codeIdentity, prune } from '../toolchain/cache.ts';
+import { cacheDir, codeIdentity, keepEntry } from '../toolchain/cache.ts';
 import { plainJson } from '../toolchain/value-cache.ts';
 
 export interface TreeFile {
@@ -40,14 +40,5 @@ export function recalled(key: string): Map<string, unknown[]> | undefined {
 /** Keeps the values if JSON gives every one back exactly; never fails the caller. */
 export function remember(key: string, values: ReadonlyMap<string, unknown[]>): void {
   if (![...values.values()].every((documents) => documents.every(plainJson))) return;
-  const dir = cacheDir('yaml');
-  const partial = join(dir, `${key}.${process.pid}.partial`);
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(partial, JSON.stringify(Object.fromEntries(values)));
-    renameSync(partial, join(dir, `${key}.json`));
-    prune(dir, 200);
-  } catch {
-    rmSync(partial, { force: true });
-  }
+  keepEntry(join(cacheDir('yaml'), `${key}.json`), JSON.stringify(Object.fromEntries(values)), 200);
 }

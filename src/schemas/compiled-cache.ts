@@ -6,11 +6,11 @@
  * schema change compiles.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
-import { cacheDir } from '../toolchain/cache.ts';
+import { cacheDir, keepEntry } from '../toolchain/cache.ts';
 
 const require = createRequire(import.meta.url);
 // ajv's standalone module is CommonJS with a default export that NodeNext typing cannot call through an import.
@@ -38,12 +38,5 @@ export function loadCached(path: string): ValidateFunction | undefined {
 
 /** Writes `validate` (compiled by an ajv with code.source on) as standalone code; never fails the caller. */
 export function storeCompiled(ajv: Ajv, validate: ValidateFunction, path: string): void {
-  const partial = `${path}.${process.pid}.partial`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(partial, standaloneCode(ajv, validate));
-    renameSync(partial, path);
-  } catch {
-    rmSync(partial, { force: true }); // a read-only node_modules only costs the next run a compile
-  }
+  keepEntry(path, standaloneCode(ajv, validate));
 }

@@ -4,10 +4,10 @@
  * traces that environment alone. A pure function's memo: a miss only costs time.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Environment } from '../config/environment.ts';
-import { cacheDir, codeIdentity, prune } from '../toolchain/cache.ts';
+import { cacheDir, codeIdentity, keepEntry } from '../toolchain/cache.ts';
 import type { SourceMap } from './map.ts';
 import { renderedSettingsOf } from './trace.ts';
 
@@ -24,14 +24,6 @@ export function cachedTrace(environment: Environment, trace: () => SourceMap): S
     // not recorded yet
   }
   const map = trace();
-  const partial = `${file}.${process.pid}.partial`;
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(partial, JSON.stringify(map));
-    renameSync(partial, file);
-    prune(dir, KEEP);
-  } catch {
-    rmSync(partial, { force: true });
-  }
+  keepEntry(file, JSON.stringify(map), KEEP);
   return map;
 }

@@ -9,9 +9,9 @@
  * Any difference, in any byte, is a miss, and the full synth decides.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, codeIdentity, prune } from '../toolchain/cache.ts';
+import { cacheDir, codeIdentity, keepEntry } from '../toolchain/cache.ts';
 import { GENERATED_ROOTS } from './roots.ts';
 import { WORK_DIR } from './transaction.ts';
 
@@ -69,14 +69,5 @@ export function currentFiles(state: RepositoryState): ReadonlyMap<string, string
 
 /** Records that in `state` the generated files (`paths`) are current. Never fails the caller. */
 export function recordCurrent(state: RepositoryState, paths: Iterable<string>): void {
-  const stamps = cacheDir('synth');
-  const partial = join(stamps, `${state.hash}.${process.pid}.partial`);
-  try {
-    mkdirSync(stamps, { recursive: true });
-    writeFileSync(partial, JSON.stringify([...paths]));
-    renameSync(partial, join(stamps, state.hash));
-    prune(stamps, KEEP);
-  } catch {
-    rmSync(partial, { force: true }); // a read-only node_modules only costs the next run a synth
-  }
+  keepEntry(join(cacheDir('synth'), state.hash), JSON.stringify([...paths]), KEEP);
 }

@@ -5,7 +5,7 @@
  * deleted at any time; a missing or unwritable folder only costs time.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,4 +43,21 @@ export function prune(dir: string, keep: number): void {
   if (names.length <= keep) return;
   const byAge = names.map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs })).sort((a, b) => a.mtime - b.mtime);
   for (const { name } of byAge.slice(0, names.length - Math.floor(keep / 2))) rmSync(join(dir, name), { force: true });
+}
+
+/**
+ * Writes one cache entry: beside it first, then renamed into place, so a reader (another test
+ * worker, a parallel run) never sees half of it; past `keep` entries its folder is pruned. Never
+ * fails the caller: a read-only or full cache folder only costs the next run the work again.
+ */
+export function keepEntry(path: string, content: string, keep?: number): void {
+  const partial = `${path}.${process.pid}.partial`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(partial, content);
+    renameSync(partial, path);
+    if (keep !== undefined) prune(dirname(path), keep);
+  } catch {
+    rmSync(partial, { force: true });
+  }
 }

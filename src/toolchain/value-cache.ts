@@ -11,9 +11,9 @@
  * successes: a failure is computed, and reported, every time.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, codeIdentity, prune } from './cache.ts';
+import { cacheDir, codeIdentity, keepEntry } from './cache.ts';
 
 /** The key of a value computed from these inputs by this code, or undefined when nothing can be kept. */
 export function valueKey(kind: string, inputs: readonly string[]): string | undefined {
@@ -36,16 +36,7 @@ export function recallValue<T>(kind: string, key: string): T | undefined {
 /** Keeps the value if JSON gives it back exactly; never fails the caller. */
 export function rememberValue(kind: string, key: string, value: unknown): void {
   if (!plainJson(value)) return;
-  const dir = cacheDir(join('values', kind));
-  const partial = join(dir, `${key}.${process.pid}.partial`);
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(partial, JSON.stringify(value));
-    renameSync(partial, join(dir, `${key}.json`));
-    prune(dir, 400);
-  } catch {
-    rmSync(partial, { force: true });
-  }
+  keepEntry(join(cacheDir(join('values', kind)), `${key}.json`), JSON.stringify(value), 400);
 }
 
 /** compute(), or what it returned for the same inputs and code in an earlier run. */
