@@ -4,39 +4,16 @@
  * every way that can fail into one message a person can act on.
  */
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { ApiException, CustomObjectsApi, KubeConfig, Observable, type KubernetesListObject, type ObservableMiddleware } from '@kubernetes/client-node';
 import type { Application } from './application.ts';
 import { formatDuration } from './duration.ts';
+import { KubeconfigError, loadKubeconfig } from './kubeconfig.ts';
 
 const GROUP = 'argoproj.io';
 const VERSION = 'v1alpha1';
 const PLURAL = 'applications';
 /** kubectl waits forever by default (--request-timeout 0); a gate in CI must not, so 30 s, as client-node 2.0's Watch. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-
-/**
- * Where client-node's KubeConfig.loadFromDefault looks after $KUBECONFIG (1.4.0, dist/config.js):
- * $HOME/.kube/config, then a pod's service account. With none of them it would fall back to
- * http://localhost:8080, and status would report a refused connection instead of the real problem.
- */
-const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-
-function homeKubeconfig(env: ConnectOptions['env']): string | undefined {
-  const home = env.HOME || env.USERPROFILE;
-  return home ? join(home, '.kube', 'config') : undefined;
-}
-
-function defaultKubeconfig(env: ConnectOptions['env']): string | undefined {
-  const file = homeKubeconfig(env);
-  return file && existsSync(file) ? file : undefined;
-}
-
-function noKubeconfig(env: ConnectOptions['env']): string {
-  const home = homeKubeconfig(env);
-  return `no kubeconfig found: looked at $KUBECONFIG (not set), ${home ?? '~/.kube/config ($HOME not set)'} (no such file) and a pod's service account (${SERVICE_ACCOUNT_TOKEN}: not in a pod); pass --kubeconfig <path> or set KUBECONFIG`;
-}
 
 /** The cluster could not answer the question: exit 2, as nothing was checked. */
 export class ClusterError extends Error {
@@ -54,7 +31,7 @@ export class ClusterError extends Error {
 }
 
 export interface ConnectOptions {
-  /** A kubeconfig file; otherwise $KUBECONFIG or ~/.kube/config. */
+  /** A kubeconfig file read alone; otherwise the $KUBECONFIG files merged as kubectl merges them, or ~/.kube/config. */
   readonly kubeconfig?: string | undefined;
   readonly context?: string | undefined;
   readonly namespace: string;
@@ -90,25 +67,22 @@ export class ArgoCdApplications {
   }
 
   static connect(options: ConnectOptions): ArgoCdApplications {
-    const config = new KubeConfig();
-    const file = options.kubeconfig ?? options.env.KUBECONFIG?.split(delimiter).find(Boolean) ?? defaultKubeconfig(options.env);
+    let config: KubeConfig;
+    let file: string;
     try {
-      if (file) config.loadFromFile(file);
-      else if (existsSync(SERVICE_ACCOUNT_TOKEN)) config.loadFromCluster();
-      else throw new ClusterError(noKubeconfig(options.env));
+      ({ config, source: file } = loadKubeconfig(options.kubeconfig, options.env));
     } catch (error) {
-      if (error instanceof ClusterError) throw error;
-      throw new ClusterError(`cannot read kubeconfig ${file ?? SERVICE_ACCOUNT_TOKEN}: ${(error as Error).message}`);
+      throw new ClusterError(error instanceof KubeconfigError ? error.message : `cannot read kubeconfig: ${(error as Error).message}`);
     }
     if (options.context !== undefined) {
       if (!config.getContextObject(options.context)) {
         const known = config.getContexts().map((c) => c.name);
-        throw new ClusterError(`--context: kubeconfig ${file ?? '(default)'} has no context "${options.context}"; it has ${known.length ? known.join(', ') : 'none'}`);
+        throw new ClusterError(`--context: kubeconfig ${file} has no context "${options.context}"; it has ${known.length ? known.join(', ') : 'none'}`);
       }
       config.setCurrentContext(options.context);
     }
     if (!config.getCurrentCluster()) {
-      throw new ClusterError(`kubeconfig ${file ?? '(default)'} has no current context with a cluster; pass --context <name> or --kubeconfig <path>`);
+      throw new ClusterError(`kubeconfig ${file} has no current context with a cluster; pass --context <name> or --kubeconfig <path>`);
     }
     return new ArgoCdApplications(config, options.namespace, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   }
