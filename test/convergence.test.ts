@@ -127,6 +127,27 @@ describe('convergence-crds', () => {
     expect(messages(check(f))).toEqual([expect.stringMatching(/^convergence-crds: kyverno-nonprod creates monitoring\.coreos\.com\/ServiceMonitor \(rendered by its chart\), whose CRD prometheus-operator-crds-nonprod installs/)]);
   });
 
+  it('reports a controller that watches Gateway API kinds synced no later than their CRDs, whatever its sync options', () => {
+    const f = fixture();
+    const certManager = app(f, 'cert-manager-nonprod');
+    certManager.metadata.annotations['argocd.argoproj.io/sync-wave'] = '1';
+    certManager.spec.syncPolicy.syncOptions = [...certManager.spec.syncPolicy.syncOptions, 'SkipDryRunOnMissingResource=true'];
+    expect(messages(check(f))).toEqual([
+      expect.stringMatching(/^convergence-crds: cert-manager-nonprod watches gateway\.networking\.k8s\.io\/Gateway \(its controller fails without it\), whose CRD gateway-crds-nonprod installs; .*SkipDryRunOnMissingResource cannot help/),
+      expect.stringMatching(/^convergence-crds: cert-manager-nonprod watches gateway\.networking\.k8s\.io\/HTTPRoute /),
+    ]);
+  });
+
+  it('on a cluster synced by hand, accepts a watching controller only in a later sync step than its CRDs', () => {
+    const f = fixture();
+    const certManager = app(f, 'cert-manager-prod');
+    certManager.metadata.labels['hivebox.dev/sync-step'] = app(f, 'gateway-crds-prod').metadata.labels['hivebox.dev/sync-step'];
+    expect(messages(check(f))).toEqual([
+      expect.stringMatching(/^convergence-crds: cert-manager-prod watches gateway\.networking\.k8s\.io\/Gateway .*an earlier hivebox\.dev\/sync-step\)$/),
+      expect.stringMatching(/^convergence-crds: cert-manager-prod watches gateway\.networking\.k8s\.io\/HTTPRoute /),
+    ]);
+  });
+
   it('reports a custom resource no Application on the cluster installs the CRD of', () => {
     const f = fixture();
     f.argocd = f.argocd.filter((d) => !(d.kind === 'Application' && d.metadata.name === 'external-secrets-nonprod'));

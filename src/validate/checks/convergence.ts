@@ -19,6 +19,7 @@
 import type { Manifest } from '../../kube/manifest.ts';
 import { PLATFORM_COMPONENTS, type PlatformComponent } from '../../catalog/components.ts';
 import type { ChartValues } from '../../platform/values.ts';
+import { SYNC_STEP_LABEL } from '../../argocd/applications.ts';
 import type { Report, RepositoryCheck, RepositoryView } from '../check.ts';
 import { asArray, asObject, asStringMap, isObject } from '../workloads.ts';
 import { hasSyncOption, syncOptionsOf } from '../argo.ts';
@@ -36,6 +37,8 @@ interface App {
   readonly cluster: string;
   readonly wave: number;
   readonly automated: boolean;
+  /** The runbook's sync step (SYNC_STEP_LABEL): the order a person syncs a manual cluster in, each step healthy first. */
+  readonly step: number | undefined;
   readonly spec: Record<string, unknown>;
   readonly sources: readonly Record<string, unknown>[];
 }
@@ -56,10 +59,16 @@ function applicationsOf(repository: RepositoryView): App[] {
         wave: Number(asStringMap(manifest.metadata.annotations)[WAVE] ?? 0) || 0,
         // Argo CD 3.x: `automated: { enabled: false }` switches it off while keeping the settings.
         automated: isObject(automated) && automated.enabled !== false,
+        step: stepOf(manifest),
         spec,
         sources: (spec.sources !== undefined ? asArray(spec.sources) : [spec.source]).filter(isObject),
       };
     });
+}
+
+function stepOf(manifest: Manifest): number | undefined {
+  const step = asStringMap(manifest.metadata.labels)[SYNC_STEP_LABEL];
+  return step === undefined ? undefined : Number(step);
 }
 
 /** Each cluster's root: the Application that deploys argocd/<cluster>. */
@@ -157,6 +166,11 @@ interface CustomResource {
   readonly kind: string;
   /** The rendered object, where this repository renders it (not for what a chart renders). */
   readonly manifest?: Manifest;
+  /**
+   * A kind the component's running controller watches (catalog `watchedKinds`), not one it creates:
+   * without its CRD the controller crash-loops, which no dry-run option helps.
+   */
+  readonly watched?: boolean;
 }
 
 /** The custom resources an Application creates: from its folders, and what its chart renders with our values. */
@@ -167,13 +181,15 @@ function customResourcesOf(app: App, folders: RepositoryView['folders']): Custom
     .filter((m) => isCustomGroup(groupOf(String(m.apiVersion))))
     .map((manifest) => ({ group: groupOf(String(manifest.apiVersion)), kind: manifest.kind, manifest }));
   const fromChart = componentOf(app)?.customKinds ?? [];
-  return [...fromFolders, ...fromChart.map((k) => ({ group: k.group, kind: k.kind }))];
+  const watched = componentOf(app)?.watchedKinds ?? [];
+  return [...fromFolders, ...fromChart.map((k) => ({ group: k.group, kind: k.kind })), ...watched.map((k) => ({ group: k.group, kind: k.kind, watched: true }))];
 }
 
 /**
  * Every custom resource either has its CRD from an Application in an earlier
  * wave of a health-assessed tree, or comes from an Application that skips the
  * dry run for missing resource types (and so succeeds on a retry once the CRD exists).
+ * A kind a component's controller watches must have its CRD from an earlier wave: no retry helps.
  */
 export const convergenceCrdsCheck: RepositoryCheck = (repository, reportIn) => {
   const apps = applicationsOf(repository);
@@ -192,18 +208,34 @@ export const convergenceCrdsCheck: RepositoryCheck = (repository, reportIn) => {
       seen.add(key);
       const providers = apps.filter((p) => p.cluster === app.cluster && p !== app && (componentOf(p)?.crdGroups ?? []).includes(resource.group));
       const where = resource.manifest ? ` (${resource.kind} ${resource.manifest.metadata.name})` : ' (rendered by its chart)';
+      const uses = resource.watched ? `watches ${key} (its controller fails without it)` : `creates ${key}${where}`;
       if (providers.length === 0) {
-        report('convergence-crds', app.manifest, 'spec', `${app.name} creates ${key}${where}, but no Application on ${app.cluster} installs the CRDs of ${resource.group}`);
+        report('convergence-crds', app.manifest, 'spec', `${app.name} ${uses}, but no Application on ${app.cluster} installs the CRDs of ${resource.group}`);
         continue;
       }
       const ordered = providers.some((p) => p.automated && p.wave < app.wave) && assessed;
+      if (resource.watched) {
+        // Skipping the dry run lets the sync start, but the controller still crash-loops until the CRD
+        // exists, so only an earlier wave of a health-assessed tree, or an earlier step of the runbook a
+        // person follows on a manual cluster (each step synced and waited healthy), makes it converge.
+        const stepBefore = !app.automated && app.step !== undefined && providers.some((p) => !p.automated && p.step !== undefined && p.step < app.step!);
+        if (!ordered && !stepBefore) {
+          report(
+            'convergence-crds',
+            app.manifest,
+            'metadata.annotations["argocd.argoproj.io/sync-wave"]',
+            `${app.name} ${uses}, whose CRD ${providers.map((p) => p.name).join(', ')} installs; nothing makes ${app.name} wait for it${assessed ? '' : ' (Application health is not assessed on this cluster)'}, and SkipDryRunOnMissingResource cannot help a running controller: sync ${providers.map((p) => p.name).join(', ')} in an earlier wave of a health-assessed tree (or, synced by hand, an earlier ${SYNC_STEP_LABEL})`,
+          );
+        }
+        continue;
+      }
       const resourceSkips = resource.manifest !== undefined && hasSyncOption(syncOptionsOf(resource.manifest), 'SkipDryRunOnMissingResource', 'true');
       if (ordered || skipsDryRun || resourceSkips) continue;
       report(
         'convergence-crds',
         app.manifest,
         'spec.syncPolicy.syncOptions',
-        `${app.name} creates ${key}${where}, whose CRD ${providers.map((p) => p.name).join(', ')} installs; nothing makes ${app.name} wait for it${assessed ? '' : ' (Application health is not assessed on this cluster)'}, so its first sync fails its dry run: sync it in a later wave of a health-assessed tree, or set SkipDryRunOnMissingResource=true`,
+        `${app.name} ${uses}, whose CRD ${providers.map((p) => p.name).join(', ')} installs; nothing makes ${app.name} wait for it${assessed ? '' : ' (Application health is not assessed on this cluster)'}, so its first sync fails its dry run: sync it in a later wave of a health-assessed tree, or set SkipDryRunOnMissingResource=true`,
       );
     }
   }
