@@ -29,7 +29,7 @@ export class EnvironmentChart extends Chart {
 
     // A manually synced environment (prod) holds the data that matters: nothing deletes it without a person confirming.
     const protectData = environment.sync.mode === 'manual';
-    new EnvironmentNamespace(this, 'Namespace', { environment, protectData });
+    new EnvironmentNamespace(this, 'Namespace', { name: environment.namespace, environment: environment.name, quota: environment.quota, protectData });
     const credentials = new StorageCredentials(this, 'Credentials', { secretStore: environment.secretStore });
 
     // Every pod carries its environment, so logs and metrics can be told apart on a shared cluster.
