@@ -27,8 +27,10 @@ export class EnvironmentChart extends Chart {
     const { environment } = props;
     super(scope, id, { namespace: environment.namespace, disableResourceNameHashes: true });
 
-    // A manually synced environment (prod) holds the data that matters: nothing deletes it without a person confirming.
+    // A manually synced environment (prod) holds the data that matters: nothing deletes it without a person
+    // confirming. Its alerts page a person; every other environment's only warn.
     const protectData = environment.sync.mode === 'manual';
+    const severity = protectData ? 'critical' : 'warning';
     new EnvironmentNamespace(this, 'Namespace', { name: environment.namespace, environment: environment.name, quota: environment.quota, protectData });
     const credentials = new StorageCredentials(this, 'Credentials', { secretStore: environment.secretStore });
 
@@ -64,9 +66,10 @@ export class EnvironmentChart extends Chart {
       credentialsSecretName: credentials.secretName,
     });
 
-    new HiveBoxMonitoring(this, 'Monitoring', { environment });
+    const watched = { environment: environment.name, namespace: environment.namespace, severity } as const;
+    new HiveBoxMonitoring(this, 'Monitoring', watched);
     // No budget, no rule.
-    if (environment.budget) new BudgetRules(this, 'Budget', { environment: { ...environment, budget: environment.budget } });
+    if (environment.budget) new BudgetRules(this, 'Budget', { ...watched, monthly: environment.budget.monthly, warnAt: environment.budget.warnAt });
 
     new NetworkPolicies(this, 'NetworkPolicies', {
       appPort: environment.app.port,
