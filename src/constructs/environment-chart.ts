@@ -5,7 +5,7 @@
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Environment } from '../config/environment.ts';
+import { imageReference, type Environment } from '../config/environment.ts';
 import { StorageCredentials } from './credentials.ts';
 import { HiveBoxApp } from './hivebox.ts';
 import { Minio, MINIO_API_PORT } from './minio.ts';
@@ -15,7 +15,7 @@ import { EnvironmentNamespace } from './namespace.ts';
 import { NetworkPolicies } from './network-policies.ts';
 import { ENVIRONMENT_LABEL } from './metadata.ts';
 import { MONITORING_NAMESPACE } from '../catalog/components.ts';
-import { GATEWAY_DATA_PLANE } from './cluster-peers.ts';
+import { GATEWAY_DATA_PLANE, SHARED_GATEWAY } from './cluster-peers.ts';
 import { Valkey } from './valkey.ts';
 
 export interface EnvironmentChartProps {
@@ -59,11 +59,18 @@ export class EnvironmentChart extends Chart {
           }
         : { endpoint: minioConfig.endpoint, secure: minioConfig.secure, bucket: minioConfig.bucket };
 
+    const { app } = environment;
     new HiveBoxApp(this, 'HiveBox', {
-      environment,
+      image: imageReference(environment.image),
+      port: app.port,
+      settings: { logLevel: app.logLevel, senseBoxIds: app.senseBoxIds, cacheTtlSeconds: app.cacheTtlSeconds, storageIntervalSeconds: app.storageIntervalSeconds },
       valkeyAddress: { host: valkey.host, port: valkey.port },
       minio,
       credentialsSecretName: credentials.secretName,
+      resources: environment.resources,
+      scaling: environment.scaling,
+      route: { host: environment.route.host, listener: SHARED_GATEWAY.httpsListener(environment.name), requestTimeout: environment.route.requestTimeout },
+      podLabels,
     });
 
     const watched = { environment: environment.name, namespace: environment.namespace, severity } as const;
