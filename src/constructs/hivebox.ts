@@ -70,6 +70,8 @@ export class HiveBoxApp extends Construct {
   readonly service: kplus.Service;
   /** The port the pods listen on. */
   readonly port: number;
+  /** The labels HiveBox's pods are selected by (its Service, budget, NetworkPolicies). */
+  readonly selector = selectorLabels(HIVEBOX);
 
   /** Every object's name, labels and sync wave. */
   private readonly metadata: ApiObjectMetadata = { name: HIVEBOX, labels: componentLabels(HIVEBOX, 'api'), annotations: syncWave(SyncWave.App) };

@@ -5,7 +5,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { componentLabels, SyncWave, syncWave } from './metadata.ts';
+import { componentLabels, selectorLabels, SyncWave, syncWave } from './metadata.ts';
 import { APP_USER, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 import { StatefulStore } from './stateful-store.ts';
 
@@ -34,6 +34,11 @@ export interface MinioProps {
 
 export class Minio extends Construct {
   readonly endpoint = `${MINIO}:${MINIO_API_PORT}`;
+  readonly port = MINIO_API_PORT;
+  /** The labels MinIO's pods are selected by. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** The bucket Job's pods, the only other client of MinIO. */
+  readonly bucketJob = { selector: selectorLabels(BUCKET_JOB) } as const;
 
   constructor(scope: Construct, id: string, props: MinioProps) {
     super(scope, id);
@@ -42,7 +47,7 @@ export class Minio extends Construct {
       valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key } },
     });
 
-    new StatefulStore(this, 'Store', {
+    this.selector = new StatefulStore(this, 'Store', {
       name: MINIO,
       role: 'storage',
       user: APP_USER,
@@ -63,7 +68,7 @@ export class Minio extends Construct {
       readinessProbe: { httpGet: { path: '/minio/health/ready', port: k8s.IntOrString.fromString('s3') }, periodSeconds: 10 },
       livenessProbe: { httpGet: { path: '/minio/health/live', port: k8s.IntOrString.fromString('s3') }, periodSeconds: 20, failureThreshold: 6 },
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
-    });
+    }).selector;
 
     new k8s.KubeJob(this, 'BucketJob', {
       metadata: {

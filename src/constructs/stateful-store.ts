@@ -37,6 +37,8 @@ export interface StatefulStoreProps {
 
 export class StatefulStore extends Construct {
   readonly serviceName: string;
+  /** The labels the store's pods are selected by. */
+  readonly selector: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: StatefulStoreProps) {
     super(scope, id);
@@ -44,6 +46,7 @@ export class StatefulStore extends Construct {
     const metadata = { name: props.name, labels, annotations: syncWave(SyncWave.DataStores) };
     const protectData = props.protectData ?? false;
     this.serviceName = props.name;
+    this.selector = selectorLabels(props.name);
     const scratch = (props.scratchPaths ?? []).map((path, index) => ({ name: `scratch-${index}`, path }));
 
     new k8s.KubeService(this, 'Service', {

@@ -23,11 +23,13 @@ export interface ValkeyProps {
 export class Valkey extends Construct {
   readonly host = VALKEY;
   readonly port = VALKEY_PORT;
+  /** The labels Valkey's pods are selected by. */
+  readonly selector: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ValkeyProps) {
     super(scope, id);
     const ping: k8s.Probe = { exec: { command: ['valkey-cli', 'ping'] }, periodSeconds: 10, timeoutSeconds: 2 };
-    new StatefulStore(this, 'Store', {
+    this.selector = new StatefulStore(this, 'Store', {
       name: VALKEY,
       role: 'cache',
       // The image's own non-root user; set explicitly so runAsNonRoot can be verified.
@@ -43,6 +45,6 @@ export class Valkey extends Construct {
       readinessProbe: ping,
       livenessProbe: { ...ping, initialDelaySeconds: 10, failureThreshold: 6 },
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
-    });
+    }).selector;
   }
 }
