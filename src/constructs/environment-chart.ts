@@ -12,7 +12,7 @@ import { Minio } from './minio.ts';
 import { BudgetRules } from './budget.ts';
 import { HiveBoxMonitoring } from './monitoring.ts';
 import { EnvironmentNamespace } from './namespace.ts';
-import { NetworkPolicies, type SelectedPods } from './network-policies.ts';
+import { NetworkPolicies, type BucketPeer, type StorePeer } from './network-policies.ts';
 import { ENVIRONMENT_LABEL } from './metadata.ts';
 import { MONITORING_NAMESPACE } from '../catalog/components.ts';
 import { GATEWAY_DATA_PLANE, SHARED_GATEWAY } from './cluster-peers.ts';
@@ -22,21 +22,17 @@ export interface EnvironmentChartProps {
   readonly environment: Environment;
 }
 
-/** Where HiveBox finds a data store, and its pods when it runs in the namespace. */
-interface StoreAddress {
+/** Where HiveBox finds Valkey, and its pods when it runs in the namespace. */
+interface StoreAddress extends StorePeer {
   readonly host: string;
-  readonly port: number;
-  readonly pods?: SelectedPods;
 }
 
 /** Where HiveBox finds its bucket, and MinIO's pods and its bucket Job's when MinIO runs in the namespace. */
-interface BucketAddress {
+interface BucketAddress extends BucketPeer {
+  /** host:port of the S3 API. */
   readonly endpoint: string;
-  readonly port: number;
   readonly secure: boolean;
   readonly bucket: string;
-  readonly pods?: SelectedPods;
-  readonly bucketJob?: SelectedPods;
 }
 
 /** What the in-cluster data stores share: the pods' environment label and whether their data is protected. */

@@ -16,10 +16,11 @@ export const BUCKET_JOB = 'minio-bucket';
 
 export interface MinioProps {
   readonly storage: string;
+  /** @default the cluster's default StorageClass */
   readonly storageClassName?: string;
   readonly bucket: string;
   readonly credentialsSecretName: string;
-  /** Labels for the pods only (not selectors), e.g. the environment for log collection. */
+  /** Labels for the pods only (not selectors), e.g. the environment for log collection. @default none */
   readonly podLabels?: Readonly<Record<string, string>>;
   /** Keep the volume when the StatefulSet goes, and delete only after a person confirms. @default false */
   readonly protectData?: boolean;

@@ -23,19 +23,25 @@ export interface SelectedPods {
   readonly selector: Readonly<Record<string, string>>;
 }
 
+/** A data store HiveBox reaches (Valkey, MinIO). */
+export interface StorePeer {
+  /** The port HiveBox reaches it on. */
+  readonly port: number;
+  /** Its pods, when it runs in the namespace. @default none: an external endpoint, reached at any address on `port` */
+  readonly pods?: SelectedPods;
+}
+
+/** MinIO, with the Job that creates its bucket. */
+export interface BucketPeer extends StorePeer {
+  /** The bucket Job's pods, MinIO's other client. @default none (an external endpoint has no Job) */
+  readonly bucketJob?: SelectedPods;
+}
+
 export interface NetworkPoliciesProps {
   /** HiveBox's pods and the port they listen on (HiveBoxApp). */
   readonly app: SelectedPods & { readonly port: number };
-  /**
-   * Valkey and the port HiveBox reaches it on. @default pods: none, an external endpoint, reached at any
-   * address on that port
-   */
-  readonly valkey: { readonly pods?: SelectedPods; readonly port: number };
-  /**
-   * MinIO and its bucket Job (Minio), and the S3 port. @default pods and bucketJob: none, an external
-   * endpoint, reached at any address on that port
-   */
-  readonly minio: { readonly pods?: SelectedPods; readonly bucketJob?: SelectedPods; readonly port: number };
+  readonly valkey: StorePeer;
+  readonly minio: BucketPeer;
   readonly peers: PlatformPeers;
 }
 
@@ -99,7 +105,7 @@ export class NetworkPolicies extends Construct {
     });
   }
 
-  private allowValkey(app: kplus.Pods, store: NetworkPoliciesProps['valkey']): void {
+  private allowValkey(app: kplus.Pods, store: StorePeer): void {
     const port = kplus.NetworkPolicyPort.tcp(store.port);
     const valkey = store.pods && this.select('Valkey', store.pods);
     this.policy('allow-hivebox-to-valkey', app).addEgressRule(valkey ?? this.anyAddress('Valkey'), [port]);

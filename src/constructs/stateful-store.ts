@@ -19,14 +19,16 @@ export interface StatefulStoreProps {
   readonly ports: readonly { readonly name: string; readonly port: number }[];
   readonly dataPath: string;
   readonly storage: string;
+  /** @default the cluster's default StorageClass */
   readonly storageClassName?: string;
+  /** @default none */
   readonly env?: readonly k8s.EnvVar[];
   readonly readinessProbe: k8s.Probe;
   readonly livenessProbe: k8s.Probe;
   readonly resources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
-  /** Labels for the pods only (not selectors), e.g. the environment for log collection. */
+  /** Labels for the pods only (not selectors), e.g. the environment for log collection. @default none */
   readonly podLabels?: Readonly<Record<string, string>>;
-  /** Extra writable paths besides the data volume (the root filesystem is read-only). */
+  /** Extra writable paths besides the data volume (the root filesystem is read-only). @default none */
   readonly scratchPaths?: readonly string[];
   /**
    * Keep the data: the volume claims outlive the StatefulSet, and Argo CD deletes

@@ -12,7 +12,9 @@ export const VALKEY_PORT = 6379;
 
 export interface ValkeyProps {
   readonly storage: string;
+  /** @default the cluster's default StorageClass */
   readonly storageClassName?: string;
+  /** Labels for the pods only (not selectors), e.g. the environment for log collection. @default none */
   readonly podLabels?: Readonly<Record<string, string>>;
   /** Keep the volume when the StatefulSet goes, and delete only after a person confirms. @default false */
   readonly protectData?: boolean;
