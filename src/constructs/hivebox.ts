@@ -70,8 +70,8 @@ export class HiveBoxApp extends Construct {
   readonly service: kplus.Service;
   /** The port the pods listen on. */
   readonly port: number;
-  /** The labels HiveBox's pods are selected by (its Service, budget, NetworkPolicies). */
-  readonly selector = selectorLabels(HIVEBOX);
+  /** The labels HiveBox's pods are selected by (its Deployment, Service, disruption budget, topology spread and NetworkPolicies). */
+  readonly selector: Readonly<Record<string, string>> = selectorLabels(HIVEBOX);
 
   /** Every object's name, labels and sync wave. */
   private readonly metadata: ApiObjectMetadata = { name: HIVEBOX, labels: componentLabels(HIVEBOX, 'api'), annotations: syncWave(SyncWave.App) };
@@ -128,7 +128,7 @@ export class HiveBoxApp extends Construct {
       }),
       containers: [this.container(props, config)],
     });
-    deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(HIVEBOX) }));
+    deployment.select(kplus.LabelSelector.of({ labels: this.selector }));
     return deployment;
   }
 
@@ -186,7 +186,7 @@ export class HiveBoxApp extends Construct {
       // Spread replicas over nodes and zones, but never refuse to schedule because of it. cdk8s-plus renders
       // no topologySpreadConstraints (pod.js:184-201, AbstractPod._toPodSpec); its WorkloadScheduling.spread
       // (workload.js:115-116) is pod anti-affinity on the construct-path label removed above.
-      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [spread('kubernetes.io/hostname'), spread('topology.kubernetes.io/zone')]),
+      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [spread('kubernetes.io/hostname', this.selector), spread('topology.kubernetes.io/zone', this.selector)]),
       // Deployment._toKube writes no revisionHistoryLimit (deployment.js:114-126).
       JsonPatch.add('/spec/revisionHistoryLimit', 5),
       // Quantities exactly as env.yaml spells them, so reviewers see "1Gi", not a converted number: cdk8s-plus
@@ -206,7 +206,7 @@ export class HiveBoxApp extends Construct {
       ports: [{ name: 'http', port: SERVICE_PORT, targetPort: this.port, protocol: kplus.Protocol.TCP }],
     });
     // Selecting the Deployment itself would use cdk8s-plus's construct-path label, removed from the pods above.
-    for (const [key, value] of Object.entries(selectorLabels(HIVEBOX))) service.selectLabel(key, value);
+    for (const [key, value] of Object.entries(this.selector)) service.selectLabel(key, value);
     return service;
   }
 
@@ -226,7 +226,7 @@ export class HiveBoxApp extends Construct {
       spec: {
         // With one replica (dev) "maxUnavailable: 1" still lets nodes drain; with more, one pod at a time.
         maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
-        selector: { matchLabels: selectorLabels(HIVEBOX) },
+        selector: { matchLabels: this.selector },
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
       },
     });
@@ -276,12 +276,12 @@ function appSettings(props: HiveBoxAppProps): Record<string, string> {
   };
 }
 
-function spread(topologyKey: string) {
+function spread(topologyKey: string, selector: Readonly<Record<string, string>>) {
   return {
     maxSkew: 1,
     topologyKey,
     whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: selectorLabels(HIVEBOX) },
+    labelSelector: { matchLabels: selector },
   };
 }
 
