@@ -190,7 +190,8 @@ export class HiveBoxApp extends Construct {
       // Deployment._toKube writes no revisionHistoryLimit (deployment.js:114-126).
       JsonPatch.add('/spec/revisionHistoryLimit', 5),
       // Quantities exactly as env.yaml spells them, so reviewers see "1Gi", not a converted number: cdk8s-plus
-      // writes every memory quantity as Size.toMebibytes() + 'Mi' (container.js:612-613, 621-622).
+      // writes every memory quantity as Size.toMebibytes() + 'Mi' (container.js:612-613, 621-622), and its
+      // Cpu is made from numbers only (Cpu.millis, Cpu.units), so "0.5" and "500m" could not both be kept.
       // (Patched values pass through cdk8s-plus's typed serializer, hence Quantity objects.)
       JsonPatch.replace('/spec/template/spec/containers/0/resources', {
         requests: quantities(props.resources.requests),
