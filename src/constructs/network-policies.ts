@@ -58,6 +58,10 @@ const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/1
  *   (namespace.js:70, Pods.all), which createNetworkPolicyPeers writes with an extra `podSelector: {}`
  *   (lines 291-292);
  * - allow-minio-from-hivebox: addIngressRule makes one rule per peer (lines 268-270), not one rule from two.
+ * The peers are Pods selected by the workloads' own labels, not the workloads: cdk8s-plus selects a
+ * workload by its construct-path label (pod.js:57-68), which the pods here do not carry. Nor does
+ * `connections.allowFrom/allowTo` fit: it names its policies after construct addresses (pod.js:1051), where
+ * these are named after the flow they open.
  */
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
