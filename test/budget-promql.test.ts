@@ -19,13 +19,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Environment } from '../src/config/environment.ts';
 import { loadEnvironments } from '../src/config/load.ts';
-import { budgetRules, COST_HOURLY_RECORD } from '../src/constructs/budget.ts';
+import { COST_HOURLY_RECORD } from '../src/constructs/budget.ts';
+import { BUDGET_RULE_NAME } from '../src/constructs/budget-name.ts';
+import { renderEnvironment } from '../src/synth/render.ts';
 import { PromQL, type Labels, type Sample, type Series } from './support/promql.ts';
 
 const environments = loadEnvironments(join(import.meta.dirname, '..'));
 const env = (name: string) => environments.find((e) => e.name === name)!;
 type Rule = { record?: string; alert?: string; expr: string; labels?: Record<string, string> };
-const rulesOf = (environment: Environment): Rule[] => budgetRules(environment, environment.budget!) as Rule[];
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const rulesOf = (environment: Environment): Rule[] =>
+  (renderEnvironment(environment).find((m) => m.kind === 'PrometheusRule' && m.metadata.name === BUDGET_RULE_NAME) as Any).spec.groups[0].rules;
 
 const GIB = 1024 ** 3;
 const HOUR = 3_600_000;

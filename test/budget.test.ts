@@ -4,11 +4,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'cdk8s';
+import { Testing } from 'cdk8s';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Environment } from '../src/config/environment.ts';
 import { loadEnvironments } from '../src/config/load.ts';
-import { COST_HOURLY_RECORD, HOURS_PER_MONTH, hourlyCostExpr } from '../src/constructs/budget.ts';
+import { BudgetRules, COST_HOURLY_RECORD, HOURS_PER_MONTH, hourlyCostExpr } from '../src/constructs/budget.ts';
 import { EnvironmentChart } from '../src/constructs/environment-chart.ts';
 import { clusterConfig } from '../src/platform/cluster-config.ts';
 import { OPENCOST } from '../src/catalog/components.ts';
@@ -19,15 +19,25 @@ const env = (name: string) => environments.find((e) => e.name === name)!;
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function budgetRule(environment: Environment): Any | undefined {
-  const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
-  const chart = new EnvironmentChart(app, 'test', { environment });
-  return (chart.toJson() as Any[]).find((m) => m.kind === 'PrometheusRule' && m.metadata.name === 'hivebox-budget');
+  return Testing.synth(new EnvironmentChart(Testing.app(), 'test', { environment })).find((m) => m.kind === 'PrometheusRule' && m.metadata.name === 'hivebox-budget');
 }
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
 describe('budget rules', () => {
+  it('BudgetRules watches the namespace it is given, and pages at 100 % only when told its severity is critical', () => {
+    const chart = Testing.chart();
+    new BudgetRules(chart, 'Quiet', { environment: 'qa', namespace: 'team-qa', monthly: 50, warnAt: 0.5 });
+    new BudgetRules(chart, 'Paging', { environment: 'live', namespace: 'team-live', monthly: 50, warnAt: 0.5, severity: 'critical' });
+    const [quiet, paging] = Testing.synth(chart).map((rule) => rule.spec.groups[0].rules as Any[]);
+    const alert = (rules: Any[], name: string) => rules.find((r) => r.alert === name)!;
+    expect(alert(quiet!, 'HiveBoxBudgetWarning')).toMatchObject({ expr: expect.stringMatching(/namespace="team-qa"\}\[1d\]\) \* 730 > 25$/), labels: { severity: 'warning', environment: 'qa' } });
+    expect(alert(quiet!, 'HiveBoxBudgetExceeded').labels).toEqual({ severity: 'warning', environment: 'qa' });
+    expect(alert(paging!, 'HiveBoxBudgetExceeded').labels).toEqual({ severity: 'critical', environment: 'live' });
+    expect(alert(paging!, 'HiveBoxBudgetWarning').labels.severity).toBe('warning');
+  });
+
   it('renders no rule for an environment without a budget (dev)', () => {
     expect(env('dev').budget).toBeUndefined();
     expect(budgetRule(env('dev'))).toBeUndefined();
@@ -41,8 +51,7 @@ describe('budget rules', () => {
     expect(rules.find((r) => r.alert === 'HiveBoxBudgetWarning')).toMatchObject({ expr: `${projected} > 320`, labels: { severity: 'warning', environment: 'prod' } });
     expect(rules.find((r) => r.alert === 'HiveBoxBudgetExceeded')).toMatchObject({ expr: `${projected} > 400`, labels: { severity: 'critical', environment: 'prod' } });
     // The same routing labels as the environment's HiveBox alerts.
-    const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
-    const all = new EnvironmentChart(app, 'routing', { environment: env('prod') }).toJson() as Any[];
+    const all = Testing.synth(new EnvironmentChart(Testing.app(), 'routing', { environment: env('prod') }));
     const hiveboxDown = all.find((m) => m.metadata.name === 'hivebox' && m.kind === 'PrometheusRule')!.spec.groups[0].rules[0];
     expect(rules.find((r) => r.alert === 'HiveBoxBudgetExceeded')!.labels).toEqual(hiveboxDown.labels);
   });

@@ -3,6 +3,9 @@
  * wiring that connects (selectors, ports, probes), scaling owned by the HPA,
  * and credentials only by reference.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { baseEnvironment, resolveEnvironment, type Environment } from '../src/config/environment.ts';
 import { EnvFileSchema, type EnvFileInput } from '../src/config/schema.ts';
@@ -260,5 +263,15 @@ describe('log and metric labels', () => {
     for (const workload of manifests.filter((m) => WORKLOADS.includes(m.kind))) {
       expect(workload.spec.template.metadata.labels['hivebox.dev/environment'], `${workload.kind}/${workload.metadata.name}`).toBe('test');
     }
+  });
+});
+
+describe('narrow props', () => {
+  it('only EnvironmentChart reads the env.yaml shape: no other construct imports src/config', () => {
+    const dir = join(import.meta.dirname, '..', 'src', 'constructs');
+    const readers = readdirSync(dir)
+      .filter((file) => file.endsWith('.ts'))
+      .filter((file) => ts.preProcessFile(readFileSync(join(dir, file), 'utf8'), true, true).importedFiles.some((imported) => imported.fileName.startsWith('../config/')));
+    expect(readers).toEqual(['environment-chart.ts']);
   });
 });

@@ -2,7 +2,7 @@
  * HiveBoxMonitoring: the dashboard Grafana picks up and the alerts a person
  * is woken by, scoped to one environment and valid for the Prometheus Operator.
  */
-import { App, Chart } from 'cdk8s';
+import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import type { Environment } from '../src/config/environment.ts';
 import { loadEnvironments } from '../src/config/load.ts';
@@ -19,14 +19,26 @@ const env = (name: string) => environments.find((e) => e.name === name)!;
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Doc = Manifest & { spec: Any; data?: Record<string, string> };
 
+/** The environment's dashboard and alerts, as synth renders them from its env.yaml. */
 function render(environment: Environment): Doc[] {
-  const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
-  const chart = new Chart(app, 'test', { namespace: environment.namespace, disableResourceNameHashes: true });
-  new HiveBoxMonitoring(chart, 'Monitoring', { environment });
-  return chart.toJson() as Doc[];
+  return renderEnvironment(environment).filter((m) => m.metadata.labels?.['app.kubernetes.io/component'] === 'monitoring') as Doc[];
 }
 
 describe('HiveBoxMonitoring', () => {
+  it('watches the environment and namespace it is given, and only warns unless told its alerts page', () => {
+    const chart = Testing.chart();
+    new HiveBoxMonitoring(chart, 'Monitoring', { environment: 'qa', namespace: 'team-qa' });
+    new HiveBoxMonitoring(chart, 'Paging', { environment: 'live', namespace: 'team-live', service: 'api', severity: 'critical' });
+    const [dashboard, rule, pagingDashboard, pagingRule] = Testing.synth(chart) as Doc[];
+    expect(JSON.parse(dashboard!.data!['hivebox-qa.json']!).uid).toBe('hivebox-qa');
+    expect(pagingDashboard!.metadata.name).toBe('api-dashboard');
+    const rulesOf = (doc: Doc): Any[] => doc.spec.groups[0].rules;
+    for (const r of rulesOf(rule!)) expect(r.labels).toEqual({ severity: 'warning', environment: 'qa' });
+    for (const r of rulesOf(rule!)) expect(r.expr).toMatch(/namespace="team-qa"|httproute\/team-qa\/hivebox\//);
+    for (const r of rulesOf(pagingRule!)) expect(r.labels).toEqual({ severity: 'critical', environment: 'live' });
+    expect(rulesOf(pagingRule!).find((r) => r.alert === 'HiveBoxNotReady')!.expr).toContain('namespace="team-live", deployment="api"');
+  });
+
   it('ships a dashboard ConfigMap the Grafana sidecar picks up, with a uid unique per environment', () => {
     const uids = new Set<string>();
     for (const environment of environments) {

@@ -15,9 +15,9 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Environment } from '../config/environment.ts';
 import { BUDGET_RULE_NAME } from './budget-name.ts';
 import { componentLabels, ENVIRONMENT_LABEL, SyncWave, syncWave } from './metadata.ts';
+import type { AlertSeverity } from './monitoring.ts';
 
 /** Hours in an average month (8760 / 12): the projection of an hourly cost to a month. */
 export const HOURS_PER_MONTH = 730;
@@ -27,7 +27,16 @@ const GIB = 1024 ** 3;
 export { BUDGET_RULE_NAME };
 
 export interface BudgetRulesProps {
-  readonly environment: Environment & { readonly budget: NonNullable<Environment['budget']> };
+  /** The environment's name: its label and the alerts' routing label. */
+  readonly environment: string;
+  /** The namespace whose cost is watched. */
+  readonly namespace: string;
+  /** The monthly budget, in the currency OpenCost reports. */
+  readonly monthly: number;
+  /** The share of `monthly` the early warning fires at (0.8: at 80 %). */
+  readonly warnAt: number;
+  /** The severity of the alert at 100 %, routed like the environment's other alerts (the warning never pages). @default 'warning' */
+  readonly severity?: AlertSeverity;
 }
 
 export class BudgetRules extends Construct {
@@ -35,16 +44,15 @@ export class BudgetRules extends Construct {
 
   constructor(scope: Construct, id: string, props: BudgetRulesProps) {
     super(scope, id);
-    const { environment } = props;
     this.rules = new ApiObject(this, 'Rules', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: {
         name: BUDGET_RULE_NAME,
-        labels: { ...componentLabels('hivebox', 'budget'), [ENVIRONMENT_LABEL]: environment.name },
+        labels: { ...componentLabels('hivebox', 'budget'), [ENVIRONMENT_LABEL]: props.environment },
         annotations: syncWave(SyncWave.App),
       },
-      spec: { groups: [{ name: 'hivebox-budget.rules', rules: budgetRules(environment, environment.budget) }] },
+      spec: { groups: [{ name: 'hivebox-budget.rules', rules: budgetRules(props) }] },
     });
   }
 }
@@ -64,42 +72,39 @@ export function projectedMonthlyExpr(namespace: string): string {
   return `avg_over_time(${COST_HOURLY_RECORD}{namespace="${namespace}"}[1d]) * ${HOURS_PER_MONTH}`;
 }
 
-export function budgetRules(environment: Environment, budget: NonNullable<Environment['budget']>): unknown[] {
-  const ns = environment.namespace;
-  // Routed like the environment's other alerts: production pages at 100 %, the early warning never pages.
-  const severity = environment.sync.mode === 'manual' ? 'critical' : 'warning';
+function budgetRules({ environment, namespace: ns, monthly, warnAt, severity = 'warning' }: BudgetRulesProps): unknown[] {
   const projected = projectedMonthlyExpr(ns);
-  const warnAmount = round(budget.monthly * budget.warnAt);
-  const percent = round(budget.warnAt * 100);
+  const warnAmount = round(monthly * warnAt);
+  const percent = round(warnAt * 100);
   return [
     { record: COST_HOURLY_RECORD, expr: hourlyCostExpr(ns), labels: { namespace: ns } },
     {
       alert: 'HiveBoxBudgetWarning',
       expr: `${projected} > ${warnAmount}`,
       for: '1h',
-      labels: { severity: 'warning', environment: environment.name },
+      labels: { severity: 'warning', environment },
       annotations: {
-        summary: `${environment.name} is heading for ${percent} % of its monthly budget`,
-        description: `At the last day's rate, ${ns} costs {{ $value | printf "%.2f" }} a month: more than ${percent} % (${warnAmount}) of its budget of ${budget.monthly}. See docs/runbooks/budget-alert.md.`,
+        summary: `${environment} is heading for ${percent} % of its monthly budget`,
+        description: `At the last day's rate, ${ns} costs {{ $value | printf "%.2f" }} a month: more than ${percent} % (${warnAmount}) of its budget of ${monthly}. See docs/runbooks/budget-alert.md.`,
       },
     },
     {
       alert: 'HiveBoxBudgetExceeded',
-      expr: `${projected} > ${budget.monthly}`,
+      expr: `${projected} > ${monthly}`,
       for: '1h',
-      labels: { severity, environment: environment.name },
+      labels: { severity, environment },
       annotations: {
-        summary: `${environment.name} is over its monthly budget`,
-        description: `At the last day's rate, ${ns} costs {{ $value | printf "%.2f" }} a month: more than its budget of ${budget.monthly}. See docs/runbooks/budget-alert.md.`,
+        summary: `${environment} is over its monthly budget`,
+        description: `At the last day's rate, ${ns} costs {{ $value | printf "%.2f" }} a month: more than its budget of ${monthly}. See docs/runbooks/budget-alert.md.`,
       },
     },
     {
       alert: 'HiveBoxCostDataMissing',
       expr: 'absent(node_cpu_hourly_cost)',
       for: '1h',
-      labels: { severity: 'warning', environment: environment.name },
+      labels: { severity: 'warning', environment },
       annotations: {
-        summary: `No cost data: the budget of ${environment.name} is not watched`,
+        summary: `No cost data: the budget of ${environment} is not watched`,
         description: 'Prometheus has no node_cpu_hourly_cost from OpenCost for an hour, so the budget alerts cannot fire. Check the opencost platform Application.',
       },
     },

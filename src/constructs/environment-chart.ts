@@ -5,79 +5,111 @@
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Environment } from '../config/environment.ts';
+import { imageReference, type Environment } from '../config/environment.ts';
 import { StorageCredentials } from './credentials.ts';
 import { HiveBoxApp } from './hivebox.ts';
-import { Minio, MINIO_API_PORT } from './minio.ts';
+import { Minio } from './minio.ts';
 import { BudgetRules } from './budget.ts';
 import { HiveBoxMonitoring } from './monitoring.ts';
 import { EnvironmentNamespace } from './namespace.ts';
-import { NetworkPolicies } from './network-policies.ts';
+import { NetworkPolicies, type BucketPeer, type StorePeer } from './network-policies.ts';
 import { ENVIRONMENT_LABEL } from './metadata.ts';
 import { MONITORING_NAMESPACE } from '../catalog/components.ts';
-import { GATEWAY_DATA_PLANE } from './cluster-peers.ts';
+import { GATEWAY_DATA_PLANE, SHARED_GATEWAY } from './cluster-peers.ts';
 import { Valkey } from './valkey.ts';
 
 export interface EnvironmentChartProps {
   readonly environment: Environment;
 }
 
+/** Where HiveBox finds Valkey, and its pods when it runs in the namespace. */
+interface StoreAddress extends StorePeer {
+  readonly host: string;
+}
+
+/** Where HiveBox finds its bucket, and MinIO's pods and its bucket Job's when MinIO runs in the namespace. */
+interface BucketAddress extends BucketPeer {
+  /** host:port of the S3 API. */
+  readonly endpoint: string;
+  readonly secure: boolean;
+  readonly bucket: string;
+}
+
+/** What the in-cluster data stores share: the pods' environment label and whether their data is protected. */
+interface StoreOptions {
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly protectData: boolean;
+  readonly credentialsSecretName: string;
+}
+
+/** The one place that reads the env.yaml shape: every construct below gets only the props it needs. */
 export class EnvironmentChart extends Chart {
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     const { environment } = props;
     super(scope, id, { namespace: environment.namespace, disableResourceNameHashes: true });
 
-    // A manually synced environment (prod) holds the data that matters: nothing deletes it without a person confirming.
+    // A manually synced environment (prod) holds the data that matters: nothing deletes it without a person
+    // confirming. Its alerts page a person; every other environment's only warn.
     const protectData = environment.sync.mode === 'manual';
-    new EnvironmentNamespace(this, 'Namespace', { environment, protectData });
+    const severity = protectData ? 'critical' : 'warning';
+    new EnvironmentNamespace(this, 'Namespace', { name: environment.namespace, environment: environment.name, quota: environment.quota, protectData });
     const credentials = new StorageCredentials(this, 'Credentials', { secretStore: environment.secretStore });
 
     // Every pod carries its environment, so logs and metrics can be told apart on a shared cluster.
-    const podLabels = { [ENVIRONMENT_LABEL]: environment.name };
-    const valkeyConfig = environment.valkey;
-    const valkey =
-      valkeyConfig.mode === 'in-cluster'
-        ? new Valkey(this, 'Valkey', { storage: valkeyConfig.storage, storageClassName: valkeyConfig.storageClassName, podLabels, protectData })
-        : { host: valkeyConfig.host, port: valkeyConfig.port };
+    const stores: StoreOptions = { podLabels: { [ENVIRONMENT_LABEL]: environment.name }, protectData, credentialsSecretName: credentials.secretName };
+    const valkey = this.valkey(environment.valkey, stores);
+    const minio = this.minio(environment.minio, stores);
+    const app = this.app(environment, { valkey, minio, stores });
 
-    const minioConfig = environment.minio;
-    const minio =
-      minioConfig.mode === 'in-cluster'
-        ? {
-            endpoint: new Minio(this, 'Minio', {
-              storage: minioConfig.storage,
-              storageClassName: minioConfig.storageClassName,
-              bucket: minioConfig.bucket,
-              credentialsSecretName: credentials.secretName,
-              podLabels,
-              protectData,
-            }).endpoint,
-            secure: false,
-            bucket: minioConfig.bucket,
-          }
-        : { endpoint: minioConfig.endpoint, secure: minioConfig.secure, bucket: minioConfig.bucket };
-
-    new HiveBoxApp(this, 'HiveBox', {
-      environment,
-      valkeyAddress: { host: valkey.host, port: valkey.port },
-      minio,
-      credentialsSecretName: credentials.secretName,
-    });
-
-    new HiveBoxMonitoring(this, 'Monitoring', { environment });
+    const watched = { environment: environment.name, namespace: environment.namespace, severity } as const;
+    new HiveBoxMonitoring(this, 'Monitoring', watched);
     // No budget, no rule.
-    if (environment.budget) new BudgetRules(this, 'Budget', { environment: { ...environment, budget: environment.budget } });
+    if (environment.budget) new BudgetRules(this, 'Budget', { ...watched, monthly: environment.budget.monthly, warnAt: environment.budget.warnAt });
 
     new NetworkPolicies(this, 'NetworkPolicies', {
-      appPort: environment.app.port,
-      valkey: { inCluster: valkeyConfig.mode === 'in-cluster', port: valkey.port },
-      minio: { inCluster: minioConfig.mode === 'in-cluster', port: minioPort(minio.endpoint) },
+      app,
+      valkey,
+      minio,
       // The Gateway's Envoys and Prometheus, as the platform runs them (named once there).
       peers: { gateway: GATEWAY_DATA_PLANE, monitoringNamespace: MONITORING_NAMESPACE },
     });
   }
-}
 
-function minioPort(endpoint: string): number {
-  return Number(endpoint.split(':')[1] ?? MINIO_API_PORT);
+  private valkey(config: Environment['valkey'], stores: StoreOptions): StoreAddress {
+    if (config.mode === 'external') return { host: config.host, port: config.port };
+    const valkey = new Valkey(this, 'Valkey', { storage: config.storage, storageClassName: config.storageClassName, podLabels: stores.podLabels, protectData: stores.protectData });
+    return { host: valkey.host, port: valkey.port, pods: valkey };
+  }
+
+  private minio(config: Environment['minio'], stores: StoreOptions): BucketAddress {
+    if (config.mode === 'external') {
+      // The schema takes host:port only.
+      return { endpoint: config.endpoint, port: Number(config.endpoint.split(':')[1]), secure: config.secure, bucket: config.bucket };
+    }
+    const minio = new Minio(this, 'Minio', {
+      storage: config.storage,
+      storageClassName: config.storageClassName,
+      bucket: config.bucket,
+      credentialsSecretName: stores.credentialsSecretName,
+      podLabels: stores.podLabels,
+      protectData: stores.protectData,
+    });
+    return { endpoint: minio.endpoint, port: minio.port, secure: false, bucket: config.bucket, pods: minio, bucketJob: minio.bucketJob };
+  }
+
+  private app(environment: Environment, { valkey, minio, stores }: { valkey: StoreAddress; minio: BucketAddress; stores: StoreOptions }): HiveBoxApp {
+    const { app, route } = environment;
+    return new HiveBoxApp(this, 'HiveBox', {
+      image: imageReference(environment.image),
+      port: app.port,
+      settings: { logLevel: app.logLevel, senseBoxIds: app.senseBoxIds, cacheTtlSeconds: app.cacheTtlSeconds, storageIntervalSeconds: app.storageIntervalSeconds },
+      valkeyAddress: { host: valkey.host, port: valkey.port },
+      minio: { endpoint: minio.endpoint, secure: minio.secure, bucket: minio.bucket },
+      credentialsSecretName: stores.credentialsSecretName,
+      resources: environment.resources,
+      scaling: environment.scaling,
+      route: { host: route.host, listener: SHARED_GATEWAY.httpsListener(environment.name), requestTimeout: route.requestTimeout },
+      podLabels: stores.podLabels,
+    });
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { componentLabels, SyncWave, syncWave } from './metadata.ts';
+import { componentLabels, selectorLabels, SyncWave, syncWave } from './metadata.ts';
 import { APP_USER, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 import { StatefulStore } from './stateful-store.ts';
 
@@ -16,10 +16,11 @@ export const BUCKET_JOB = 'minio-bucket';
 
 export interface MinioProps {
   readonly storage: string;
+  /** @default the cluster's default StorageClass */
   readonly storageClassName?: string;
   readonly bucket: string;
   readonly credentialsSecretName: string;
-  /** Labels for the pods only (not selectors), e.g. the environment for log collection. */
+  /** Labels for the pods only (not selectors), e.g. the environment for log collection. @default none */
   readonly podLabels?: Readonly<Record<string, string>>;
   /** Keep the volume when the StatefulSet goes, and delete only after a person confirms. @default false */
   readonly protectData?: boolean;
@@ -34,6 +35,11 @@ export interface MinioProps {
 
 export class Minio extends Construct {
   readonly endpoint = `${MINIO}:${MINIO_API_PORT}`;
+  readonly port = MINIO_API_PORT;
+  /** The labels MinIO's pods are selected by. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** The bucket Job's pods, the only other client of MinIO. */
+  readonly bucketJob = { selector: selectorLabels(BUCKET_JOB) } as const;
 
   constructor(scope: Construct, id: string, props: MinioProps) {
     super(scope, id);
@@ -42,7 +48,7 @@ export class Minio extends Construct {
       valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key } },
     });
 
-    new StatefulStore(this, 'Store', {
+    this.selector = new StatefulStore(this, 'Store', {
       name: MINIO,
       role: 'storage',
       user: APP_USER,
@@ -63,7 +69,7 @@ export class Minio extends Construct {
       readinessProbe: { httpGet: { path: '/minio/health/ready', port: k8s.IntOrString.fromString('s3') }, periodSeconds: 10 },
       livenessProbe: { httpGet: { path: '/minio/health/live', port: k8s.IntOrString.fromString('s3') }, periodSeconds: 20, failureThreshold: 6 },
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
-    });
+    }).selector;
 
     new k8s.KubeJob(this, 'BucketJob', {
       metadata: {

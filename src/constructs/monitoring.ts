@@ -20,7 +20,6 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Environment } from '../config/environment.ts';
 import { componentLabels, ENVIRONMENT_LABEL, SyncWave, syncWave } from './metadata.ts';
 
 /** The label and value the Grafana dashboard sidecar watches (charts/kube-prometheus-stack/values.yaml). */
@@ -37,8 +36,16 @@ export function gatewayTarget(namespace: string, route: string): string {
   return `envoy_cluster_name=~"httproute/${namespace}/${route}/rule/[0-9]+"`;
 }
 
+/** How loudly an alert is routed: `critical` pages a person, `warning` only notifies. */
+export type AlertSeverity = 'critical' | 'warning';
+
 export interface HiveBoxMonitoringProps {
-  readonly environment: Environment;
+  /** The environment's name: its label, the dashboard's title and uid, and the alerts' routing label. */
+  readonly environment: string;
+  /** The namespace HiveBox runs in, which every query selects. */
+  readonly namespace: string;
+  /** The severity of the alerts that mean users are affected. @default 'warning' */
+  readonly severity?: AlertSeverity;
   /** The Service (and Deployment) name the alerts watch. @default 'hivebox' */
   readonly service?: string;
   /** Share of 5xx responses over 10 minutes that pages. @default 0.05 */
@@ -53,35 +60,40 @@ export class HiveBoxMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: HiveBoxMonitoringProps) {
     super(scope, id);
-    const { environment } = props;
+    const { environment, namespace } = props;
     const service = props.service ?? 'hivebox';
-    const labels = { ...componentLabels(service, 'monitoring'), [ENVIRONMENT_LABEL]: environment.name };
+    const watched: Watched = { environment, namespace, service };
+    const labels = { ...componentLabels(service, 'monitoring'), [ENVIRONMENT_LABEL]: environment };
     const annotations = syncWave(SyncWave.App);
 
     this.dashboard = new ApiObject(this, 'Dashboard', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: `${service}-dashboard`, labels: { ...labels, [DASHBOARD_LABEL]: DASHBOARD_LABEL_VALUE }, annotations },
-      data: { [`${service}-${environment.name}.json`]: JSON.stringify(dashboard(environment, service), null, 2) },
+      data: { [`${service}-${environment}.json`]: JSON.stringify(dashboard(watched), null, 2) },
     });
 
     this.rules = new ApiObject(this, 'Rules', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: { name: service, labels, annotations },
-      spec: { groups: [{ name: `${service}.rules`, rules: alerts(environment, service, props.errorRatio ?? 0.05, props.latencySeconds ?? 1) }] },
+      spec: { groups: [{ name: `${service}.rules`, rules: alerts(watched, props.severity ?? 'warning', props.errorRatio ?? 0.05, props.latencySeconds ?? 1) }] },
     });
   }
 }
 
-/** The alert rules, one per way HiveBox fails its users. Exported for the tests. */
-export function alerts(environment: Environment, service: string, errorRatio: number, latencySeconds: number): unknown[] {
-  const ns = environment.namespace;
+/** The HiveBox the dashboard and the alerts watch: its environment, namespace and Service. */
+interface Watched {
+  readonly environment: string;
+  readonly namespace: string;
+  readonly service: string;
+}
+
+/** The alert rules, one per way HiveBox fails its users. */
+function alerts({ environment, namespace: ns, service }: Watched, severity: AlertSeverity, errorRatio: number, latencySeconds: number): unknown[] {
   const target = `namespace="${ns}", service="${service}"`;
   const gateway = gatewayTarget(ns, service);
-  // Production pages a person; every other environment only warns.
-  const severity = environment.sync.mode === 'manual' ? 'critical' : 'warning';
-  const labels = { severity, environment: environment.name };
+  const labels = { severity, environment };
   const rule = (alert: string, expr: string, forDuration: string, summary: string, description: string) => ({
     alert,
     expr,
@@ -94,49 +106,48 @@ export function alerts(environment: Environment, service: string, errorRatio: nu
       'HiveBoxDown',
       `sum(up{${target}}) == 0 or absent(up{${target}})`,
       '2m',
-      `HiveBox is down in ${environment.name}`,
+      `HiveBox is down in ${environment}`,
       `Prometheus has scraped no HiveBox pod in ${ns} for 2 minutes.`,
     ),
     rule(
       'HiveBoxNotReady',
       `kube_deployment_status_replicas_unavailable{namespace="${ns}", deployment="${service}"} > 0`,
       '10m',
-      `HiveBox pods fail /readyz in ${environment.name}`,
+      `HiveBox pods fail /readyz in ${environment}`,
       `Some HiveBox pods in ${ns} have failed their /readyz readiness probe for 10 minutes (most senseBoxes unreachable and the cache stale).`,
     ),
     rule(
       'HiveBoxHighErrorRate',
       `sum(rate(${HTTP_REQUESTS}{${target}, status=~"5.."}[5m])) / sum(rate(${HTTP_REQUESTS}{${target}}[5m])) > ${errorRatio}`,
       '10m',
-      `HiveBox answers with errors in ${environment.name}`,
+      `HiveBox answers with errors in ${environment}`,
       `More than ${errorRatio * 100}% of HiveBox responses in ${ns} were 5xx over the last 10 minutes.`,
     ),
     rule(
       'HiveBoxGatewayErrors',
       `sum(rate(${GATEWAY_RESPONSES}{${gateway}, envoy_response_code_class="5"}[5m])) / sum(rate(${GATEWAY_RESPONSES}{${gateway}}[5m])) > ${errorRatio}`,
       '10m',
-      `Users of ${environment.name} get errors at the Gateway`,
+      `Users of ${environment} get errors at the Gateway`,
       `More than ${errorRatio * 100}% of the responses the Gateway gave for HiveBox in ${ns} were 5xx over the last 10 minutes (the app's own, timeouts and unreachable pods alike).`,
     ),
     rule(
       'HiveBoxGatewayLatency',
       `histogram_quantile(0.95, sum by (le) (rate(${GATEWAY_DURATION_BUCKET}{${gateway}}[5m]))) > ${latencySeconds * 1000}`,
       '10m',
-      `Users of ${environment.name} wait at the Gateway`,
+      `Users of ${environment} wait at the Gateway`,
       `The 95th percentile of HiveBox response times measured at the Gateway for ${ns} has been above ${latencySeconds}s for 10 minutes.`,
     ),
     rule(
       'HiveBoxHighLatency',
       `histogram_quantile(0.95, sum by (le) (rate(${HTTP_DURATION_BUCKET}{${target}}[5m]))) > ${latencySeconds}`,
       '10m',
-      `HiveBox is slow in ${environment.name}`,
+      `HiveBox is slow in ${environment}`,
       `The 95th percentile of HiveBox response times in ${ns} has been above ${latencySeconds}s for 10 minutes.`,
     ),
   ];
 }
 
-function dashboard(environment: Environment, service: string): unknown {
-  const ns = environment.namespace;
+function dashboard({ environment, namespace: ns, service }: Watched): unknown {
   const target = `namespace="${ns}", service="${service}"`;
   const gateway = gatewayTarget(ns, service);
   const prometheus = { type: 'prometheus', uid: 'prometheus' };
@@ -151,9 +162,9 @@ function dashboard(environment: Environment, service: string): unknown {
     targets: [{ refId: 'A', datasource: prometheus, expr, legendFormat: legend }],
   });
   return {
-    uid: `${service}-${environment.name}`,
-    title: `HiveBox (${environment.name})`,
-    tags: ['hivebox', environment.name],
+    uid: `${service}-${environment}`,
+    title: `HiveBox (${environment})`,
+    tags: ['hivebox', environment],
     timezone: 'utc',
     schemaVersion: 39,
     refresh: '30s',
@@ -180,7 +191,7 @@ function dashboard(environment: Environment, service: string): unknown {
         type: 'logs',
         datasource: loki,
         gridPos: { h: 10, w: 24, x: 0, y: 32 },
-        targets: [{ refId: 'A', datasource: loki, expr: `{environment="${environment.name}", app="${service}"}` }],
+        targets: [{ refId: 'A', datasource: loki, expr: `{environment="${environment}", app="${service}"}` }],
       },
     ],
   };

@@ -6,11 +6,25 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { Environment } from '../config/environment.ts';
 import { deletionGuard, ENVIRONMENT_LABEL, PART_OF, SyncWave, syncWave } from './metadata.ts';
 
+/** What the environment's pods may claim of the shared cluster, all together. */
+export interface NamespaceQuota {
+  /** CPU requests and limits, each (a Kubernetes quantity such as "2" or "1500m"). */
+  readonly cpu: string;
+  /** Memory requests and limits, each (a Kubernetes quantity such as "2Gi"). */
+  readonly memory: string;
+  /** Storage requested by all volume claims together. */
+  readonly storage: string;
+  readonly pods: number;
+}
+
 export interface EnvironmentNamespaceProps {
-  readonly environment: Environment;
+  /** The Namespace's name. */
+  readonly name: string;
+  /** The environment it holds, as its label says. */
+  readonly environment: string;
+  readonly quota: NamespaceQuota;
   /** The Pod Security Standard enforced, audited and warned about. @default 'restricted' */
   readonly podSecurityLevel?: 'restricted' | 'baseline';
   /** Argo CD prunes or deletes the Namespace (and everything in it) only after a person confirms. @default false */
@@ -20,15 +34,15 @@ export interface EnvironmentNamespaceProps {
 export class EnvironmentNamespace extends Construct {
   constructor(scope: Construct, id: string, props: EnvironmentNamespaceProps) {
     super(scope, id);
-    const { environment } = props;
+    const { quota } = props;
     const level = props.podSecurityLevel ?? 'restricted';
 
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
-        name: environment.namespace,
+        name: props.name,
         labels: {
           'app.kubernetes.io/part-of': PART_OF,
-          [ENVIRONMENT_LABEL]: environment.name,
+          [ENVIRONMENT_LABEL]: props.environment,
           'pod-security.kubernetes.io/enforce': level,
           'pod-security.kubernetes.io/enforce-version': 'latest',
           'pod-security.kubernetes.io/audit': level,
@@ -38,7 +52,6 @@ export class EnvironmentNamespace extends Construct {
       },
     });
 
-    const quota = environment.quota;
     new k8s.KubeResourceQuota(this, 'Quota', {
       metadata: { name: 'hivebox', annotations: syncWave(SyncWave.Guardrails) },
       spec: {

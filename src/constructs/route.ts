@@ -9,13 +9,21 @@
 import type { ApiObjectMetadata } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { Environment } from '../config/environment.ts';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../imports/gateway.networking.k8s.io.ts';
 import { GATEWAY_API_GROUP } from '../catalog/components.ts';
 import { SHARED_GATEWAY } from './cluster-peers.ts';
 
-export interface HiveBoxRouteProps {
-  readonly environment: Environment;
+/** Where traffic reaches HiveBox, apart from the Service it goes to. */
+export interface HiveBoxRouteOptions {
+  /** The hostname users reach HiveBox at. */
+  readonly host: string;
+  /** The HTTPS listener of the cluster's Gateway made for this host (SHARED_GATEWAY.httpsListener). */
+  readonly listener: string;
+  /** How long the whole request may take, HiveBox's answer included (a Gateway API Duration such as 15s). */
+  readonly requestTimeout: string;
+}
+
+export interface HiveBoxRouteProps extends HiveBoxRouteOptions {
   /** The Service every request goes to. */
   readonly service: kplus.Service;
   readonly servicePort: number;
@@ -27,7 +35,6 @@ export class HiveBoxRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: HiveBoxRouteProps) {
     super(scope, id);
-    const { environment } = props;
     this.route = new HttpRoute(this, 'HttpRoute', {
       metadata: props.metadata,
       spec: {
@@ -37,16 +44,16 @@ export class HiveBoxRoute extends Construct {
             kind: 'Gateway',
             namespace: SHARED_GATEWAY.namespace,
             name: SHARED_GATEWAY.name,
-            sectionName: SHARED_GATEWAY.httpsListener(environment.name),
+            sectionName: props.listener,
           },
         ],
-        hostnames: [environment.route.host],
+        hostnames: [props.host],
         rules: [
           {
             matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: '/' } }],
             backendRefs: [{ group: '', kind: 'Service', name: props.service.name, port: props.servicePort }],
             // The whole request, HiveBox's answer included (Gateway API Duration; Envoy Gateway: route timeout).
-            timeouts: { request: environment.route.requestTimeout },
+            timeouts: { request: props.requestTimeout },
           },
         ],
       },

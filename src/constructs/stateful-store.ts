@@ -19,14 +19,16 @@ export interface StatefulStoreProps {
   readonly ports: readonly { readonly name: string; readonly port: number }[];
   readonly dataPath: string;
   readonly storage: string;
+  /** @default the cluster's default StorageClass */
   readonly storageClassName?: string;
+  /** @default none */
   readonly env?: readonly k8s.EnvVar[];
   readonly readinessProbe: k8s.Probe;
   readonly livenessProbe: k8s.Probe;
   readonly resources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
-  /** Labels for the pods only (not selectors), e.g. the environment for log collection. */
+  /** Labels for the pods only (not selectors), e.g. the environment for log collection. @default none */
   readonly podLabels?: Readonly<Record<string, string>>;
-  /** Extra writable paths besides the data volume (the root filesystem is read-only). */
+  /** Extra writable paths besides the data volume (the root filesystem is read-only). @default none */
   readonly scratchPaths?: readonly string[];
   /**
    * Keep the data: the volume claims outlive the StatefulSet, and Argo CD deletes
@@ -37,6 +39,8 @@ export interface StatefulStoreProps {
 
 export class StatefulStore extends Construct {
   readonly serviceName: string;
+  /** The labels the store's pods are selected by. */
+  readonly selector: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: StatefulStoreProps) {
     super(scope, id);
@@ -44,6 +48,7 @@ export class StatefulStore extends Construct {
     const metadata = { name: props.name, labels, annotations: syncWave(SyncWave.DataStores) };
     const protectData = props.protectData ?? false;
     this.serviceName = props.name;
+    this.selector = selectorLabels(props.name);
     const scratch = (props.scratchPaths ?? []).map((path, index) => ({ name: `scratch-${index}`, path }));
 
     new k8s.KubeService(this, 'Service', {

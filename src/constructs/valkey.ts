@@ -12,7 +12,9 @@ export const VALKEY_PORT = 6379;
 
 export interface ValkeyProps {
   readonly storage: string;
+  /** @default the cluster's default StorageClass */
   readonly storageClassName?: string;
+  /** Labels for the pods only (not selectors), e.g. the environment for log collection. @default none */
   readonly podLabels?: Readonly<Record<string, string>>;
   /** Keep the volume when the StatefulSet goes, and delete only after a person confirms. @default false */
   readonly protectData?: boolean;
@@ -23,11 +25,13 @@ export interface ValkeyProps {
 export class Valkey extends Construct {
   readonly host = VALKEY;
   readonly port = VALKEY_PORT;
+  /** The labels Valkey's pods are selected by. */
+  readonly selector: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ValkeyProps) {
     super(scope, id);
     const ping: k8s.Probe = { exec: { command: ['valkey-cli', 'ping'] }, periodSeconds: 10, timeoutSeconds: 2 };
-    new StatefulStore(this, 'Store', {
+    this.selector = new StatefulStore(this, 'Store', {
       name: VALKEY,
       role: 'cache',
       // The image's own non-root user; set explicitly so runAsNonRoot can be verified.
@@ -43,6 +47,6 @@ export class Valkey extends Construct {
       readinessProbe: ping,
       livenessProbe: { ...ping, initialDelaySeconds: 10, failureThreshold: 6 },
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
-    });
+    }).selector;
   }
 }
