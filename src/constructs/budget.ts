@@ -13,9 +13,11 @@
  * - node_cpu_hourly_cost{node}: price of one core for an hour; node_ram_hourly_cost{node}: of one GiB;
  *   pv_hourly_cost{persistentvolume}: of one GiB of that volume.
  */
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
+import { PrometheusRule } from '../imports/monitoring.coreos.com.ts';
+import { prometheusRules, type PromQLRule } from './prometheus-rules.ts';
 import { BUDGET_RULE_NAME } from './budget-name.ts';
 import { componentLabels, ENVIRONMENT_LABEL, SyncWave, syncWave } from './metadata.ts';
 
@@ -36,15 +38,13 @@ export class BudgetRules extends Construct {
   constructor(scope: Construct, id: string, props: BudgetRulesProps) {
     super(scope, id);
     const { environment } = props;
-    this.rules = new ApiObject(this, 'Rules', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'PrometheusRule',
+    this.rules = new PrometheusRule(this, 'Rules', {
       metadata: {
         name: BUDGET_RULE_NAME,
         labels: { ...componentLabels('hivebox', 'budget'), [ENVIRONMENT_LABEL]: environment.name },
         annotations: syncWave(SyncWave.App),
       },
-      spec: { groups: [{ name: 'hivebox-budget.rules', rules: budgetRules(environment, environment.budget) }] },
+      spec: { groups: [{ name: 'hivebox-budget.rules', rules: prometheusRules(budgetRules(environment, environment.budget)) }] },
     });
   }
 }
@@ -64,7 +64,7 @@ export function projectedMonthlyExpr(namespace: string): string {
   return `avg_over_time(${COST_HOURLY_RECORD}{namespace="${namespace}"}[1d]) * ${HOURS_PER_MONTH}`;
 }
 
-export function budgetRules(environment: Environment, budget: NonNullable<Environment['budget']>): unknown[] {
+export function budgetRules(environment: Environment, budget: NonNullable<Environment['budget']>): PromQLRule[] {
   const ns = environment.namespace;
   // Routed like the environment's other alerts: production pages at 100 %, the early warning never pages.
   const severity = environment.sync.mode === 'manual' ? 'critical' : 'warning';

@@ -9,6 +9,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { imageReference, type Environment } from '../config/environment.ts';
+import { ServiceMonitor } from '../imports/monitoring.coreos.com.ts';
 import { componentLabels, ENVIRONMENT_LABEL, selectorLabels, SyncWave, syncWave } from './metadata.ts';
 import { HiveBoxRoute } from './route.ts';
 import { APP_USER, restrictedPodSecurityContext } from './security.ts';
@@ -158,9 +159,7 @@ export class HiveBoxApp extends Construct {
 
     new HiveBoxRoute(this, 'Route', { environment, service: this.service, servicePort: SERVICE_PORT, metadata: metadata(HIVEBOX) });
 
-    new ApiObject(this, 'ServiceMonitor', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
+    new ServiceMonitor(this, 'ServiceMonitor', {
       metadata: metadata(HIVEBOX),
       spec: {
         selector: { matchLabels: selectorLabels(HIVEBOX) },

@@ -21,6 +21,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
+import { PrometheusRule } from '../imports/monitoring.coreos.com.ts';
+import { prometheusRules, type PromQLRule } from './prometheus-rules.ts';
 import { componentLabels, ENVIRONMENT_LABEL, SyncWave, syncWave } from './metadata.ts';
 
 /** The label and value the Grafana dashboard sidecar watches (charts/kube-prometheus-stack/values.yaml). */
@@ -65,17 +67,15 @@ export class HiveBoxMonitoring extends Construct {
       data: { [`${service}-${environment.name}.json`]: JSON.stringify(dashboard(environment, service), null, 2) },
     });
 
-    this.rules = new ApiObject(this, 'Rules', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'PrometheusRule',
+    this.rules = new PrometheusRule(this, 'Rules', {
       metadata: { name: service, labels, annotations },
-      spec: { groups: [{ name: `${service}.rules`, rules: alerts(environment, service, props.errorRatio ?? 0.05, props.latencySeconds ?? 1) }] },
+      spec: { groups: [{ name: `${service}.rules`, rules: prometheusRules(alerts(environment, service, props.errorRatio ?? 0.05, props.latencySeconds ?? 1)) }] },
     });
   }
 }
 
 /** The alert rules, one per way HiveBox fails its users. Exported for the tests. */
-export function alerts(environment: Environment, service: string, errorRatio: number, latencySeconds: number): unknown[] {
+export function alerts(environment: Environment, service: string, errorRatio: number, latencySeconds: number): PromQLRule[] {
   const ns = environment.namespace;
   const target = `namespace="${ns}", service="${service}"`;
   const gateway = gatewayTarget(ns, service);
