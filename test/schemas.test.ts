@@ -203,6 +203,19 @@ describe('validateSchema: CRDs in use', () => {
     expect(validateSchema(app, '1.31')).toEqual([]);
   });
 
+  it("checks a CRD's top-level fields besides spec: an Application's operation (a sync requested from Git)", () => {
+    const app = (operation: unknown) =>
+      m({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name: 'a' },
+        spec: { project: 'p', destination: { name: 'in-cluster' }, source: { repoURL: 'r', path: '.', targetRevision: 'main' } },
+        operation,
+      });
+    expect(validateSchema(app({ sync: { prune: true }, initiatedBy: { username: 'someone' } }), '1.31')).toEqual([]);
+    expect(validateSchema(app({ sync: { prnue: true } }), '1.31')).toContainEqual(expect.objectContaining({ reason: 'unknown-field', path: 'operation.sync.prnue' }));
+  });
+
   it('rejects an old External Secrets API version it has no schema for, naming the one it has', () => {
     const [violation] = validateSchema(m({ apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'x' } }), '1.31');
     expect(violation?.reason).toBe('unknown-kind');

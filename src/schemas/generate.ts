@@ -208,7 +208,7 @@ async function crdFileDocument(source: CrdFileSource): Promise<Document> {
         metadata: { $ref: 'kubernetes.json#/$defs/V1ObjectMeta' },
         // Status is written by controllers, never by this repository: any shape passes.
         status: { type: 'object' },
-        ...(version.spec ? { spec: version.spec } : {}),
+        ...version.properties,
       };
       defs[rootName] = { type: 'object', properties, required: ['apiVersion', 'kind', 'metadata', ...version.required], additionalProperties: false };
       roots[key] = rootName;
