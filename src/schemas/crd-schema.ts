@@ -1,7 +1,7 @@
 /**
- * JSON Schema straight from a CRD's own openAPIV3Schema, for the CRDs validate
- * is pinned to by release (the Gateway API, Envoy Gateway's EnvoyProxy) rather
- * than by an npm models package. Read by src/schemas/generate.ts only.
+ * JSON Schema straight from a CRD's own openAPIV3Schema, for every CRD validate
+ * knows (CRD_FILE_SOURCES in sources.ts: each read from its project's release
+ * tag). Read by src/schemas/generate.ts only.
  *
  * Structural schemas are JSON Schema already; this keeps what the API server
  * enforces on the fields this repository writes and closes objects as pruning
