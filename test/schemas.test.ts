@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fieldPath, knownKinds, validateSchema } from '../src/schemas/index.ts';
+import { CRD_FILE_SOURCES } from '../src/schemas/sources.ts';
 import type { Manifest } from '../src/kube/manifest.ts';
 
 const m = (object: Record<string, unknown>): Manifest => object as unknown as Manifest;
@@ -200,6 +203,19 @@ describe('validateSchema: CRDs in use', () => {
     expect(validateSchema(app, '1.31')).toEqual([]);
   });
 
+  it("checks a CRD's top-level fields besides spec: an Application's operation (a sync requested from Git)", () => {
+    const app = (operation: unknown) =>
+      m({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name: 'a' },
+        spec: { project: 'p', destination: { name: 'in-cluster' }, source: { repoURL: 'r', path: '.', targetRevision: 'main' } },
+        operation,
+      });
+    expect(validateSchema(app({ sync: { prune: true }, initiatedBy: { username: 'someone' } }), '1.31')).toEqual([]);
+    expect(validateSchema(app({ sync: { prnue: true } }), '1.31')).toContainEqual(expect.objectContaining({ reason: 'unknown-field', path: 'operation.sync.prnue' }));
+  });
+
   it('rejects an old External Secrets API version it has no schema for, naming the one it has', () => {
     const [violation] = validateSchema(m({ apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'x' } }), '1.31');
     expect(violation?.reason).toBe('unknown-kind');
@@ -227,6 +243,18 @@ describe('registry', () => {
       expect(kinds).toContain(expected);
     }
     expect(knownKinds().every((k) => k.source.length > 0)).toBe(true);
+  });
+
+  it('types (src/imports) and schemas (data/) of every CRD come from the release sources.ts names, the same one for both', () => {
+    const root = join(import.meta.dirname, '..');
+    for (const source of CRD_FILE_SOURCES) {
+      const schemas = JSON.parse(readFileSync(join(root, 'src/schemas/data', `${source.id}.json`), 'utf8')) as { source: string };
+      expect(schemas.source, source.id).toBe(source.description);
+      if (source.imports === undefined) continue;
+      const [first = '', second = ''] = readFileSync(join(root, 'src/imports', `${source.group}.ts`), 'utf8').split('\n');
+      expect(first, source.group).toContain(`from the CRDs of ${source.description}:`);
+      expect(second, source.group).toContain(`// ${source.imports.join(', ')}.`);
+    }
   });
 
   it('writes field paths the way kubectl does', () => {

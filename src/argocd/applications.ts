@@ -99,7 +99,7 @@ export function environmentApplication(scope: Construct, env: Environment, repo:
     },
     spec: {
       project: HIVEBOX_PROJECT,
-      source: { repoURL: repo.url, targetRevision: repo.revision, path: `envs/${env.name}` },
+      source: { repoUrl: repo.url, targetRevision: repo.revision, path: `envs/${env.name}` },
       destination: { server: LOCAL_CLUSTER_SERVER, namespace: env.namespace },
       syncPolicy,
       revisionHistoryLimit: 10,
@@ -144,7 +144,7 @@ export function platformApplication(scope: Construct, options: PlatformApplicati
   const name = platformAppName(component.name, cluster);
   const sources: ApplicationSource[] = [
     {
-      repoURL: component.repoURL,
+      repoUrl: component.repoURL,
       chart: component.chart,
       targetRevision: component.version,
       helm: {
@@ -152,8 +152,8 @@ export function platformApplication(scope: Construct, options: PlatformApplicati
         valueFiles: valueFiles(component.name, cluster).map((file) => `$${VALUES_REF}/${file}`),
       },
     },
-    { repoURL: repo.url, targetRevision: repo.revision, ref: VALUES_REF },
-    ...(configPath ? [{ repoURL: repo.url, targetRevision: repo.revision, path: configPath }] : []),
+    { repoUrl: repo.url, targetRevision: repo.revision, ref: VALUES_REF },
+    ...(configPath ? [{ repoUrl: repo.url, targetRevision: repo.revision, path: configPath }] : []),
   ];
   const manual = isManualCluster(cluster, environments);
   return new Application(scope, name, {
@@ -203,7 +203,7 @@ export function rootApplication(scope: Construct, cluster: string, repo: Reposit
     },
     spec: {
       project: BOOTSTRAP_PROJECT,
-      source: { repoURL: repo.url, targetRevision: repo.revision, path: clusterDir(cluster) },
+      source: { repoUrl: repo.url, targetRevision: repo.revision, path: clusterDir(cluster) },
       destination: { server: LOCAL_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: { automated: AUTOMATED, retry: RETRY },
       revisionHistoryLimit: 10,

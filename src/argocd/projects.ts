@@ -45,17 +45,19 @@ export const HIVEBOX_CLUSTER_KINDS: readonly GroupKind[] = [{ group: '', kind: '
 // Before every Application of the root: an Application cannot sync before its project exists.
 const PROJECT_WAVE = { 'argocd.argoproj.io/sync-wave': '0' };
 const local = (namespace: string): Destination => ({ server: LOCAL_CLUSTER_SERVER, namespace });
+/** Every project lives in Argo CD's namespace, labelled with its cluster, one wave before the Applications. */
+const projectMetadata = (name: string, cluster: string) => ({ name, namespace: ARGOCD_NAMESPACE, labels: { [CLUSTER_LABEL]: cluster }, annotations: PROJECT_WAVE });
 
 /** `environments`: those on this cluster. */
 export function hiveboxProject(scope: Construct, cluster: string, environments: readonly Environment[], repo: RepositoryInfo): AppProject {
   return new AppProject(scope, HIVEBOX_PROJECT, {
-    metadata: { name: HIVEBOX_PROJECT, labels: { [CLUSTER_LABEL]: cluster }, annotations: PROJECT_WAVE },
+    metadata: projectMetadata(HIVEBOX_PROJECT, cluster),
     spec: {
       description: 'HiveBox in every environment on this cluster: envs/<env> from this repository into the namespace its env.yaml names.',
       sourceRepos: [repo.url],
       destinations: sortDestinations(environments.map((env) => local(env.namespace))),
-      clusterResourceWhitelist: HIVEBOX_CLUSTER_KINDS,
-      namespaceResourceWhitelist: HIVEBOX_NAMESPACED_KINDS,
+      clusterResourceWhitelist: [...HIVEBOX_CLUSTER_KINDS],
+      namespaceResourceWhitelist: [...HIVEBOX_NAMESPACED_KINDS],
       syncWindows: environments.flatMap((env) =>
         env.sync.windows.map((window): SyncWindow => ({ ...window, applications: [environmentAppName(env)] })),
       ),
@@ -82,7 +84,7 @@ export function platformProject(scope: Construct, cluster: string, environments:
     ...environments.map((env) => local(secretSourceNamespace(env))),
   ];
   return new AppProject(scope, PLATFORM_PROJECT, {
-    metadata: { name: PLATFORM_PROJECT, labels: { [CLUSTER_LABEL]: cluster }, annotations: PROJECT_WAVE },
+    metadata: projectMetadata(PLATFORM_PROJECT, cluster),
     spec: {
       description: 'The in-cluster platform (certificates, DNS, the Gateway, metrics, logs, policy, secrets): pinned charts plus values from this repository.',
       sourceRepos: [repo.url, ...new Set(SHARED_PLATFORM_COMPONENTS.map((c) => c.repoURL))].sort(),
@@ -99,7 +101,7 @@ export function platformProject(scope: Construct, cluster: string, environments:
 export function componentProject(scope: Construct, cluster: string, component: PlatformComponent, environments: readonly Environment[], repo: RepositoryInfo): AppProject {
   const project = component.project!;
   return new AppProject(scope, project.name, {
-    metadata: { name: project.name, labels: { [CLUSTER_LABEL]: cluster }, annotations: PROJECT_WAVE },
+    metadata: projectMetadata(project.name, cluster),
     spec: {
       description: `${component.name} alone: chart ${component.chart} ${component.version} plus values from this repository, into ${component.namespace}, creating exactly what its chart creates.`,
       sourceRepos: [...new Set([repo.url, component.repoURL])].sort(),
@@ -114,7 +116,7 @@ export function componentProject(scope: Construct, cluster: string, component: P
 
 export function bootstrapProject(scope: Construct, cluster: string, repo: RepositoryInfo): AppProject {
   return new AppProject(scope, BOOTSTRAP_PROJECT, {
-    metadata: { name: BOOTSTRAP_PROJECT, labels: { [CLUSTER_LABEL]: cluster }, annotations: PROJECT_WAVE },
+    metadata: projectMetadata(BOOTSTRAP_PROJECT, cluster),
     spec: {
       description: "The root Application: the Applications and AppProjects under argocd/<cluster> of this repository, nothing else.",
       sourceRepos: [repo.url],

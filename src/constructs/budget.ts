@@ -13,8 +13,10 @@
  * - node_cpu_hourly_cost{node}: price of one core for an hour; node_ram_hourly_cost{node}: of one GiB;
  *   pv_hourly_cost{persistentvolume}: of one GiB of that volume.
  */
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { PrometheusRule } from '../imports/monitoring.coreos.com.ts';
+import { prometheusRules, type PromQLRule } from './prometheus-rules.ts';
 import { BUDGET_RULE_NAME } from './budget-name.ts';
 import { componentLabels, ENVIRONMENT_LABEL, SyncWave, syncWave } from './metadata.ts';
 import type { AlertSeverity } from './monitoring.ts';
@@ -44,15 +46,13 @@ export class BudgetRules extends Construct {
 
   constructor(scope: Construct, id: string, props: BudgetRulesProps) {
     super(scope, id);
-    this.rules = new ApiObject(this, 'Rules', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'PrometheusRule',
+    this.rules = new PrometheusRule(this, 'Rules', {
       metadata: {
         name: BUDGET_RULE_NAME,
         labels: { ...componentLabels('hivebox', 'budget'), [ENVIRONMENT_LABEL]: props.environment },
         annotations: syncWave(SyncWave.App),
       },
-      spec: { groups: [{ name: 'hivebox-budget.rules', rules: budgetRules(props) }] },
+      spec: { groups: [{ name: 'hivebox-budget.rules', rules: prometheusRules(budgetRules(props)) }] },
     });
   }
 }
@@ -72,7 +72,7 @@ export function projectedMonthlyExpr(namespace: string): string {
   return `avg_over_time(${COST_HOURLY_RECORD}{namespace="${namespace}"}[1d]) * ${HOURS_PER_MONTH}`;
 }
 
-function budgetRules({ environment, namespace: ns, monthly, warnAt, severity = 'warning' }: BudgetRulesProps): unknown[] {
+function budgetRules({ environment, namespace: ns, monthly, warnAt, severity = 'warning' }: BudgetRulesProps): PromQLRule[] {
   const projected = projectedMonthlyExpr(ns);
   const warnAmount = round(monthly * warnAt);
   const percent = round(warnAt * 100);

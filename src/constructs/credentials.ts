@@ -2,8 +2,8 @@
  * Credentials arrive through External Secrets: Git holds only a reference to
  * the environment's secret store, never a Secret with data.
  */
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../imports/external-secrets.io.ts';
 import { componentLabels, SyncWave, syncWave } from './metadata.ts';
 
 export const CREDENTIALS_SECRET = 'hivebox-minio';
@@ -23,14 +23,12 @@ export class StorageCredentials extends Construct {
   constructor(scope: Construct, id: string, props: StorageCredentialsProps) {
     super(scope, id);
     const remoteKey = props.remoteKey ?? CREDENTIALS_SECRET;
-    new ApiObject(this, 'ExternalSecret', {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
+    new ExternalSecret(this, 'ExternalSecret', {
       metadata: { name: CREDENTIALS_SECRET, labels: componentLabels('hivebox', 'credentials'), annotations: syncWave(SyncWave.Guardrails) },
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',
-        secretStoreRef: { kind: 'ClusterSecretStore', name: props.secretStore },
-        target: { name: CREDENTIALS_SECRET, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.secretStore },
+        target: { name: CREDENTIALS_SECRET, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN },
         data: [
           { secretKey: 'MINIO_ACCESS_KEY', remoteRef: { key: remoteKey, property: 'access-key' } },
           { secretKey: 'MINIO_SECRET_KEY', remoteRef: { key: remoteKey, property: 'secret-key' } },

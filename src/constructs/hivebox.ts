@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { ApiObject, Duration, JsonPatch, Size, type ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ServiceMonitor } from '../imports/monitoring.coreos.com.ts';
 import { componentLabels, selectorLabels, SyncWave, syncWave } from './metadata.ts';
 import { HiveBoxRoute, type HiveBoxRouteOptions } from './route.ts';
 import { APP_USER } from './security.ts';
@@ -235,9 +236,7 @@ export class HiveBoxApp extends Construct {
 
   private createServiceMonitor(): void {
     const metadata = this.metadata;
-    new ApiObject(this, 'ServiceMonitor', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
+    new ServiceMonitor(this, 'ServiceMonitor', {
       metadata,
       spec: {
         selector: { matchLabels: selectorLabels(HIVEBOX) },

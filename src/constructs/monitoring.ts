@@ -20,6 +20,8 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { PrometheusRule } from '../imports/monitoring.coreos.com.ts';
+import { prometheusRules, type PromQLRule } from './prometheus-rules.ts';
 import { componentLabels, ENVIRONMENT_LABEL, SyncWave, syncWave } from './metadata.ts';
 
 /** The label and value the Grafana dashboard sidecar watches (charts/kube-prometheus-stack/values.yaml). */
@@ -73,11 +75,9 @@ export class HiveBoxMonitoring extends Construct {
       data: { [`${service}-${environment}.json`]: JSON.stringify(dashboard(watched), null, 2) },
     });
 
-    this.rules = new ApiObject(this, 'Rules', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'PrometheusRule',
+    this.rules = new PrometheusRule(this, 'Rules', {
       metadata: { name: service, labels, annotations },
-      spec: { groups: [{ name: `${service}.rules`, rules: alerts(watched, props.severity ?? 'warning', props.errorRatio ?? 0.05, props.latencySeconds ?? 1) }] },
+      spec: { groups: [{ name: `${service}.rules`, rules: prometheusRules(alerts(watched, props.severity ?? 'warning', props.errorRatio ?? 0.05, props.latencySeconds ?? 1)) }] },
     });
   }
 }
@@ -90,7 +90,7 @@ interface Watched {
 }
 
 /** The alert rules, one per way HiveBox fails its users. */
-function alerts({ environment, namespace: ns, service }: Watched, severity: AlertSeverity, errorRatio: number, latencySeconds: number): unknown[] {
+function alerts({ environment, namespace: ns, service }: Watched, severity: AlertSeverity, errorRatio: number, latencySeconds: number): PromQLRule[] {
   const target = `namespace="${ns}", service="${service}"`;
   const gateway = gatewayTarget(ns, service);
   const labels = { severity, environment };

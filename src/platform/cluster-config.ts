@@ -7,6 +7,24 @@
  * source), one sync wave after the chart so its CRDs and webhooks exist.
  */
 import { ApiObject, App, Chart } from 'cdk8s';
+import { ClusterIssuer } from '../imports/cert-manager.io.ts';
+import {
+  ClusterSecretStore,
+  ClusterSecretStoreSpecProviderKubernetesServerCaProviderType,
+  ExternalSecret,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetDeletionPolicy,
+  type ExternalSecretSpec,
+} from '../imports/external-secrets.io.ts';
+import {
+  ClusterPolicy,
+  ClusterPolicySpecRulesValidateFailureAction,
+  ClusterPolicySpecRulesValidatePodSecurityLevel,
+  ClusterPolicySpecRulesValidatePodSecurityVersion,
+  ClusterPolicySpecRulesVerifyImagesFailureAction,
+  type ClusterPolicySpecRules,
+} from '../imports/kyverno.io.ts';
 import type { Environment } from '../config/environment.ts';
 import { PLATFORM_SECRETS_NAMESPACE, secretSourceNamespace } from '../config/namespaces.ts';
 import { InputError } from '../errors.ts';
@@ -97,9 +115,7 @@ function render(build: (chart: Chart) => void): Manifest[] {
 function clusterIssuers(chart: Chart, envs: readonly Environment[]): void {
   const names = [...new Set(envs.map((env) => issuerOf(env)))].sort();
   for (const name of names) {
-    new ApiObject(chart, name, {
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'ClusterIssuer',
+    new ClusterIssuer(chart, name, {
       metadata: { name, annotations: AFTER_CHART },
       spec: {
         acme: {
@@ -112,7 +128,7 @@ function clusterIssuers(chart: Chart, envs: readonly Environment[]): void {
           solvers: [
             {
               http01: {
-                gatewayHTTPRoute: {
+                gatewayHttpRoute: {
                   parentRefs: [{ group: GATEWAY_API_GROUP, kind: 'Gateway', namespace: SHARED_GATEWAY.namespace, name: SHARED_GATEWAY.name, sectionName: SHARED_GATEWAY.httpListener }],
                 },
               },
@@ -142,10 +158,9 @@ function policies(chart: Chart, envs: readonly Environment[]): void {
   if (envs.length === 0) return;
   const namespaces = envs.map((env) => env.namespace).sort();
   const match = { any: [{ resources: { kinds: ['Pod'], namespaces } }] };
-  const policy = (name: string, title: string, description: string, rules: unknown[], extra: Record<string, string> = {}) =>
-    new ApiObject(chart, name, {
-      apiVersion: 'kyverno.io/v1',
-      kind: 'ClusterPolicy',
+  const enforce = ClusterPolicySpecRulesValidateFailureAction.ENFORCE;
+  const policy = (name: string, title: string, description: string, rules: ClusterPolicySpecRules[], extra: Record<string, string> = {}) =>
+    new ClusterPolicy(chart, name, {
       metadata: {
         name,
         annotations: { ...AFTER_CHART, 'policies.kyverno.io/title': title, 'policies.kyverno.io/description': description, ...extra },
@@ -154,14 +169,14 @@ function policies(chart: Chart, envs: readonly Environment[]): void {
     });
 
   policy('hivebox-pod-security-restricted', 'Pod Security restricted', 'Pods in HiveBox namespaces meet the Pod Security Standard "restricted".', [
-    { name: 'restricted', match, validate: { failureAction: 'Enforce', podSecurity: { level: 'restricted', version: 'latest' } } },
+    { name: 'restricted', match, validate: { failureAction: enforce, podSecurity: { level: ClusterPolicySpecRulesValidatePodSecurityLevel.RESTRICTED, version: ClusterPolicySpecRulesValidatePodSecurityVersion.LATEST } } },
   ]);
   policy('hivebox-disallow-latest-tag', 'No :latest', 'Images carry a pinned tag or a digest, never :latest or no tag at all.', [
     {
       name: 'require-tag-or-digest',
       match,
       validate: {
-        failureAction: 'Enforce',
+        failureAction: enforce,
         message: 'Give every image a pinned tag or a digest.',
         pattern: { spec: { '=(initContainers)': [{ image: '*:*' }], containers: [{ image: '*:*' }] } },
       },
@@ -170,7 +185,7 @@ function policies(chart: Chart, envs: readonly Environment[]): void {
       name: 'disallow-latest',
       match,
       validate: {
-        failureAction: 'Enforce',
+        failureAction: enforce,
         message: 'The :latest tag is not allowed; pin a version.',
         pattern: { spec: { '=(initContainers)': [{ image: '!*:latest' }], containers: [{ image: '!*:latest' }] } },
       },
@@ -181,7 +196,7 @@ function policies(chart: Chart, envs: readonly Environment[]): void {
       name: 'requests-and-limits',
       match,
       validate: {
-        failureAction: 'Enforce',
+        failureAction: enforce,
         message: 'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory.',
         pattern: {
           spec: {
@@ -204,7 +219,7 @@ function policies(chart: Chart, envs: readonly Environment[]): void {
         verifyImages: [
           {
             imageReferences: repositories.map((repository) => `${repository}*`),
-            failureAction: 'Enforce',
+            failureAction: ClusterPolicySpecRulesVerifyImagesFailureAction.ENFORCE,
             mutateDigest: true,
             verifyDigest: false,
             required: true,
@@ -297,16 +312,14 @@ function kubernetesStore(chart: Chart, id: string, { store, source, consumers, l
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: reader },
     subjects: [{ kind: 'ServiceAccount', name: reader, namespace: source }],
   });
-  new ApiObject(chart, `${id}-store`, {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'ClusterSecretStore',
+  new ClusterSecretStore(chart, `${id}-store`, {
     metadata: { name: store, labels, annotations: AFTER_CHART },
     spec: {
       conditions: [{ namespaces: [...consumers] }],
       provider: {
         kubernetes: {
           remoteNamespace: source,
-          server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt', namespace: source } },
+          server: { caProvider: { type: ClusterSecretStoreSpecProviderKubernetesServerCaProviderType.CONFIG_MAP, name: 'kube-root-ca.crt', key: 'ca.crt', namespace: source } },
           auth: { serviceAccount: { name: reader, namespace: source } },
         },
       },
@@ -319,15 +332,13 @@ function kubernetesStore(chart: Chart, id: string, { store, source, consumers, l
  * namespace of the chart that reads it, under the same name and keys.
  */
 function platformSecret(chart: Chart, secret: PlatformSecret): void {
-  new ApiObject(chart, secret.name, {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'ExternalSecret',
+  new ExternalSecret(chart, secret.name, {
     metadata: { name: secret.name, namespace: secret.namespace, labels: { 'app.kubernetes.io/part-of': 'platform' }, annotations: BEFORE_CHART },
     spec: {
       // How soon a rotation in platform-secrets reaches the chart (docs/runbooks/rotate-a-secret.md).
       refreshInterval: '1h',
-      secretStoreRef: { kind: 'ClusterSecretStore', name: PLATFORM_SECRET_STORE },
-      target: { name: secret.name, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+      secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: PLATFORM_SECRET_STORE },
+      target: { name: secret.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN },
       data: secret.keys.map((key) => ({ secretKey: key, remoteRef: { key: secret.name, property: key } })),
     },
   });
@@ -373,15 +384,13 @@ export function argoCdNotificationsSecret(envs: readonly Environment[]): Platfor
  * part-of argocd, the notifications controller its Secret), so its own upgrade never waits for them.
  */
 function argoCdSecrets(chart: Chart, envs: readonly Environment[]): void {
-  const externalSecret = (name: string, spec: Record<string, unknown>, labels?: Record<string, string>, annotations: Record<string, string> = {}) =>
-    new ApiObject(chart, name, {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
+  const externalSecret = (name: string, spec: Pick<ExternalSecretSpec, 'data' | 'dataFrom'>, labels?: Record<string, string>, annotations: Record<string, string> = {}) =>
+    new ExternalSecret(chart, name, {
       metadata: { name, namespace: ARGOCD_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'platform' }, annotations: { ...AFTER_CHART, ...annotations } },
       spec: {
         refreshInterval: '1h',
-        secretStoreRef: { kind: 'ClusterSecretStore', name: PLATFORM_SECRET_STORE },
-        target: { name, creationPolicy: 'Owner', deletionPolicy: 'Retain', ...(labels ? { template: { metadata: { labels } } } : {}) },
+        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: PLATFORM_SECRET_STORE },
+        target: { name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN, ...(labels ? { template: { metadata: { labels } } } : {}) },
         ...spec,
       },
     });

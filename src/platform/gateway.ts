@@ -2,8 +2,8 @@
  * The cluster's one Gateway and what it needs, as extra manifests of the envoy-gateway Application
  * (argocd/<cluster>/platform/envoy-gateway/): the GatewayClass Envoy Gateway serves, the EnvoyProxy that
  * sizes its data plane, the Gateway itself, the HTTPRoute that redirects plain HTTP to HTTPS, and the
- * PodMonitor Prometheus scrapes the Envoys with. Typed with `cdk8s import` of the pinned Gateway API
- * CRDs (src/imports/); EnvoyProxy and PodMonitor are other groups, written as plain objects.
+ * PodMonitor Prometheus scrapes the Envoys with. Typed with `cdk8s import` of the pinned Gateway API and
+ * prometheus-operator CRDs (src/imports/); the EnvoyProxy is written as a plain object.
  *
  * Listeners: `http` (port 80) takes routes from the Gateway's own namespace only: the redirect below and
  * the HTTPRoutes cert-manager's HTTP-01 solver creates there for each challenge (cert-manager v1.21.1,
@@ -21,6 +21,7 @@ import { ApiObject, type Chart } from 'cdk8s';
 import type { Environment } from '../config/environment.ts';
 import { SHARED_GATEWAY, GATEWAY_DATA_PLANE } from '../constructs/cluster-peers.ts';
 import { InputError } from '../errors.ts';
+import { PodMonitor } from '../imports/monitoring.coreos.com.ts';
 import {
   Gateway,
   GatewayClass,
@@ -144,9 +145,7 @@ export function sharedGateway(chart: Chart, cluster: string, envs: readonly Envi
   });
 
   // The Envoys' own metrics: requests, errors and latency per route as the Gateway sees them.
-  new ApiObject(chart, 'pod-monitor', {
-    apiVersion: 'monitoring.coreos.com/v1',
-    kind: 'PodMonitor',
+  new PodMonitor(chart, 'pod-monitor', {
     metadata: { name: `${name}-gateway`, namespace, labels, annotations: AFTER_CHART },
     spec: {
       selector: { matchLabels: { ...GATEWAY_DATA_PLANE.labels } },

@@ -1,7 +1,7 @@
 /**
- * JSON Schema straight from a CRD's own openAPIV3Schema, for the CRDs validate
- * is pinned to by release (the Gateway API, Envoy Gateway's EnvoyProxy) rather
- * than by an npm models package. Read by src/schemas/generate.ts only.
+ * JSON Schema straight from a CRD's own openAPIV3Schema, for every CRD validate
+ * knows (CRD_FILE_SOURCES in sources.ts: each read from its project's release
+ * tag). Read by src/schemas/generate.ts only.
  *
  * Structural schemas are JSON Schema already; this keeps what the API server
  * enforces on the fields this repository writes and closes objects as pruning
@@ -58,10 +58,16 @@ function readable(pattern: string): boolean {
 export interface CrdVersionSchema {
   readonly apiVersion: string;
   readonly kind: string;
-  /** The converted spec, or undefined if the CRD has none. */
-  readonly spec: JsonSchema | undefined;
+  /**
+   * The converted top-level fields but apiVersion, kind, metadata and status: spec, and any other
+   * (an Argo CD Application's operation).
+   */
+  readonly properties: Readonly<Record<string, JsonSchema>>;
   readonly required: readonly string[];
 }
+
+/** The fields every object has, or that only controllers write: the generator fills them in itself. */
+const OWN_FIELDS = ['apiVersion', 'kind', 'metadata', 'status'];
 
 /** Every served version of a CRD document (parsed YAML), converted. */
 export function crdVersions(crd: JsonSchema): CrdVersionSchema[] {
@@ -71,11 +77,12 @@ export function crdVersions(crd: JsonSchema): CrdVersionSchema[] {
     .map((version) => {
       const root = version.schema?.openAPIV3Schema ?? {};
       const properties = (root.properties ?? {}) as Record<string, JsonSchema>;
+      const fields = Object.keys(properties).filter((name) => !OWN_FIELDS.includes(name)).sort();
       return {
         apiVersion: `${spec.group}/${version.name}`,
         kind: spec.names.kind,
-        spec: properties.spec ? convertOpenApi(properties.spec) : undefined,
-        required: ((root.required as string[] | undefined) ?? []).filter((r) => r !== 'apiVersion' && r !== 'kind' && r !== 'metadata' && r !== 'status'),
+        properties: Object.fromEntries(fields.map((name) => [name, convertOpenApi(properties[name]!)])),
+        required: ((root.required as string[] | undefined) ?? []).filter((r) => !OWN_FIELDS.includes(r)),
       };
     });
 }

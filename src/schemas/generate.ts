@@ -2,34 +2,25 @@
  * Regenerates the vendored JSON schemas under src/schemas/data/ (a maintainer's
  * tool, not part of any command): `npx tsx src/schemas/generate.ts`.
  *
- * Why type declarations: with no network but npm, the faithful, versioned
- * descriptions of these APIs that npm carries are typed models generated from
- * the upstream OpenAPI documents and CRD openAPIV3Schemas. The TypeScript
- * checker reads their declarations and this turns each type into JSON Schema:
- * every object closes (`additionalProperties: false`) unless the upstream type
- * is an open map (`{[key: string]: T}`) or free-form (`{}`/`any`, which is how
- * the generators render x-kubernetes-preserve-unknown-fields).
- *
- * Sources (fetched with `npm pack`, read as data, never installed or run):
- * - Kubernetes core API: @kubernetes/client-node (the installed dependency;
- *   its models are generated from the Kubernetes OpenAPI of the version in
- *   its README), classes V1Deployment etc.
- * - CRDs: @kubernetes-models/* packages (generated from the upstream CRDs).
- * - Kyverno has no such package: src/schemas/kyverno-types.ts transcribes
- *   the CRD's structure by hand and goes through the same conversion.
- * - The Gateway API and Envoy Gateway CRDs come from their own release tags
- *   (CRD_FILE_SOURCES), converted from each CRD's openAPIV3Schema (crd-schema.ts).
+ * Sources:
+ * - Every CRD comes from its project's release tag (CRD_FILE_SOURCES in
+ *   sources.ts, read by crd-files.ts), converted from each served version's
+ *   openAPIV3Schema (crd-schema.ts).
+ * - The Kubernetes core API comes from @kubernetes/client-node (the installed
+ *   dependency; its models are generated from the Kubernetes OpenAPI of the
+ *   version in its README), classes V1Deployment etc. The TypeScript checker
+ *   reads their declarations and this turns each type into JSON Schema: every
+ *   object closes (`additionalProperties: false`) unless the type is an open
+ *   map (`{[key: string]: T}`) or free-form (`{}`/`any`).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { parseAllDocuments } from 'yaml';
+import { releaseCrds } from './crd-files.ts';
 import { crdVersions } from './crd-schema.ts';
-import { CORE_KINDS, CRD_FILE_SOURCES, CRD_SOURCES, type CrdFileSource, type RootKind } from './sources.ts';
+import { CORE_KINDS, CRD_FILE_SOURCES, type CrdFileSource, type RootKind } from './sources.ts';
 import { SCHEMA_KUBERNETES_VERSION } from './coverage.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -49,20 +40,12 @@ class Converter {
 
   constructor(
     private readonly checker: ts.TypeChecker,
-    /** How a reference to Kubernetes' ObjectMeta is written from this document. */
-    private readonly objectMetaRef: string,
-    /** Collects the Kubernetes types (client-node class names) a CRD document refers to. */
-    private readonly externalKubernetes?: Set<string>,
     /** The JSON name of a declared property, where it differs (client-node writes `from` as `_from`). */
-    private readonly jsonName: (typeName: string, property: string) => string = (_type, property) => property,
+    private readonly jsonName: (typeName: string, property: string) => string,
   ) {}
 
   convert(type: ts.Type, typeNode: ts.TypeNode | undefined, propertyName: string | undefined): JsonSchema {
-    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
-      // Types imported from kubernetes-models / @kubernetes-models/apimachinery are not fetched and
-      // stay unresolved: map them onto the Kubernetes document by name.
-      return this.kubernetesType(typeNode?.getText() ?? '');
-    }
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return {}; // free-form (client-node's `any`: JSON, RawExtension)
     if (type.flags & ts.TypeFlags.StringLike) {
       if (type.isStringLiteral()) return { type: 'string', enum: [type.value] };
       return QUANTITY_FIELDS.has(propertyName ?? '') ? { type: ['string', 'number'] } : { type: 'string' };
@@ -79,18 +62,6 @@ class Converter {
     if (symbolName === 'Date' || symbolName === 'V1MicroTime') return { type: 'string' };
     if (type.flags & ts.TypeFlags.Object) return this.object(type, propertyName);
     return {};
-  }
-
-  private kubernetesType(name: string): JsonSchema {
-    if (/ObjectMeta$/.test(name)) return { $ref: this.objectMetaRef };
-    if (/MetaV1(Micro)?Time$/.test(name)) return { type: 'string' };
-    if (/IntOrString$/.test(name)) return { type: ['number', 'string'] };
-    if (/ResourceQuantity$/.test(name)) return { type: ['number', 'string'] };
-    const match = /^I?IoK8s(?:Api[A-Z][a-z]+|ApimachineryPkgApisMeta)(V\d+(?:alpha\d+|beta\d+)?)([A-Z]\w*)$/.exec(name);
-    if (!match || !this.externalKubernetes) return {}; // JSON, RawExtension, other projects' types: free-form
-    const className = `${match[1]}${match[2]}`;
-    this.externalKubernetes.add(className);
-    return { $ref: this.objectMetaRef.replace('V1ObjectMeta', className) };
   }
 
   private union(type: ts.UnionType, typeNode: ts.TypeNode | undefined, propertyName: string | undefined): JsonSchema {
@@ -167,14 +138,9 @@ interface Document {
   readonly $defs: Record<string, JsonSchema>;
 }
 
-function buildDocument(
-  id: string,
-  source: string,
-  files: Map<RootKind, string>,
-  objectMetaRef: string,
-  external: { refersTo?: Set<string>; provides?: ReadonlyMap<string, string>; jsonName?: (typeName: string, property: string) => string } = {},
-): Document {
-  const program = ts.createProgram([...new Set([...files.values(), ...(external.provides?.values() ?? [])])], {
+/** The Kubernetes document: each core kind's client-node model, converted. */
+function kubernetesDocument(source: string, files: Map<RootKind, string>, jsonName: (typeName: string, property: string) => string): Document {
+  const program = ts.createProgram([...new Set(files.values())], {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     strict: true,
@@ -182,14 +148,8 @@ function buildDocument(
     skipLibCheck: true,
     types: [],
   });
-  const converter = new Converter(program.getTypeChecker(), objectMetaRef, external.refersTo, external.jsonName);
+  const converter = new Converter(program.getTypeChecker(), jsonName);
   const roots: Record<string, string> = {};
-  const extras: string[] = [];
-  for (const [typeName, file] of external.provides ?? []) {
-    const ref = converter.convert(exportedType(program, file, typeName), undefined, undefined);
-    if (ref.$ref !== `#/$defs/${typeName}`) throw new Error(`${typeName} was emitted as ${JSON.stringify(ref)}`);
-    extras.push(typeName);
-  }
   for (const [root, file] of files) {
     const ref = converter.convert(exportedType(program, file, root.typeName), undefined, undefined);
     const defName = String(ref.$ref).replace('#/$defs/', '');
@@ -197,7 +157,7 @@ function buildDocument(
     const properties = { ...(body.properties as Record<string, JsonSchema>) };
     properties.apiVersion = { type: 'string', enum: [root.apiVersion] };
     properties.kind = { type: 'string', enum: [root.kind] };
-    properties.metadata = { $ref: objectMetaRef };
+    properties.metadata = { $ref: '#/$defs/V1ObjectMeta' };
     // Status is written by controllers, never by this repository: any shape passes.
     if ('status' in properties) properties.status = { type: 'object' };
     const key = `${root.apiVersion}/${root.kind}`;
@@ -205,7 +165,7 @@ function buildDocument(
     converter.defs[rootName] = { ...body, properties, required: ['apiVersion', 'kind', 'metadata', ...((body.required as string[] | undefined) ?? []).filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r))] };
     roots[key] = rootName;
   }
-  return { $id: `${SCHEMA_BASE}${id}.json`, source, roots, $defs: reachable(converter.defs, [...Object.values(roots), ...extras]) };
+  return { $id: `${SCHEMA_BASE}kubernetes.json`, source, roots, $defs: reachable(converter.defs, Object.values(roots)) };
 }
 
 /** Drops definitions no root reaches (status types, once status is free-form). */
@@ -223,14 +183,6 @@ function reachable(defs: Record<string, JsonSchema>, roots: readonly string[]): 
   return Object.fromEntries(Object.keys(defs).sort().filter((name) => seen.has(name)).map((name) => [name, defs[name]!]));
 }
 
-function pack(spec: string, into: string): string {
-  const name = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', into], { encoding: 'utf8' }).trim().split('\n').pop()!;
-  const dir = join(into, name.replace(/\.tgz$/, ''));
-  execFileSync('mkdir', ['-p', dir]);
-  execFileSync('tar', ['xzf', join(into, name), '-C', dir]);
-  return join(dir, 'package');
-}
-
 function write(document: Document): void {
   const file = join(here, 'data', document.$id.slice(SCHEMA_BASE.length));
   writeFileSync(file, `${JSON.stringify(document)}\n`);
@@ -243,37 +195,23 @@ async function clientNodeJsonNames(): Promise<(typeName: string, property: strin
   return (typeName, property) => models[typeName]?.attributeTypeMap?.find((a) => a.name === property)?.baseName ?? property;
 }
 
-/** A CRD file of a release: from a local bare mirror when HIVEBOX_GITHUB_MIRROR says where, else from GitHub. */
-async function releaseFile(source: CrdFileSource, path: string): Promise<string> {
-  const mirror = process.env.HIVEBOX_GITHUB_MIRROR;
-  if (mirror) return execFileSync('git', [`--git-dir=${join(mirror, source.repository.replace('/', '+'), 'repo')}`, 'show', `${source.tag}:${path}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const url = `https://raw.githubusercontent.com/${source.repository}/${source.tag}/${path}`;
-  const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.text();
-}
-
 async function crdFileDocument(source: CrdFileSource): Promise<Document> {
   const defs: Record<string, JsonSchema> = {};
   const roots: Record<string, string> = {};
-  for (const path of source.files) {
-    for (const document of parseAllDocuments(await releaseFile(source, path))) {
-      const crd = document.toJS() as JsonSchema | null;
-      if (crd?.kind !== 'CustomResourceDefinition') continue;
-      for (const version of crdVersions(crd)) {
-        const key = `${version.apiVersion}/${version.kind}`;
-        const rootName = `root:${key.replaceAll('/', '.')}`;
-        const properties: Record<string, JsonSchema> = {
-          apiVersion: { type: 'string', enum: [version.apiVersion] },
-          kind: { type: 'string', enum: [version.kind] },
-          metadata: { $ref: 'kubernetes.json#/$defs/V1ObjectMeta' },
-          // Status is written by controllers, never by this repository: any shape passes.
-          status: { type: 'object' },
-          ...(version.spec ? { spec: version.spec } : {}),
-        };
-        defs[rootName] = { type: 'object', properties, required: ['apiVersion', 'kind', 'metadata', ...version.required], additionalProperties: false };
-        roots[key] = rootName;
-      }
+  for (const crd of await releaseCrds(source)) {
+    for (const version of crdVersions(crd)) {
+      const key = `${version.apiVersion}/${version.kind}`;
+      const rootName = `root:${key.replaceAll('/', '.')}`;
+      const properties: Record<string, JsonSchema> = {
+        apiVersion: { type: 'string', enum: [version.apiVersion] },
+        kind: { type: 'string', enum: [version.kind] },
+        metadata: { $ref: 'kubernetes.json#/$defs/V1ObjectMeta' },
+        // Status is written by controllers, never by this repository: any shape passes.
+        status: { type: 'object' },
+        ...version.properties,
+      };
+      defs[rootName] = { type: 'object', properties, required: ['apiVersion', 'kind', 'metadata', ...version.required], additionalProperties: false };
+      roots[key] = rootName;
     }
   }
   const sortedRoots = Object.fromEntries(Object.keys(roots).sort().map((key) => [key, roots[key]!]));
@@ -281,25 +219,12 @@ async function crdFileDocument(source: CrdFileSource): Promise<Document> {
 }
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'hivebox-schemas-'));
-  const referenced = new Set<string>();
-  for (const source of CRD_SOURCES) {
-    const root = source.package ? pack(source.package, work) : here;
-    const files = new Map(source.kinds.map((kind) => [kind, join(root, kind.file)] as const));
-    write(buildDocument(source.id, source.description, files, 'kubernetes.json#/$defs/V1ObjectMeta', { refersTo: referenced }));
-  }
-
   for (const source of CRD_FILE_SOURCES) write(await crdFileDocument(source));
 
   const clientNode = dirname(require.resolve('@kubernetes/client-node/package.json'));
   const clientVersion = (JSON.parse(readFileSync(join(clientNode, 'package.json'), 'utf8')) as { version: string }).version;
-  const model = (typeName: string) => join(clientNode, 'dist', 'gen', 'models', `${typeName}.d.ts`);
-  const coreFiles = new Map(CORE_KINDS.map((root) => [root, model(root.typeName)] as const));
-  // The Kubernetes types CRDs embed (SecretKeySelector, LabelSelector, ...) are defined here once.
-  const provides = new Map([...referenced].sort().filter((name) => existsSync(model(name))).map((name) => [name, model(name)] as const));
-  const missing = [...referenced].filter((name) => !provides.has(name));
-  if (missing.length > 0) throw new Error(`CRDs refer to Kubernetes types client-node does not have: ${missing.join(', ')}`);
-  write(buildDocument('kubernetes', `@kubernetes/client-node@${clientVersion} models (Kubernetes ${SCHEMA_KUBERNETES_VERSION} OpenAPI)`, coreFiles, '#/$defs/V1ObjectMeta', { provides, jsonName: await clientNodeJsonNames() }));
+  const coreFiles = new Map(CORE_KINDS.map((root) => [root, join(clientNode, 'dist', 'gen', 'models', `${root.typeName}.d.ts`)] as const));
+  write(kubernetesDocument(`@kubernetes/client-node@${clientVersion} models (Kubernetes ${SCHEMA_KUBERNETES_VERSION} OpenAPI)`, coreFiles, await clientNodeJsonNames()));
 }
 
 await main();

@@ -1,21 +1,19 @@
 /**
- * Which kinds the schema registry knows and where each schema comes from.
- * Read by the generator (src/schemas/generate.ts); the runtime reads only the
- * generated JSON under data/.
+ * Which kinds the schema registry knows and where each schema comes from, and which CRDs
+ * `cdk8s import` types (src/imports/). Read by the maintainer's tools (src/schemas/generate.ts,
+ * scripts/import-crds.ts); the runtime reads only the generated JSON under data/.
  */
 
-import { componentByName, GATEWAY_API_VERSION, GATEWAY_CRDS } from '../catalog/components.ts';
+import { ARGO_CD, CERT_MANAGER, componentByName, EXTERNAL_SECRETS, GATEWAY_API_VERSION, GATEWAY_CRDS, KYVERNO } from '../catalog/components.ts';
 
 export interface RootKind {
   readonly apiVersion: string;
   readonly kind: string;
-  /** The exported type in the declaration file. */
+  /** The @kubernetes/client-node model class (its declaration file is dist/gen/models/<typeName>.d.ts). */
   readonly typeName: string;
-  /** The declaration file, relative to the package root (CRD sources only). */
-  readonly file: string;
 }
 
-const core = (apiVersion: string, kind: string, typeName: string): RootKind => ({ apiVersion, kind, typeName, file: '' });
+const core = (apiVersion: string, kind: string, typeName: string): RootKind => ({ apiVersion, kind, typeName });
 
 /** Kubernetes' own kinds a GitOps repository may carry (not the ones only a cluster creates, such as Event). */
 export const CORE_KINDS: readonly RootKind[] = [
@@ -60,82 +58,13 @@ export const CORE_KINDS: readonly RootKind[] = [
   core('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicyBinding', 'V1ValidatingAdmissionPolicyBinding'),
 ];
 
-export interface CrdSource {
-  /** The data file's name (data/<id>.json) and its $id for cross-references. */
-  readonly id: string;
-  readonly description: string;
-  /** The npm package@version to read; none = a declaration file in this folder. */
-  readonly package?: string;
-  readonly kinds: readonly RootKind[];
-}
-
-const crd = (apiVersion: string, kind: string, file: string, typeName = `I${kind}`): RootKind => ({ apiVersion, kind, typeName, file });
-
 /**
- * The newest majors: they track the current upstream CRDs (cert-manager's
- * http01.ingress.ingressClassName, External Secrets' external-secrets.io/v1 are
- * missing from the Node-20 majors). Only their declaration files are read, as
- * data, at generation time; their code (which needs Node 22) is never installed
- * or run. Types they import from other packages are not fetched and stay
- * free-form (e.g. a pod template inside an ACME solver).
- */
-export const CRD_SOURCES: readonly CrdSource[] = [
-  {
-    id: 'argo-cd',
-    description: '@kubernetes-models/argo-cd@4.0.0 (Argo CD 3.x CRDs)',
-    package: '@kubernetes-models/argo-cd@4.0.0',
-    kinds: [
-      crd('argoproj.io/v1alpha1', 'Application', 'argoproj.io/v1alpha1/Application.d.ts'),
-      crd('argoproj.io/v1alpha1', 'AppProject', 'argoproj.io/v1alpha1/AppProject.d.ts'),
-      crd('argoproj.io/v1alpha1', 'ApplicationSet', 'argoproj.io/v1alpha1/ApplicationSet.d.ts'),
-    ],
-  },
-  {
-    id: 'cert-manager',
-    description: '@kubernetes-models/cert-manager@6.0.0 (cert-manager CRDs)',
-    package: '@kubernetes-models/cert-manager@6.0.0',
-    kinds: [
-      crd('cert-manager.io/v1', 'Certificate', 'cert-manager.io/v1/Certificate.d.ts'),
-      crd('cert-manager.io/v1', 'ClusterIssuer', 'cert-manager.io/v1/ClusterIssuer.d.ts'),
-      crd('cert-manager.io/v1', 'Issuer', 'cert-manager.io/v1/Issuer.d.ts'),
-    ],
-  },
-  {
-    id: 'prometheus-operator',
-    description: '@kubernetes-models/prometheus-operator@6.0.0 (prometheus-operator CRDs)',
-    package: '@kubernetes-models/prometheus-operator@6.0.0',
-    kinds: [
-      crd('monitoring.coreos.com/v1', 'ServiceMonitor', 'monitoring.coreos.com/v1/ServiceMonitor.d.ts'),
-      crd('monitoring.coreos.com/v1', 'PodMonitor', 'monitoring.coreos.com/v1/PodMonitor.d.ts'),
-      crd('monitoring.coreos.com/v1', 'PrometheusRule', 'monitoring.coreos.com/v1/PrometheusRule.d.ts'),
-    ],
-  },
-  {
-    id: 'external-secrets',
-    description: '@kubernetes-models/external-secrets@2.0.0 (External Secrets Operator CRDs, external-secrets.io/v1)',
-    package: '@kubernetes-models/external-secrets@2.0.0',
-    kinds: [
-      crd('external-secrets.io/v1', 'ExternalSecret', 'external-secrets.io/v1/ExternalSecret.d.ts'),
-      crd('external-secrets.io/v1', 'SecretStore', 'external-secrets.io/v1/SecretStore.d.ts'),
-      crd('external-secrets.io/v1', 'ClusterSecretStore', 'external-secrets.io/v1/ClusterSecretStore.d.ts'),
-      crd('external-secrets.io/v1', 'ClusterExternalSecret', 'external-secrets.io/v1/ClusterExternalSecret.d.ts'),
-    ],
-  },
-  {
-    id: 'kyverno',
-    description: 'src/schemas/kyverno-types.ts (Kyverno kyverno.io/v1 CRDs, transcribed by hand)',
-    kinds: [
-      crd('kyverno.io/v1', 'ClusterPolicy', 'kyverno-types.ts', 'ClusterPolicy'),
-      crd('kyverno.io/v1', 'Policy', 'kyverno-types.ts', 'Policy'),
-    ],
-  },
-];
-
-/**
- * CRDs read from their own release, by tag, rather than from an npm models package: the Gateway API's
- * standard channel at the release gateway-crds installs, and Envoy Gateway's EnvoyProxy at the controller's
- * version. src/schemas/generate.ts reads each file from raw.githubusercontent.com, or from a local mirror of
- * the repository (HIVEBOX_GITHUB_MIRROR=<dir> holding <owner>+<name>/repo, a bare clone) at the same tag.
+ * Every CRD validate knows, and every one the constructs write, read from its project's own release, by
+ * tag: the CRD files upstream publishes. src/schemas/generate.ts converts each served version's
+ * openAPIV3Schema (crd-schema.ts) into data/<id>.json; scripts/import-crds.ts runs `cdk8s import` on the
+ * kinds in `imports` (their storage version) into src/imports/<group>.ts. Both read each file from
+ * raw.githubusercontent.com, or from a local mirror of the repository (HIVEBOX_GITHUB_MIRROR=<dir> holding
+ * <owner>+<name>/repo, a bare clone) at the same tag.
  */
 export interface CrdFileSource {
   readonly id: string;
@@ -143,9 +72,17 @@ export interface CrdFileSource {
   readonly repository: string;
   readonly tag: string;
   readonly files: readonly string[];
-  /** API group served from this document (src/schemas/index.ts). */
+  /** API group served from this document (src/schemas/index.ts) and the name of its import (src/imports/<group>.ts). */
   readonly group: string;
+  /**
+   * The kinds the constructs write, typed by `cdk8s import`.
+   * @default none: schemas only
+   */
+  readonly imports?: readonly string[];
 }
+
+/** A CRD file set read at a tag other than the pin says: the nearest release the mirror this was generated from held. */
+const nearest = (pinned: string, read: string) => `${read} (pinned ${pinned}; ${read} is the nearest release read, regenerate at the pin)`;
 
 export const CRD_FILE_SOURCES: readonly CrdFileSource[] = [
   {
@@ -155,6 +92,7 @@ export const CRD_FILE_SOURCES: readonly CrdFileSource[] = [
     tag: GATEWAY_API_VERSION,
     files: ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants', 'grpcroutes'].map((plural) => `config/crd/standard/gateway.networking.k8s.io_${plural}.yaml`),
     group: 'gateway.networking.k8s.io',
+    imports: ['GatewayClass', 'Gateway', 'HTTPRoute'],
   },
   {
     id: 'envoy-gateway',
@@ -163,5 +101,55 @@ export const CRD_FILE_SOURCES: readonly CrdFileSource[] = [
     tag: componentByName(GATEWAY_CRDS).version,
     files: ['charts/gateway-crds-helm/templates/generated/gateway.envoyproxy.io_envoyproxies.yaml'],
     group: 'gateway.envoyproxy.io',
+  },
+  {
+    // The CRDs argo-helm's argo-cd chart 10.1.1 installs are those of its appVersion, v3.4.4 (the same files
+    // at v3.4.7, the image charts/argo-cd/values.yaml runs).
+    id: 'argo-cd',
+    description: `argoproj/argo-cd v3.4.4, the CRDs of chart argo-cd ${componentByName(ARGO_CD).version} (manifests/crds)`,
+    repository: 'argoproj/argo-cd',
+    tag: 'v3.4.4',
+    files: ['application', 'appproject', 'applicationset'].map((name) => `manifests/crds/${name}-crd.yaml`),
+    group: 'argoproj.io',
+    imports: ['Application', 'AppProject'],
+  },
+  {
+    id: 'cert-manager',
+    description: `cert-manager/cert-manager ${nearest(componentByName(CERT_MANAGER).version, 'v1.21.1')} (deploy/crds)`,
+    repository: 'cert-manager/cert-manager',
+    tag: 'v1.21.1',
+    files: ['certificates', 'clusterissuers', 'issuers'].map((plural) => `deploy/crds/cert-manager.io_${plural}.yaml`),
+    group: 'cert-manager.io',
+    imports: ['ClusterIssuer'],
+  },
+  {
+    // prometheus-operator-crds 32.0.0 carries prometheus-operator v0.94.0 (src/catalog/components.ts).
+    id: 'prometheus-operator',
+    description: `prometheus-operator/prometheus-operator ${nearest('v0.94.0', 'v0.93.0')} (example/prometheus-operator-crd)`,
+    repository: 'prometheus-operator/prometheus-operator',
+    tag: 'v0.93.0',
+    files: ['servicemonitors', 'podmonitors', 'prometheusrules'].map((plural) => `example/prometheus-operator-crd/monitoring.coreos.com_${plural}.yaml`),
+    group: 'monitoring.coreos.com',
+    imports: ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'],
+  },
+  {
+    // The chart's version is the operator's (installCRDs packages config/crds/bases).
+    id: 'external-secrets',
+    description: `external-secrets/external-secrets ${nearest(`v${componentByName(EXTERNAL_SECRETS).version}`, 'v2.9.0')} (config/crds/bases)`,
+    repository: 'external-secrets/external-secrets',
+    tag: 'v2.9.0',
+    files: ['externalsecrets', 'secretstores', 'clustersecretstores', 'clusterexternalsecrets'].map((plural) => `config/crds/bases/external-secrets.io_${plural}.yaml`),
+    group: 'external-secrets.io',
+    imports: ['ExternalSecret', 'ClusterSecretStore'],
+  },
+  {
+    // Chart kyverno 3.9.x carries Kyverno v1.19.x; its crds subchart templates config/crds/kyverno.
+    id: 'kyverno',
+    description: `kyverno/kyverno ${nearest(`chart ${componentByName(KYVERNO).version}`, 'v1.19.0')} (config/crds/kyverno)`,
+    repository: 'kyverno/kyverno',
+    tag: 'v1.19.0',
+    files: ['clusterpolicies', 'policies'].map((plural) => `config/crds/kyverno/kyverno.io_${plural}.yaml`),
+    group: 'kyverno.io',
+    imports: ['ClusterPolicy'],
   },
 ];

@@ -19,19 +19,13 @@
 import { parseCron, type CronSchedule } from '../config/cron.ts';
 import { parseGoDuration } from '../config/go-duration.ts';
 import { timeZoneProblem, utcOffsetSeconds } from '../config/time-zone.ts';
+import type { AppProjectSpecSyncWindows } from '../imports/argoproj.io.ts';
 
-/** A window as written in an AppProject (spec.syncWindows[i]); anything may be missing or mistyped. */
-export interface SyncWindowSpec {
-  readonly kind?: unknown;
-  readonly schedule?: unknown;
-  readonly duration?: unknown;
-  readonly timeZone?: unknown;
-  readonly manualSync?: unknown;
-  readonly andOperator?: unknown;
-  readonly applications?: unknown;
-  readonly clusters?: unknown;
-  readonly namespaces?: unknown;
-}
+/**
+ * A window as written in an AppProject (spec.syncWindows[i]): the fields of the pinned CRD (its imported type),
+ * any of which may be missing or mistyped in a manifest.
+ */
+export type SyncWindowSpec = { readonly [Field in keyof AppProjectSpecSyncWindows]?: unknown };
 
 /** What Matches reads of an Application. */
 export interface MatchTarget {
