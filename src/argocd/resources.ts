@@ -107,6 +107,8 @@ export interface SyncPolicy {
   readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
   readonly syncOptions?: readonly string[];
   readonly retry?: RetryStrategy;
+  /** Labels and annotations Argo CD sets on the destination namespace it creates (CreateNamespace=true only). */
+  readonly managedNamespaceMetadata?: { readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
 }
 
 export interface ApplicationSpec {
