@@ -50,7 +50,8 @@ export interface AppProjectSpec {
   readonly sourceRepos: readonly string[];
   readonly destinations: readonly Destination[];
   /** Cluster-scoped kinds the project may manage; empty means none. */
-  readonly clusterResourceWhitelist: readonly GroupKind[];
+  /** Cluster-scoped kinds the project may manage; with a name, only that object (a glob, Argo CD v3.4 isNamedResourceInList). */
+  readonly clusterResourceWhitelist: readonly (GroupKind & { readonly name?: string })[];
   /** Namespaced kinds the project may manage; unset means every namespaced kind. */
   readonly namespaceResourceWhitelist?: readonly GroupKind[];
   readonly syncWindows?: readonly SyncWindow[];
