@@ -208,7 +208,7 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     waivers: waiverList,
     waived,
     skipped: options.skipped ?? [],
-    notes: platformPodSecurityNotes(scopeViews),
+    notes: platformPodSecurityNotes({ scopes: scopeViews }),
     rules: RULES,
   };
 }

@@ -10,7 +10,7 @@
  * Levels below restricted are listed, with their reason, as notes of the report.
  */
 import { CLUSTER_LABEL } from '../../argocd/naming.ts';
-import { PLATFORM_COMPONENTS, type PlatformComponent } from '../../catalog/components.ts';
+import type { PlatformComponent } from '../../catalog/components.ts';
 import {
   POD_SECURITY_AUDIT,
   POD_SECURITY_ENFORCE,
@@ -21,9 +21,10 @@ import {
 } from '../../catalog/pod-security.ts';
 import type { Manifest } from '../../kube/manifest.ts';
 import { hasSyncOption, syncOptionsOf } from '../argo.ts';
-import { ARGOCD_SCOPE, type Report, type RepositoryCheck, type ScopeView } from '../check.ts';
+import { ARGOCD_SCOPE, type Report, type RepositoryCheck, type RepositoryView } from '../check.ts';
+import { applicationsOf, componentOf } from './convergence.ts';
 import type { ValidationNote } from '../types.ts';
-import { asArray, asObject, asStringMap, isObject } from '../workloads.ts';
+import { asObject, asStringMap } from '../workloads.ts';
 
 const RULE = 'platform-pod-security';
 const MANAGED_LABELS = 'spec.syncPolicy.managedNamespaceMetadata.labels';
@@ -38,24 +39,20 @@ interface PlatformApp {
   readonly managedLabels?: Record<string, string>;
 }
 
-function platformApps(scope: ScopeView): PlatformApp[] {
-  return scope.manifests
-    .filter((m) => m.kind === 'Application' && String(m.apiVersion).startsWith('argoproj.io/'))
-    .flatMap((manifest) => {
-      const spec = asObject(manifest.spec);
-      const sources = (spec.sources !== undefined ? asArray(spec.sources) : [spec.source]).filter(isObject);
-      const component = PLATFORM_COMPONENTS.find((c) => sources.some((s) => s.chart === c.chart && s.repoURL === c.repoURL));
-      if (!component) return [];
-      const namespace = String(asObject(spec.destination).namespace ?? component.namespace);
-      const creates = hasSyncOption(syncOptionsOf(spec), 'CreateNamespace', 'true');
-      return [{
-        manifest,
-        cluster: asStringMap(manifest.metadata.labels)[CLUSTER_LABEL] ?? '',
-        namespace,
-        expected: expectedIn(namespace, component),
-        ...(creates ? { managedLabels: asStringMap(asObject(asObject(spec.syncPolicy).managedNamespaceMetadata).labels) } : {}),
-      }];
-    });
+function platformApps(repository: Pick<RepositoryView, 'scopes'>): PlatformApp[] {
+  return applicationsOf(repository).flatMap((app) => {
+    const component = componentOf(app);
+    if (!component) return [];
+    const namespace = String(asObject(app.spec.destination).namespace ?? component.namespace);
+    const creates = hasSyncOption(syncOptionsOf(app.spec), 'CreateNamespace', 'true');
+    return [{
+      manifest: app.manifest,
+      cluster: app.cluster,
+      namespace,
+      expected: expectedIn(namespace, component),
+      ...(creates ? { managedLabels: asStringMap(asObject(asObject(app.spec.syncPolicy).managedNamespaceMetadata).labels) } : {}),
+    }];
+  });
 }
 
 /** The catalogue's level for the namespace; for one it does not know, the component's own. */
@@ -90,7 +87,7 @@ export const platformPodSecurityCheck: RepositoryCheck = (repository, reportIn) 
   const scope = repository.scopes.get(ARGOCD_SCOPE);
   if (!scope) return;
   const report = reportIn(ARGOCD_SCOPE);
-  for (const app of platformApps(scope)) {
+  for (const app of platformApps(repository)) {
     const { manifest, namespace, cluster, expected } = app;
     if (app.managedLabels) {
       checkLabels(report, manifest, MANAGED_LABELS, app.managedLabels, expected, `${manifest.metadata.name} creates namespace ${namespace}`);
@@ -106,11 +103,9 @@ export const platformPodSecurityCheck: RepositoryCheck = (repository, reportIn) 
 };
 
 /** The platform namespaces enforcing less than restricted, each with the catalogue's reasons: one note per namespace. */
-export function platformPodSecurityNotes(scopes: ReadonlyMap<string, ScopeView>): ValidationNote[] {
-  const scope = scopes.get(ARGOCD_SCOPE);
-  if (!scope) return [];
+export function platformPodSecurityNotes(repository: Pick<RepositoryView, 'scopes'>): ValidationNote[] {
   const below = new Map<string, { level: string; clusters: Set<string>; expected: NamespacePodSecurity }>();
-  for (const app of platformApps(scope)) {
+  for (const app of platformApps(repository)) {
     const level = app.managedLabels?.[POD_SECURITY_ENFORCE];
     if (level !== 'privileged' && level !== 'baseline') continue;
     const key = `${app.namespace}\u0000${level}`;
