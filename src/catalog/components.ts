@@ -230,6 +230,10 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     // prometheus-node-exporter (nodeExporter.enabled, true by default; 4.56.1 values.yaml and templates/daemonset.yaml)
     // runs with hostNetwork and hostPID and mounts the node's /proc, /sys and / as hostPath volumes: the baseline
     // profile forbids each (pod-security-admission policy/check_hostNamespaces.go, check_hostPathVolumes.go).
+    // Everything else meets restricted: Grafana 12.11.1, kube-state-metrics 8.4.0, the operator and its admission
+    // Jobs (rendered), and Prometheus and Alertmanager (their securityContext: runAsNonRoot, seccomp RuntimeDefault;
+    // the operator's containers drop ALL, no escalation). The node exporter alone in a namespace of its own
+    // (prometheus-node-exporter.namespaceOverride) would let monitoring enforce restricted.
     podSecurity: {
       level: 'privileged',
       reason: "prometheus-node-exporter reads the node itself: hostNetwork, hostPID and hostPath mounts of /proc, /sys and /, which only privileged admits",
