@@ -223,6 +223,15 @@ describe('projects', () => {
     expect(app(`argo-cd-${cluster}`).spec.syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
   });
 
+  it.each(clusters)('platform on %s: a Namespace only by name, exactly the namespaces it deploys to, so it can relabel no other', (cluster) => {
+    const spec = project('platform', cluster).spec;
+    const namespaces = spec.clusterResourceWhitelist.filter((k: Any) => k.group === '' && k.kind === 'Namespace');
+    expect(namespaces.map((k: Any) => k.name)).toEqual(spec.destinations.map((d: Any) => d.namespace));
+    const created = applications.filter((a) => clusterOf(a) === cluster && a.spec.project === 'platform' && a.spec.syncPolicy.syncOptions.includes('CreateNamespace=true'));
+    for (const a of created) expect(namespaces.map((k: Any) => k.name), a.metadata.name).toContain(a.spec.destination.namespace);
+    expect(namespaces.map((k: Any) => k.name)).not.toContain(environments.find((env) => env.cluster === cluster)!.namespace);
+  });
+
   it('bootstrap: Applications and AppProjects in argocd of the local cluster, nothing cluster-scoped', () => {
     const spec = project('bootstrap', 'prod').spec;
     expect(spec.sourceRepos).toEqual([repo.url]);

@@ -107,6 +107,7 @@ describe('each rule catches a resource that breaks it', () => {
       ...['parity', 'api-deprecated'],
       ...['convergence-waves', 'convergence-retry', 'convergence-crds', 'deletion-confirm'], // test/convergence.test.ts
       ...['platform-resources', 'chart-render-repeatable'], // test/platform-rules.test.ts
+      'platform-pod-security', // test/platform-pod-security.test.ts
       ...['sync-window-invalid', 'sync-window-outside', 'sync-window-no-effect'], // test/sync-windows.test.ts
       ...['argocd-rbac', 'notification-subscription'], // test/argocd-rules.test.ts
       ...['waiver-expired', 'waiver-unused'], // test/waivers.test.ts

@@ -18,6 +18,7 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
 import { deletionGuard } from '../constructs/metadata.ts';
 import type { PlatformComponent } from '../catalog/components.ts';
+import { namespacePodSecurity, podSecurityLabels } from '../catalog/pod-security.ts';
 import { valueFiles } from '../platform/values.ts';
 import type { RepositoryInfo } from '../config/repository.ts';
 import { isManualCluster } from '../config/clusters.ts';
@@ -156,6 +157,8 @@ export function platformApplication(scope: Construct, options: PlatformApplicati
     ...(configPath ? [{ repoUrl: repo.url, targetRevision: repo.revision, path: configPath }] : []),
   ];
   const manual = isManualCluster(cluster, environments);
+  // Argo CD's own namespace exists before Argo CD does (the bootstrap makes it, labelled); its project may create no Namespace.
+  const createsNamespace = component.namespace !== ARGOCD_NAMESPACE;
   return new Application(scope, name, {
     metadata: {
       name,
@@ -172,9 +175,10 @@ export function platformApplication(scope: Construct, options: PlatformApplicati
       syncPolicy: {
         // The platform of a cluster that hosts a manually synced environment changes only when a person syncs it.
         ...(manual ? {} : { automated: AUTOMATED, retry: RETRY }),
+        // The Pod Security level the catalogue gives the namespace, set by Argo CD on every sync (SSA), existing namespace or new.
+        ...(createsNamespace ? { managedNamespaceMetadata: { labels: podSecurityLabels(namespacePodSecurity(component.namespace)!.level) } } : {}),
         syncOptions: [
-          // Argo CD's own namespace exists before Argo CD does (the bootstrap installs it there); its project may create no Namespace.
-          ...(component.namespace === ARGOCD_NAMESPACE ? [] : ['CreateNamespace=true']),
+          ...(createsNamespace ? ['CreateNamespace=true'] : []),
           ...(options.needsOtherCrds ? [SKIP_DRY_RUN] : []),
           ...(component.syncOptions ?? []),
         ],

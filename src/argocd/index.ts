@@ -4,6 +4,7 @@
  *
  *   argocd/<cluster>/kustomization.yaml           what the cluster's root Application deploys (all of the below)
  *   argocd/<cluster>/bootstrap/                   its bootstrap project and root Application (`kubectl apply -k`)
+ *   argocd/<cluster>/bootstrap/namespace/         Argo CD's namespace, labelled for Pod Security, applied before Argo CD is installed
  *   argocd/<cluster>/projects/<project>.yaml      the hivebox, platform and argocd (Argo CD's own) AppProjects
  *   argocd/<cluster>/apps/hivebox-<env>.yaml      one Application per environment on the cluster → envs/<env>
  *   argocd/<cluster>/platform/<c>.yaml            one Application per platform component
@@ -14,14 +15,15 @@ import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Environment } from '../config/environment.ts';
 import { clusterConfig } from '../platform/cluster-config.ts';
-import { PLATFORM_COMPONENTS } from '../catalog/components.ts';
+import { ARGOCD_NAMESPACE, PLATFORM_COMPONENTS } from '../catalog/components.ts';
+import { namespacePodSecurity, podSecurityLabels } from '../catalog/pod-security.ts';
 import type { RepositoryInfo } from '../config/repository.ts';
 import type { GeneratedFile } from '../kube/generated-file.ts';
 import type { Manifest } from '../kube/manifest.ts';
 import { generatedYaml } from '../kube/yaml.ts';
 import { clusterDir, environmentApplication, platformApplication, rootApplication } from './applications.ts';
 import { clustersOf, isManualCluster } from '../config/clusters.ts';
-import { environmentAppName } from './naming.ts';
+import { CLUSTER_LABEL, environmentAppName } from './naming.ts';
 import { bootstrapProject, componentProject, hiveboxProject, platformProject } from './projects.ts';
 import type { GroupKind } from '../kube/manifest.ts';
 import { crdProviders, platformSteps, type ComponentNeeds } from './steps.ts';
@@ -56,6 +58,9 @@ function clusterTree(cluster: string, all: readonly Environment[], repo: Reposit
   add('bootstrap/root.yaml', SOURCE, [one((scope) => rootApplication(scope, cluster, repo, { wave: lastStep, step: lastStep }))]);
   add('bootstrap/kustomization.yaml', SOURCE, [{ ...KUSTOMIZATION, resources: ['project.yaml', 'root.yaml'] }]);
   resources.push('bootstrap');
+  // Not part of the root (its project may create no Namespace): the runbook applies it before installing Argo CD.
+  add('bootstrap/namespace/namespace.yaml', `${SOURCE} and src/catalog`, [argocdNamespace(cluster)]);
+  add('bootstrap/namespace/kustomization.yaml', SOURCE, [{ ...KUSTOMIZATION, resources: ['namespace.yaml'] }]);
 
   add('projects/hivebox.yaml', `${SOURCE} and ${envFiles}`, [one((scope) => hiveboxProject(scope, cluster, envs, repo))]);
   add('projects/platform.yaml', `${SOURCE} and ${envFiles}`, [one((scope) => platformProject(scope, cluster, envs, repo))]);
@@ -100,6 +105,12 @@ function clusterTree(cluster: string, all: readonly Environment[], repo: Reposit
 
   add('kustomization.yaml', SOURCE, [{ ...KUSTOMIZATION, resources }]);
   return files;
+}
+
+/** Argo CD's namespace, enforcing the Pod Security level the catalogue gives its component. */
+function argocdNamespace(cluster: string): unknown {
+  const labels = { [CLUSTER_LABEL]: cluster, ...podSecurityLabels(namespacePodSecurity(ARGOCD_NAMESPACE)!.level) };
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE, labels } };
 }
 
 function groupKindOf(manifest: Manifest): GroupKind {

@@ -89,7 +89,12 @@ export function platformProject(scope: Construct, cluster: string, environments:
       description: 'The in-cluster platform (certificates, DNS, the Gateway, metrics, logs, policy, secrets): pinned charts plus values from this repository.',
       sourceRepos: [repo.url, ...new Set(SHARED_PLATFORM_COMPONENTS.map((c) => c.repoURL))].sort(),
       destinations: sortDestinations(destinations),
-      clusterResourceWhitelist: uniqueKinds(SHARED_PLATFORM_COMPONENTS.flatMap((c) => [...c.clusterKinds, { group: '', kind: 'Namespace' }])),
+      // Namespaces by name, exactly those it deploys to (which its Applications create and label for Pod Security):
+      // never an environment's or kube-system (Argo CD v3.4 IsGroupKindNamePermitted matches a cluster-scoped name).
+      clusterResourceWhitelist: [
+        ...uniqueKinds(SHARED_PLATFORM_COMPONENTS.flatMap((c) => c.clusterKinds).filter((k) => !isNamespaceKind(k))),
+        ...sortDestinations(destinations).map((d) => ({ ...NAMESPACE_KIND, name: d.namespace })),
+      ],
       // A cluster hosting a manually synced environment gets that environment's windows for its platform too.
       syncWindows: platformWindows(cluster, environments, SHARED_PLATFORM_COMPONENTS),
       orphanedResources: { warn: false },
@@ -129,6 +134,9 @@ export function bootstrapProject(scope: Construct, cluster: string, repo: Reposi
     },
   });
 }
+
+const NAMESPACE_KIND: GroupKind = { group: '', kind: 'Namespace' };
+const isNamespaceKind = (k: GroupKind) => k.group === NAMESPACE_KIND.group && k.kind === NAMESPACE_KIND.kind;
 
 function sortDestinations(destinations: readonly Destination[]): Destination[] {
   const key = (d: Destination) => `${d.name ?? d.server}/${d.namespace}`;

@@ -7,6 +7,7 @@
  * files use only keys the chart's own values.yaml / README documents.
  */
 import type { GroupKind } from '../kube/manifest.ts';
+import type { PodSecurity } from './pod-security.ts';
 
 /** Where every cluster's Argo CD, its Applications and AppProjects live (here, apart from the cdk8s constructs, for validate). */
 export const ARGOCD_NAMESPACE = 'argocd';
@@ -45,6 +46,12 @@ export interface PlatformComponent {
    * @default the shared platform project
    */
   readonly project?: { readonly name: string; readonly namespacedKinds: readonly GroupKind[] };
+  /**
+   * The strictest Pod Security Standard every pod of the component meets (its chart's, rendered with this
+   * repository's values, and those its controller creates), with the evidence beside it: its namespace
+   * enforces it (pod-security.ts), and anything below restricted says why.
+   */
+  readonly podSecurity: PodSecurity;
 }
 
 const SERVICE_MONITOR: GroupKind = { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' };
@@ -91,6 +98,13 @@ const SERVER_SIDE_APPLY = 'ServerSideApply=true';
  * (helm template --include-crds): the pinned version where the sources had it, else the nearest one
  * (cert-manager v1.21.1, external-secrets 2.9.0, kyverno 3.9.0, kube-prometheus-stack 88.5.3).
  */
+/*
+ * podSecurity was read from each chart at the pinned version where the sources had it, else the nearest (as above;
+ * alloy 1.11.0, loki 6.53.0, argo-cd 10.1.1, opencost 2.5.17, external-dns 1.21.1, envoy-gateway v1.9.0), rendered
+ * with `helm template` (helm 4.1.4) and charts/<component>/values*.yaml of both clusters, every pod checked with the
+ * restricted profile's rules of src/validate/checks/security.ts (kubernetes.io/docs/concepts/security/pod-security-standards;
+ * k8s.io/pod-security-admission policy/check_*.go). Helm test pods are left out: Argo CD never runs them.
+ */
 export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
   {
     // The monitoring.coreos.com CRDs alone, before every chart that renders a ServiceMonitor or
@@ -106,6 +120,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     syncOptions: [SERVER_SIDE_APPLY],
     crdGroups: ['monitoring.coreos.com'],
     customKinds: [],
+    // CRDs only: no pod.
+    podSecurity: { level: 'restricted' },
   },
   {
     name: ARGO_CD,
@@ -139,6 +155,11 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
         { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
       ],
     },
+    // Controller, repo server, server, ApplicationSet and notifications controllers, Redis and its secret-init
+    // hook Job: the chart's containerSecurityContext defaults (runAsNonRoot, allowPrivilegeEscalation false, drop
+    // ALL, seccomp RuntimeDefault) and global.securityContext of charts/argo-cd/values.yaml for the pods. Its
+    // namespace is made at bootstrap (bootstrap/namespace/), not by its Application.
+    podSecurity: { level: 'restricted' },
   },
   {
     name: CERT_MANAGER,
@@ -154,6 +175,10 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     // config.gatewayAPI.enabled: the controller exits while the Gateway API CRDs are missing (v1.21.1
     // pkg/controller/context.go: "the Gateway API CRDs do not seem to be present… crashloopbackoff").
     watchedKinds: [GATEWAY, HTTP_ROUTE],
+    // Controller, webhook, cainjector and the startupapicheck Job: the chart's securityContext (runAsNonRoot,
+    // seccomp RuntimeDefault) and containerSecurityContext (allowPrivilegeEscalation false, drop ALL) defaults.
+    // The ACME HTTP-01 solver pods it creates run beside the Gateway, in envoy-gateway (see there).
+    podSecurity: { level: 'restricted' },
   },
   {
     name: EXTERNAL_SECRETS,
@@ -168,6 +193,9 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     // renders the controller's and the webhook's ServiceMonitors whether or not the CRD exists yet.
     crdGroups: ['external-secrets.io', 'generators.external-secrets.io'],
     customKinds: [SERVICE_MONITOR],
+    // Controller, webhook and cert controller: the chart's container securityContext defaults (runAsNonRoot,
+    // runAsUser 1000, seccomp RuntimeDefault, allowPrivilegeEscalation false, drop ALL) on each.
+    podSecurity: { level: 'restricted' },
   },
   {
     name: KYVERNO,
@@ -182,6 +210,10 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     // (policies.kyverno.io), both under crds.install; openreports.installCrds is off.
     crdGroups: ['kyverno.io', 'policies.kyverno.io', 'reports.kyverno.io', 'wgpolicyk8s.io'],
     customKinds: [SERVICE_MONITOR],
+    // Admission (and its init container), background, cleanup and reports controllers, and the hook Jobs
+    // (migrate-resources, rm-webhooks, scale-to-zero): the chart's container securityContext defaults of each
+    // (runAsNonRoot, runAsUser 65534, seccomp RuntimeDefault, allowPrivilegeEscalation false, drop ALL).
+    podSecurity: { level: 'restricted' },
   },
   {
     name: KUBE_PROMETHEUS_STACK,
@@ -195,6 +227,17 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     // crds.enabled: false (prometheus-operator-crds installs them).
     crdGroups: [],
     customKinds: [SERVICE_MONITOR, PROMETHEUS_RULE, { group: 'monitoring.coreos.com', kind: 'Prometheus' }, { group: 'monitoring.coreos.com', kind: 'Alertmanager' }],
+    // prometheus-node-exporter (nodeExporter.enabled, true by default; 4.56.1 values.yaml and templates/daemonset.yaml)
+    // runs with hostNetwork and hostPID and mounts the node's /proc, /sys and / as hostPath volumes: the baseline
+    // profile forbids each (pod-security-admission policy/check_hostNamespaces.go, check_hostPathVolumes.go).
+    // Everything else meets restricted: Grafana 12.11.1, kube-state-metrics 8.4.0, the operator and its admission
+    // Jobs (rendered), and Prometheus and Alertmanager (their securityContext: runAsNonRoot, seccomp RuntimeDefault;
+    // the operator's containers drop ALL, no escalation). The node exporter alone in a namespace of its own
+    // (prometheus-node-exporter.namespaceOverride) would let monitoring enforce restricted.
+    podSecurity: {
+      level: 'privileged',
+      reason: "prometheus-node-exporter reads the node itself: hostNetwork, hostPID and hostPath mounts of /proc, /sys and /, which only privileged admits",
+    },
   },
   {
     // The Gateway API CRDs, standard channel, v1.6.1 exactly (gateway.networking.k8s.io/bundle-version on every
@@ -211,6 +254,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     syncOptions: [SERVER_SIDE_APPLY],
     crdGroups: [GATEWAY_API_GROUP, 'gateway.envoyproxy.io'],
     customKinds: [],
+    // CRDs and admission policies only: no pod.
+    podSecurity: { level: 'restricted' },
   },
   {
     // Envoy Gateway v1.9.0: the controller; it runs one Envoy Deployment per Gateway in its own namespace.
@@ -228,6 +273,13 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     customKinds: [],
     // The controller lists Gateway API resources at start (its provider fails without the CRDs).
     watchedKinds: [GATEWAY, HTTP_ROUTE],
+    // The controller and the certgen Job: the chart's securityContext defaults (runAsNonRoot, allowPrivilegeEscalation
+    // false, drop ALL, seccomp RuntimeDefault). The Envoy Deployments it creates for the Gateway: both containers get
+    // resource.DefaultSecurityContext() (the same, and runAsUser 65532; v1.9.0 internal/infrastructure/kubernetes/
+    // proxy/resource.go), and the EnvoyProxy of src/platform/gateway.ts sets none. cert-manager's ACME HTTP-01
+    // solver pods, which run here too, set runAsNonRoot, seccomp RuntimeDefault, allowPrivilegeEscalation false and
+    // drop ALL (cert-manager v1.21.1 pkg/issuer/acme/http/pod.go).
+    podSecurity: { level: 'restricted' },
   },
   {
     name: EXTERNAL_DNS,
@@ -242,6 +294,9 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     customKinds: [SERVICE_MONITOR],
     // The gateway-httproute source waits for its Gateway and HTTPRoute informers to sync, and exits when they cannot.
     watchedKinds: [GATEWAY, HTTP_ROUTE],
+    // The chart's podSecurityContext (runAsNonRoot, seccomp RuntimeDefault) and securityContext (runAsUser 65532,
+    // allowPrivilegeEscalation false, drop ALL) defaults.
+    podSecurity: { level: 'restricted' },
   },
   {
     name: LOKI,
@@ -255,6 +310,11 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     // .selfMonitoring are off by default (and the first two render only when the cluster serves their CRD).
     crdGroups: [],
     customKinds: [],
+    // The single binary (with its rules sidecar) and the nginx gateway: the chart's loki.podSecurityContext and
+    // gateway.podSecurityContext (runAsNonRoot) and their container contexts (allowPrivilegeEscalation false, drop
+    // ALL); the chart sets no seccomp profile, so charts/loki/values.yaml adds RuntimeDefault to both pod contexts.
+    // Canary, caches, MinIO and tests are off.
+    podSecurity: { level: 'restricted' },
   },
   {
     name: ALLOY,
@@ -267,6 +327,12 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     // crds.create (default true): the PodLogs CRD, which nothing here uses; serviceMonitor.enabled is off.
     crdGroups: ['monitoring.grafana.com'],
     customKinds: [],
+    // The DaemonSet reads logs through the Kubernetes API (loki.source.kubernetes), not the node's files:
+    // alloy.mounts.varlog and .dockercontainers stay false, so no hostPath. The image runs as root unless told
+    // otherwise (Alloy v1.18.0 docs/sources/access_permissions/kubernetes.md): charts/alloy/values.yaml runs it
+    // as its alloy user (473) and the config reloader as nobody, with seccomp RuntimeDefault, no privilege
+    // escalation and no capabilities (global.podSecurityContext, alloy.securityContext, configReloader.securityContext).
+    podSecurity: { level: 'restricted' },
   },
   {
     name: OPENCOST,
@@ -281,6 +347,9 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     clusterKinds: RBAC,
     crdGroups: [],
     customKinds: [SERVICE_MONITOR],
+    // The exporter: the chart's podSecurityContext and containerSecurityContext defaults (runAsNonRoot, seccomp
+    // RuntimeDefault, allowPrivilegeEscalation false, drop ALL).
+    podSecurity: { level: 'restricted' },
   },
 ];
 

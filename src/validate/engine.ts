@@ -12,6 +12,7 @@ import { networkFlowsCheck } from './checks/network-flows.ts';
 import { notificationSubscriptionCheck } from './checks/notifications.ts';
 import { parityCheck } from './checks/parity.ts';
 import { chartRenderRepeatableCheck, platformResourcesCheck } from './checks/platform.ts';
+import { platformPodSecurityCheck, platformPodSecurityNotes } from './checks/platform-pod-security.ts';
 import { gatewayCertificateCheck, gatewayRouteAttachedCheck, noIngressCheck } from './checks/gateway.ts';
 import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
 import { schemaCheck } from './checks/schema.ts';
@@ -55,6 +56,7 @@ const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [
   deletionConfirmCheck,
   platformResourcesCheck,
   chartRenderRepeatableCheck,
+  platformPodSecurityCheck,
   argocdRbacCheck,
   notificationSubscriptionCheck,
   gatewayRouteAttachedCheck,
@@ -206,6 +208,7 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     waivers: waiverList,
     waived,
     skipped: options.skipped ?? [],
+    notes: platformPodSecurityNotes({ scopes: scopeViews }),
     rules: RULES,
   };
 }

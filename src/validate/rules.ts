@@ -40,6 +40,7 @@ export const RULES: readonly RuleInfo[] = [
     'An environment\'s Namespace enforces Pod Security "restricted" at the latest version (pod-security.kubernetes.io/enforce), so the cluster refuses any pod these rules would',
     'Keep the labels the constructs set: pod-security.kubernetes.io/enforce: restricted, and enforce-version latest or none (a Component in envs/<env>/custom/ must not change them).',
   ),
+  rule('platform-pod-security', 'security', 'Every platform namespace enforces the Pod Security level the catalogue gives its components, at the latest version, warning and auditing at restricted when lower', "Set the level the message names through the Application's managedNamespaceMetadata (src/argocd/applications.ts) or argocd/<cluster>/bootstrap/namespace/, from `podSecurity` in src/catalog/components.ts, then run `npm run synth`."),
   rule('image-tag', 'security', 'Images are pinned: no :latest, no untagged image', 'Pin the image to a version tag (and a digest) in env.yaml image.tag / image.digest.'),
   rule('image-digest', 'security', 'Images are pinned by digest where the environment requires it (validation.requireDigest)', 'Pin the image as repo:tag@sha256:...: the HiveBox image through image.digest in env.yaml (hivebox-gitops promote sets it), other images where their construct names them.'),
   rule('secret-data', 'security', 'No Secret with data in Git', 'Delete the Secret and deliver it through an ExternalSecret.'),

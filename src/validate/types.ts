@@ -90,6 +90,13 @@ export interface Waiver {
   readonly status?: WaiverStatus;
 }
 
+/** Something a rule explains without failing: a platform namespace below Pod Security restricted, and why. */
+export interface ValidationNote {
+  readonly rule: string;
+  readonly scope: string;
+  readonly message: string;
+}
+
 /** A check that did not run, and why (e.g. parity when one environment of the pair is not selected). */
 export interface SkippedCheck {
   readonly rule: string;
@@ -117,6 +124,8 @@ export interface ValidationReport {
   readonly waived: readonly WaivedFinding[];
   /** Checks this selection could not run. */
   readonly skipped: readonly SkippedCheck[];
+  /** What rules explain without a finding (text lists them under Notes). */
+  readonly notes: readonly ValidationNote[];
   /** Every rule that ran (SARIF lists them; text and json explain them). */
   readonly rules: readonly RuleInfo[];
 }

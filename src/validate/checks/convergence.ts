@@ -31,7 +31,7 @@ const HEALTH_KEY = 'resource.customizations.health.argoproj.io_Application';
 const ARGO_CD_COMPONENT = 'argo-cd';
 const ARGOPROJ = 'argoproj.io';
 
-interface App {
+export interface App {
   readonly manifest: Manifest;
   readonly name: string;
   readonly cluster: string;
@@ -43,7 +43,8 @@ interface App {
   readonly sources: readonly Record<string, unknown>[];
 }
 
-function applicationsOf(repository: RepositoryView): App[] {
+/** Every Application of the argocd/ scope, as these rules (and platform-pod-security) read it. */
+export function applicationsOf(repository: Pick<RepositoryView, 'scopes'>): App[] {
   const scope = repository.scopes.get(ARGOCD);
   if (!scope) return [];
   return scope.manifests
@@ -157,7 +158,8 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-function componentOf(app: App): PlatformComponent | undefined {
+/** The catalogue component whose chart an Application installs. */
+export function componentOf(app: App): PlatformComponent | undefined {
   return PLATFORM_COMPONENTS.find((c) => app.sources.some((s) => s.chart === c.chart && s.repoURL === c.repoURL));
 }
 

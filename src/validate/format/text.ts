@@ -69,6 +69,10 @@ export function formatText(report: ValidationReport): string {
     }
   }
   for (const skipped of report.skipped) lines.push(`- ${skipped.rule} skipped for ${skipped.scope}: ${skipped.reason}`);
+  if (report.notes.length > 0) {
+    lines.push('', `Notes (${report.notes.length}):`);
+    for (const note of report.notes) lines.push(`  ${note.scope} ${note.rule}: ${note.message}`);
+  }
   if (report.waivers.length > 0) {
     lines.push('', `Waivers (${report.waivers.length}):`);
     for (const waiver of report.waivers) lines.push(waiverLine(waiver));
