@@ -4,9 +4,8 @@
  * the Kubernetes client.
  */
 import { readFileSync } from 'node:fs';
-import { ExitCode, InputError, UsageError } from './errors.ts';
+import { closest, ExitCode, InputError, UsageError } from './errors.ts';
 import type { CommandContext } from './commands/context.ts';
-import { closest } from './commands/style.ts';
 
 export { processContext } from './commands/context.ts';
 

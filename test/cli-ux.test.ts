@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
-import { closest, highlight } from '../src/commands/style.ts';
+import { highlight } from '../src/commands/style.ts';
+import { closest } from '../src/errors.ts';
 import { REPO_ROOT, tempRepo } from './support/repo.ts';
 
 const exec = promisify(execFile);

@@ -5,8 +5,7 @@
  * option, pointing at the command's help.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from '../errors.ts';
-import { closest } from './style.ts';
+import { closest, UsageError } from '../errors.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const HELP = { help: { type: 'boolean', short: 'h', default: false } } as const;
