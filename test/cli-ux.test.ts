@@ -63,6 +63,21 @@ describe('usage mistakes: one line, exit 2, the same shape, with "did you mean"'
     expect(await run(argv)).toEqual({ code: 2, stdout: '', stderr: `${message}\n` });
   });
 
+  it.each([
+    ['validate', '--env'],
+    ['diff', '--base', 'HEAD', '--env'],
+    ['status', '--env'],
+    ['metrics', '--env'],
+    ['promote', '--check', '--to'],
+  ])('an unknown environment: every selector answers alike (%s)', async (...argv) => {
+    const flag = argv.at(-1)!;
+    expect(await run([...argv, 'stagign'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `hivebox-gitops ${argv[0]}: ${flag}: no environment "stagign" (did you mean staging?); expected one of dev, prod, staging (envs/<name>/env.yaml)\n`,
+    });
+  });
+
   it('suggests only what is close: a swap, a letter missing or extra, not a different word', () => {
     expect(closest('stauts', ['status', 'synth'])).toBe('status');
     expect(closest('--markdow', ['--markdown', '--base'])).toBe('--markdown');

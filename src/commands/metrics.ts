@@ -4,6 +4,7 @@
  * The options are declared once, below: the parser reads their types, --help their descriptions.
  */
 import { loadEnvironments } from '../config/load.ts';
+import { selectEnvironments } from '../config/select.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { computeMetrics, promotionChain, windowBounds, type Window } from '../metrics/compute.ts';
 import { formatJson, formatMarkdown, formatText } from '../metrics/format.ts';
@@ -71,10 +72,7 @@ export async function run(args: readonly string[], context: CommandContext): Pro
 
   const environments = loadEnvironments(context.cwd);
   const names = environments.map((env) => env.name);
-  for (const env of values.env ?? []) {
-    if (!names.includes(env)) throw new UsageError(`--env: no environment "${env}" (envs/${env}/env.yaml); expected one of ${names.join(', ')}`);
-  }
-  const selected = values.env && values.env.length > 0 ? names.filter((name) => values.env!.includes(name)) : names;
+  const selected = selectEnvironments(names, values.env);
 
   const history = await readHistory(context.cwd, names);
   if (history.shallow) {

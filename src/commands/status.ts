@@ -3,6 +3,7 @@
  */
 import type { Environment } from '../config/environment.ts';
 import { loadEnvironments } from '../config/load.ts';
+import { selectEnvironments } from '../config/select.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { headCommit } from '../promote/git.ts';
 import { isSettled } from '../status/application.ts';
@@ -58,7 +59,7 @@ export async function run(args: readonly string[], context: CommandContext): Pro
   const requestTimeout = values['request-timeout'];
   const requestTimeoutMs = requestTimeout === undefined ? undefined : parseDuration('--request-timeout', requestTimeout);
 
-  const environments = selectEnvironments(loadEnvironments(context.cwd), values.env, values.cluster);
+  const environments = environmentsToShow(loadEnvironments(context.cwd), values.env, values.cluster);
   // Loaded only now: @kubernetes/client-node alone takes about two seconds to import,
   // which `--help`, a usage error and `hivebox-gitops --help` should not pay.
   const { ArgoCdApplications, ClusterError } = await import('../status/cluster.ts');
@@ -91,22 +92,13 @@ export async function run(args: readonly string[], context: CommandContext): Pro
   }
 }
 
-function selectEnvironments(all: readonly Environment[], names: readonly string[] | undefined, cluster: string | undefined): Environment[] {
-  if (cluster !== undefined) {
-    const clusters = [...new Set(all.map((env) => env.cluster))].sort();
-    if (!clusters.includes(cluster)) throw new UsageError(`--cluster: no environment runs on "${cluster}"; expected one of ${clusters.join(', ')}`);
-    const onCluster = all.filter((env) => env.cluster === cluster);
-    if (names && names.length > 0) {
-      const elsewhere = names.filter((name) => !onCluster.some((env) => env.name === name));
-      if (elsewhere.length > 0 && all.some((env) => elsewhere.includes(env.name))) throw new UsageError(`--env ${elsewhere.join(', ')}: not on cluster ${cluster}`);
-    }
-    return selectEnvironments(onCluster, names, undefined);
-  }
-  if (!names || names.length === 0) return [...all];
-  for (const name of names) {
-    if (!all.some((env) => env.name === name)) {
-      throw new UsageError(`--env: no environment "${name}" (envs/${name}/env.yaml); expected one of ${all.map((env) => env.name).join(', ')}`);
-    }
-  }
-  return all.filter((env) => names.includes(env.name));
+/** The environments --env names (every one without it), of those on --cluster when it is given. */
+function environmentsToShow(all: readonly Environment[], names: readonly string[] | undefined, cluster: string | undefined): Environment[] {
+  if (cluster === undefined) return selectEnvironments(all, names);
+  const clusters = [...new Set(all.map((env) => env.cluster))].sort();
+  if (!clusters.includes(cluster)) throw new UsageError(`--cluster: no environment runs on "${cluster}"; expected one of ${clusters.join(', ')}`);
+  const selected = selectEnvironments(all, names);
+  const elsewhere = selected.filter((env) => names?.includes(env.name) && env.cluster !== cluster);
+  if (elsewhere.length > 0) throw new UsageError(`--env ${elsewhere.map((env) => env.name).join(', ')}: not on cluster ${cluster}`);
+  return selected.filter((env) => env.cluster === cluster);
 }
