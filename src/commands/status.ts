@@ -1,6 +1,4 @@
-/**
- * `hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--wait] [--timeout <duration>] [--request-timeout <duration>]`
- */
+/** `hivebox-gitops status` (its options: usage/status.ts). */
 import type { Environment } from '../config/environment.ts';
 import { loadEnvironments } from '../config/load.ts';
 import { selectEnvironments } from '../config/select.ts';
@@ -11,49 +9,12 @@ import { parseDuration } from '../status/duration.ts';
 import { inPromotionOrder, readStatus, waitUntilSettled } from '../status/status.ts';
 import { renderTable } from '../status/table.ts';
 import type { CommandContext } from './context.ts';
-import { parseFlags } from './flags.ts';
+import type { FlagValues } from './flags.ts';
+import { DEFAULT_TIMEOUT, type usage } from './usage/status.ts';
 
-const HELP = `Usage: hivebox-gitops status [--kubeconfig <path>] [--context <name>] [--namespace argocd] [--cluster <name>] [--env <env>]... [--wait] [--timeout <duration>] [--request-timeout <duration>]
-
-Reads each environment's Argo CD Application hivebox-<env> (sync status, health,
-synced revision, running HiveBox image) and prints it next to the image envs/<env>/env.yaml
-wants and the local Git HEAD. Every cluster runs its own Argo CD: point the kubeconfig
-context at a cluster and name it with --cluster (its environments' env.yaml cluster:).
-
-Options:
-  --kubeconfig <path>   kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
-  --context <name>      kubeconfig context (default: its current context)
-  --namespace <ns>      the namespace Argo CD's Applications live in (default: argocd)
-  --cluster <name>      only the environments on this cluster (default: every cluster)
-  --env <env>           only this environment (repeatable; default: every envs/<env>/)
-  --wait                watch until every environment is Synced, Healthy and running the
-                        image Git wants, or the timeout passes
-  --timeout <duration>  how long --wait waits, e.g. 90s, 10m, 1h (default: 10m)
-  -h, --help            show this help
-
-Exit codes: 0 every (selected) environment Synced, Healthy and running the image Git wants,
-1 not (or not within --timeout),
-2 the cluster could not be asked (unreachable, 401/403, Argo CD not installed, no answer
-within --request-timeout, an answer cut off) or bad options.
-`;
-
-export async function run(args: readonly string[], context: CommandContext): Promise<number> {
-  const values = parseFlags('status', args, {
-    kubeconfig: { type: 'string' },
-    context: { type: 'string' },
-    namespace: { type: 'string', default: 'argocd' },
-    env: { type: 'string', multiple: true },
-    cluster: { type: 'string' },
-    wait: { type: 'boolean', default: false },
-    timeout: { type: 'string' },
-    'request-timeout': { type: 'string' },
-  });
-  if (values.help) {
-    context.stdout.write(HELP);
-    return ExitCode.Clean;
-  }
+export async function run(values: FlagValues<typeof usage>, context: CommandContext): Promise<number> {
   if (values.timeout !== undefined && !values.wait) throw new UsageError('--timeout applies only with --wait');
-  const timeoutMs = parseDuration('--timeout', values.timeout ?? '10m');
+  const timeoutMs = parseDuration('--timeout', values.timeout ?? DEFAULT_TIMEOUT);
   // --timeout counts from now, not from when the Kubernetes client has loaded.
   const deadline = Date.now() + timeoutMs;
   const requestTimeout = values['request-timeout'];
@@ -78,10 +39,10 @@ export async function run(args: readonly string[], context: CommandContext): Pro
       return rows.every(isSettled) ? ExitCode.Clean : ExitCode.Findings;
     }
     const names = inPromotionOrder(environments).map((env) => env.name).join(', ');
-    context.stdout.write(`Waiting up to ${values.timeout ?? '10m'} for ${names} to be Synced, Healthy and running the image Git wants...\n`);
+    context.stdout.write(`Waiting up to ${values.timeout ?? DEFAULT_TIMEOUT} for ${names} to be Synced, Healthy and running the image Git wants...\n`);
     const { rows, settled } = await waitUntilSettled(environments, client, Math.max(0, deadline - Date.now()));
     context.stdout.write(renderTable(rows, head));
-    if (!settled) context.stdout.write(`Not every environment was Synced, Healthy and running the image Git wants within ${values.timeout ?? '10m'}.\n`);
+    if (!settled) context.stdout.write(`Not every environment was Synced, Healthy and running the image Git wants within ${values.timeout ?? DEFAULT_TIMEOUT}.\n`);
     return settled ? ExitCode.Clean : ExitCode.Findings;
   } catch (error) {
     if (error instanceof ClusterError) {
