@@ -4,6 +4,8 @@ import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
 import { synopses, type CommandDescription } from '../src/commands/flags.ts';
+import { ALLOW_LIST_DESCRIPTION } from '../src/validate/checks/parity.ts';
+import { RULES } from '../src/validate/index.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { renderArchitecture } from '../src/docs/architecture.ts';
 import { GENERATED_MARKER } from '../src/kube/header.ts';
@@ -148,6 +150,14 @@ describe('the README shows each command as its --help does', () => {
     const shown = [...readFileSync(join(REPO, 'README.md'), 'utf8').matchAll(/`(hivebox-gitops ([a-z]+) [^`]*[[<][^`]*)`/g)];
     expect(new Set(shown.map((match) => match[2]))).toEqual(new Set(printed.keys()));
     for (const [, span, command] of shown) expect(printed.get(command!), span).toContain(span!.replaceAll('\\|', '|'));
+  });
+});
+
+describe('the README says where staging and prod may differ as the parity rule does', () => {
+  it('the Parity paragraph and the parity fix name the allow-list of src/validate/checks/parity.ts', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain(`differing only in ${ALLOW_LIST_DESCRIPTION} (the allow-list`);
+    expect(RULES.find((rule) => rule.id === 'parity')!.fix).toContain(ALLOW_LIST_DESCRIPTION);
   });
 });
 

@@ -2,6 +2,7 @@
  * Every rule `validate` applies: its id (the one a waiver names), what it
  * requires and the one-line fix the report prints under a finding.
  */
+import { ALLOW_LIST_DESCRIPTION } from './checks/parity.ts';
 import type { RuleInfo } from './types.ts';
 
 const rule = (id: string, category: RuleInfo['category'], title: string, fix: string, severity: RuleInfo['severity'] = 'error'): RuleInfo => ({
@@ -88,7 +89,7 @@ export const RULES: readonly RuleInfo[] = [
   rule('argocd-rbac', 'security', "Each cluster's Argo CD RBAC: policy.default read-only or empty, nobody holds every action on everything, only role:release syncs Applications that a person syncs", 'Fix configs.rbac in charts/argo-cd/values-<cluster>.yaml (policy.csv, policy.default) or set configs.cm admin.enabled: "false"; give sync on manually synced Applications to role:release only.'),
   rule('notification-subscription', 'reliability', "Every notification subscription resolves in its cluster's Argo CD: a defined trigger, templates with a block for the service where it needs one, a configured service", 'Define the trigger, template (with the service block) or service under notifications in charts/argo-cd/values*.yaml, or fix the subscription in env.yaml `notifications`.'),
   // Parity
-  rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', 'Make the environments match, or move the difference into an allowed setting (replicas, resources, hosts, issuer, image, storage, quota, budget, notifications).'),
+  rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', `Make the environments match, or move the difference into what environments may differ in: ${ALLOW_LIST_DESCRIPTION}.`),
   // Waivers
   rule('waiver-invalid', 'waiver', 'A waiver names a known rule and gives a reason', 'Write the annotation as hivebox.dev/waive.<rule-id>: "<why this resource is an exception>".'),
   rule('waiver-expired', 'waiver', 'Every env.yaml waiver is before its expiry date', 'Fix what the waiver excused and delete the waiver, or, reviewed again, move its expires: to a later date.'),
