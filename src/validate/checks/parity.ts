@@ -9,7 +9,7 @@
  * having two environments, not drift.
  */
 import type { Manifest } from '../../kube/manifest.ts';
-import type { Report, ScopeView } from '../check.ts';
+import { type PairRules, type Report, rule, type ScopeView } from '../check.ts';
 import { isObject, namespaceOf } from '../workloads.ts';
 import { BUDGET_RULE_NAME } from '../../constructs/budget-name.ts';
 import { printFieldPath, type Segment } from '../../sources/field-path.ts';
@@ -242,3 +242,10 @@ export function parityCheck(mirror: ScopeView, of: ScopeView, report: Report): v
     }
   }
 }
+
+export const parityRules: PairRules = {
+  rules: [
+    rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', `Make the environments match, or move the difference into what environments may differ in: ${ALLOW_LIST_DESCRIPTION}.`),
+  ],
+  checkPair: parityCheck,
+};
