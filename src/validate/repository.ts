@@ -12,6 +12,7 @@ import { loadEnvironmentsCached } from '../config/load-cached.ts';
 import { InputError } from '../errors.ts';
 import { clustersOf } from '../config/clusters.ts';
 import { selectEnvironments } from '../config/select.ts';
+import { checkWaivedRules } from './rules.ts';
 import { PLATFORM_COMPONENTS } from '../catalog/components.ts';
 import { loadChartValues, type ChartValues } from '../platform/values.ts';
 import { kustomizeBuildAll } from '../toolchain/batch.ts';
@@ -49,6 +50,7 @@ export interface ValidateRepositoryOptions {
 export async function validateRepository(options: ValidateRepositoryOptions): Promise<ValidationReport> {
   const root = resolve(options.root);
   const all = await loadEnvironmentsCached(root);
+  all.forEach(checkWaivedRules);
   const cache: ParseCache = new Map();
   const selected = selectEnvironments(all, options.envs ?? []);
   const build: KustomizeBuild = options.build ?? Object.assign((dir: string) => kustomizeBuild(dir, options.env), { all: (dirs: readonly string[]) => kustomizeBuildAll(dirs, options.env) });

@@ -4,6 +4,8 @@
  * (checks/*.ts, waivers.ts). The order here is the order the report lists the rules in (SARIF's
  * tool.driver.rules, the json report's rules).
  */
+import type { Environment } from '../config/environment.ts';
+import { closest, InputError } from '../errors.ts';
 import type { PairRules, RepositoryRules, Rules, ScopeRules } from './check.ts';
 import { argocdRbacRules } from './checks/argocd-rbac.ts';
 import { convergenceCrdsRules, convergenceRetryRules, convergenceWavesRules, deletionConfirmRules } from './checks/convergence.ts';
@@ -65,4 +67,20 @@ export function ruleInfo(id: string): RuleInfo {
 
 export function isRule(id: string): boolean {
   return BY_ID.has(id);
+}
+
+/** What an env.yaml waiver may name: every rule but the waivers' own. */
+const WAIVABLE = RULES.filter((rule) => rule.category !== 'waiver').map((rule) => rule.id);
+
+/** Every env.yaml waiver names a rule validate has (and not one about waivers): otherwise bad input, exit 2, at its rule. */
+export function checkWaivedRules(environment: Pick<Environment, 'file' | 'waivers'>): void {
+  environment.waivers.forEach(({ rule }, index) => {
+    if (WAIVABLE.includes(rule)) return;
+    const guess = closest(rule, WAIVABLE);
+    throw new InputError(
+      environment.file,
+      `waivers[${index}].rule`,
+      `expected a rule of hivebox-gitops validate, such as parity or service-account-token (README, Validate), got "${rule}"${guess ? ` (did you mean ${guess}?)` : ''}`,
+    );
+  });
 }
