@@ -12,7 +12,7 @@ synced revision, running HiveBox image) and prints it next to the image envs/<en
 wants and the local Git HEAD. Every cluster runs its own Argo CD: point the kubeconfig
 context at a cluster and name it with --cluster (its environments' env.yaml cluster:).`,
   options: {
-    kubeconfig: { type: 'string', value: 'path', description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' },
+    kubeconfig: { type: 'string', value: 'path', description: 'kubeconfig file (default: the files $KUBECONFIG lists, merged as kubectl merges them, then ~/.kube/config)' },
     context: { type: 'string', value: 'name', description: 'kubeconfig context (default: its current context)' },
     namespace: { type: 'string', default: 'argocd', value: 'namespace', description: "the namespace Argo CD's Applications live in" },
     cluster: { type: 'string', value: 'name', description: 'only the environments on this cluster (default: every cluster)' },
