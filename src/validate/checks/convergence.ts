@@ -19,7 +19,7 @@
 import type { Manifest } from '../../kube/manifest.ts';
 import { PLATFORM_COMPONENTS, type PlatformComponent } from '../../catalog/components.ts';
 import type { ChartValues } from '../../platform/values.ts';
-import { SYNC_STEP_LABEL } from '../../argocd/applications.ts';
+import { SYNC_STEP_LABEL } from '../../argocd/naming.ts';
 import { type Report, type RepositoryCheck, type RepositoryRules, type RepositoryView, rule } from '../check.ts';
 import { asArray, asObject, asStringMap, isObject } from '../workloads.ts';
 import { hasSyncOption, syncOptionsOf } from '../argo.ts';
