@@ -4,13 +4,15 @@
  * stderr, and status saying where it looked for a kubeconfig.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
-import { closest, highlight } from '../src/commands/style.ts';
+import { parseFlags, renderHelp, synopses, type CommandDescription } from '../src/commands/flags.ts';
+import { highlight } from '../src/commands/style.ts';
+import { closest } from '../src/errors.ts';
 import { REPO_ROOT, tempRepo } from './support/repo.ts';
 
 const exec = promisify(execFile);
@@ -62,10 +64,65 @@ describe('usage mistakes: one line, exit 2, the same shape, with "did you mean"'
     expect(await run(argv)).toEqual({ code: 2, stdout: '', stderr: `${message}\n` });
   });
 
+  it.each([
+    ['validate', '--env'],
+    ['diff', '--base', 'HEAD', '--env'],
+    ['status', '--env'],
+    ['metrics', '--env'],
+    ['promote', '--check', '--to'],
+  ])('an unknown environment: every selector answers alike (%s)', async (...argv) => {
+    const flag = argv.at(-1)!;
+    expect(await run([...argv, 'stagign'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `hivebox-gitops ${argv[0]}: ${flag}: no environment "stagign" (did you mean staging?); expected one of dev, prod, staging (envs/<name>/env.yaml)\n`,
+    });
+  });
+
   it('suggests only what is close: a swap, a letter missing or extra, not a different word', () => {
     expect(closest('stauts', ['status', 'synth'])).toBe('status');
     expect(closest('--markdow', ['--markdown', '--base'])).toBe('--markdown');
     expect(closest('deploy', ['diff', 'promote', 'status'])).toBeUndefined();
+  });
+});
+
+/** Every command's description (src/commands/usage/), by name. */
+async function usages(): Promise<Map<string, CommandDescription>> {
+  const dir = join(REPO_ROOT, 'src', 'commands', 'usage');
+  const modules = await Promise.all(readdirSync(dir).map((file) => import(join(dir, file)) as Promise<{ usage: CommandDescription }>));
+  return new Map(modules.map(({ usage }) => [usage.name, usage]));
+}
+
+describe('--help, from one description per command', () => {
+  it('lists every command, and every command prints its own help, exit 0', async () => {
+    const described = await usages();
+    const top = await run(['--help']);
+    expect(top.code).toBe(0);
+    for (const [name, usage] of described) {
+      expect(top.stdout).toContain(`  ${name.padEnd(10)} ${usage.summary}\n`);
+      const help = await run([name, '-h']);
+      expect(help).toEqual({ code: 0, stdout: renderHelp(usage), stderr: '' });
+      for (const option of Object.keys(usage.options)) expect(help.stdout, `${name} --${option}`).toMatch(new RegExp(`^  --${option}\\b`, 'm'));
+    }
+    expect([...described.keys()].sort()).toEqual(['check', 'diff', 'metrics', 'promote', 'status', 'synth', 'validate']);
+  });
+
+  it('shows only examples its parser accepts, and synopses of options it has', async () => {
+    const described = await usages();
+    const helps = [(await run(['--help'])).stdout, ...(await Promise.all([...described.keys()].map(async (name) => (await run([name, '--help'])).stdout)))];
+    const sections = helps.map((help) => help.split('\nExamples:\n')[1]!.split('\n\n')[0]!);
+    const examples = sections.flatMap((section) => [...section.matchAll(/^ {2}hivebox-gitops ([a-z]+)((?: \S+)*)$/gm)]);
+    expect(examples.length).toBeGreaterThanOrEqual(described.size * 2);
+    for (const [line, name, rest] of examples) {
+      const usage = described.get(name!);
+      expect(usage, line).toBeDefined();
+      expect(() => parseFlags(usage!, rest!.trim().split(' ').filter(Boolean)), line).not.toThrow();
+    }
+    for (const usage of described.values()) {
+      for (const synopsis of synopses(usage)) {
+        for (const [, option] of synopsis.matchAll(/--([a-z-]+)/g)) expect(Object.keys(usage.options), synopsis).toContain(option);
+      }
+    }
   });
 });
 

@@ -281,7 +281,7 @@ describe('hivebox-gitops diff', () => {
     expect(format.code).toBe(2);
     expect(format.stderr).toContain('--format "html"');
     expect(env.code).toBe(2);
-    expect(env.stderr).toContain('--env qa: no such environment on either side; expected one of: dev, prod, staging');
+    expect(env.stderr).toContain('--env: no environment "qa"; expected one of dev, prod, staging (envs/<name>/env.yaml)');
   });
 
   it('names the side and the overlay when an overlay does not build (exit 2)', async () => {

@@ -3,6 +3,9 @@ import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
+import { synopses, type CommandDescription } from '../src/commands/flags.ts';
+import { ALLOW_LIST_DESCRIPTION } from '../src/validate/checks/parity.ts';
+import { RULES } from '../src/validate/index.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { renderArchitecture } from '../src/docs/architecture.ts';
 import { GENERATED_MARKER } from '../src/kube/header.ts';
@@ -137,6 +140,26 @@ function documentedInvocations(): Array<{ file: string; command: string; flags: 
       .map((match) => ({ file, command: match[1]!, flags: [...match[2]!.matchAll(/(?:^|\s)(--[a-z][\w-]*)/g)].map((flag) => flag[1]!).filter((flag) => flag !== '--') })),
   );
 }
+
+describe('the README shows each command as its --help does', () => {
+  it('every synopsis in the README is one its command prints (from src/commands/usage/)', async () => {
+    const dir = join(REPO, 'src', 'commands', 'usage');
+    const usages = await Promise.all(readdirSync(dir).map((file) => import(join(dir, file)) as Promise<{ usage: CommandDescription }>));
+    const printed = new Map(usages.map(({ usage }) => [usage.name, synopses(usage)]));
+    // A code span that starts with a command and shows options in brackets or angle brackets: a synopsis.
+    const shown = [...readFileSync(join(REPO, 'README.md'), 'utf8').matchAll(/`(hivebox-gitops ([a-z]+) [^`]*[[<][^`]*)`/g)];
+    expect(new Set(shown.map((match) => match[2]))).toEqual(new Set(printed.keys()));
+    for (const [, span, command] of shown) expect(printed.get(command!), span).toContain(span!.replaceAll('\\|', '|'));
+  });
+});
+
+describe('the README says where staging and prod may differ as the parity rule does', () => {
+  it('the Parity paragraph and the parity fix name the allow-list of src/validate/checks/parity.ts', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain(`differing only in ${ALLOW_LIST_DESCRIPTION} (the allow-list`);
+    expect(RULES.find((rule) => rule.id === 'parity')!.fix).toContain(ALLOW_LIST_DESCRIPTION);
+  });
+});
 
 describe('runbooks match the commands', () => {
   const invocations = documentedInvocations();

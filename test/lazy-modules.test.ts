@@ -79,7 +79,14 @@ describe('what a command loads', () => {
     for (const unneeded of ['cdk8s', 'cdk8s-plus-28', 'constructs', '@kubernetes/client-node', 'ajv', 'adm-zip', 'diff', 'yaml', 'js-yaml', 'zod']) expect(loaded, unneeded).not.toContain(unneeded);
   }, 180_000); // four CLI runs, one of them compiling every validator: on a busy machine, more than a minute
 
-  it('--help loads no dependency at all', async () => {
-    expect(packages(await modulesOf('--help'))).toEqual([]);
+  it('--help loads no dependency at all, and neither it nor a command\'s --help loads a command module', async () => {
+    const commandModules = (modules: readonly string[]) => modules.filter((m) => /\/commands\/(synth|validate|diff|check|promote|status|metrics)\.[jt]s$/.test(m));
+    const top = await modulesOf('--help');
+    expect(packages(top)).toEqual([]);
+    expect(commandModules(top)).toEqual([]);
+    expect(top.some((m) => /\/commands\/usage\/check\.[jt]s$/.test(m))).toBe(true); // what --help is made of: the descriptions
+    const check = await modulesOf('check', '--help');
+    expect(packages(check)).toEqual([]);
+    expect(commandModules(check)).toEqual([]);
   });
 });

@@ -255,7 +255,7 @@ describe('bad input and usage exit 2', () => {
     expect((await runCli(root, 'validate', '--format', 'xml')).code).toBe(2);
     const unknown = await runCli(root, 'validate', '--env', 'qa');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('--env qa: no such environment; expected one of prod, staging');
+    expect(unknown.stderr).toContain('--env: no environment "qa"; expected one of prod, staging (envs/<name>/env.yaml)');
   });
 
   it('an overlay kustomize cannot build names its kustomization', async () => {

@@ -1,6 +1,7 @@
 /**
  * Waivers in env.yaml (`waivers:`): active, expired, unused, not checked, and the
- * bad ones refused at load time. Time is injected (`today`): nothing here depends
+ * bad ones refused: a malformed one when env.yaml is read, one of a rule validate does not
+ * have when validate starts. Time is injected (`today`): nothing here depends
  * on the day the suite runs.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../src/config/load.ts';
 import { InputError } from '../src/errors.ts';
 import type { Manifest } from '../src/kube/manifest.ts';
-import { validateManifests } from '../src/validate/index.ts';
+import { validateManifests, validateRepository } from '../src/validate/index.ts';
 import type { EnvWaiver, ValidationReport } from '../src/validate/types.ts';
 import { compliantApp } from './fixtures/validate/manifests.ts';
 
@@ -85,17 +86,19 @@ describe('a waiver in env.yaml', () => {
   });
 });
 
-describe('waivers: bad input is refused when env.yaml is read (exit 2, the field path)', () => {
+describe('waivers: bad input is refused when env.yaml is read, or validate starts (exit 2, the field path)', () => {
   const roots: string[] = [];
   afterEach(() => roots.splice(0).forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-  function load(waivers: string): InputError {
+  /** The error reading env.yaml with these waivers, or (when it reads) validating it; before anything is rendered. */
+  async function load(waivers: string): Promise<InputError> {
     const root = mkdtempSync(join(tmpdir(), 'hivebox-waivers-'));
     roots.push(root);
     mkdirSync(join(root, 'envs', 'qa'), { recursive: true });
     writeFileSync(join(root, 'envs', 'qa', 'env.yaml'), `route:\n  host: qa.example.com\nwaivers:\n${waivers}`);
     try {
       loadEnvironment(root, 'qa');
+      await validateRepository({ root, argocd: false });
     } catch (error) {
       if (error instanceof InputError) return error;
       throw error;
@@ -104,14 +107,16 @@ describe('waivers: bad input is refused when env.yaml is read (exit 2, the field
   }
 
   it.each([
-    ['an unknown rule', '  - { rule: probe, reason: r, expires: 2026-01-01 }\n', 'waivers[0].rule', 'expected a rule of hivebox-gitops validate, such as parity or service-account-token (README, Validate), got "probe"'],
+    ['an unknown rule', '  - { rule: probe, reason: r, expires: 2026-01-01 }\n', 'waivers[0].rule', 'expected a rule of hivebox-gitops validate, such as parity or service-account-token (README, Validate), got "probe" (did you mean probes?)'],
+    ['an unknown rule, far from any', '  - { rule: frobnicate, reason: r, expires: 2026-01-01 }\n', 'waivers[0].rule', 'got "frobnicate"'],
+    ['not a rule id at all', '  - { rule: "Probes!", reason: r, expires: 2026-01-01 }\n', 'waivers[0].rule', 'a rule id of hivebox-gitops validate'],
     ['a waiver of a waiver rule', '  - { rule: waiver-expired, reason: r, expires: 2026-01-01 }\n', 'waivers[0].rule', 'got "waiver-expired"'],
     ['no reason', '  - { rule: probes, reason: " ", expires: 2026-01-01 }\n', 'waivers[0].reason', 'a reason'],
     ['no expiry date', '  - { rule: probes, reason: r }\n', 'waivers[0].expires', 'expected'],
     ['a date that is not ISO', '  - { rule: probes, reason: r, expires: 31.12.2026 }\n', 'waivers[0].expires', 'an ISO date such as 2026-12-31'],
     ['a resource that is not Kind/name', '  - { rule: probes, resource: hivebox, reason: r, expires: 2026-01-01 }\n', 'waivers[0].resource', 'Kind/name'],
-  ])('%s', (_what, yaml, path, message) => {
-    const error = load(yaml);
+  ])('%s', async (_what, yaml, path, message) => {
+    const error = await load(yaml);
     expect(error.message).toContain(`envs/qa/env.yaml: ${path}: `);
     expect(error.message).toContain(message);
     expect(error.message).not.toContain('\n');

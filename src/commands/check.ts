@@ -1,5 +1,5 @@
 /**
- * `hivebox-gitops check [--base <ref>] [--env <name>…] [--sarif <file>] [--markdown <file>]`
+ * `hivebox-gitops check` (its options: usage/check.ts).
  *
  * The pull-request check in one process: synth --check, validate and diff.
  * Run apart, validate and diff each render the working tree's overlays and
@@ -9,38 +9,16 @@ import type { DiffReport } from '../diff/index.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { oncePerDirectory } from '../toolchain/kubectl.ts';
 import type { CommandContext } from './context.ts';
-import { parseFlags } from './flags.ts';
+import type { FlagValues } from './flags.ts';
+import type { usage } from './usage/check.ts';
 import { checkOutputPaths, writeOutputs, type OutputFile } from './output.ts';
 import { startRenders, withProgress } from './renders.ts';
 import { colourOn, highlight, progressOn, type Progress } from './style.ts';
 
-const USAGE = `Usage: hivebox-gitops check [--base <ref>] [--env <name>]... [--sarif <file>] [--markdown <file>] [--verbose]
+type Options = FlagValues<typeof usage>;
 
-Runs what CI asks of a pull request, sharing one render of each overlay:
-  1. synth --check   the generated files match env.yaml and the constructs
-  2. validate        schemas, security, reliability, parity (as hivebox-gitops validate)
-  3. diff            what the change does to each environment, against --base
-
-It prints one line per step first (passed, failed, skipped and why), then what failed
-(the stale files, each finding with its fix), then the diff's summary table, and its
-verdict as the last line.
-
-  --base <ref>       compare with this ref (without it, the diff is skipped)
-  --env <name>       only this environment (repeatable)
-  --sarif <file>     also write validate's report as SARIF 2.1.0
-  --markdown <file>  also write the full diff as a pull-request comment
-  --verbose          print validate's whole report and the full diff, not only the summary
-
-Exit status: 0 clean, 1 stale generated files or validation findings (a diff is
-information, not a failure), 2 bad input or usage.
-`;
-
-export async function run(args: readonly string[], context: CommandContext): Promise<number> {
-  const options = parse(args);
-  if (options.help) {
-    context.stdout.write(USAGE);
-    return ExitCode.Clean;
-  }
+export async function run(options: Options, context: CommandContext): Promise<number> {
+  if (options.markdown !== undefined && options.base === undefined) throw new UsageError('--markdown needs --base: the markdown is the diff against it');
   const progress = progressOn(context);
   try {
     return await check(options, context, progress);
@@ -61,13 +39,13 @@ async function check(options: Options, context: CommandContext, progress: Progre
   // Every overlay and argocd/ root is rendered for validate (and, at head, for diff): start kustomize
   // now, then diff (its base has to be extracted before its renders can start), then load the rest
   // (zod, the rules) while those run. A failure is reported by whoever asks for that render.
-  if (options.envs.length === 0) await startRenders(root, build);
+  if (options.env.length === 0) await startRenders(root, build);
   const diffing =
     options.base === undefined
       ? undefined
-      : import('../diff/index.ts').then(({ diffRepository }) => diffRepository({ root, base: options.base!, envs: options.envs, build }));
+      : import('../diff/index.ts').then(({ diffRepository }) => diffRepository({ root, base: options.base!, envs: options.env, build }));
   const validating = import('../validate/repository.ts').then(({ validateRepository }) =>
-    validateRepository({ root, envs: options.envs, env: context.env, build }),
+    validateRepository({ root, envs: options.env, env: context.env, build }),
   );
   const synthesizing = import('../synth/index.ts').then(({ synthesize }) => synthesize(root, { check: true }));
   // A failure is reported in the order synth, validate, diff, whichever finished first.
@@ -167,25 +145,4 @@ async function firstFailure<T extends readonly unknown[]>(promises: T): Promise<
   const failed = settled.find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
-}
-
-interface Options {
-  readonly help: boolean;
-  readonly base?: string;
-  readonly envs: readonly string[];
-  readonly sarif?: string;
-  readonly markdown?: string;
-  readonly verbose: boolean;
-}
-
-function parse(args: readonly string[]): Options {
-  const values = parseFlags('check', args, {
-    base: { type: 'string' },
-    env: { type: 'string', multiple: true },
-    sarif: { type: 'string' },
-    markdown: { type: 'string' },
-    verbose: { type: 'boolean', default: false },
-  });
-  if (values.markdown !== undefined && values.base === undefined) throw new UsageError('--markdown needs --base: the markdown is the diff against it');
-  return { help: values.help === true, base: values.base, envs: values.env ?? [], sarif: values.sarif, markdown: values.markdown, verbose: values.verbose === true };
 }

@@ -1,7 +1,4 @@
-/**
- * `hivebox-gitops promote --from <env> --to <env> [--commit | --check | --propose]`
- * `hivebox-gitops promote --to <env> --image <tag|digest|tag@digest> [--commit | --check | --propose]`
- */
+/** `hivebox-gitops promote` (its options: usage/promote.ts). */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
@@ -9,47 +6,10 @@ import { git } from '../promote/git.ts';
 import { fullReference, parseImageFlag } from '../promote/image.ts';
 import { promote } from '../promote/promote.ts';
 import type { CommandContext } from './context.ts';
-import { parseFlags } from './flags.ts';
+import type { FlagValues } from './flags.ts';
+import type { usage } from './usage/promote.ts';
 
-const HELP = `Usage:
-  hivebox-gitops promote --from <env> --to <env> [--commit | --check | --propose]
-  hivebox-gitops promote --to <env> --image <tag|digest|tag@digest> [--commit | --check | --propose]
-
-Copies the image (tag and digest) the --from environment runs into envs/<to>/env.yaml,
-or sets the one given with --image, then re-synthesizes. The change touches only
-envs/<to>/. The order is each env.yaml's promotesFrom; skipping a step is refused, and so
-is a tag without a digest into an environment that requires one (validation.requireDigest).
-The promoted environment must pass \`validate --env <to>\`, or nothing is kept.
-
-Options:
-  --from <env>     the environment whose image is promoted
-  --to <env>       the environment that receives it
-  --image <ref>    an explicit tag (v0.7.0), digest (sha256:...) or both (v0.7.0@sha256:...)
-  --commit         commit the change (only files under envs/<to>/) instead of printing the message
-  --check          change nothing; exit 1 if promoting would change <to>, 0 if it already runs the image
-  --propose        open or update the pull request promote/<to> through GitHub's API, its commit signed
-                   by GitHub (GH_TOKEN or GITHUB_TOKEN, GITHUB_REPOSITORY; GITHUB_API_URL, GITHUB_GRAPHQL_URL);
-                   the local working tree keeps the change, uncommitted
-  -h, --help       show this help
-
-Exit codes: 0 promoted, proposed or already there; 1 (--check) promoting would change <to>;
-2 refused (nothing changed), or GitHub refused the proposal (one line says which call and why).
-`;
-
-export async function run(args: readonly string[], context: CommandContext): Promise<number> {
-  const values = parseFlags('promote', args, {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    image: { type: 'string' },
-    commit: { type: 'boolean', default: false },
-    check: { type: 'boolean', default: false },
-    propose: { type: 'boolean', default: false },
-  });
-  if (values.help) {
-    context.stdout.write(HELP);
-    return ExitCode.Clean;
-  }
-  if (values.to === undefined) throw new UsageError('expected --to <env>: the environment that receives the image');
+export async function run(values: FlagValues<typeof usage>, context: CommandContext): Promise<number> {
   if (values.from !== undefined && values.image !== undefined) {
     throw new UsageError('expected either --from <env> or --image <ref>, not both');
   }

@@ -1,7 +1,7 @@
 /**
  * How the CLI talks to a person: colour only on a terminal (and never with NO_COLOR set, no-color.org,
- * or TERM=dumb), progress only on a terminal's stderr, and "did you mean" for a mistyped name.
- * No dependency: a few ANSI codes and a string distance.
+ * or TERM=dumb), progress only on a terminal's stderr ("did you mean" is in src/errors.ts).
+ * No dependency: a few ANSI codes.
  */
 import type { CommandContext } from './context.ts';
 
@@ -59,29 +59,4 @@ export function progressOn(context: CommandContext): Progress {
       shown = false;
     },
   };
-}
-
-/**
- * The candidate closest to `typed`, within a third of its length in edits (at least one), if any.
- * An edit is an insertion, deletion, substitution or swap of two neighbours (optimal string
- * alignment distance), so `synht` finds `synth`.
- */
-export function closest(typed: string, candidates: Iterable<string>): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of candidates) {
-    const distance = editDistance(typed.toLowerCase(), name.toLowerCase());
-    if (distance <= Math.max(1, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
 }

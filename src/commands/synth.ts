@@ -1,27 +1,12 @@
-/**
- * `hivebox-gitops synth [--check]`
- */
+/** `hivebox-gitops synth` (its options: usage/synth.ts). */
 import { ExitCode } from '../errors.ts';
 import { synthesize } from '../synth/index.ts';
 import type { CommandContext } from './context.ts';
-import { parseFlags } from './flags.ts';
+import type { FlagValues } from './flags.ts';
+import type { usage } from './usage/synth.ts';
 import { progressOn } from './style.ts';
 
-const HELP = `Usage: hivebox-gitops synth [--check]
-
-Renders every envs/<env>/env.yaml through the constructs in src/ into base/,
-envs/<env>/ (kustomization.yaml, patches/) and argocd/.
-
-  --check   write nothing; list every file that would be added, changed or
-            removed and exit 1 if there is one (CI runs this)
-`;
-
-export async function run(args: readonly string[], context: CommandContext): Promise<number> {
-  const values = parseFlags('synth', args, { check: { type: 'boolean', default: false } });
-  if (values.help) {
-    context.stdout.write(HELP);
-    return ExitCode.Clean;
-  }
+export async function run(values: FlagValues<typeof usage>, context: CommandContext): Promise<number> {
   const progress = progressOn(context);
   progress.update('synthesizing every envs/*/env.yaml through the constructs');
   let result;

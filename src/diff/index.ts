@@ -3,7 +3,7 @@
  * way Argo CD renders them (kustomize over the committed overlays, plus the
  * argocd/ tree), then compared resource by resource.
  */
-import { UsageError } from '../errors.ts';
+import { selectEnvironments } from '../config/select.ts';
 import type { KustomizeBuild } from '../toolchain/kubectl.ts';
 import { compareSection, type SectionDiff } from './compare.ts';
 import { InputComparer } from './inputs.ts';
@@ -97,15 +97,4 @@ async function compareSources(base: DiffSource, head: DiffSource, options: DiffO
     sections: diffs,
     hasDifferences: diffs.some((s) => s.status !== 'unchanged'),
   };
-}
-
-function selectEnvironments(all: readonly string[], wanted: readonly string[] | undefined): string[] {
-  if (!wanted || wanted.length === 0) return [...all];
-  const unknown = wanted.filter((name) => !all.includes(name));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `--env ${unknown.join(', ')}: no such environment on either side; expected one of: ${all.join(', ') || '(none)'}`,
-    );
-  }
-  return all.filter((name) => wanted.includes(name));
 }

@@ -12,6 +12,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Environment } from '../config/environment.ts';
 import { ENV_FILE, ENVS_DIR, loadEnvironments } from '../config/load.ts';
+import { findEnvironment } from '../config/select.ts';
 import { UsageError } from '../errors.ts';
 import { setImage } from './edit.ts';
 import { changedPaths, git, isGitRepository } from './git.ts';
@@ -196,14 +197,6 @@ function chain(environments: readonly Environment[], target: Environment): strin
     from = environments.find((env) => env.name === from)?.promotesFrom;
   }
   return names;
-}
-
-function findEnvironment(environments: readonly Environment[], name: string, flag: string): Environment {
-  const env = environments.find((e) => e.name === name);
-  if (!env) {
-    throw new UsageError(`${flag}: no environment "${name}" (envs/${name}/env.yaml); expected one of ${environments.map((e) => e.name).join(', ')}`);
-  }
-  return env;
 }
 
 function identity(env: Environment): ImageIdentity {

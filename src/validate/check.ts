@@ -1,6 +1,10 @@
-/** What every check receives: one scope's manifests, indexed once, and a way to report. */
+/**
+ * What every check receives: one scope's manifests, indexed once, and a way to report; and how a
+ * check declares the rules it reports, beside it (rules.ts assembles them into the catalogue).
+ */
 import type { ChartValues } from '../platform/values.ts';
 import type { Manifest } from '../kube/manifest.ts';
+import type { RuleInfo } from './types.ts';
 import { namespaceOf } from './workloads.ts';
 
 /** The scope of the argocd/ tree (every other scope is an environment). */
@@ -41,6 +45,31 @@ export interface RepositoryView {
 export type ReportIn = (scope: string) => Report;
 
 export type RepositoryCheck = (repository: RepositoryView, reportIn: ReportIn) => void;
+
+/** Checks one environment (staging) against the one it mirrors (prod). */
+export type PairCheck = (mirror: ScopeView, of: ScopeView, report: Report) => void;
+
+/** A rule: its id (the one a waiver names), what it requires and the one-line fix printed under a finding. */
+export function rule(id: string, category: RuleInfo['category'], title: string, fix: string, severity: RuleInfo['severity'] = 'error'): RuleInfo {
+  return { id, category, severity, title, fix };
+}
+
+/** Rules, declared in the module of the check that reports them; that check reports no other. */
+export interface Rules {
+  readonly rules: readonly RuleInfo[];
+}
+/** Rules one check reports on each scope (an environment, or argocd/). */
+export interface ScopeRules extends Rules {
+  readonly check: Check;
+}
+/** Rules one check reports on the whole repository. */
+export interface RepositoryRules extends Rules {
+  readonly checkRepository: RepositoryCheck;
+}
+/** Rules one check reports on a pair of environments. */
+export interface PairRules extends Rules {
+  readonly checkPair: PairCheck;
+}
 
 export function viewOf(name: string, kubernetesVersion: string, requireDigest: boolean, manifests: readonly Manifest[]): ScopeView {
   const byNamespace = new Map<string, Manifest[]>();

@@ -5,20 +5,9 @@
 import { DEFAULT_KUBERNETES_VERSION } from '../config/kubernetes-version.ts';
 import { SCHEMA_KUBERNETES_VERSION } from '../schemas/coverage.ts';
 import type { Manifest } from '../kube/manifest.ts';
-import { viewOf, type Check, type Report, type RepositoryCheck, type ScopeView } from './check.ts';
-import { argocdRbacCheck } from './checks/argocd-rbac.ts';
-import { convergenceCrdsCheck, convergenceRetryCheck, convergenceWavesCheck, deletionConfirmCheck } from './checks/convergence.ts';
-import { networkFlowsCheck } from './checks/network-flows.ts';
-import { notificationSubscriptionCheck } from './checks/notifications.ts';
-import { parityCheck } from './checks/parity.ts';
-import { chartRenderRepeatableCheck, platformResourcesCheck } from './checks/platform.ts';
-import { platformPodSecurityCheck, platformPodSecurityNotes } from './checks/platform-pod-security.ts';
-import { gatewayCertificateCheck, gatewayRouteAttachedCheck, noIngressCheck } from './checks/gateway.ts';
-import { defaultDenyCheck, duplicateEnvCheck, hpaTargetCheck, podDisruptionBudgetCheck, probesCheck, resourcesCheck, serviceMonitorCheck, serviceSelectorCheck } from './checks/reliability.ts';
-import { schemaCheck } from './checks/schema.ts';
-import { imageCheck, namespacePodSecurityCheck, podSecurityCheck, secretDataCheck, serviceAccountTokenCheck } from './checks/security.ts';
-import { syncWindowCheck } from './checks/sync-windows.ts';
-import { RULES, isRule, ruleInfo } from './rules.ts';
+import { viewOf, type PairRules, type Report, type RepositoryRules, type Rules, type ScopeRules, type ScopeView } from './check.ts';
+import { platformPodSecurityNotes } from './checks/platform-pod-security.ts';
+import { RULE_SETS, RULES, isRule, ruleInfo } from './rules.ts';
 import { isObject } from './workloads.ts';
 import type { EnvWaiver, Finding, ResourceRef, ScopeInput, SettingSource, ValidateManifestsOptions, ValidationReport, WaivedFinding, Waiver } from './types.ts';
 import { settingFix } from './setting-fix.ts';
@@ -28,40 +17,19 @@ export { DEFAULT_KUBERNETES_VERSION };
 
 export const WAIVER_PREFIX = 'hivebox.dev/waive.';
 
-const CHECKS: readonly Check[] = [
-  schemaCheck,
-  podSecurityCheck,
-  namespacePodSecurityCheck,
-  imageCheck,
-  secretDataCheck,
-  serviceAccountTokenCheck,
-  resourcesCheck,
-  probesCheck,
-  podDisruptionBudgetCheck,
-  serviceSelectorCheck,
-  hpaTargetCheck,
-  serviceMonitorCheck,
-  defaultDenyCheck,
-  networkFlowsCheck,
-  noIngressCheck,
-  duplicateEnvCheck,
-  syncWindowCheck,
-];
-
+const SCOPE_CHECKS = RULE_SETS.filter((set): set is Extract<typeof set, ScopeRules> => 'check' in set);
 /** Rules over the whole repository (argocd/ and the environments together), run after the per-scope checks. */
-const REPOSITORY_CHECKS: readonly RepositoryCheck[] = [
-  convergenceWavesCheck,
-  convergenceRetryCheck,
-  convergenceCrdsCheck,
-  deletionConfirmCheck,
-  platformResourcesCheck,
-  chartRenderRepeatableCheck,
-  platformPodSecurityCheck,
-  argocdRbacCheck,
-  notificationSubscriptionCheck,
-  gatewayRouteAttachedCheck,
-  gatewayCertificateCheck,
-];
+const REPOSITORY_CHECKS = RULE_SETS.filter((set): set is Extract<typeof set, RepositoryRules> => 'checkRepository' in set);
+const PAIR_CHECKS = RULE_SETS.filter((set): set is Extract<typeof set, PairRules> => 'checkPair' in set);
+
+/** A report that takes only the rules declared with the check it is given to: their metadata stays beside that check. */
+function restrictedTo(set: Rules, report: Report): Report {
+  const ids = new Set(set.rules.map((rule) => rule.id));
+  return (ruleId, ...finding) => {
+    if (!ids.has(ruleId)) throw new Error(`a check reported ${ruleId}, which it does not declare (it declares ${[...ids].join(', ')})`);
+    report(ruleId, ...finding);
+  };
+}
 
 interface PendingFinding extends Omit<Finding, 'location'> {
   readonly manifest?: Manifest;
@@ -130,7 +98,7 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     envWaivers.set(input, (input.waivers ?? []).map((waiver) => ({ waiver, input, expired: waiver.expires < today, waived: 0 })));
     const report = reporterFor(input);
     for (const manifest of manifests) collectWaivers(manifest, input, waivers, report);
-    for (const check of CHECKS) check(view, report);
+    for (const set of SCOPE_CHECKS) set.check(view, restrictedTo(set, report));
   }
   const mirrors = new Set<string>();
   for (const pair of options.parity ?? []) {
@@ -138,7 +106,7 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     const of = views.get(pair.of);
     if (!mirror || !of) continue;
     mirrors.add(pair.mirror);
-    parityCheck(mirror.view, of.view, reporterFor(mirror.input, of.input));
+    for (const set of PAIR_CHECKS) set.checkPair(mirror.view, of.view, restrictedTo(set, reporterFor(mirror.input, of.input)));
   }
 
   const scopeViews = new Map([...views].map(([name, { view }]) => [name, view]));
@@ -147,7 +115,8 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     if (!entry) throw new Error(`no scope ${scope}`);
     return reporterFor(entry.input);
   };
-  for (const check of REPOSITORY_CHECKS) check({ scopes: scopeViews, chartValues: options.chartValues ?? [], folders: options.folders ?? new Map() }, reportIn);
+  const repository = { scopes: scopeViews, chartValues: options.chartValues ?? [], folders: options.folders ?? new Map() };
+  for (const set of REPOSITORY_CHECKS) set.checkRepository(repository, (scope) => restrictedTo(set, reportIn(scope)));
 
   // An expired waiver silences nothing and is a finding of its own, at its place in env.yaml.
   for (const states of envWaivers.values()) {

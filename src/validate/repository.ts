@@ -9,8 +9,10 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Environment } from '../config/environment.ts';
 import { loadEnvironmentsCached } from '../config/load-cached.ts';
-import { InputError, UsageError } from '../errors.ts';
+import { InputError } from '../errors.ts';
 import { clustersOf } from '../config/clusters.ts';
+import { selectEnvironments } from '../config/select.ts';
+import { checkWaivedRules } from './rules.ts';
 import { PLATFORM_COMPONENTS } from '../catalog/components.ts';
 import { loadChartValues, type ChartValues } from '../platform/values.ts';
 import { kustomizeBuildAll } from '../toolchain/batch.ts';
@@ -48,6 +50,7 @@ export interface ValidateRepositoryOptions {
 export async function validateRepository(options: ValidateRepositoryOptions): Promise<ValidationReport> {
   const root = resolve(options.root);
   const all = await loadEnvironmentsCached(root);
+  all.forEach(checkWaivedRules);
   const cache: ParseCache = new Map();
   const selected = selectEnvironments(all, options.envs ?? []);
   const build: KustomizeBuild = options.build ?? Object.assign((dir: string) => kustomizeBuild(dir, options.env), { all: (dirs: readonly string[]) => kustomizeBuildAll(dirs, options.env) });
@@ -75,13 +78,6 @@ export async function validateRepository(options: ValidateRepositoryOptions): Pr
 /** Every platform component's values on every cluster the environments use. */
 export function chartValuesOf(root: string, environments: readonly Environment[]): ChartValues[] {
   return clustersOf(environments).flatMap((cluster) => PLATFORM_COMPONENTS.map((component) => loadChartValues(root, component.name, cluster)));
-}
-
-function selectEnvironments(all: readonly Environment[], names: readonly string[]): Environment[] {
-  if (names.length === 0) return [...all];
-  const unknown = names.filter((name) => !all.some((env) => env.name === name));
-  if (unknown.length > 0) throw new UsageError(`--env ${unknown.join(', ')}: no such environment; expected one of ${all.map((e) => e.name).join(', ')}`);
-  return all.filter((env) => names.includes(env.name));
 }
 
 /** The last environment of a promotion chain: promoted into, never promoted from (prod). */

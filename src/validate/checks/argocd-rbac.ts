@@ -22,7 +22,7 @@
  * group mapped only to it) who may sync them.
  */
 import { CLUSTER_LABEL } from '../../argocd/naming.ts';
-import type { Report, RepositoryCheck } from '../check.ts';
+import { type Report, type RepositoryCheck, type RepositoryRules, rule } from '../check.ts';
 import { asArray, asObject } from '../workloads.ts';
 import { anchorOf, applications, argoCdClusters, argoCdValues, filesOf, valueAt, type ArgoApplication } from './argocd.ts';
 
@@ -338,4 +338,11 @@ export const argocdRbacCheck: RepositoryCheck = (repository, reportIn) => {
       say(`${subject}${via} may sync ${syncable.map((app) => app.name).join(', ')}, which only a person syncs: only ${RELEASE_ROLE} (and who holds it) may`);
     }
   }
+};
+
+export const argocdRbacRules: RepositoryRules = {
+  rules: [
+    rule('argocd-rbac', 'security', "Each cluster's Argo CD RBAC: policy.default read-only or empty, nobody holds every action on everything, only role:release syncs Applications that a person syncs", 'Fix configs.rbac in charts/argo-cd/values-<cluster>.yaml (policy.csv, policy.default) or set configs.cm admin.enabled: "false"; give sync on manually synced Applications to role:release only.'),
+  ],
+  checkRepository: argocdRbacCheck,
 };

@@ -19,8 +19,8 @@
 import type { Manifest } from '../../kube/manifest.ts';
 import { PLATFORM_COMPONENTS, type PlatformComponent } from '../../catalog/components.ts';
 import type { ChartValues } from '../../platform/values.ts';
-import { SYNC_STEP_LABEL } from '../../argocd/applications.ts';
-import type { Report, RepositoryCheck, RepositoryView } from '../check.ts';
+import { SYNC_STEP_LABEL } from '../../argocd/naming.ts';
+import { type Report, type RepositoryCheck, type RepositoryRules, type RepositoryView, rule } from '../check.ts';
 import { asArray, asObject, asStringMap, isObject } from '../workloads.ts';
 import { hasSyncOption, syncOptionsOf } from '../argo.ts';
 
@@ -125,6 +125,13 @@ export const convergenceWavesCheck: RepositoryCheck = (repository, reportIn) => 
   }
 };
 
+export const convergenceWavesRules: RepositoryRules = {
+  rules: [
+    rule('convergence-waves', 'reliability', "Sync waves between Applications wait for health (Argo CD assesses it), and every root's sync ends", "Set the argoproj.io/Application health check in charts/argo-cd (configs.cm), put Applications a person syncs and the root itself in the root's last wave, and drop PruneLast from the root."),
+  ],
+  checkRepository: convergenceWavesCheck,
+};
+
 /** An automated Application retries without limit, so a dependency that arrives late cannot leave it failed for good. */
 export const convergenceRetryCheck: RepositoryCheck = (repository, reportIn) => {
   const apps = applicationsOf(repository);
@@ -143,6 +150,13 @@ export const convergenceRetryCheck: RepositoryCheck = (repository, reportIn) => 
       );
     }
   }
+};
+
+export const convergenceRetryRules: RepositoryRules = {
+  rules: [
+    rule('convergence-retry', 'reliability', 'Automated Applications retry without limit', 'Set spec.syncPolicy.retry.limit: -1 (with a backoff): Argo CD never retries a failed commit once the limit is spent.'),
+  ],
+  checkRepository: convergenceRetryCheck,
 };
 
 /**
@@ -243,6 +257,13 @@ export const convergenceCrdsCheck: RepositoryCheck = (repository, reportIn) => {
   }
 };
 
+export const convergenceCrdsRules: RepositoryRules = {
+  rules: [
+    rule('convergence-crds', 'reliability', 'Every custom resource has its CRD from an earlier, health-assessed wave, or its Application skips the dry run for missing types; a kind a controller watches has its CRD from an earlier wave or sync step', 'Sync the Application after the one installing the CRD (its component lists the custom kinds it needs and watches), or, for a kind it only creates, add SkipDryRunOnMissingResource=true to its sync options.'),
+  ],
+  checkRepository: convergenceCrdsCheck,
+};
+
 /**
  * No single Git change or command deletes the data of a manually synced
  * environment: its Application, Namespace and StatefulSets are pruned or deleted
@@ -284,4 +305,11 @@ export const deletionConfirmCheck: RepositoryCheck = (repository, reportIn) => {
       }
     }
   }
+};
+
+export const deletionConfirmRules: RepositoryRules = {
+  rules: [
+    rule('deletion-confirm', 'reliability', 'A manually synced environment loses no data without a confirmation: its Application, Namespace and StatefulSets need Prune=confirm,Delete=confirm, its volumes outlive the StatefulSets', 'Annotate with argocd.argoproj.io/sync-options: Prune=confirm,Delete=confirm and set persistentVolumeClaimRetentionPolicy.whenDeleted: Retain (the constructs do this for sync.mode: manual).'),
+  ],
+  checkRepository: deletionConfirmCheck,
 };

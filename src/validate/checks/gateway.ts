@@ -21,7 +21,7 @@
  */
 import { CLUSTER_LABEL } from '../../argocd/naming.ts';
 import type { Manifest } from '../../kube/manifest.ts';
-import { ARGOCD_SCOPE, type Check, type RepositoryCheck, type RepositoryView, type ScopeView } from '../check.ts';
+import { ARGOCD_SCOPE, type Check, type RepositoryCheck, type RepositoryRules, type RepositoryView, rule, type ScopeRules, type ScopeView } from '../check.ts';
 import { asArray, asObject, asStringMap, namespaceOf, selectorMatches, type Json } from '../workloads.ts';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -128,6 +128,13 @@ export const gatewayRouteAttachedCheck: RepositoryCheck = (repository, reportIn)
   }
 };
 
+export const gatewayRouteAttachedRules: RepositoryRules = {
+  rules: [
+    rule('gateway-route-attached', 'reliability', "Every HTTPRoute attaches to a listener of its cluster's Gateway that admits its namespace, kind and hostname", 'Point parentRefs at the Gateway and listener made for the environment (src/platform/gateway.ts), and give the route that listener\'s hostname.'),
+  ],
+  checkRepository: gatewayRouteAttachedCheck,
+};
+
 const ISSUER_ANNOTATIONS = { 'cert-manager.io/cluster-issuer': 'ClusterIssuer', 'cert-manager.io/issuer': 'Issuer' } as const;
 
 export const gatewayCertificateCheck: RepositoryCheck = (repository, reportIn) => {
@@ -175,6 +182,13 @@ export const gatewayCertificateCheck: RepositoryCheck = (repository, reportIn) =
   }
 };
 
+export const gatewayCertificateRules: RepositoryRules = {
+  rules: [
+    rule('gateway-certificate', 'reliability', 'Every HTTPS listener gets a certificate, and its issuer can answer ACME HTTP-01 through the Gateway', 'Give the listener a hostname and a Secret in the Gateway\'s namespace, annotate the Gateway with an existing ClusterIssuer, and point its gatewayHTTPRoute solver at the HTTP listener.'),
+  ],
+  checkRepository: gatewayCertificateCheck,
+};
+
 /** An HTTP-01 gatewayHTTPRoute solver of the Gateway's issuer must reach a plain HTTP listener that takes routes from the Gateway's namespace. */
 function checkSolverPath(issuer: Manifest, gateway: Manifest, manifests: readonly Manifest[], report: ReturnType<Parameters<RepositoryCheck>[1]>): void {
   const namespace = namespaceOf(gateway);
@@ -202,4 +216,11 @@ export const noIngressCheck: Check = (scope: ScopeView, report) => {
     if (manifest.kind !== 'Ingress') continue;
     report('no-ingress', manifest, 'kind', `Ingress ${manifest.metadata.name} remains: no ingress controller serves it (ingress-nginx is gone); route with an HTTPRoute on the cluster's Gateway`);
   }
+};
+
+export const noIngressRules: ScopeRules = {
+  rules: [
+    rule('no-ingress', 'reliability', 'No Ingress remains: traffic goes through the Gateway API', 'Replace the Ingress with an HTTPRoute on the cluster\'s Gateway (env.yaml route:); docs/runbooks/migrate-from-ingress-nginx.md.'),
+  ],
+  check: noIngressCheck,
 };

@@ -22,7 +22,7 @@
 import { GATEWAY_DATA_PLANE, KUBE_DNS } from '../../constructs/cluster-peers.ts';
 import { MONITORING_NAMESPACE } from '../../catalog/components.ts';
 import type { Manifest } from '../../kube/manifest.ts';
-import type { Check, Report, ScopeView } from '../check.ts';
+import { type Check, type Report, rule, type ScopeRules, type ScopeView } from '../check.ts';
 import { ipv4, NAMESPACE_NAME_LABEL, NetworkPolicies, protocolOf, type Endpoint, type Labels, type PortDeclaration, type Protocol, type Side } from '../network-policy.ts';
 import { asArray, asObject, asStringMap, containersOf, mapSelectorMatches, namespaceOf, podTemplate, selectorMatches, type Json, type PodTemplate } from '../workloads.ts';
 
@@ -65,6 +65,18 @@ export const networkFlowsCheck: Check = (scope, report) => {
     if (namespace === '') continue;
     checkNamespace(scope, namespace, policies, report);
   }
+};
+
+export const networkFlowsRules: ScopeRules = {
+  rules: [
+    rule(
+      'network-flows',
+      'security',
+      'NetworkPolicies admit exactly the flows the platform needs: the Gateway\'s Envoys → app, Prometheus → scrape targets, app → data stores, DNS and openSenseMap; nothing else',
+      'Open a missing flow with a policy named after it (src/constructs/network-policies.ts), or narrow the policy that admits one nothing needs.',
+    ),
+  ],
+  check: networkFlowsCheck,
 };
 
 function checkNamespace(scope: ScopeView, namespace: string, policies: NetworkPolicies, report: Report): void {

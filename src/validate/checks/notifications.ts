@@ -19,7 +19,7 @@
  */
 import { parseYamlCached as parse } from '../../toolchain/yaml-cache.ts';
 import type { ChartValues } from '../../platform/values.ts';
-import type { Report, RepositoryCheck } from '../check.ts';
+import { type Report, type RepositoryCheck, type RepositoryRules, rule } from '../check.ts';
 import { asArray, asObject, isObject } from '../workloads.ts';
 import { anchorOf, applications, argoCdClusters, argoCdValues, filesOf, valueAt, type ArgoApplication } from './argocd.ts';
 
@@ -277,6 +277,13 @@ export const notificationSubscriptionCheck: RepositoryCheck = (repository, repor
 
     for (const app of subscribers) checkApplication(app, config, disabled, reportIn(app.scope));
   }
+};
+
+export const notificationSubscriptionRules: RepositoryRules = {
+  rules: [
+    rule('notification-subscription', 'reliability', "Every notification subscription resolves in its cluster's Argo CD: a defined trigger, templates with a block for the service where it needs one, a configured service", 'Define the trigger, template (with the service block) or service under notifications in charts/argo-cd/values*.yaml, or fix the subscription in env.yaml `notifications`.'),
+  ],
+  checkRepository: notificationSubscriptionCheck,
 };
 
 function checkApplication(app: ArgoApplication, config: NotificationsConfig | undefined, disabled: string | undefined, report: Report): void {

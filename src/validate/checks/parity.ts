@@ -9,78 +9,129 @@
  * having two environments, not drift.
  */
 import type { Manifest } from '../../kube/manifest.ts';
-import type { Report, ScopeView } from '../check.ts';
+import { type PairRules, type Report, rule, type ScopeView } from '../check.ts';
 import { isObject, namespaceOf } from '../workloads.ts';
 import { BUDGET_RULE_NAME } from '../../constructs/budget-name.ts';
 import { printFieldPath, type Segment } from '../../sources/field-path.ts';
 
 
-/**
- * Where environments may differ, as paths from the resource root; '*' matches
- * any key or index, and a path allows everything beneath it.
- */
-const ALLOWED: ReadonlyArray<readonly Segment[]> = [
-  // replicas and scaling
-  ['spec', 'replicas'],
-  ['spec', 'minReplicas'],
-  ['spec', 'maxReplicas'],
-  ['spec', 'metrics'],
-  ['spec', 'behavior'], // HorizontalPodAutoscaler scale-up/down policies follow the replica bounds
-  ['spec', 'minAvailable'],
-  ['spec', 'maxUnavailable'],
-  // resources
-  ['spec', 'template', 'spec', 'containers', '*', 'resources'],
-  ['spec', 'template', 'spec', 'initContainers', '*', 'resources'],
-  ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', '*', 'resources'],
-  ['spec', 'limits'], // LimitRange defaults follow the container resources
-  // image, until promoted
-  ['spec', 'template', 'spec', 'containers', '*', 'image'],
-  ['spec', 'template', 'spec', 'initContainers', '*', 'image'],
-  ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', '*', 'image'],
-  // hosts and TLS issuer: an HTTPRoute's hostnames, and the Gateway listener made for each environment's host
-  ['spec', 'hostnames'],
-  ['spec', 'parentRefs', '*', 'sectionName'],
-  ['spec', 'dnsNames'],
-  ['spec', 'commonName'],
-  ['spec', 'issuerRef'],
-  ['metadata', 'annotations', 'cert-manager.io/cluster-issuer'],
-  ['metadata', 'annotations', 'cert-manager.io/issuer'],
-  ['metadata', 'annotations', 'external-dns.alpha.kubernetes.io/hostname'],
-  // storage sizes and classes
-  ['spec', 'volumeClaimTemplates', '*', 'spec', 'resources', 'requests', 'storage'],
-  ['spec', 'volumeClaimTemplates', '*', 'spec', 'storageClassName'],
-  ['spec', 'resources', 'requests', 'storage'],
-  ['spec', 'storageClassName'],
-  // quota
-  ['spec', 'hard'],
-  // notification routing: who an alert pages (PrometheusRule severity)
-  ['spec', 'groups', '*', 'rules', '*', 'labels', 'severity'],
-  // a hash of the ConfigMap: the ConfigMap itself is compared
-  ['spec', 'template', 'metadata', 'annotations', 'hivebox.dev/config-hash'],
-  ['metadata', 'annotations', 'hivebox.dev/config-hash'],
-  // deletion safeguards of a manually synced environment: its data outlives the StatefulSets, and
-  // Argo CD deletes the Namespace and StatefulSets only after a person confirms
-  ['spec', 'persistentVolumeClaimRetentionPolicy', 'whenDeleted'],
-  ['metadata', 'annotations', 'argocd.argoproj.io/sync-options'],
-];
-/** Notification subscriptions (Argo CD notifications annotations) differ per environment by design. */
-const ALLOWED_ANNOTATION_PREFIXES = ['notifications.argoproj.io/subscribe'];
-
-/**
- * The budget PrometheusRule (env.yaml `budget`): its amounts, and so its alert expressions and texts, differ per
- * environment by design, like the quota. Whether the rule exists at all is still compared.
- */
-function allowedInResource(manifest: Manifest, path: readonly Segment[]): boolean {
-  if (manifest.kind !== 'PrometheusRule' || manifest.metadata.name !== BUDGET_RULE_NAME) return false;
-  return path[0] === 'spec' && path[1] === 'groups' && path[3] === 'rules' && (path[5] === 'expr' || path[5] === 'annotations');
+/** One kind of difference environments are meant to have. */
+interface AllowedDifference {
+  /** What may differ, in words: the rule's fix, the README and the report say it (ALLOW_LIST_DESCRIPTION). */
+  readonly what: string;
+  /** Paths from the resource root; '*' matches any key or index, and a path allows everything beneath it. */
+  readonly paths?: ReadonlyArray<readonly Segment[]>;
+  /** Annotations whose key starts with one of these. */
+  readonly annotationPrefixes?: readonly string[];
+  /** Paths allowed in some resources only. */
+  readonly inResource?: (manifest: Manifest, path: readonly Segment[]) => boolean;
 }
 
-export const ALLOW_LIST_DESCRIPTION =
-  'replicas and autoscaling (bounds, behavior), container resources and LimitRange defaults, images (until promoted), hosts, TLS issuer, storage sizes and classes, quota, budget amounts, notification subscriptions and alert severity, and the deletion safeguards of a manually synced environment';
+/** The allow-list: where environments may differ. Anything else is drift. */
+const ALLOWED: readonly AllowedDifference[] = [
+  {
+    what: 'replicas and autoscaling (bounds, behavior)',
+    paths: [
+      ['spec', 'replicas'],
+      ['spec', 'minReplicas'],
+      ['spec', 'maxReplicas'],
+      ['spec', 'metrics'],
+      ['spec', 'behavior'], // HorizontalPodAutoscaler scale-up/down policies follow the replica bounds
+      ['spec', 'minAvailable'],
+      ['spec', 'maxUnavailable'],
+    ],
+  },
+  {
+    what: 'container resources and LimitRange defaults',
+    paths: [
+      ['spec', 'template', 'spec', 'containers', '*', 'resources'],
+      ['spec', 'template', 'spec', 'initContainers', '*', 'resources'],
+      ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', '*', 'resources'],
+      ['spec', 'limits'], // LimitRange defaults follow the container resources
+    ],
+  },
+  {
+    what: 'images (until promoted)',
+    paths: [
+      ['spec', 'template', 'spec', 'containers', '*', 'image'],
+      ['spec', 'template', 'spec', 'initContainers', '*', 'image'],
+      ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers', '*', 'image'],
+    ],
+  },
+  {
+    // an HTTPRoute's hostnames, and the Gateway listener made for each environment's host
+    what: 'hosts and TLS issuer',
+    paths: [
+      ['spec', 'hostnames'],
+      ['spec', 'parentRefs', '*', 'sectionName'],
+      ['spec', 'dnsNames'],
+      ['spec', 'commonName'],
+      ['spec', 'issuerRef'],
+      ['metadata', 'annotations', 'cert-manager.io/cluster-issuer'],
+      ['metadata', 'annotations', 'cert-manager.io/issuer'],
+      ['metadata', 'annotations', 'external-dns.alpha.kubernetes.io/hostname'],
+    ],
+  },
+  {
+    what: 'storage sizes and classes',
+    paths: [
+      ['spec', 'volumeClaimTemplates', '*', 'spec', 'resources', 'requests', 'storage'],
+      ['spec', 'volumeClaimTemplates', '*', 'spec', 'storageClassName'],
+      ['spec', 'resources', 'requests', 'storage'],
+      ['spec', 'storageClassName'],
+    ],
+  },
+  { what: 'quota', paths: [['spec', 'hard']] },
+  {
+    // The budget PrometheusRule (env.yaml `budget`): its amounts, and so its alert expressions and texts, differ per
+    // environment by design, like the quota. Whether the rule exists at all is still compared.
+    what: 'budget amounts',
+    inResource: (manifest, path) =>
+      manifest.kind === 'PrometheusRule' &&
+      manifest.metadata.name === BUDGET_RULE_NAME &&
+      path[0] === 'spec' &&
+      path[1] === 'groups' &&
+      path[3] === 'rules' &&
+      (path[5] === 'expr' || path[5] === 'annotations'),
+  },
+  {
+    // who an alert pages: Argo CD notifications annotations, and PrometheusRule severity
+    what: 'notification subscriptions and alert severity',
+    annotationPrefixes: ['notifications.argoproj.io/subscribe'],
+    paths: [['spec', 'groups', '*', 'rules', '*', 'labels', 'severity']],
+  },
+  {
+    // the ConfigMap itself is compared
+    what: 'the hash of a ConfigMap',
+    paths: [
+      ['spec', 'template', 'metadata', 'annotations', 'hivebox.dev/config-hash'],
+      ['metadata', 'annotations', 'hivebox.dev/config-hash'],
+    ],
+  },
+  {
+    // its data outlives the StatefulSets, and Argo CD deletes the Namespace and StatefulSets only after a person confirms
+    what: 'the deletion safeguards of a manually synced environment',
+    paths: [
+      ['spec', 'persistentVolumeClaimRetentionPolicy', 'whenDeleted'],
+      ['metadata', 'annotations', 'argocd.argoproj.io/sync-options'],
+    ],
+  },
+];
 
-function allowed(path: readonly Segment[]): boolean {
-  if (path[0] === 'metadata' && path[1] === 'annotations' && typeof path[2] === 'string' && ALLOWED_ANNOTATION_PREFIXES.some((p) => (path[2] as string).startsWith(p))) return true;
-  return ALLOWED.some((pattern) => pattern.length <= path.length && pattern.every((segment, i) => segment === '*' || segment === path[i]));
+/** The allow-list in words: "a, b, … and z". */
+export const ALLOW_LIST_DESCRIPTION = `${ALLOWED.slice(0, -1)
+  .map((difference) => difference.what)
+  .join(', ')} and ${ALLOWED.at(-1)!.what}`;
+
+/** Whether the allow-list covers this path anywhere (manifest undefined) or in this manifest. */
+function allowed(path: readonly Segment[], manifest?: Manifest): boolean {
+  const annotation = path[0] === 'metadata' && path[1] === 'annotations' && typeof path[2] === 'string' ? path[2] : undefined;
+  return ALLOWED.some(
+    (difference) =>
+      (annotation !== undefined && difference.annotationPrefixes?.some((prefix) => annotation.startsWith(prefix))) ||
+      difference.paths?.some((pattern) => pattern.length <= path.length && pattern.every((segment, i) => segment === '*' || segment === path[i])) ||
+      (manifest !== undefined && difference.inResource?.(manifest, path)),
+  );
 }
 
 function dominantNamespace(scope: Pick<ScopeView, 'byNamespace'>): string {
@@ -180,7 +231,7 @@ export function parityCheck(mirror: ScopeView, of: ScopeView, report: Report): v
     const found: Difference[] = [];
     differences(manifest, counterpart, [], found, normalizeMirror, normalizeOf);
     for (const difference of found) {
-      if (allowedInResource(manifest, difference.path)) continue;
+      if (allowed(difference.path, manifest)) continue;
       const path = printFieldPath(difference.path);
       report('parity', manifest, path, `${path} differs from ${of.name}`, { [mirror.name]: difference.mirror ?? ABSENT, [of.name]: difference.of ?? ABSENT });
     }
@@ -191,3 +242,10 @@ export function parityCheck(mirror: ScopeView, of: ScopeView, report: Report): v
     }
   }
 }
+
+export const parityRules: PairRules = {
+  rules: [
+    rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', `Make the environments match, or move the difference into what environments may differ in: ${ALLOW_LIST_DESCRIPTION}.`),
+  ],
+  checkPair: parityCheck,
+};

@@ -21,7 +21,7 @@ import {
 } from '../../catalog/pod-security.ts';
 import type { Manifest } from '../../kube/manifest.ts';
 import { hasSyncOption, syncOptionsOf } from '../argo.ts';
-import { ARGOCD_SCOPE, type Report, type RepositoryCheck, type RepositoryView } from '../check.ts';
+import { ARGOCD_SCOPE, rule, type Report, type RepositoryCheck, type RepositoryRules, type RepositoryView } from '../check.ts';
 import { applicationsOf, componentOf } from './convergence.ts';
 import type { ValidationNote } from '../types.ts';
 import { asObject, asStringMap } from '../workloads.ts';
@@ -118,3 +118,15 @@ export function platformPodSecurityNotes(repository: Pick<RepositoryView, 'scope
     message: `namespace ${expected.namespace} enforces Pod Security "${level}" on ${[...clusters].sort().join(', ')} (warn and audit: restricted): ${reasons(expected) || 'the catalogue gives no reason'}`,
   }));
 }
+
+export const platformPodSecurityRules: RepositoryRules = {
+  rules: [
+    rule(
+      'platform-pod-security',
+      'security',
+      'Every platform namespace enforces the Pod Security level the catalogue gives its components, at the latest version, warning and auditing at restricted when lower',
+      "Set the level the message names through the Application's managedNamespaceMetadata (src/argocd/applications.ts) or argocd/<cluster>/bootstrap/namespace/, from `podSecurity` in src/catalog/components.ts, then run `npm run synth`.",
+    ),
+  ],
+  checkRepository: platformPodSecurityCheck,
+};

@@ -23,7 +23,7 @@ import {
 } from '../../catalog/components.ts';
 import type { ChartValues, Values } from '../../platform/values.ts';
 import type { Manifest } from '../../kube/manifest.ts';
-import { ARGOCD_SCOPE, type Report, type RepositoryCheck, type RepositoryView } from '../check.ts';
+import { ARGOCD_SCOPE, type Report, type RepositoryCheck, type RepositoryRules, type RepositoryView, rule } from '../check.ts';
 
 /** One pod (or pod-creating resource) a chart runs, by the values key of its container resources. */
 export interface ChartWorkload {
@@ -181,6 +181,18 @@ export const platformResourcesCheck: RepositoryCheck = (repository, reportIn) =>
   }
 };
 
+export const platformResourcesRules: RepositoryRules = {
+  rules: [
+    rule(
+      'platform-resources',
+      'reliability',
+      'Every workload of a platform chart requests CPU and memory, on every cluster',
+      'Set requests.cpu and requests.memory (and limits.memory) under the values key the message names, in charts/<component>/values.yaml or values-<cluster>.yaml.',
+    ),
+  ],
+  checkRepository: platformResourcesCheck,
+};
+
 /** A values key a chart needs (set, or set one way) to render the same manifests every time. */
 export interface RepeatableRender {
   readonly component: string;
@@ -268,4 +280,16 @@ export const chartRenderRepeatableCheck: RepositoryCheck = (repository, reportIn
       report?.('chart-render-repeatable', `${chart.component} on ${chart.cluster}: ${render.key} ${render.requirement} (${filesOf(chart)}); otherwise ${render.otherwise}`);
     }
   }
+};
+
+export const chartRenderRepeatableRules: RepositoryRules = {
+  rules: [
+    rule(
+      'chart-render-repeatable',
+      'reliability',
+      'A platform chart renders the same manifests every time (no generated password, certificate or cluster-dependent output)',
+      'Set the values key the message names (a Secret from the platform store instead of a generated one), in charts/<component>/values.yaml.',
+    ),
+  ],
+  checkRepository: chartRenderRepeatableCheck,
 };

@@ -1,6 +1,6 @@
 /** Reliability: single-resource hygiene and the cross-resource references a cluster never checks for you. */
 import type { Manifest } from '../../kube/manifest.ts';
-import type { Check } from '../check.ts';
+import { type Check, rule, type ScopeRules } from '../check.ts';
 import {
   asArray,
   asObject,
@@ -28,6 +28,13 @@ export const resourcesCheck: Check = (scope, report) => {
   }
 };
 
+export const resourcesRules: ScopeRules = {
+  rules: [
+    rule('resources', 'reliability', 'Every container has CPU and memory requests and limits', 'Set resources.requests and resources.limits (cpu and memory) on the container.'),
+  ],
+  check: resourcesCheck,
+};
+
 export const probesCheck: Check = (scope, report) => {
   for (const manifest of scope.manifests) {
     const pod = podTemplate(manifest);
@@ -39,6 +46,13 @@ export const probesCheck: Check = (scope, report) => {
       }
     }
   }
+};
+
+export const probesRules: ScopeRules = {
+  rules: [
+    rule('probes', 'reliability', 'Long-running containers have readiness and liveness probes', 'Add readinessProbe and livenessProbe to the container.'),
+  ],
+  check: probesCheck,
 };
 
 const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
@@ -64,6 +78,13 @@ export const podDisruptionBudgetCheck: Check = (scope, report) => {
     const covered = scope.ofKind('PodDisruptionBudget', namespace).some((pdb) => selectorMatches(asObject(pdb.spec).selector ?? {}, pod.labels));
     if (!covered) report('pod-disruption-budget', manifest, '', `${manifest.kind} ${manifest.metadata.name} runs several replicas but no PodDisruptionBudget selects its pods`);
   }
+};
+
+export const podDisruptionBudgetRules: ScopeRules = {
+  rules: [
+    rule('pod-disruption-budget', 'reliability', 'Replicated workloads have a PodDisruptionBudget selecting their pods', 'Add a PodDisruptionBudget whose selector matches the pod labels.'),
+  ],
+  check: podDisruptionBudgetCheck,
 };
 
 function podsIn(scope: Parameters<Check>[0], namespace: string): Array<{ manifest: Manifest; pod: PodTemplate }> {
@@ -98,6 +119,13 @@ export const serviceSelectorCheck: Check = (scope, report) => {
   }
 };
 
+export const serviceSelectorRules: ScopeRules = {
+  rules: [
+    rule('service-selector', 'reliability', 'Every Service selects pods of a workload, on ports those pods declare', 'Make spec.selector match the pod template labels and targetPort a declared container port.'),
+  ],
+  check: serviceSelectorCheck,
+};
+
 export const hpaTargetCheck: Check = (scope, report) => {
   for (const manifest of scope.manifests) {
     if (manifest.kind !== 'HorizontalPodAutoscaler') continue;
@@ -105,6 +133,13 @@ export const hpaTargetCheck: Check = (scope, report) => {
     const exists = scope.ofKind(String(ref.kind), namespaceOf(manifest)).some((m) => m.metadata.name === ref.name && (ref.apiVersion === undefined || m.apiVersion === ref.apiVersion));
     if (!exists) report('hpa-target', manifest, 'spec.scaleTargetRef', `HorizontalPodAutoscaler ${manifest.metadata.name} scales ${String(ref.kind)} ${String(ref.name)}, which does not exist here`);
   }
+};
+
+export const hpaTargetRules: ScopeRules = {
+  rules: [
+    rule('hpa-target', 'reliability', 'HorizontalPodAutoscaler targets exist', 'Point spec.scaleTargetRef at an existing Deployment or StatefulSet in the same namespace.'),
+  ],
+  check: hpaTargetCheck,
 };
 
 export const serviceMonitorCheck: Check = (scope, report) => {
@@ -135,6 +170,13 @@ export const serviceMonitorCheck: Check = (scope, report) => {
   }
 };
 
+export const serviceMonitorRules: ScopeRules = {
+  rules: [
+    rule('service-monitor-target', 'reliability', 'ServiceMonitors select a Service and one of its named ports', 'Make spec.selector match a Service and endpoints[].port name one of its ports.'),
+  ],
+  check: serviceMonitorCheck,
+};
+
 function isDefaultDeny(policy: Manifest): boolean {
   const spec = asObject(policy.spec);
   const selector = asObject(spec.podSelector);
@@ -153,6 +195,13 @@ export const defaultDenyCheck: Check = (scope, report) => {
   }
 };
 
+export const defaultDenyRules: ScopeRules = {
+  rules: [
+    rule('network-policy-default-deny', 'reliability', 'Every namespace with pods has a default-deny NetworkPolicy (all pods, Ingress and Egress, no rules)', 'Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules.'),
+  ],
+  check: defaultDenyCheck,
+};
+
 export const duplicateEnvCheck: Check = (scope, report) => {
   for (const manifest of scope.manifests) {
     const pod = podTemplate(manifest);
@@ -166,4 +215,11 @@ export const duplicateEnvCheck: Check = (scope, report) => {
       });
     }
   }
+};
+
+export const duplicateEnvRules: ScopeRules = {
+  rules: [
+    rule('duplicate-env', 'reliability', 'No environment variable is set twice in a container', 'Remove the duplicate entry; the last one silently wins.'),
+  ],
+  check: duplicateEnvCheck,
 };

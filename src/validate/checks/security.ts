@@ -4,7 +4,7 @@
  * lists them), pinned images, no Secret data, no automounted service account tokens.
  */
 import type { Manifest } from '../../kube/manifest.ts';
-import { ARGOCD_SCOPE, type Check, type Report } from '../check.ts';
+import { ARGOCD_SCOPE, type Check, type Report, rule, type ScopeRules } from '../check.ts';
 import { asArray, asObject, containersOf, podTemplate, type ContainerAt, type Json, type PodTemplate } from '../workloads.ts';
 
 const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
@@ -46,11 +46,43 @@ export const namespacePodSecurityCheck: Check = (scope, report) => {
   }
 };
 
+export const namespacePodSecurityRules: ScopeRules = {
+  rules: [
+    rule(
+      'pss-namespace',
+      'security',
+      'An environment\'s Namespace enforces Pod Security "restricted" at the latest version (pod-security.kubernetes.io/enforce), so the cluster refuses any pod these rules would',
+      'Keep the labels the constructs set: pod-security.kubernetes.io/enforce: restricted, and enforce-version latest or none (a Component in envs/<env>/custom/ must not change them).',
+    ),
+  ],
+  check: namespacePodSecurityCheck,
+};
+
 export const podSecurityCheck: Check = (scope, report) => {
   for (const manifest of scope.manifests) {
     const pod = podTemplate(manifest);
     if (pod) checkPod(manifest, pod, report);
   }
+};
+
+export const podSecurityRules: ScopeRules = {
+  rules: [
+    rule('pss-privileged', 'security', 'No privileged containers', 'Remove securityContext.privileged or set it to false.'),
+    rule('pss-host-namespaces', 'security', 'No host network, PID or IPC namespace', 'Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false).'),
+    rule('pss-host-ports', 'security', 'No host ports', 'Remove hostPort from the container ports; expose the pod through a Service.'),
+    rule('pss-host-path', 'security', 'No hostPath volumes', 'Replace the hostPath volume with an emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim.'),
+    rule('pss-volume-types', 'security', 'Only restricted volume types (configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret)', 'Use one of the allowed volume types.'),
+    rule('pss-capabilities', 'security', 'Containers drop ALL capabilities and add none but NET_BIND_SERVICE', 'Set securityContext.capabilities.drop: [ALL] and remove other added capabilities.'),
+    rule('pss-privilege-escalation', 'security', 'allowPrivilegeEscalation is false', 'Set securityContext.allowPrivilegeEscalation: false on every container.'),
+    rule('pss-run-as-non-root', 'security', 'Containers run as non-root (runAsNonRoot true, runAsUser not 0)', 'Set runAsNonRoot: true (pod or container securityContext) and a non-zero runAsUser.'),
+    rule('pss-seccomp', 'security', 'seccomp profile RuntimeDefault or Localhost', 'Set securityContext.seccompProfile.type: RuntimeDefault on the pod (or every container).'),
+    rule('pss-proc-mount', 'security', 'Default /proc mount', 'Remove securityContext.procMount or set it to Default.'),
+    rule('pss-selinux', 'security', 'No custom SELinux user/role; type only container_t, container_init_t, container_kvm_t or container_engine_t', 'Remove the SELinux user and role and use an allowed type.'),
+    rule('pss-apparmor', 'security', 'AppArmor profile is not Unconfined', 'Use the RuntimeDefault or a Localhost AppArmor profile.'),
+    rule('pss-sysctls', 'security', 'Only safe sysctls', 'Remove unsafe sysctls from the pod securityContext.'),
+    rule('pss-windows-host-process', 'security', 'No Windows HostProcess containers', 'Remove windowsOptions.hostProcess.'),
+  ],
+  check: podSecurityCheck,
 };
 
 function checkPod(manifest: Manifest, pod: PodTemplate, report: Report): void {
@@ -156,6 +188,14 @@ export const imageCheck: Check = (scope, report) => {
   }
 };
 
+export const imageRules: ScopeRules = {
+  rules: [
+    rule('image-tag', 'security', 'Images are pinned: no :latest, no untagged image', 'Pin the image to a version tag (and a digest) in env.yaml image.tag / image.digest.'),
+    rule('image-digest', 'security', 'Images are pinned by digest where the environment requires it (validation.requireDigest)', 'Pin the image as repo:tag@sha256:...: the HiveBox image through image.digest in env.yaml (hivebox-gitops promote sets it), other images where their construct names them.'),
+  ],
+  check: imageCheck,
+};
+
 export const secretDataCheck: Check = (scope, report) => {
   for (const manifest of scope.manifests) {
     if (manifest.kind !== 'Secret' || manifest.apiVersion !== 'v1') continue;
@@ -164,6 +204,13 @@ export const secretDataCheck: Check = (scope, report) => {
       if (keys.length > 0) report('secret-data', manifest, field, `Secret ${manifest.metadata.name} carries ${field} (${keys.join(', ')}) in Git`);
     }
   }
+};
+
+export const secretDataRules: ScopeRules = {
+  rules: [
+    rule('secret-data', 'security', 'No Secret with data in Git', 'Delete the Secret and deliver it through an ExternalSecret.'),
+  ],
+  check: secretDataCheck,
 };
 
 export const serviceAccountTokenCheck: Check = (scope, report) => {
@@ -184,4 +231,11 @@ export const serviceAccountTokenCheck: Check = (scope, report) => {
       report('service-account-token', manifest, `${pod.path}.automountServiceAccountToken`, `pods mount the token of service account ${accountName}`);
     }
   }
+};
+
+export const serviceAccountTokenRules: ScopeRules = {
+  rules: [
+    rule('service-account-token', 'security', 'Service account tokens are not mounted unless needed', 'Set automountServiceAccountToken: false on the ServiceAccount and pod, or waive the rule with the reason the token is needed.'),
+  ],
+  check: serviceAccountTokenCheck,
 };

@@ -27,7 +27,7 @@
  */
 import { CLUSTER_LABEL } from '../../argocd/naming.ts';
 import type { Manifest } from '../../kube/manifest.ts';
-import { ARGOCD_SCOPE, type Check } from '../check.ts';
+import { ARGOCD_SCOPE, type Check, rule, type ScopeRules } from '../check.ts';
 import { activity, canSync, compileWindow, windowMatches, type CompiledWindow, type MatchTarget, type SyncWindowSpec } from '../sync-windows.ts';
 import { asArray, asObject } from '../workloads.ts';
 import { cachedValue } from '../../toolchain/value-cache.ts';
@@ -139,6 +139,15 @@ export const syncWindowCheck: Check = (scope, report) => {
       }
     }
   }
+};
+
+export const syncWindowRules: ScopeRules = {
+  rules: [
+    rule('sync-window-invalid', 'sync-window', 'Every sync window has a schedule, duration, time zone and kind Argo CD reads as written', 'Write the schedule as five robfig/cron fields, the duration as a Go duration (3h, 90m), the time zone as an IANA name and the kind as allow or deny.'),
+    rule('sync-window-outside', 'sync-window', 'An Application synced by hand can be synced only while one of its allow windows is open', 'Set manualSync: false on its windows (sync.windows in env.yaml); an emergency outside them is a reviewed change that adds a temporary allow window.'),
+    rule('sync-window-no-effect', 'sync-window', 'Every sync window changes some sync decision of an Application it matches', 'Remove the window, or fix what it should match (applications, clusters, namespaces, andOperator) or decide (kind, schedule, manualSync).', 'warning'),
+  ],
+  check: syncWindowCheck,
 };
 
 /** What replaying an Application's windows found: a minute it can be synced by hand outside them, and which windows change a decision. */
