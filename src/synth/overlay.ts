@@ -14,6 +14,7 @@ import type { Environment } from '../config/environment.ts';
 import { resourceKey } from './render.ts';
 import type { GeneratedFile } from '../kube/generated-file.ts';
 import type { Manifest } from '../kube/manifest.ts';
+import { CORE_GROUP, groupOf, parseApiVersion } from '../kube/object.ts';
 import { formatImageReference, sameImageReference, tryParseImageReference } from '../kube/image.ts';
 import { generatedYaml } from '../kube/yaml.ts';
 
@@ -145,8 +146,9 @@ function imageTransform(base: Environment, environment: Environment): KustomizeI
 }
 
 function patchTarget(manifest: Manifest): PatchEntry['target'] {
-  const [group, version] = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/') : [undefined, manifest.apiVersion];
-  return { ...(group ? { group } : {}), version: version!, kind: manifest.kind, name: manifest.metadata.name };
+  // kustomize's patch target leaves `group` out for the core group.
+  const { group, version } = parseApiVersion(manifest.apiVersion) ?? { group: groupOf(manifest.apiVersion), version: '' };
+  return { ...(group !== CORE_GROUP ? { group } : {}), version, kind: manifest.kind, name: manifest.metadata.name };
 }
 
 function deletePatch(manifest: Manifest): Record<string, unknown> {

@@ -17,6 +17,7 @@
  * - PruneLast moves pruning into a wave after the last one.
  */
 import type { Manifest } from '../../kube/manifest.ts';
+import { groupOf } from '../../kube/object.ts';
 import { PLATFORM_COMPONENTS, type PlatformComponent } from '../../catalog/components.ts';
 import type { ChartValues } from '../../platform/values.ts';
 import { SYNC_STEP_LABEL } from '../../argocd/applications.ts';
@@ -151,11 +152,6 @@ export const convergenceRetryCheck: RepositoryCheck = (repository, reportIn) => 
  */
 function isCustomGroup(group: string): boolean {
   return group.includes('.') && !group.endsWith('.k8s.io') && group !== 'k8s.io';
-}
-
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
 /** The catalogue component whose chart an Application installs. */
