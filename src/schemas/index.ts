@@ -11,6 +11,7 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Manifest } from '../kube/manifest.ts';
+import { jsonPointerSegments, printFieldPath } from '../kube/field-path.ts';
 import { groupOf } from '../kube/object.ts';
 import { cachePath, loadCached, storeCompiled } from './compiled-cache.ts';
 import { kubernetesMinor, lifecycleOf } from './deprecations.ts';
@@ -222,15 +223,7 @@ function violation(path: string, reason: SchemaViolationReason, message: string)
 
 /** ajv's "/spec/containers/0/image" → "spec.containers[0].image". */
 export function fieldPath(pointer: string, child?: string): string {
-  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
-  if (child !== undefined) segments.push(child);
-  let path = '';
-  for (const segment of segments) {
-    if (/^\d+$/.test(segment)) path += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) path += path ? `.${segment}` : segment;
-    else path += `[${JSON.stringify(segment)}]`;
-  }
-  return path;
+  return printFieldPath([...jsonPointerSegments(pointer), ...(child !== undefined ? [child] : [])]);
 }
 
 function describe(errors: readonly ErrorObject[]): SchemaViolation[] {

@@ -13,7 +13,7 @@ import { groupKindOf, objectKey } from '../../kube/object.ts';
 import type { Report, ScopeView } from '../check.ts';
 import { isObject, namespaceOf } from '../workloads.ts';
 import { BUDGET_RULE_NAME } from '../../constructs/budget-name.ts';
-import { printFieldPath, type Segment } from '../../sources/field-path.ts';
+import { printFieldPath, type Segment } from '../../kube/field-path.ts';
 
 
 /**
