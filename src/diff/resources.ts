@@ -1,12 +1,13 @@
 /**
  * Rendered manifests as a diff sees them: each resource keyed by what identifies
- * it in a cluster (API group, kind, namespace, name), printed as canonical YAML
+ * it in a cluster (API group, kind, namespace, name), printed as canonical YAML (kube/yaml.ts)
  * so that key order or formatting never shows up as a change.
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import { InputError } from '../errors.ts';
+import { toYaml } from '../kube/yaml.ts';
 import { formatGroupKind, groupOf, objectKey, type ObjectId } from '../kube/object.ts';
 
 const require = createRequire(import.meta.url);
@@ -135,7 +136,7 @@ function toResource(value: unknown, file: string | undefined): RenderedResource 
     id,
     key: resourceKey(id),
     get yaml() {
-      return (yaml ??= canonicalYaml(kind === 'Secret' ? redactSecret(value) : value));
+      return (yaml ??= toYaml(kind === 'Secret' ? redactSecret(value) : value));
     },
   };
 }
@@ -157,20 +158,6 @@ function redactSecret(secret: Record<string, unknown>): Record<string, unknown> 
     );
   }
   return redacted;
-}
-
-export function canonicalYaml(value: unknown): string {
-  return yaml().stringify(sortKeys(value), { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isRecord(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortKeys(value[key])]),
-  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
