@@ -5,7 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
-import { git } from '../promote/git.ts';
+import { git } from '../toolchain/git.ts';
 import { formatImageReference } from '../kube/image.ts';
 import { parseImageFlag } from '../promote/image.ts';
 import { promote } from '../promote/promote.ts';

@@ -14,7 +14,7 @@ import type { Environment } from '../config/environment.ts';
 import { ENV_FILE, ENVS_DIR, loadEnvironments } from '../config/load.ts';
 import { UsageError } from '../errors.ts';
 import { setImage } from './edit.ts';
-import { changedPaths, git, isGitRepository } from './git.ts';
+import { changedPaths, git, isGitRepository } from '../toolchain/git.ts';
 import { formatImageReference, sameImageReference, type ImageReference } from '../kube/image.ts';
 import { shortName } from './image.ts';
 import type { Finding } from '../validate/types.ts';
@@ -110,7 +110,8 @@ export async function promote(
   // git status names paths from the repository's top; `:(top)` makes git add read them the same way.
   await git(root, ['add', '--', ...files.map((file) => `:(top)${file}`)]);
   try {
-    await git(root, ['commit', '--quiet', '-m', message.subject, '-m', message.body]);
+    // Commit hooks may run checks of their own: give them long, but not forever.
+    await git(root, ['commit', '--quiet', '-m', message.subject, '-m', message.body], { timeoutMs: 15 * 60_000 });
   } catch (error) {
     // A refusing hook or a missing identity: the change is complete and staged, only the commit is missing.
     throw new UsageError(`${(error as Error).message}\nThe promotion is in place and staged; fix the cause and run: git commit`);
