@@ -14,12 +14,15 @@ import {
 } from '../src/kube/image.ts';
 
 const F64 = 'f'.repeat(64);
-const ErrNameEmpty = 'repository name must have at least one component';
-const ErrReferenceInvalidFormat = 'invalid reference format';
-const ErrNameContainsUppercase = 'repository name must be lowercase';
-const ErrNameTooLong = 'repository name must not be more than 255 characters';
-const ErrDigestInvalidLength = 'invalid checksum digest length';
-const ErrDigestUnsupported = 'unsupported digest algorithm';
+// reference.go's and go-digest's errors, by their Go names.
+const { ErrNameEmpty, ErrReferenceInvalidFormat, ErrNameContainsUppercase, ErrNameTooLong, ErrDigestInvalidLength, ErrDigestUnsupported } = {
+  ErrNameEmpty: 'repository name must have at least one component',
+  ErrReferenceInvalidFormat: 'invalid reference format',
+  ErrNameContainsUppercase: 'repository name must be lowercase',
+  ErrNameTooLong: 'repository name must not be more than 255 characters',
+  ErrDigestInvalidLength: 'invalid checksum digest length',
+  ErrDigestUnsupported: 'unsupported digest algorithm',
+};
 
 interface Vector {
   readonly input: string;
