@@ -22,7 +22,7 @@ import { namespacePodSecurity, podSecurityLabels } from '../catalog/pod-security
 import { valueFiles } from '../platform/values.ts';
 import type { RepositoryInfo } from '../config/repository.ts';
 import { isManualCluster } from '../config/clusters.ts';
-import { CLUSTER_LABEL, environmentAppName, platformAppName } from './naming.ts';
+import { CLUSTER_LABEL, environmentAppName, platformAppName, SYNC_STEP_LABEL } from './naming.ts';
 import { BOOTSTRAP_PROJECT, HIVEBOX_PROJECT, PLATFORM_PROJECT } from './projects.ts';
 import {
   Application,
@@ -41,8 +41,6 @@ export const ARGOCD_DIR = 'argocd';
 export const VALUES_REF = 'values';
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
-/** Which step of its cluster's order an Application belongs to; a person syncing a manual cluster follows it. */
-export const SYNC_STEP_LABEL = 'hivebox.dev/sync-step';
 /** Skip the dry run of custom resources whose CRD is not installed yet (it comes from another Application). */
 export const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
 

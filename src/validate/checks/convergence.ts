@@ -20,7 +20,8 @@ import type { Manifest } from '../../kube/manifest.ts';
 import { groupOf } from '../../kube/object.ts';
 import { PLATFORM_COMPONENTS, type PlatformComponent } from '../../catalog/components.ts';
 import type { ChartValues } from '../../platform/values.ts';
-import { SYNC_STEP_LABEL } from '../../argocd/applications.ts';
+// From naming.ts, not applications.ts: that one loads the platform's constructs (cdk8s), which a warm check must not.
+import { SYNC_STEP_LABEL } from '../../argocd/naming.ts';
 import type { Report, RepositoryCheck, RepositoryView } from '../check.ts';
 import { asArray, asObject, asStringMap, isObject } from '../workloads.ts';
 import { hasSyncOption, syncOptionsOf } from '../argo.ts';
