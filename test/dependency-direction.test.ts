@@ -2,9 +2,10 @@
  * Dependencies point one way (issue #15). The folders of src/, bottom to top; a folder may import
  * only folders in a lower layer, never one above it nor a sibling in its own layer:
  *
- *   errors, kube, imports        one-file errors, Kubernetes basics (Manifest, GroupKind, the generated
- *                                header, canonical YAML), the generated Gateway API types
- *   catalog, toolchain           the pinned platform charts; kubectl/kustomize and the cache
+ *   errors, kube, imports        one-file errors, Kubernetes basics (Manifest, API groups and object
+ *                                identity, image references, field paths, the generated header,
+ *                                canonical YAML), the generated Gateway API types
+ *   catalog, toolchain           the pinned platform charts; kubectl/kustomize, the cache and git
  *   schemas                      the vendored schemas and the Kubernetes versions they cover
  *   config                       env.yaml: schema, loading, the repository's paths and Git URL
  *   constructs                   the cdk8s constructs of an environment

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { E2eError, planE2e, standInReference, STAND_IN_POLICY, throwAwaySecrets, type E2ePlan } from '../.github/scripts/e2e-prepare.ts';
-import { imageReference } from '../src/config/environment.ts';
+import { formatImageReference } from '../src/kube/image.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { policyExceptionNamespace } from '../src/platform/policy-exceptions.ts';
 import { wildcardMatch } from '../src/platform/signing.ts';
@@ -119,7 +119,7 @@ describe('e2e-prepare: nonprod, as the repository stands', () => {
     for (const env of plan.environments) {
       const deployment = docs(await kustomizeBuild(join(REPO_ROOT, 'envs', env.name))).find((d) => d.kind === 'Deployment' && d.metadata.name === 'hivebox')!;
       const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: env.namespace }, spec: deployment.spec.template.spec };
-      expect(pod.spec.containers.map((c: Any) => c.image)).toContain(imageReference(env.image));
+      expect(pod.spec.containers.map((c: Any) => c.image)).toContain(formatImageReference(env.image));
       expect((pod.spec.initContainers ?? []).filter((c: Any) => c.image.startsWith(env.image.repository))).toEqual([]);
       const admitted = replayStandInPolicy(policy, pod, env.namespace);
       const hivebox = admitted.spec.containers.filter((c: Any) => c.image.startsWith(`${env.image.repository}:`) || c.image.startsWith(`${env.image.repository}@`));

@@ -32,7 +32,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseAllDocuments, stringify } from 'yaml';
-import { imageReference, type Environment } from '../../src/config/environment.ts';
+import type { Environment } from '../../src/config/environment.ts';
+import { formatImageReference } from '../../src/kube/image.ts';
 import { loadEnvironments } from '../../src/config/load.ts';
 import { componentByName, KYVERNO } from '../../src/catalog/components.ts';
 import { policyExceptionNamespace } from '../../src/platform/policy-exceptions.ts';
@@ -142,8 +143,8 @@ export async function planE2e(root: string, cluster: string): Promise<E2ePlan> {
   const smoke = environments.map((env) => {
     const deployment = rendered
       .get(env.name)!
-      .find((d) => d.kind === 'Deployment' && (d.spec?.template?.spec?.containers ?? []).some((c: Doc) => c.image === imageReference(env.image)));
-    if (!deployment) throw new E2eError(`envs/${env.name}: no Deployment runs ${imageReference(env.image)}`);
+      .find((d) => d.kind === 'Deployment' && (d.spec?.template?.spec?.containers ?? []).some((c: Doc) => c.image === formatImageReference(env.image)));
+    if (!deployment) throw new E2eError(`envs/${env.name}: no Deployment runs ${formatImageReference(env.image)}`);
     return { namespace: env.namespace, deployment: deployment.metadata.name as string, port: env.app.port, version: env.image.tag ?? env.image.digest!, host: env.route.host };
   });
 
@@ -188,7 +189,7 @@ export async function planE2e(root: string, cluster: string): Promise<E2ePlan> {
                 foreach: [
                   {
                     list: 'request.object.spec.containers',
-                    preconditions: { all: [{ key: '{{ element.image }}', operator: 'Equals', value: imageReference(env.image) }] },
+                    preconditions: { all: [{ key: '{{ element.image }}', operator: 'Equals', value: formatImageReference(env.image) }] },
                     patchesJson6902: stringify([{ op: 'replace', path: '/spec/containers/{{elementIndex}}/image', value: standInReference(env) }]),
                   },
                 ],

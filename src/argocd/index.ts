@@ -19,13 +19,12 @@ import { ARGOCD_NAMESPACE, PLATFORM_COMPONENTS } from '../catalog/components.ts'
 import { namespacePodSecurity, podSecurityLabels } from '../catalog/pod-security.ts';
 import type { RepositoryInfo } from '../config/repository.ts';
 import type { GeneratedFile } from '../kube/generated-file.ts';
-import type { Manifest } from '../kube/manifest.ts';
 import { generatedYaml } from '../kube/yaml.ts';
 import { clusterDir, environmentApplication, platformApplication, rootApplication } from './applications.ts';
 import { clustersOf, isManualCluster } from '../config/clusters.ts';
 import { CLUSTER_LABEL, environmentAppName } from './naming.ts';
 import { bootstrapProject, componentProject, hiveboxProject, platformProject } from './projects.ts';
-import type { GroupKind } from '../kube/manifest.ts';
+import { groupKindOf } from '../kube/object.ts';
 import { crdProviders, platformSteps, type ComponentNeeds } from './steps.ts';
 
 const SOURCE = 'src/argocd';
@@ -111,11 +110,6 @@ function clusterTree(cluster: string, all: readonly Environment[], repo: Reposit
 function argocdNamespace(cluster: string): unknown {
   const labels = { [CLUSTER_LABEL]: cluster, ...podSecurityLabels(namespacePodSecurity(ARGOCD_NAMESPACE)!.level) };
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE, labels } };
-}
-
-function groupKindOf(manifest: Manifest): GroupKind {
-  const slash = manifest.apiVersion.indexOf('/');
-  return { group: slash < 0 ? '' : manifest.apiVersion.slice(0, slash), kind: manifest.kind };
 }
 
 /** Renders one construct on its own to its JSON manifest (cdk8s sorts keys, so output is stable). */

@@ -8,11 +8,11 @@
  *     were written; a failure (a read-only folder, a full disk) is one line, exit 2, and no
  *     output file changed (writeOutputs).
  */
-import { execFileSync } from 'node:child_process';
 import { lstatSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.ts';
 import { isGeneratedFile } from '../kube/header.ts';
+import { gitSucceeds } from '../toolchain/git.ts';
 import { isInside } from '../config/paths.ts';
 import { SYNTH_READS } from '../synth/stamp.ts';
 import { describeCode } from '../synth/transaction.ts';
@@ -100,11 +100,7 @@ function inputOfRepository(root: string, target: string): string | undefined {
   return undefined;
 }
 
+/** False for an untracked file, or outside a Git repository. */
 function isTrackedByGit(root: string, rel: string): boolean {
-  try {
-    execFileSync('git', ['ls-files', '--error-unmatch', '--', rel], { cwd: root, stdio: 'ignore', timeout: 10_000 });
-    return true;
-  } catch {
-    return false; // untracked, or not a Git repository
-  }
+  return gitSucceeds(root, ['ls-files', '--error-unmatch', '--', rel]);
 }

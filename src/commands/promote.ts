@@ -2,8 +2,9 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
-import { git } from '../promote/git.ts';
-import { fullReference, parseImageFlag } from '../promote/image.ts';
+import { git } from '../toolchain/git.ts';
+import { formatImageReference } from '../kube/image.ts';
+import { parseImageFlag } from '../promote/image.ts';
 import { promote } from '../promote/promote.ts';
 import type { CommandContext } from './context.ts';
 import type { FlagValues } from './flags.ts';
@@ -26,12 +27,12 @@ export async function run(values: FlagValues<typeof usage>, context: CommandCont
     check: values.check,
   });
   if (outcome.kind === 'unchanged') {
-    context.stdout.write(`${outcome.target} already runs ${fullReference(outcome.image)}; nothing to change.\n`);
+    context.stdout.write(`${outcome.target} already runs ${formatImageReference(outcome.image)}; nothing to change.\n`);
     return ExitCode.Clean;
   }
   const files = outcome.files.map((file) => `  ${file}\n`).join('');
   if (values.check) {
-    context.stdout.write(`Promoting would change ${outcome.target} to ${fullReference(outcome.image)} (now ${fullReference(outcome.previous)}):\n${files}`);
+    context.stdout.write(`Promoting would change ${outcome.target} to ${formatImageReference(outcome.image)} (now ${formatImageReference(outcome.previous)}):\n${files}`);
     return ExitCode.Findings;
   }
   if (outcome.kind === 'committed') {

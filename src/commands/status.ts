@@ -3,7 +3,7 @@ import type { Environment } from '../config/environment.ts';
 import { loadEnvironments } from '../config/load.ts';
 import { selectEnvironments } from '../config/select.ts';
 import { ExitCode, UsageError } from '../errors.ts';
-import { headCommit } from '../promote/git.ts';
+import { headCommit } from '../toolchain/git.ts';
 import { isSettled } from '../status/application.ts';
 import { parseDuration } from '../status/duration.ts';
 import { inPromotionOrder, readStatus, waitUntilSettled } from '../status/status.ts';

@@ -34,8 +34,3 @@ export function baseEnvironment(): Environment {
   const parsed = EnvFileSchema.parse({ route: { host: 'hivebox.example.invalid' } });
   return { ...resolveEnvironment(BASE_NAME, 'src/config/schema.ts', parsed), namespace: 'hivebox' };
 }
-
-/** The image reference kustomize's `images:` transformer produces: repo:tag, repo@digest or repo:tag@digest. */
-export function imageReference(image: EnvFile['image']): string {
-  return `${image.repository}${image.tag ? `:${image.tag}` : ''}${image.digest ? `@${image.digest}` : ''}`;
-}

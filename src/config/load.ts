@@ -11,6 +11,7 @@ import { InputError } from '../errors.ts';
 import { resolveEnvironment, type Environment } from './environment.ts';
 import { namespaceProblem, secretSourceNamespace } from './namespaces.ts';
 import { EnvFileSchema, RENAMED_KEYS } from './schema.ts';
+import { printFieldPath, propertyKeySegments } from '../kube/field-path.ts';
 import { isGeneratedFile } from '../kube/header.ts';
 import { assertEnvFileReadable } from './paths.ts';
 
@@ -68,7 +69,7 @@ export function loadEnvironment(root: string, name: string): Environment {
   const result = EnvFileSchema.safeParse(document, { reportInput: true });
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new InputError(rel, fieldPath(issue.path), describeIssue(issue));
+    throw new InputError(rel, printFieldPath(propertyKeySegments(issue.path)), describeIssue(issue));
   }
   const env = resolveEnvironment(name, rel, result.data);
   const problem = namespaceProblem(env.namespace);
@@ -191,12 +192,6 @@ function checkAcrossEnvironments(environments: readonly Environment[]): void {
   }
 }
 
-export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => {
-    if (typeof key === 'number') return `${out}[${key}]`;
-    return out ? `${out}.${String(key)}` : String(key);
-  }, '');
-}
 
 const ENUMERATION_LISTED = 8;
 

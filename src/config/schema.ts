@@ -15,12 +15,12 @@ import { compareQuantities, isPositive, parseQuantity } from './quantity.ts';
 import { timeZoneProblem } from './time-zone.ts';
 import { SCHEMA_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../schemas/coverage.ts';
 import { WaiverSchema } from './waivers.ts';
+import { DIGEST_PATTERN, isImageRepository, QUALIFIED_REPOSITORY_PATTERN, TAG_PATTERN } from '../kube/image.ts';
 
-// An OCI repository reference without tag or digest: registry/path/name.
-const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/;
-// The OCI distribution spec's tag grammar.
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
+// Image grammar (Docker distribution's reference) from the kernel; the patterns also go into env.schema.json.
+const IMAGE_REPOSITORY = new RegExp(QUALIFIED_REPOSITORY_PATTERN);
+const IMAGE_TAG = new RegExp(TAG_PATTERN);
+const IMAGE_DIGEST = new RegExp(DIGEST_PATTERN);
 const SENSEBOX_ID = /^[a-f0-9]{24}$/;
 
 /**
@@ -67,6 +67,8 @@ const ImageSchema = z
     repository: z
       .string()
       .regex(IMAGE_REPOSITORY, { error: 'an image repository such as ghcr.io/org/hivebox (no tag, no digest)' })
+      // The pattern cannot say reference.go's length limit; the parser does (only when the pattern passed: one message).
+      .refine((name) => !IMAGE_REPOSITORY.test(name) || isImageRepository(name), { error: 'an image repository whose path is at most 255 characters' })
       .default(DEFAULT_IMAGE_REPOSITORY),
     tag: z
       .string()

@@ -5,7 +5,8 @@
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { imageReference, type Environment } from '../config/environment.ts';
+import type { Environment } from '../config/environment.ts';
+import { formatImageReference } from '../kube/image.ts';
 import { StorageCredentials } from './credentials.ts';
 import { HiveBoxApp } from './hivebox.ts';
 import { Minio } from './minio.ts';
@@ -100,7 +101,7 @@ export class EnvironmentChart extends Chart {
   private app(environment: Environment, { valkey, minio, stores }: { valkey: StoreAddress; minio: BucketAddress; stores: StoreOptions }): HiveBoxApp {
     const { app, route } = environment;
     return new HiveBoxApp(this, 'HiveBox', {
-      image: imageReference(environment.image),
+      image: formatImageReference(environment.image),
       port: app.port,
       settings: { logLevel: app.logLevel, senseBoxIds: app.senseBoxIds, cacheTtlSeconds: app.cacheTtlSeconds, storageIntervalSeconds: app.storageIntervalSeconds },
       valkeyAddress: { host: valkey.host, port: valkey.port },

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { parseFieldPath } from '../sources/field-path.ts';
+import { parseFieldPath } from '../kube/field-path.ts';
 import { SettingLocator } from '../sources/locate.ts';
 import { parseSourceMap, SourceMapIndex, sourceMapPath } from '../sources/map.ts';
 import { changedFields } from '../sources/trace.ts';

@@ -1,22 +1,20 @@
 /**
  * Rendered manifests as a diff sees them: each resource keyed by what identifies
- * it in a cluster (API group, kind, namespace, name), printed as canonical YAML
+ * it in a cluster (API group, kind, namespace, name), printed as canonical YAML (kube/yaml.ts)
  * so that key order or formatting never shows up as a change.
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import { InputError } from '../errors.ts';
+import { toYaml } from '../kube/yaml.ts';
+import { formatGroupKind, groupOf, objectKey, type ObjectId } from '../kube/object.ts';
 
 const require = createRequire(import.meta.url);
 /** The yaml package, loaded on first use: a diff of unchanged, cached trees prints and parses nothing. */
 const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
-export interface ResourceId {
-  readonly group: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
+export interface ResourceId extends ObjectId {
   /**
    * The file the resource was read from, for loose files (argocd/): the same object may be
    * written once per cluster there (a ClusterIssuer under platform/nonprod and platform/prod).
@@ -36,13 +34,12 @@ export interface RenderedResource {
 export type ResourceSet = ReadonlyMap<string, RenderedResource>;
 
 export function resourceKey(id: ResourceId): string {
-  return [id.file ?? '', id.group, id.kind, id.namespace, id.name].join('\u0000');
+  return `${id.file ?? ''}\u0000${objectKey(id)}`;
 }
 
 /** `Deployment.apps hivebox-staging/hivebox`, `Namespace hivebox-dev`: the kubectl way of naming things. */
 export function describeResource(id: ResourceId): string {
-  const kind = id.group ? `${id.kind}.${id.group}` : id.kind;
-  return `${kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}${id.file ? ` (${id.file})` : ''}`;
+  return `${formatGroupKind(id)} ${id.namespace ? `${id.namespace}/` : ''}${id.name}${id.file ? ` (${id.file})` : ''}`;
 }
 
 /**
@@ -103,8 +100,7 @@ function fastResource(doc: string): RenderedResource | undefined {
   const namespaceLine = /^ {2}namespace: (.+)$/m.exec(metadata)?.[1];
   const namespace = namespaceLine === undefined ? '' : scalar(namespaceLine);
   if (!name || namespace === undefined) return undefined;
-  const slash = apiVersion.lastIndexOf('/');
-  const id: ResourceId = { group: slash === -1 ? '' : apiVersion.slice(0, slash), kind, namespace, name };
+  const id: ResourceId = { group: groupOf(apiVersion), kind, namespace, name };
   return { id, key: resourceKey(id), yaml: doc.endsWith('\n') ? doc : `${doc}\n` };
 }
 
@@ -127,9 +123,8 @@ function toResource(value: unknown, file: string | undefined): RenderedResource 
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !isRecord(metadata)) return undefined;
   if (typeof metadata.name !== 'string') return undefined;
   if (apiVersion.startsWith('kustomize.config.k8s.io/')) return undefined;
-  const slash = apiVersion.lastIndexOf('/');
   const id: ResourceId = {
-    group: slash === -1 ? '' : apiVersion.slice(0, slash),
+    group: groupOf(apiVersion),
     kind,
     namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
     name: metadata.name,
@@ -141,7 +136,7 @@ function toResource(value: unknown, file: string | undefined): RenderedResource 
     id,
     key: resourceKey(id),
     get yaml() {
-      return (yaml ??= canonicalYaml(kind === 'Secret' ? redactSecret(value) : value));
+      return (yaml ??= toYaml(kind === 'Secret' ? redactSecret(value) : value));
     },
   };
 }
@@ -163,20 +158,6 @@ function redactSecret(secret: Record<string, unknown>): Record<string, unknown> 
     );
   }
   return redacted;
-}
-
-export function canonicalYaml(value: unknown): string {
-  return yaml().stringify(sortKeys(value), { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isRecord(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortKeys(value[key])]),
-  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,15 +3,13 @@
  * commit's files extracted with `git archive` into a temporary directory. The
  * user's working tree, index and .git are never written to.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { UsageError } from '../errors.ts';
-
-const run = promisify(execFile);
+import { git, GitError, GIT_TIMEOUT_MS, spawnGit } from '../toolchain/git.ts';
 
 export interface DiffSource {
   /** What the side is, for people: `main (1a2b3c4)` or `working tree`. */
@@ -34,10 +32,10 @@ export async function resolveCommit(root: string, ref: string, flag: string): Pr
     throw new UsageError(`${flag} "${ref}": expected a Git ref (a branch, tag or commit)`);
   }
   try {
-    const { stdout } = await run('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: root });
-    return stdout.trim();
+    return (await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
   } catch (error) {
-    const notARepo = /not a git repository/i.test(String((error as { stderr?: string }).stderr ?? ''));
+    if (!(error instanceof GitError)) throw error;
+    const notARepo = /not a git repository/i.test(error.stderr);
     throw new UsageError(
       notARepo
         ? `${flag} "${ref}": ${root} is not a Git repository`
@@ -63,8 +61,8 @@ export async function commitSource(root: string, ref: string, flag: string): Pro
 /** `git archive <commit> | tar -x -C <dir>`, streamed so a large tree never sits in memory. */
 function extract(root: string, commit: string, dir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const archive = spawn('git', ['archive', '--format=tar', commit], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    const untar = spawn('tar', ['-x', '-f', '-', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const archive = spawnGit(root, ['archive', '--format=tar', commit]);
+    const untar = spawn('tar', ['-x', '-f', '-', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'], timeout: GIT_TIMEOUT_MS, killSignal: 'SIGKILL' });
     let stderr = '';
     archive.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     untar.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

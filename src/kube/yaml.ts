@@ -1,10 +1,16 @@
 /**
- * The one YAML writer for generated files, so every file has the same header,
- * the same formatting and no line wrapping that would vary with content width.
+ * The one YAML writer: generated files and what diff prints, so every document has the same
+ * key order, the same formatting and no line wrapping that would vary with content width.
+ * The yaml package is loaded on first use: a warm `check` writes and prints no YAML, and the
+ * kernel stays free of heavy imports (test/lazy-modules.test.ts).
  */
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { canonicalOrder } from './canonical.ts';
 import { generatedHeader } from './header.ts';
+
+const require = createRequire(import.meta.url);
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 const OPTIONS = { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as const;
 
@@ -14,5 +20,5 @@ export function generatedYaml(from: string, documents: readonly unknown[]): stri
 }
 
 export function toYaml(document: unknown): string {
-  return stringify(canonicalOrder(document), OPTIONS);
+  return yaml().stringify(canonicalOrder(document), OPTIONS);
 }

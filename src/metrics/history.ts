@@ -4,13 +4,10 @@
  * (committer date, message, changed paths), then one `git cat-file --batch` for the
  * env.yaml files those commits changed, to know which image each environment ran.
  */
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { EnvFileSchema } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
-
-const run = promisify(execFile);
+import { GitError, git as runGit, gitBytes } from '../toolchain/git.ts';
 
 export interface Image {
   readonly tag?: string | undefined;
@@ -128,48 +125,42 @@ function simpleImageBlock(content: string): Record<string, string> | undefined |
   return image;
 }
 
-async function git(root: string, args: readonly string[]): Promise<string> {
+/** Git's failures as metrics' own: one line, exit 2, naming what metrics reads. */
+async function inHistory<T>(root: string, run: () => Promise<T>): Promise<T> {
   try {
-    const { stdout } = await run('git', [...args], { cwd: root, maxBuffer: 1024 * 1024 * 1024 });
-    return stdout;
+    return await run();
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n')[0];
-    throw new UsageError(`git ${args[0]} failed in ${root}${stderr ? `: ${stderr}` : ''}; metrics reads the Git history of the current branch`);
+    if (!(error instanceof GitError)) throw error;
+    const said = error.firstLine;
+    throw new UsageError(`git ${error.args[0]} failed in ${root}${said ? `: ${said}` : ''}; metrics reads the Git history of the current branch`);
   }
 }
 
+function git(root: string, args: readonly string[]): Promise<string> {
+  return inHistory(root, () => runGit(root, args));
+}
+
 /** Contents of `<rev>:<path>` objects in one `git cat-file --batch`; undefined for a missing one. */
-function catFiles(root: string, requests: readonly string[]): Promise<(string | undefined)[]> {
-  if (requests.length === 0) return Promise.resolve([]);
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new UsageError(`git cat-file failed in ${root}: ${stderr.trim().split('\n')[0]}`));
-      const out = Buffer.concat(chunks);
-      const results: (string | undefined)[] = [];
-      let at = 0;
-      for (let i = 0; i < requests.length; i++) {
-        const end = out.indexOf(0x0a, at);
-        const header = out.subarray(at, end).toString();
-        at = end + 1;
-        const match = /^\S+ blob (\d+)$/.exec(header);
-        if (!match) {
-          results.push(undefined); // "<request> missing": the file was deleted
-          continue;
-        }
-        const size = Number(match[1]);
-        results.push(out.subarray(at, at + size).toString('utf8'));
-        at += size + 1;
-      }
-      resolve(results);
-    });
-    child.stdin.end(requests.map((request) => `${request}\n`).join(''));
-  });
+async function catFiles(root: string, requests: readonly string[]): Promise<(string | undefined)[]> {
+  if (requests.length === 0) return [];
+  const input = requests.map((request) => `${request}\n`).join('');
+  const out = await inHistory(root, () => gitBytes(root, ['cat-file', '--batch'], { input }));
+  const results: (string | undefined)[] = [];
+  let at = 0;
+  for (let i = 0; i < requests.length; i++) {
+    const end = out.indexOf(0x0a, at);
+    const header = out.subarray(at, end).toString();
+    at = end + 1;
+    const match = /^\S+ blob (\d+)$/.exec(header);
+    if (!match) {
+      results.push(undefined); // "<request> missing": the file was deleted
+      continue;
+    }
+    const size = Number(match[1]);
+    results.push(out.subarray(at, at + size).toString('utf8'));
+    at += size + 1;
+  }
+  return results;
 }
 
 /** In a shallow clone, the committer date of the oldest first-parent commit present (its parents were cut). */

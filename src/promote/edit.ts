@@ -5,9 +5,9 @@
  */
 import { parseDocument } from 'yaml';
 import { DEFAULT_IMAGE_REPOSITORY } from '../config/schema.ts';
-import type { ImageIdentity } from './image.ts';
+import type { ImageReference } from '../kube/image.ts';
 
-export function setImage(text: string, image: ImageIdentity): string {
+export function setImage(text: string, image: ImageReference): string {
   const doc = parseDocument(text, { keepSourceTokens: false });
   if (doc.errors.length > 0) throw doc.errors[0]!;
   const written = doc.getIn(['image', 'repository']);

@@ -15,8 +15,9 @@ import { ENV_FILE, ENVS_DIR, loadEnvironments } from '../config/load.ts';
 import { findEnvironment } from '../config/select.ts';
 import { UsageError } from '../errors.ts';
 import { setImage } from './edit.ts';
-import { changedPaths, git, isGitRepository } from './git.ts';
-import { fullReference, sameImage, shortName, type ImageIdentity } from './image.ts';
+import { changedPaths, git, isGitRepository } from '../toolchain/git.ts';
+import { formatImageReference, sameImageReference, type ImageReference } from '../kube/image.ts';
+import { shortName } from './image.ts';
 import type { Finding } from '../validate/types.ts';
 
 export type Synthesize = (root: string, options: { check: boolean }) => Promise<{ readonly upToDate: boolean }>;
@@ -35,12 +36,12 @@ export interface PromoteRequest {
 }
 
 export type PromoteOutcome =
-  | { readonly kind: 'unchanged'; readonly target: string; readonly image: ImageIdentity }
+  | { readonly kind: 'unchanged'; readonly target: string; readonly image: ImageReference }
   | {
       readonly kind: 'changed' | 'committed';
       readonly target: string;
-      readonly previous: ImageIdentity;
-      readonly image: ImageIdentity;
+      readonly previous: ImageReference;
+      readonly image: ImageReference;
       readonly message: CommitMessage;
       /** Repository-relative paths of the change, all under envs/<to>/. */
       readonly files: readonly string[];
@@ -72,7 +73,7 @@ export async function promote(
   }
 
   const previous = identity(target);
-  if (sameImage(previous, image)) return { kind: 'unchanged', target: target.name, image };
+  if (sameImageReference(previous, image)) return { kind: 'unchanged', target: target.name, image };
   if (!(await synthesize(root, { check: true })).upToDate) {
     throw new UsageError(
       'the generated files are not up to date with the env.yaml files (`npm run synth -- --check` fails); run `npm run synth`, commit that, and promote again, so the promotion is the only change',
@@ -110,7 +111,8 @@ export async function promote(
   // git status names paths from the repository's top; `:(top)` makes git add read them the same way.
   await git(root, ['add', '--', ...files.map((file) => `:(top)${file}`)]);
   try {
-    await git(root, ['commit', '--quiet', '-m', message.subject, '-m', message.body]);
+    // Commit hooks may run checks of their own: give them long, but not forever.
+    await git(root, ['commit', '--quiet', '-m', message.subject, '-m', message.body], { timeoutMs: 15 * 60_000 });
   } catch (error) {
     // A refusing hook or a missing identity: the change is complete and staged, only the commit is missing.
     throw new UsageError(`${(error as Error).message}\nThe promotion is in place and staged; fix the cause and run: git commit`);
@@ -126,7 +128,7 @@ export interface CommitMessage {
 }
 
 /** A Conventional Commit: type `deploy`, the environment as scope (see commitlint.config.js). */
-export function commitMessage(target: string, from: string | undefined, previous: ImageIdentity, image: ImageIdentity): CommitMessage {
+export function commitMessage(target: string, from: string | undefined, previous: ImageReference, image: ImageReference): CommitMessage {
   const subject = from
     ? `deploy(${target}): promote hivebox ${shortName(image)} from ${from}`
     : `deploy(${target}): set hivebox image to ${shortName(image)}`;
@@ -147,25 +149,25 @@ async function restoreCleanTree(root: string): Promise<void> {
 }
 
 /** The image-digest rule, applied to the input: a tag alone never reaches an environment that requires a digest. */
-function digestRequired(target: Environment, image: ImageIdentity, from: string | undefined): UsageError {
+function digestRequired(target: Environment, image: ImageReference, from: string | undefined): UsageError {
   const why = target.validation?.requireDigest
     ? `${target.file} sets validation.requireDigest`
     : `${target.name} ends the promotion chain, where validation.requireDigest defaults to true`;
-  const source = from === undefined ? `--image ${image.tag}` : `${from}'s image ${fullReference(image)}`;
-  const byDigest = `hivebox-gitops promote --to ${target.name} --image ${image.tag}@sha256:<the registry's 64-hex digest of ${fullReference(image)}>`;
+  const source = from === undefined ? `--image ${image.tag}` : `${from}'s image ${formatImageReference(image)}`;
+  const byDigest = `hivebox-gitops promote --to ${target.name} --image ${image.tag}@sha256:<the registry's 64-hex digest of ${formatImageReference(image)}>`;
   return new UsageError(`${target.name} requires images pinned by digest (${why}), but ${source} has no digest; promote by digest: ${byDigest}`);
 }
 
-function failsValidation(target: Environment, image: ImageIdentity, findings: readonly Finding[]): UsageError {
+function failsValidation(target: Environment, image: ImageReference, findings: readonly Finding[]): UsageError {
   const first = findings[0]!;
   const where = `${first.scope}: ${first.resource.kind} ${first.resource.name}${first.path ? ` ${first.path}` : ''}`;
   return new UsageError(
-    `with ${fullReference(image)}, ${target.name} would not pass \`hivebox-gitops validate --env ${target.name}\` (${findings.length} finding${findings.length === 1 ? '' : 's'}; the first: ${first.ruleId} in ${where}: ${first.message}); nothing was kept`,
+    `with ${formatImageReference(image)}, ${target.name} would not pass \`hivebox-gitops validate --env ${target.name}\` (${findings.length} finding${findings.length === 1 ? '' : 's'}; the first: ${first.ruleId} in ${where}: ${first.message}); nothing was kept`,
   );
 }
 
-function describe(label: string, image: ImageIdentity): string[] {
-  const named = `${image.repository}${image.tag ? `:${image.tag}` : ''}`;
+function describe(label: string, image: ImageReference): string[] {
+  const named = formatImageReference({ ...image, digest: undefined });
   return [`${label}: ${named}`, ...(image.digest ? [`${label} digest: ${image.digest}`] : [])];
 }
 
@@ -199,7 +201,7 @@ function chain(environments: readonly Environment[], target: Environment): strin
   return names;
 }
 
-function identity(env: Environment): ImageIdentity {
+function identity(env: Environment): ImageReference {
   return { repository: env.image.repository, tag: env.image.tag, digest: env.image.digest };
 }
 

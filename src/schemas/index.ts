@@ -11,6 +11,8 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Manifest } from '../kube/manifest.ts';
+import { jsonPointerSegments, printFieldPath } from '../kube/field-path.ts';
+import { groupOf } from '../kube/object.ts';
 import { cachePath, loadCached, storeCompiled } from './compiled-cache.ts';
 import { kubernetesMinor, lifecycleOf } from './deprecations.ts';
 
@@ -108,8 +110,7 @@ class Registry {
     const key = `${apiVersion}/${kind}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-    const id = DOCUMENT_BY_GROUP[group] ?? 'kubernetes';
+    const id = DOCUMENT_BY_GROUP[groupOf(apiVersion)] ?? 'kubernetes';
     // The compiled validator depends on the CRD's document and on the Kubernetes one it refers to.
     const file = cachePath(id === 'kubernetes' ? this.text(id) : this.text('kubernetes') + this.text(id), key);
     const cachedFast = loadCached(file);
@@ -128,7 +129,7 @@ class Registry {
 
   full(validators: Validators, apiVersion: string, kind: string): ValidateFunction {
     if (!validators.all) {
-      const document = this.document(DOCUMENT_BY_GROUP[apiVersion.split('/')[0]!] ?? 'kubernetes');
+      const document = this.document(DOCUMENT_BY_GROUP[groupOf(apiVersion)] ?? 'kubernetes');
       validators.all = this.ajv().full.compile({ $ref: `${document.$id}#/$defs/${encodeURIComponent(document.roots[`${apiVersion}/${kind}`]!)}` });
     }
     return validators.all;
@@ -136,11 +137,12 @@ class Registry {
 
   /** The apiVersions of the same group that do have a schema for `kind`. */
   otherVersions(apiVersion: string, kind: string): string[] {
-    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    const group = groupOf(apiVersion);
     const document = this.document(DOCUMENT_BY_GROUP[group] ?? 'kubernetes');
     return Object.keys(document.roots)
-      .filter((key) => key.endsWith(`/${kind}`) && (group === '' ? !key.slice(0, -kind.length - 1).includes('/') : key.startsWith(`${group}/`)))
-      .map((key) => key.slice(0, -kind.length - 1));
+      .filter((key) => key.endsWith(`/${kind}`))
+      .map((key) => key.slice(0, -kind.length - 1))
+      .filter((other) => groupOf(other) === group);
   }
 
   /** Every apiVersion/kind with a schema, and where the schema came from. */
@@ -221,15 +223,7 @@ function violation(path: string, reason: SchemaViolationReason, message: string)
 
 /** ajv's "/spec/containers/0/image" → "spec.containers[0].image". */
 export function fieldPath(pointer: string, child?: string): string {
-  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
-  if (child !== undefined) segments.push(child);
-  let path = '';
-  for (const segment of segments) {
-    if (/^\d+$/.test(segment)) path += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) path += path ? `.${segment}` : segment;
-    else path += `[${JSON.stringify(segment)}]`;
-  }
-  return path;
+  return printFieldPath([...jsonPointerSegments(pointer), ...(child !== undefined ? [child] : [])]);
 }
 
 function describe(errors: readonly ErrorObject[]): SchemaViolation[] {

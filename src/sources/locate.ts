@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as Yaml from 'yaml';
-import { parseFieldPath } from './field-path.ts';
+import { parseFieldPath } from '../kube/field-path.ts';
 import { parseSourceMap, SourceMapIndex, sourceMapPath, type SettingSource } from './map.ts';
 import { lineOf } from './yaml-line.ts';
 

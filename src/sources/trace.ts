@@ -14,7 +14,7 @@
 import { resolveEnvironment, type Environment } from '../config/environment.ts';
 import { EnvFileSchema } from '../config/schema.ts';
 import type { Manifest } from '../kube/manifest.ts';
-import { printFieldPath, type Segment } from './field-path.ts';
+import { printFieldPath, propertyKeySegments, type Segment } from '../kube/field-path.ts';
 import type { SourceMap } from './map.ts';
 
 type Render = (environment: Environment) => readonly Manifest[];
@@ -78,7 +78,7 @@ function perturbed(environment: Environment, path: readonly Segment[], value: un
     if (parsed.success) return resolveEnvironment(environment.name, environment.file, parsed.data);
     // An enumeration says which values it takes.
     for (const issue of parsed.error.issues) {
-      if (issue.code === 'invalid_value' && issue.path.join('.') === path.join('.')) queue.push(...issue.values.filter((v) => v !== value));
+      if (issue.code === 'invalid_value' && printFieldPath(propertyKeySegments(issue.path)) === printFieldPath(path)) queue.push(...issue.values.filter((v) => v !== value));
     }
   }
   return undefined;

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import type { Segment } from './field-path.ts';
+import type { Segment } from '../kube/field-path.ts';
 
 /** The yaml package, loaded when a line is first asked for: a clean run never needs it. */
 const require = createRequire(import.meta.url);

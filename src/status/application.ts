@@ -3,7 +3,7 @@
  * compares it with what Git wants.
  */
 import type { Environment } from '../config/environment.ts';
-import { imageReference } from '../config/environment.ts';
+import { formatImageReference, tryParseImageReference } from '../kube/image.ts';
 
 /** The parts of an argoproj.io/v1alpha1 Application status that `status` reads. */
 export interface Application {
@@ -38,8 +38,8 @@ export function applicationName(env: Environment): string {
 export function environmentStatus(env: Environment, app: Application | undefined): EnvironmentStatus {
   const repository = env.image.repository;
   const images = app?.status?.summary?.images ?? [];
-  const running = images.filter((image) => image.startsWith(`${repository}:`) || image.startsWith(`${repository}@`));
-  const wanted = imageReference(env.image);
+  const running = images.filter((image) => tryParseImageReference(image)?.repository === repository);
+  const wanted = formatImageReference(env.image);
   return {
     environment: env.name,
     application: applicationName(env),

@@ -1,4 +1,5 @@
 /** The plain-text table `status` prints: what runs where, next to what Git wants. */
+import { shortImageReference } from '../kube/image.ts';
 import { isSettled, type EnvironmentStatus } from './application.ts';
 
 const HEADINGS = ['ENV', 'SYNC', 'HEALTH', 'REVISION', 'RUNNING', 'WANTED (GIT)'] as const;
@@ -10,8 +11,8 @@ export function renderTable(rows: readonly EnvironmentStatus[], head: string | u
     row.health,
     row.revision ? shortRevision(row.revision, head) : '-',
     // "≠" marks an image other than the one Git wants (an old one, or a rollout half done).
-    row.running.length > 0 ? `${row.runsWanted ? '' : '≠ '}${row.running.map(shortImage).join(', ')}` : '-',
-    shortImage(row.wanted),
+    row.running.length > 0 ? `${row.runsWanted ? '' : '≠ '}${row.running.map(shortImageReference).join(', ')}` : '-',
+    shortImageReference(row.wanted),
   ]);
   const widths = HEADINGS.map((heading, i) => Math.max(heading.length, ...cells.map((cell) => cell[i]!.length)));
   const line = (cell: readonly string[]) => cell.map((text, i) => text.padEnd(widths[i]!)).join('  ').trimEnd();
@@ -28,9 +29,4 @@ export function renderTable(rows: readonly EnvironmentStatus[], head: string | u
 /** A commit as 7 characters, marked when it is the local HEAD. */
 function shortRevision(revision: string, head: string | undefined): string {
   return `${revision.slice(0, 7)}${revision === head ? ' (HEAD)' : ''}`;
-}
-
-/** Digests shortened to 12 hex digits: enough to tell images apart in a table. */
-function shortImage(reference: string): string {
-  return reference.replace(/@sha256:([a-f0-9]{12})[a-f0-9]{52}/, '@sha256:$1');
 }

@@ -14,6 +14,8 @@ import type { Environment } from '../config/environment.ts';
 import { resourceKey } from './render.ts';
 import type { GeneratedFile } from '../kube/generated-file.ts';
 import type { Manifest } from '../kube/manifest.ts';
+import { CORE_GROUP, groupOf, parseApiVersion } from '../kube/object.ts';
+import { formatImageReference, sameImageReference, tryParseImageReference } from '../kube/image.ts';
 import { generatedYaml } from '../kube/yaml.ts';
 
 export interface OverlayInput {
@@ -122,23 +124,19 @@ interface PodSpec {
   initContainers?: { image: string }[];
 }
 
-function imageName(reference: string): string {
-  const withoutDigest = reference.split('@')[0]!;
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
+function imageName(reference: string): string | undefined {
+  return tryParseImageReference(reference)?.repository;
 }
 
 function transformedImage(image: KustomizeImage): string {
-  const name = image.newName ?? image.name;
-  return `${name}${image.newTag ? `:${image.newTag}` : ''}${image.digest ? `@${image.digest}` : ''}`;
+  return formatImageReference({ repository: image.newName ?? image.name, tag: image.newTag, digest: image.digest });
 }
 
 /** The `images:` entry that turns the base's image into the environment's, if they differ. */
 function imageTransform(base: Environment, environment: Environment): KustomizeImage | undefined {
   const from = base.image;
   const to = environment.image;
-  if (from.repository === to.repository && from.tag === to.tag && from.digest === to.digest) return undefined;
+  if (sameImageReference(from, to)) return undefined;
   return {
     name: from.repository,
     ...(to.repository !== from.repository ? { newName: to.repository } : {}),
@@ -148,8 +146,9 @@ function imageTransform(base: Environment, environment: Environment): KustomizeI
 }
 
 function patchTarget(manifest: Manifest): PatchEntry['target'] {
-  const [group, version] = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/') : [undefined, manifest.apiVersion];
-  return { ...(group ? { group } : {}), version: version!, kind: manifest.kind, name: manifest.metadata.name };
+  // kustomize's patch target leaves `group` out for the core group.
+  const { group, version } = parseApiVersion(manifest.apiVersion) ?? { group: groupOf(manifest.apiVersion), version: '' };
+  return { ...(group !== CORE_GROUP ? { group } : {}), version, kind: manifest.kind, name: manifest.metadata.name };
 }
 
 function deletePatch(manifest: Manifest): Record<string, unknown> {

@@ -8,6 +8,7 @@ import type { Environment } from '../config/environment.ts';
 import { EnvironmentChart } from '../constructs/environment-chart.ts';
 import { canonicalOrder } from '../kube/canonical.ts';
 import type { Manifest } from '../kube/manifest.ts';
+import { objectIdOf, objectKey } from '../kube/object.ts';
 
 /** Kinds without a namespace among those the constructs produce. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ClusterSecretStore', 'ClusterIssuer']);
@@ -43,8 +44,7 @@ export function render(environment: Environment): Manifest[] {
   });
 }
 
-/** group/kind/name: how a resource is identified across base and overlays (the namespace differs by design). */
+/** How a resource is identified across base and overlays: the object key without the namespace, which differs by design. */
 export function resourceKey(manifest: Manifest): string {
-  const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : 'core';
-  return `${group}/${manifest.kind}/${manifest.metadata.name}`;
+  return objectKey({ ...objectIdOf(manifest), namespace: '' });
 }

@@ -18,6 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { groupOf, objectKey } from '../kube/object.ts';
 import { kustomizeBuild } from './kubectl.ts';
 import { parseYamlCached as parse } from './yaml-cache.ts';
 
@@ -188,6 +189,5 @@ function scalar(raw: string): string | undefined {
  */
 function collisionKey(id: string): string {
   const [apiVersion, kind, namespace, name] = JSON.parse(id) as [string, string, string, string];
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
-  return JSON.stringify([group, kind, namespace === '' ? 'default' : namespace, name]);
+  return objectKey({ group: groupOf(apiVersion), kind, namespace: namespace === '' ? 'default' : namespace, name });
 }

@@ -11,7 +11,7 @@ import type * as Yaml from 'yaml';
 import type { Manifest } from '../kube/manifest.ts';
 import type { SourceLocation } from './types.ts';
 import { asArray, asObject } from './workloads.ts';
-import { parseFieldPath, type Segment } from '../sources/field-path.ts';
+import { jsonPointerSegments, parseFieldPath, type Segment } from '../kube/field-path.ts';
 import { lineOf, type Parsed } from '../sources/yaml-line.ts';
 
 /** The yaml package, loaded when a finding is first located: a clean run never needs it. */
@@ -28,14 +28,6 @@ interface Patch {
   /** JSON 6902 operations, or a strategic-merge document. */
   readonly ops?: JsonPatchOp[];
   readonly merge?: Parsed;
-}
-
-function pointerSegments(pointer: string): Segment[] {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 const keyOf = (kind: unknown, name: unknown) => `${String(kind)}/${String(name)}`;
@@ -106,7 +98,7 @@ export class SourceIndex {
       let patch: Patch;
       if (yaml().isSeq(contents)) {
         const ops = contents.items.map((item, index) => ({
-          segments: pointerSegments(String(asObject(asArray(parsed.document.toJS())[index]).path ?? '')),
+          segments: jsonPointerSegments(String(asObject(asArray(parsed.document.toJS())[index]).path ?? '')),
           line: parsed.lines.linePos((item as unknown as { range?: [number] } | null)?.range?.[0] ?? 0).line,
         }));
         patch = { file: parsed.file, ops };

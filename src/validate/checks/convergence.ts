@@ -17,8 +17,10 @@
  * - PruneLast moves pruning into a wave after the last one.
  */
 import type { Manifest } from '../../kube/manifest.ts';
+import { groupOf } from '../../kube/object.ts';
 import { PLATFORM_COMPONENTS, type PlatformComponent } from '../../catalog/components.ts';
 import type { ChartValues } from '../../platform/values.ts';
+// From naming.ts, not applications.ts: that one loads the platform's constructs (cdk8s), which a warm check must not.
 import { SYNC_STEP_LABEL } from '../../argocd/naming.ts';
 import { type Report, type RepositoryCheck, type RepositoryRules, type RepositoryView, rule } from '../check.ts';
 import { asArray, asObject, asStringMap, isObject } from '../workloads.ts';
@@ -165,11 +167,6 @@ export const convergenceRetryRules: RepositoryRules = {
  */
 function isCustomGroup(group: string): boolean {
   return group.includes('.') && !group.endsWith('.k8s.io') && group !== 'k8s.io';
-}
-
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
 /** The catalogue component whose chart an Application installs. */

@@ -21,6 +21,7 @@
  */
 import { CLUSTER_LABEL } from '../../argocd/naming.ts';
 import type { Manifest } from '../../kube/manifest.ts';
+import { CORE_GROUP } from '../../kube/object.ts';
 import { ARGOCD_SCOPE, type Check, type RepositoryCheck, type RepositoryRules, type RepositoryView, rule, type ScopeRules, type ScopeView } from '../check.ts';
 import { asArray, asObject, asStringMap, namespaceOf, selectorMatches, type Json } from '../workloads.ts';
 
@@ -159,7 +160,7 @@ export const gatewayCertificateCheck: RepositoryCheck = (repository, reportIn) =
             ? 'passes TLS through: the Gateway holds no certificate for it'
             : refs.length === 0
               ? 'names no certificate (tls.certificateRefs)'
-              : refs.some((r) => (r.group ?? '') !== '' || (r.kind ?? 'Secret') !== 'Secret' || (r.namespace ?? namespace) !== namespace)
+              : refs.some((r) => (r.group ?? CORE_GROUP) !== CORE_GROUP || (r.kind ?? 'Secret') !== 'Secret' || (r.namespace ?? namespace) !== namespace)
                 ? `refers to a certificate other than a Secret in ${namespace}, which cert-manager does not fill`
                 : undefined;
         if (problem) {

@@ -22,6 +22,7 @@
 import { GATEWAY_DATA_PLANE, KUBE_DNS } from '../../constructs/cluster-peers.ts';
 import { MONITORING_NAMESPACE } from '../../catalog/components.ts';
 import type { Manifest } from '../../kube/manifest.ts';
+import { CORE_GROUP } from '../../kube/object.ts';
 import { type Check, type Report, rule, type ScopeRules, type ScopeView } from '../check.ts';
 import { ipv4, NAMESPACE_NAME_LABEL, NetworkPolicies, protocolOf, type Endpoint, type Labels, type PortDeclaration, type Protocol, type Side } from '../network-policy.ts';
 import { asArray, asObject, asStringMap, containersOf, mapSelectorMatches, namespaceOf, podTemplate, selectorMatches, type Json, type PodTemplate } from '../workloads.ts';
@@ -179,7 +180,7 @@ class NamespaceModel {
       const backends = asArray(asObject(route.spec).rules).flatMap((rule) => asArray(asObject(rule).backendRefs).map(asObject));
       for (const backend of backends) {
         // A backendRef is a Service unless it says otherwise (group "", kind Service are its defaults).
-        if ((backend.group ?? '') !== '' || (backend.kind ?? 'Service') !== 'Service' || (backend.namespace ?? this.namespace) !== this.namespace) continue;
+        if ((backend.group ?? CORE_GROUP) !== CORE_GROUP || (backend.kind ?? 'Service') !== 'Service' || (backend.namespace ?? this.namespace) !== this.namespace) continue;
         for (const target of this.serviceTargets(String(backend.name), (p) => p.port === backend.port)) {
           this.need(this.gateway, target.actor, target.protocol, target.port, `HTTPRoute ${route.metadata.name} routes to it`, route);
         }

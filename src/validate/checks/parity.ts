@@ -9,10 +9,11 @@
  * having two environments, not drift.
  */
 import type { Manifest } from '../../kube/manifest.ts';
+import { groupKindOf, objectKey } from '../../kube/object.ts';
 import { type PairRules, type Report, rule, type ScopeView } from '../check.ts';
 import { isObject, namespaceOf } from '../workloads.ts';
 import { BUDGET_RULE_NAME } from '../../constructs/budget-name.ts';
-import { printFieldPath, type Segment } from '../../sources/field-path.ts';
+import { printFieldPath, type Segment } from '../../kube/field-path.ts';
 
 
 /** One kind of difference environments are meant to have. */
@@ -217,7 +218,7 @@ export function parityCheck(mirror: ScopeView, of: ScopeView, report: Report): v
   const normalizeMirror = normalizer(mirror);
   const normalizeOf = normalizer(of);
   const keyOf = (manifest: Manifest, normalize: Normalize) =>
-    `${manifest.apiVersion.split('/')[0]}/${manifest.kind}/${normalize(namespaceOf(manifest))}/${normalize(String(manifest.metadata.name))}`;
+    objectKey({ ...groupKindOf(manifest), namespace: normalize(namespaceOf(manifest)), name: normalize(String(manifest.metadata.name)) });
   const ofByKey = new Map(of.manifests.map((m) => [keyOf(m, normalizeOf), m]));
   const seen = new Set<string>();
   for (const manifest of mirror.manifests) {

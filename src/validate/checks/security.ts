@@ -3,6 +3,7 @@
  * baseline and restricted control, as kubernetes.io/docs/concepts/security/pod-security-standards
  * lists them), pinned images, no Secret data, no automounted service account tokens.
  */
+import { ImageReferenceError, parseImageReference, type ImageReference } from '../../kube/image.ts';
 import type { Manifest } from '../../kube/manifest.ts';
 import { ARGOCD_SCOPE, type Check, type Report, rule, type ScopeRules } from '../check.ts';
 import { asArray, asObject, containersOf, podTemplate, type ContainerAt, type Json, type PodTemplate } from '../workloads.ts';
@@ -163,24 +164,21 @@ function checkContainer(manifest: Manifest, podContext: Json, at: ContainerAt, r
   if (asObject(context.windowsOptions).hostProcess === true) report('pss-windows-host-process', manifest, `${ctxPath}.windowsOptions.hostProcess`, `container ${name} is a Windows HostProcess`);
 }
 
-/** `repo:tag`, `repo@sha256:…`, `repo:tag@sha256:…`; a port in the registry host is not a tag. */
-export function parseImage(image: string): { tag?: string; digest?: string } {
-  const at = image.indexOf('@');
-  const digest = at >= 0 ? image.slice(at + 1) : undefined;
-  const name = at >= 0 ? image.slice(0, at) : image;
-  const lastSlash = name.lastIndexOf('/');
-  const colon = name.indexOf(':', lastSlash + 1);
-  const tag = colon >= 0 ? name.slice(colon + 1) : undefined;
-  return { ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
-}
-
 export const imageCheck: Check = (scope, report) => {
   for (const manifest of scope.manifests) {
     const pod = podTemplate(manifest);
     if (!pod) continue;
     for (const { container, path, name } of containersOf(pod)) {
       const image = typeof container.image === 'string' ? container.image : '';
-      const { tag, digest } = parseImage(image);
+      let reference: ImageReference;
+      try {
+        reference = image === '' ? { repository: '' } : parseImageReference(image);
+      } catch (error) {
+        if (!(error instanceof ImageReferenceError)) throw error;
+        report('image-tag', manifest, `${path}.image`, `container ${name} uses ${image}: not an image reference (${error.message})`);
+        continue;
+      }
+      const { tag, digest } = reference;
       if (tag === 'latest') report('image-tag', manifest, `${path}.image`, `container ${name} uses ${image}: "latest" moves under you`);
       else if (tag === undefined && digest === undefined) report('image-tag', manifest, `${path}.image`, `container ${name} uses ${image || 'no image'} without a tag (that means latest)`);
       if (scope.requireDigest && digest === undefined) report('image-digest', manifest, `${path}.image`, `container ${name} uses ${image}, not pinned by digest (required in ${scope.name})`);

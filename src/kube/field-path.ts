@@ -1,7 +1,9 @@
 /**
  * Field paths as every report prints them: `spec.containers[0].image`,
  * `metadata.annotations["hivebox.dev/config-hash"]`, `app.logLevel`. One
- * printer and one parser, so a path written by one module is read by another.
+ * printer and one parser, so a path written by one module is read by another;
+ * JSON pointers (ajv's instancePath, JSON patches) and zod's issue paths are
+ * read into the same segments.
  */
 export type Segment = string | number;
 
@@ -15,6 +17,23 @@ export function printFieldPath(path: readonly Segment[]): string {
     else out += `[${JSON.stringify(segment)}]`;
   }
   return out;
+}
+
+/**
+ * RFC 6901: "/spec/containers/0/image" → segments (`~1` is `/`, `~0` is `~`). A segment of digits
+ * alone is read as a list index: a pointer does not say whether it walks a list or a map.
+ */
+export function jsonPointerSegments(pointer: string): Segment[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** A path whose keys may be symbols (zod's issue paths), as segments. */
+export function propertyKeySegments(path: readonly PropertyKey[]): Segment[] {
+  return path.map((key) => (typeof key === 'symbol' ? String(key) : key));
 }
 
 /** "spec.containers[0].image", 'metadata.annotations["a/b"]' → segments. */
