@@ -2,7 +2,8 @@
  * Test helpers: a throwaway copy of this repository's inputs, and the CLI run
  * in-process with its output captured.
  */
-import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -44,6 +45,9 @@ export function fromTemplate(build: (root: string) => Promise<void>, options: { 
       template ??= (async () => {
         original = tempRepo(options);
         await build(original.root);
+        // Git's objects in one pack rather than a file (and a folder) each: every copy and every
+        // cleanup then handles half as many files, as a clone would have them.
+        if (existsSync(join(original.root, '.git'))) execFileSync('git', ['repack', '-a', '-d', '-q'], { cwd: original.root });
         return original.root;
       })();
       const source = await template;
