@@ -18,7 +18,7 @@ import { policyExceptionNamespace } from '../src/platform/policy-exceptions.ts';
 import { wildcardMatch } from '../src/platform/signing.ts';
 import { loadChartValues } from '../src/platform/values.ts';
 import { validateSchema } from '../src/schemas/index.ts';
-import { kustomizeBuild } from '../src/toolchain/kubectl.ts';
+import { oncePerDirectory } from '../src/toolchain/kubectl.ts';
 import type { Manifest } from '../src/kube/manifest.ts';
 import { REPO_ROOT, runCli, tempRepo } from './support/repo.ts';
 
@@ -69,13 +69,15 @@ function replayStandInPolicy(policy: Any | undefined, pod: Any, namespace: strin
 
 describe('e2e-prepare: nonprod, as the repository stands', () => {
   let plan: E2ePlan;
+  // The repository does not change while these run: each overlay is rendered once, for all of them.
+  const build = oncePerDirectory();
   const kyvernoManifests = docs(readFileSync(join(REPO_ROOT, 'argocd/nonprod/platform/kyverno/manifests.yaml'), 'utf8'));
   const verifyRules = kyvernoManifests
     .filter((d) => d.kind === 'ClusterPolicy')
     .flatMap((p) => p.spec.rules.filter((r: Any) => r.verifyImages).map((r: Any) => ({ policy: p.metadata.name, rule: r })));
 
   it('plans a stand-in for every environment on the cluster and every Application to wait for', async () => {
-    plan = await planE2e(REPO_ROOT, 'nonprod');
+    plan = await planE2e(REPO_ROOT, 'nonprod', build);
     const onCluster = loadEnvironments(REPO_ROOT).filter((env) => env.cluster === 'nonprod');
     expect(plan.environments.map((env) => env.name)).toEqual(onCluster.map((env) => env.name));
     expect(plan.environments.map((env) => env.name)).toEqual(['dev', 'staging']);
@@ -117,7 +119,7 @@ describe('e2e-prepare: nonprod, as the repository stands', () => {
     const loaded = new Set(plan.standIns.map((s) => s.image));
     const verify = verifyRules[0]!.rule.verifyImages[0];
     for (const env of plan.environments) {
-      const deployment = docs(await kustomizeBuild(join(REPO_ROOT, 'envs', env.name))).find((d) => d.kind === 'Deployment' && d.metadata.name === 'hivebox')!;
+      const deployment = docs(await build(join(REPO_ROOT, 'envs', env.name))).find((d) => d.kind === 'Deployment' && d.metadata.name === 'hivebox')!;
       const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: env.namespace }, spec: deployment.spec.template.spec };
       expect(pod.spec.containers.map((c: Any) => c.image)).toContain(formatImageReference(env.image));
       expect((pod.spec.initContainers ?? []).filter((c: Any) => c.image.startsWith(env.image.repository))).toEqual([]);
@@ -139,7 +141,7 @@ describe('e2e-prepare: nonprod, as the repository stands', () => {
   });
 
   it('seeds every secret an ExternalSecret on the cluster reads, in its store’s source namespace', async () => {
-    const secrets = await throwAwaySecrets(REPO_ROOT, 'nonprod', plan.environments);
+    const secrets = await throwAwaySecrets(REPO_ROOT, 'nonprod', plan.environments, build);
     const namespaces = new Set(secrets.map((s) => s.metadata.namespace));
     expect([...namespaces].sort()).toEqual(['hivebox-dev-secrets', 'hivebox-staging-secrets', 'platform-secrets']);
     for (const secret of secrets) for (const value of Object.values(secret.stringData as Record<string, string>)) expect(value.length).toBeGreaterThanOrEqual(32);

@@ -36,11 +36,11 @@ const clusters = [...new Set(environments.map((env) => env.cluster))].sort();
 // Parsed YAML: the tests navigate it freely and assert on what they find.
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Doc = Manifest & { spec: Any };
-const synthesized = (envs: readonly Environment[]): Doc[] =>
-  synthesizeArgoCd(envs, repo).flatMap((file) => parseAllDocuments(file.content).map((d) => d.toJS() as Doc));
-const app = (name: string) => synthesized(environments).find((d) => d.kind === 'Application' && d.metadata.name === name)!;
-const platformApps = (envs: readonly Environment[]) =>
-  synthesized(envs).filter((d) => d.kind === 'Application' && d.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');
+let argocd: Doc[] | undefined;
+/** The argocd/ tree synthesized from the repository's environments, once per file: the tests only read it. */
+const synthesized = (): Doc[] => (argocd ??= synthesizeArgoCd(environments, repo).flatMap((file) => parseAllDocuments(file.content).map((d) => d.toJS() as Doc)));
+const app = (name: string) => synthesized().find((d) => d.kind === 'Application' && d.metadata.name === name)!;
+const platformApps = () => synthesized().filter((d) => d.kind === 'Application' && d.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');
 
 describe('platform charts', () => {
   it('pin exact versions (no ranges, no "latest") from https Helm repositories or, as Argo CD reads a scheme-less URL, OCI registries', () => {
@@ -52,7 +52,7 @@ describe('platform charts', () => {
   });
 
   it('are installed once per cluster the environments name, no more', () => {
-    const apps = platformApps(environments);
+    const apps = platformApps();
     expect(apps.map((a) => a.metadata.name).sort()).toEqual(
       clusters.flatMap((cluster) => PLATFORM_COMPONENTS.map((c) => `${c.name}-${cluster}`)).sort(),
     );
@@ -61,7 +61,7 @@ describe('platform charts', () => {
   });
 
   it('read values from this repository through $values, and every value file exists and is a YAML mapping', () => {
-    for (const application of platformApps(environments)) {
+    for (const application of platformApps()) {
       const [chart, values] = application.spec.sources;
       expect(values).toEqual({ repoURL: repo.url, targetRevision: 'main', ref: 'values' });
       expect(chart.helm.valueFiles.length).toBe(2);
@@ -86,13 +86,13 @@ describe('platform charts', () => {
   it('on a cluster hosting a manually synced environment, changes only when a person syncs', () => {
     const manualClusters = new Set(environments.filter((env) => env.sync.mode === 'manual').map((env) => env.cluster));
     expect(manualClusters).toContain('prod');
-    for (const application of platformApps(environments)) {
+    for (const application of platformApps()) {
       const manual = manualClusters.has(application.metadata.labels!['hivebox.dev/cluster']!);
       expect(application.spec.syncPolicy.automated === undefined, application.metadata.name).toBe(manual);
     }
     const platformProject = (cluster: string) =>
-      synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster)!;
-    const projectOf = (name: string) => synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === name && d.metadata.labels?.['hivebox.dev/cluster'] === 'prod')!;
+      synthesized().find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster)!;
+    const projectOf = (name: string) => synthesized().find((d) => d.kind === 'AppProject' && d.metadata.name === name && d.metadata.labels?.['hivebox.dev/cluster'] === 'prod')!;
     // Every prod platform Application is under the windows, in whichever project it belongs to.
     const windowed = PLATFORM_COMPONENTS.flatMap((c) => projectOf(c.project?.name ?? 'platform').spec.syncWindows.filter((w: Any) => w.applications.includes(`${c.name}-prod`)));
     expect(windowed).toHaveLength(PLATFORM_COMPONENTS.length);
@@ -120,7 +120,7 @@ describe('platform charts', () => {
   });
 
   it.each(clusters)('platform project on %s: this repository and the chart repositories, exactly the platform namespaces there', (cluster) => {
-    const spec = synthesized(environments).find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster)!.spec;
+    const spec = synthesized().find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster)!.spec;
     // Argo CD has a project of its own: the shared platform project reaches neither its chart nor its namespace.
     const shared = PLATFORM_COMPONENTS.filter((c) => !c.project);
     expect(spec.sourceRepos).toEqual([repo.url, ...new Set(shared.map((c) => c.repoURL))].sort());

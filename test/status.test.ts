@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { ArgoCdApplications } from '../src/status/cluster.ts';
@@ -17,10 +17,12 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-/** The repository's environments in a folder of their own (so others' edits cannot race the test). */
+let repo: ReturnType<typeof tempRepo> | undefined;
+afterAll(() => repo?.cleanup());
+
+/** The repository's environments in a folder of their own (so others' edits cannot race the test), one for the file: status only reads it. */
 function workspace(): string {
-  const repo = tempRepo();
-  cleanup.push(repo.cleanup);
+  repo ??= tempRepo();
   return repo.root;
 }
 

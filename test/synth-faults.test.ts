@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyAtomically, recover, WORK_DIR, withSynthLock } from '../src/synth/transaction.ts';
 import { fsError, interceptFs, withFsFault, WRITES } from './support/fs-intercept.ts';
-import { REPO_ROOT, runCli, snapshot, tempRepo } from './support/repo.ts';
+import { fromTemplate, REPO_ROOT, runCli, snapshot } from './support/repo.ts';
 
 const CLI = join(REPO_ROOT, 'bin', 'hivebox-gitops.js');
 const scratch: string[] = [];
@@ -141,13 +141,18 @@ describe('the apply step killed at every point', () => {
   });
 });
 
+/** The repository synthesized, built once and copied by the tests below. */
+const synthesized = fromTemplate(async (root) => {
+  expect((await runCli(root, 'synth')).code).toBe(0);
+});
+afterAll(() => synthesized.dispose());
+
 describe('a real synth killed, and two at once', () => {
   // The repository synthesized, then a new environment: the next synth adds and changes files all over.
-  let template: ReturnType<typeof tempRepo>;
+  let template: { root: string; cleanup: () => void };
   let expected: Map<string, string>;
   beforeAll(async () => {
-    template = tempRepo();
-    expect((await runCli(template.root, 'synth')).code).toBe(0);
+    template = await synthesized.copy();
     mkdirSync(join(template.root, 'envs/qa'));
     writeFileSync(join(template.root, 'envs/qa/env.yaml'), 'cluster: nonprod\nroute:\n  host: qa.hivebox.example.com\n');
     const done = copy();
@@ -253,9 +258,8 @@ describe('a real synth killed, and two at once', () => {
 
 describe("check's output files", () => {
   it('a full disk or a read-only folder: exit 2, one line, no output file written', async () => {
-    const repo = tempRepo();
+    const repo = await synthesized.copy();
     scratch.push(repo.root);
-    expect((await runCli(repo.root, 'synth')).code).toBe(0);
     mkdirSync(join(repo.root, 'out'));
     const before = snapshot(repo.root);
 

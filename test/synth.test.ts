@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isGeneratedFile } from '../src/kube/header.ts';
-import { REPO_ROOT, runCli, tempRepo, snapshot } from './support/repo.ts';
+import { fromTemplate, REPO_ROOT, runCli, tempRepo, snapshot } from './support/repo.ts';
 
 const exec = promisify(execFile);
 const CLI = join(REPO_ROOT, 'bin', 'hivebox-gitops.js');
@@ -20,6 +20,18 @@ beforeEach(() => {
   repo = tempRepo();
 });
 afterEach(() => repo.cleanup());
+
+/** The inputs after a real synth, built once and copied for each test about what a later run does. */
+const synthesizedTemplate = fromTemplate(async (root) => {
+  expect((await runCli(root, 'synth')).code).toBe(0);
+});
+afterAll(() => synthesizedTemplate.dispose());
+
+/** Makes `repo` a copy of the synthesized template (instead of the bare inputs). */
+async function synthesized(): Promise<void> {
+  repo.cleanup();
+  repo = await synthesizedTemplate.copy();
+}
 
 describe('synth output', () => {
   it('matches what is committed (the repository is up to date)', async () => {
@@ -45,7 +57,7 @@ describe('synth output', () => {
   });
 
   it('marks every generated file as generated, naming its source', async () => {
-    await runCli(repo.root, 'synth');
+    await synthesized();
     const inputs = (path: string) => path.endsWith('env.yaml') || path === 'package.json' || path.startsWith('charts/');
     const generated = [...snapshot(repo.root)].filter(([path]) => !inputs(path));
     expect(generated.length).toBeGreaterThan(30);
@@ -56,7 +68,7 @@ describe('synth output', () => {
   });
 
   it('does nothing on a second run', async () => {
-    await runCli(repo.root, 'synth');
+    await synthesized();
     const second = await runCli(repo.root, 'synth');
     expect(second.stdout).toMatch(/already up to date/);
   });
@@ -64,7 +76,7 @@ describe('synth output', () => {
 
 describe('synth --check', () => {
   it('exits 1 and names every added, changed and removed file, writing nothing', async () => {
-    await runCli(repo.root, 'synth');
+    await synthesized();
     const patch = join(repo.root, 'envs/prod/patches/deployment-hivebox.yaml');
     writeFileSync(patch, `${readFileSync(patch, 'utf8')}# hand edit\n`);
     rmSync(join(repo.root, 'base/service-hivebox.yaml'));
@@ -80,12 +92,12 @@ describe('synth --check', () => {
   });
 
   it('exits 0 when everything is current', async () => {
-    await runCli(repo.root, 'synth');
+    await synthesized();
     expect((await runCli(repo.root, 'synth', '--check')).code).toBe(0);
   });
 
   it('names and removes the temporary files an older synth left when killed, even empty ones', async () => {
-    await runCli(repo.root, 'synth');
+    await synthesized();
     writeFileSync(join(repo.root, 'base/service-hivebox.yaml.synth-4242.tmp'), '');
     const check = await runCli(repo.root, 'synth', '--check');
     expect(check.code).toBe(1);
@@ -95,7 +107,7 @@ describe('synth --check', () => {
   });
 
   it('leaves files without the generated header alone', async () => {
-    await runCli(repo.root, 'synth');
+    await synthesized();
     writeFileSync(join(repo.root, 'envs/dev/NOTES.md'), 'hand-written\n');
     const result = await runCli(repo.root, 'synth', '--check');
     expect(result.code).toBe(0);
@@ -104,7 +116,7 @@ describe('synth --check', () => {
 
 describe('environments are discovered from envs/<name>/env.yaml', () => {
   it('adding envs/qa/env.yaml creates its overlay and Argo CD Application with no code change', async () => {
-    await runCli(repo.root, 'synth');
+    await synthesized();
     mkdirSync(join(repo.root, 'envs/qa'));
     writeFileSync(join(repo.root, 'envs/qa/env.yaml'), 'cluster: nonprod\nroute:\n  host: qa.hivebox.example.com\n');
     const result = await runCli(repo.root, 'synth');
@@ -116,7 +128,7 @@ describe('environments are discovered from envs/<name>/env.yaml', () => {
   });
 
   it('removing an env.yaml removes everything generated for it', async () => {
-    await runCli(repo.root, 'synth');
+    await synthesized();
     rmSync(join(repo.root, 'envs/staging/env.yaml'));
     // prod promotes from staging; point it elsewhere first, as an engineer removing staging would.
     const prod = join(repo.root, 'envs/prod/env.yaml');
@@ -142,7 +154,7 @@ describe('synth never touches what it does not own', () => {
   });
 
   it('refuses to overwrite a hand-written file at a path it generates, naming it, and writes nothing', async () => {
-    await runCli(repo.root, 'synth');
+    await synthesized();
     // The marker quoted below the first line does not make the file synth's.
     writeFileSync(join(repo.root, 'base/service-hivebox.yaml'), '# kept by hand\n# Generated by hivebox-gitops synth (quoted)\nkind: Service\n');
     const before = snapshot(repo.root);
@@ -158,7 +170,7 @@ describe('synth never touches what it does not own', () => {
   });
 
   it('does not remove a file that only quotes the marker further down', async () => {
-    await runCli(repo.root, 'synth');
+    await synthesized();
     const notes = join(repo.root, 'base/notes.yaml');
     writeFileSync(notes, '# my notes\n# Generated by hivebox-gitops synth from nowhere.\n');
     expect((await runCli(repo.root, 'synth')).code).toBe(0);
@@ -166,7 +178,7 @@ describe('synth never touches what it does not own', () => {
   });
 
   it('refuses an env folder, an env.yaml or a generated folder linked outside the repository, writing nothing there', async () => {
-    await runCli(repo.root, 'synth');
+    await synthesized();
     const outside = mkdtempSync(join(tmpdir(), 'hivebox-outside-'));
     try {
       mkdirSync(join(outside, 'qa'));

@@ -38,7 +38,7 @@ import { loadEnvironments } from '../../src/config/load.ts';
 import { componentByName, KYVERNO } from '../../src/catalog/components.ts';
 import { policyExceptionNamespace } from '../../src/platform/policy-exceptions.ts';
 import { loadChartValues, valueFiles } from '../../src/platform/values.ts';
-import { kustomizeBuild } from '../../src/toolchain/kubectl.ts';
+import { kustomizeBuild, oncePerDirectory, type KustomizeBuild } from '../../src/toolchain/kubectl.ts';
 
 // Parsed manifests: navigated freely, checked where it matters.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -95,7 +95,8 @@ export function standInReference(env: Environment): string {
   return `${env.image.repository}:${tag}`;
 }
 
-export async function planE2e(root: string, cluster: string): Promise<E2ePlan> {
+/** `build` renders each environment's overlay; main() passes one that renders each once for the plan and the secrets. */
+export async function planE2e(root: string, cluster: string, build: KustomizeBuild = kustomizeBuild): Promise<E2ePlan> {
   const all = loadEnvironments(root);
   const environments = all.filter((env) => env.cluster === cluster);
   if (environments.length === 0) {
@@ -138,7 +139,7 @@ export async function planE2e(root: string, cluster: string): Promise<E2ePlan> {
 
   const namespaces = environments.map((env) => env.namespace).sort();
   const rendered = new Map<string, Doc[]>();
-  for (const env of environments) rendered.set(env.name, parse(await kustomizeBuild(join(root, 'envs', env.name))));
+  for (const env of environments) rendered.set(env.name, parse(await build(join(root, 'envs', env.name))));
 
   const smoke = environments.map((env) => {
     const deployment = rendered
@@ -234,9 +235,9 @@ export async function planE2e(root: string, cluster: string): Promise<E2ePlan> {
 }
 
 /** Throw-away values for every secret an ExternalSecret on the cluster reads, in the namespace its store reads. */
-export async function throwAwaySecrets(root: string, cluster: string, environments: readonly Environment[]): Promise<Doc[]> {
+export async function throwAwaySecrets(root: string, cluster: string, environments: readonly Environment[], build: KustomizeBuild = kustomizeBuild): Promise<Doc[]> {
   const rendered: Doc[] = [];
-  for (const env of environments) rendered.push(...parse(await kustomizeBuild(join(root, 'envs', env.name))));
+  for (const env of environments) rendered.push(...parse(await build(join(root, 'envs', env.name))));
   for (const file of yamlFiles(join(root, 'argocd', cluster, 'platform')).filter((f) => f.endsWith('manifests.yaml'))) rendered.push(...parse(readFileSync(file, 'utf8')));
 
   // Each ClusterSecretStore (Kubernetes provider) reads one source namespace.
@@ -278,8 +279,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const root = process.cwd();
   try {
-    const plan = await planE2e(root, cluster);
-    const secrets = await throwAwaySecrets(root, cluster, plan.environments);
+    const build = oncePerDirectory();
+    const plan = await planE2e(root, cluster, build);
+    const secrets = await throwAwaySecrets(root, cluster, plan.environments, build);
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'secrets.yaml'), yamlStream(secrets), { mode: 0o600 });
     writeFileSync(join(out, 'stand-ins.tsv'), plan.standIns.map((s) => `${s.image}\t${s.version}\t${s.port}\n`).join(''));
