@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'coverage/', 'dist/', 'dist.*/', 'base/', 'envs/', 'argocd/', 'charts/', '.hivebox-*/'],
+    ignores: ['node_modules/', 'src/imports/', 'coverage/', 'dist/', 'dist.*/', 'base/', 'envs/', 'argocd/', 'charts/', '.hivebox-*/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
