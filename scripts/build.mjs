@@ -28,7 +28,10 @@ try {
 const source = sourceHash(root);
 rmSync(next, { recursive: true, force: true });
 try {
-  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', next], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', next], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     console.error(`hivebox-gitops build: tsc failed (${result.status ?? result.signal}); dist/ left as it was`);
     process.exit(1);

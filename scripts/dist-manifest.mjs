@@ -34,14 +34,26 @@ export function sourceHash(root) {
   const hash = createHash('sha256');
   const typescript = join(root, 'node_modules', 'typescript', 'package.json');
   hash.update(`typescript ${existsSync(typescript) ? JSON.parse(readFileSync(typescript, 'utf8')).version : 'absent'}\0`);
-  for (const file of CONFIG_FILES) hash.update(`${file}\0`).update(existsSync(join(root, file)) ? readFileSync(join(root, file)) : '').update('\0');
-  for (const file of listFiles(join(root, 'src'))) hash.update(`src/${file}\0`).update(readFileSync(join(root, 'src', file))).update('\0');
+  for (const file of CONFIG_FILES)
+    hash
+      .update(`${file}\0`)
+      .update(existsSync(join(root, file)) ? readFileSync(join(root, file)) : '')
+      .update('\0');
+  for (const file of listFiles(join(root, 'src')))
+    hash
+      .update(`src/${file}\0`)
+      .update(readFileSync(join(root, 'src', file)))
+      .update('\0');
   return hash.digest('hex');
 }
 
 /** path → sha256 of every file under dist/ but the manifest itself. */
 export function outputHashes(dist) {
-  return Object.fromEntries(listFiles(dist).filter((file) => file !== MANIFEST).map((file) => [file, sha256(readFileSync(join(dist, file)))]));
+  return Object.fromEntries(
+    listFiles(dist)
+      .filter((file) => file !== MANIFEST)
+      .map((file) => [file, sha256(readFileSync(join(dist, file)))]),
+  );
 }
 
 export function readManifest(dist) {
@@ -63,8 +75,11 @@ export function staleness(root, { outputs = false } = {}) {
   if (manifest.source !== sourceHash(root)) return 'src/ changed since dist/ was built (run `npm run build`)';
   if (outputs) {
     const actual = outputHashes(dist);
-    const changed = [...new Set([...Object.keys(actual), ...Object.keys(manifest.outputs)])].filter((file) => actual[file] !== manifest.outputs[file]);
-    if (changed.length > 0) return `dist/ differs from what the build wrote: ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''} (run \`npm run build\`)`;
+    const changed = [...new Set([...Object.keys(actual), ...Object.keys(manifest.outputs)])].filter(
+      (file) => actual[file] !== manifest.outputs[file],
+    );
+    if (changed.length > 0)
+      return `dist/ differs from what the build wrote: ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''} (run \`npm run build\`)`;
   }
   return undefined;
 }

@@ -35,13 +35,20 @@ try {
     const wanted = source.imports!;
     const crds = ((await releaseCrds(source)) as unknown as Crd[]).filter((crd) => wanted.includes(crd.spec.names.kind));
     const missing = wanted.filter((kind) => !crds.some((crd) => crd.spec.names.kind === kind));
-    if (missing.length > 0) throw new Error(`${source.repository} ${source.tag}: no CRD for ${missing.join(', ')} in ${source.files.join(', ')}`);
-    const storageOnly = crds.map((crd) => stringify({ ...crd, spec: { ...crd.spec, versions: crd.spec.versions.filter((version) => version.storage) } }));
+    if (missing.length > 0)
+      throw new Error(`${source.repository} ${source.tag}: no CRD for ${missing.join(', ')} in ${source.files.join(', ')}`);
+    const storageOnly = crds.map((crd) =>
+      stringify({ ...crd, spec: { ...crd.spec, versions: crd.spec.versions.filter((version) => version.storage) } }),
+    );
     // One document stream per source: cdk8s import writes one module per API group.
     const dir = join(work, source.id);
     execFileSync('mkdir', ['-p', dir]);
     writeFileSync(join(dir, 'crds.yaml'), storageOnly.map((text) => `---\n${text}`).join('\n'));
-    execFileSync('npx', ['--yes', CDK8S_CLI, 'import', 'crds.yaml', '--language', 'typescript', '--output', 'out'], { cwd: dir, stdio: 'inherit', timeout: 600_000 });
+    execFileSync('npx', ['--yes', CDK8S_CLI, 'import', 'crds.yaml', '--language', 'typescript', '--output', 'out'], {
+      cwd: dir,
+      stdio: 'inherit',
+      timeout: 600_000,
+    });
     const generated = readFileSync(join(dir, `out/${source.group}.ts`), 'utf8').replace(
       "import { ApiObject, ApiObjectMetadata, GroupVersionKind } from 'cdk8s';",
       "import { ApiObject, type ApiObjectMetadata, type GroupVersionKind } from 'cdk8s';",

@@ -9,7 +9,15 @@
 import { readFileSync } from 'node:fs';
 import { closest, ExitCode, InputError, UsageError } from './errors.ts';
 import type { CommandContext } from './commands/context.ts';
-import { exampleLines, optionLines, parseFlags, renderHelp, type CommandDescription, type FlagValues, type OptionDescription } from './commands/flags.ts';
+import {
+  exampleLines,
+  optionLines,
+  parseFlags,
+  renderHelp,
+  type CommandDescription,
+  type FlagValues,
+  type OptionDescription,
+} from './commands/flags.ts';
 import { usage as check } from './commands/usage/check.ts';
 import { usage as diff } from './commands/usage/diff.ts';
 import { usage as metrics } from './commands/usage/metrics.ts';
@@ -86,7 +94,9 @@ export async function main(argv: readonly string[], context: CommandContext): Pr
     const known = name.startsWith('-') ? Object.keys(TOP_LEVEL.options).map((option) => `--${option}`) : Object.keys(COMMANDS);
     const guess = closest(name, known);
     const what = name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`;
-    context.stderr.write(`hivebox-gitops: ${what}${guess ? ` (did you mean ${guess}?)` : `; expected one of ${known.join(', ')}`}; see hivebox-gitops --help\n`);
+    context.stderr.write(
+      `hivebox-gitops: ${what}${guess ? ` (did you mean ${guess}?)` : `; expected one of ${known.join(', ')}`}; see hivebox-gitops --help\n`,
+    );
     return ExitCode.InputError;
   }
   try {
@@ -102,7 +112,21 @@ export async function main(argv: readonly string[], context: CommandContext): Pr
 
 function topLevelHelp(): string {
   const commands = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(10)} ${command.usage.summary}`);
-  return [TOP_LEVEL.usage, '', 'Commands:', ...commands, '', 'Options:', ...optionLines(TOP_LEVEL.options), '', 'Examples:', ...exampleLines(TOP_LEVEL.examples), '', TOP_LEVEL.more, ''].join('\n');
+  return [
+    TOP_LEVEL.usage,
+    '',
+    'Commands:',
+    ...commands,
+    '',
+    'Options:',
+    ...optionLines(TOP_LEVEL.options),
+    '',
+    'Examples:',
+    ...exampleLines(TOP_LEVEL.examples),
+    '',
+    TOP_LEVEL.more,
+    '',
+  ].join('\n');
 }
 
 /** This package's version, from its package.json (one level above src/ and dist/ alike). */

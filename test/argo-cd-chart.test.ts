@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { synthesizeArgoCd } from '../src/argocd/index.ts';
 import { loadEnvironments } from '../src/config/load.ts';
-import { ARGOCD_NOTIFICATIONS_SECRET, ARGOCD_REPO_CREDS_SECRET, ARGOCD_SSO_SECRET, clusterConfig, PLATFORM_SECRET_STORE } from '../src/platform/cluster-config.ts';
+import {
+  ARGOCD_NOTIFICATIONS_SECRET,
+  ARGOCD_REPO_CREDS_SECRET,
+  ARGOCD_SSO_SECRET,
+  clusterConfig,
+  PLATFORM_SECRET_STORE,
+} from '../src/platform/cluster-config.ts';
 import { ARGO_CD, componentByName } from '../src/catalog/components.ts';
 import { loadChartValues } from '../src/platform/values.ts';
 import { repositoryInfo } from '../src/config/repository.ts';
@@ -53,7 +59,11 @@ describe('the argo-cd component', () => {
       crdGroups: ['argoproj.io'],
       customKinds: [],
     });
-    expect(componentByName(ARGO_CD).clusterKinds.map((k) => `${k.group}/${k.kind}`).sort()).toEqual([
+    expect(
+      componentByName(ARGO_CD)
+        .clusterKinds.map((k) => `${k.group}/${k.kind}`)
+        .sort(),
+    ).toEqual([
       'apiextensions.k8s.io/CustomResourceDefinition',
       'rbac.authorization.k8s.io/ClusterRole',
       'rbac.authorization.k8s.io/ClusterRoleBinding',
@@ -80,10 +90,15 @@ describe.each(clusters)('Argo CD on %s', (cluster) => {
     expect(cm['admin.enabled']).toBe(false);
     expect(values.dex.enabled).toBe(false);
     const oidc = parse(cm['oidc.config']);
-    expect(oidc).toMatchObject({ clientID: `$${ARGOCD_SSO_SECRET.name}:clientID`, clientSecret: `$${ARGOCD_SSO_SECRET.name}:clientSecret` });
+    expect(oidc).toMatchObject({
+      clientID: `$${ARGOCD_SSO_SECRET.name}:clientID`,
+      clientSecret: `$${ARGOCD_SSO_SECRET.name}:clientSecret`,
+    });
     expect(oidc.requestedScopes).toContain('groups');
     expect(values.configs.rbac.scopes).toBe('[groups]');
-    const sso = clusterConfig(cluster, environments).get(ARGO_CD)!.find((m) => m.metadata.name === ARGOCD_SSO_SECRET.name) as Any;
+    const sso = clusterConfig(cluster, environments)
+      .get(ARGO_CD)!
+      .find((m) => m.metadata.name === ARGOCD_SSO_SECRET.name) as Any;
     // Argo CD resolves $<secret>:<key> only in Secrets labelled part-of argocd.
     expect(sso.spec.target.template.metadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'argocd' });
     expect(sso.spec.data.map((d: Any) => d.secretKey).sort()).toEqual(['clientID', 'clientSecret']);
@@ -117,8 +132,12 @@ describe.each(clusters)('Argo CD on %s', (cluster) => {
 
   it('reads notification tokens from argocd-notifications-secret, delivered by External Secrets with every key the services reference', () => {
     expect(values.notifications.secret.create).toBe(false);
-    const references = Object.values(values.notifications.notifiers as Record<string, string>).flatMap((config) => [...config.matchAll(/\$([\w-]+)/g)].map((m) => m[1]));
-    const secret = clusterConfig(cluster, environments).get(ARGO_CD)!.find((m) => m.metadata.name === ARGOCD_NOTIFICATIONS_SECRET) as Any;
+    const references = Object.values(values.notifications.notifiers as Record<string, string>).flatMap((config) =>
+      [...config.matchAll(/\$([\w-]+)/g)].map((m) => m[1]),
+    );
+    const secret = clusterConfig(cluster, environments)
+      .get(ARGO_CD)!
+      .find((m) => m.metadata.name === ARGOCD_NOTIFICATIONS_SECRET) as Any;
     expect(secret.metadata.namespace).toBe('argocd');
     expect(secret.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: PLATFORM_SECRET_STORE });
     expect(secret.spec.target.name).toBe(ARGOCD_NOTIFICATIONS_SECRET);
@@ -126,7 +145,9 @@ describe.each(clusters)('Argo CD on %s', (cluster) => {
   });
 
   it('clones a private fork with a repository credential template delivered by External Secrets', () => {
-    const creds = clusterConfig(cluster, environments).get(ARGO_CD)!.find((m) => m.metadata.name === ARGOCD_REPO_CREDS_SECRET) as Any;
+    const creds = clusterConfig(cluster, environments)
+      .get(ARGO_CD)!
+      .find((m) => m.metadata.name === ARGOCD_REPO_CREDS_SECRET) as Any;
     expect(creds.spec.target.template.metadata.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'repo-creds' });
     expect(creds.spec.dataFrom).toEqual([{ extract: { key: ARGOCD_REPO_CREDS_SECRET } }]);
     // Optional: a public repository has no credentials, and their absence must not make Argo CD's Application unhealthy.
@@ -136,7 +157,16 @@ describe.each(clusters)('Argo CD on %s', (cluster) => {
   it("meets Pod Security restricted at pod level, requests resources for every component, and enables the chart's NetworkPolicies", () => {
     expect(values.global.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(values.global.networkPolicy).toEqual({ create: true, defaultDenyIngress: true });
-    const components = { controller: values.controller, repoServer: values.repoServer, copyutil: values.repoServer.copyutil, server: values.server, applicationSet: values.applicationSet, redis: values.redis, redisSecretInit: values.redisSecretInit, notifications: values.notifications };
+    const components = {
+      controller: values.controller,
+      repoServer: values.repoServer,
+      copyutil: values.repoServer.copyutil,
+      server: values.server,
+      applicationSet: values.applicationSet,
+      redis: values.redis,
+      redisSecretInit: values.redisSecretInit,
+      notifications: values.notifications,
+    };
     for (const [name, component] of Object.entries(components)) {
       expect(component.resources.requests, name).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
       expect(component.resources.limits.memory, name).toEqual(expect.any(String));
@@ -149,9 +179,16 @@ describe('the notification subscriptions and RBAC of the generated trees', () =>
     const manifests = synthesizeArgoCd(environments, repo)
       .flatMap((file) => parseAllDocuments(file.content).map((d) => d.toJS() as Manifest))
       .filter((m) => m && m.kind !== 'Kustomization');
-    const subscriptions = manifests.flatMap((m) => Object.keys(m.metadata.annotations ?? {}).filter((k) => k.startsWith('notifications.argoproj.io/subscribe.')));
+    const subscriptions = manifests.flatMap((m) =>
+      Object.keys(m.metadata.annotations ?? {}).filter((k) => k.startsWith('notifications.argoproj.io/subscribe.')),
+    );
     expect(subscriptions).toContain('notifications.argoproj.io/subscribe.on-sync-failed.pagerdutyv2');
-    const report = validateManifests({ scopes: [{ name: 'argocd', manifests }], chartValues: clusters.map((cluster) => loadChartValues(ROOT, ARGO_CD, cluster)) });
-    expect(report.findings.filter((f) => f.ruleId === 'notification-subscription' || f.ruleId === 'argocd-rbac').map((f) => f.message)).toEqual([]);
+    const report = validateManifests({
+      scopes: [{ name: 'argocd', manifests }],
+      chartValues: clusters.map((cluster) => loadChartValues(ROOT, ARGO_CD, cluster)),
+    });
+    expect(
+      report.findings.filter((f) => f.ruleId === 'notification-subscription' || f.ruleId === 'argocd-rbac').map((f) => f.message),
+    ).toEqual([]);
   });
 });

@@ -40,7 +40,10 @@ function application(name: string, options: AppOptions = {}): Any {
 
 const SUBSCRIBE = 'notifications.argoproj.io/subscribe.';
 const subscribed = (name: string, subscriptions: Record<string, string>, options: AppOptions = {}) =>
-  application(name, { ...options, annotations: Object.fromEntries(Object.entries(subscriptions).map(([k, v]) => [`${SUBSCRIBE}${k}`, v])) });
+  application(name, {
+    ...options,
+    annotations: Object.fromEntries(Object.entries(subscriptions).map(([k, v]) => [`${SUBSCRIBE}${k}`, v])),
+  });
 
 const TEMPLATE = `message: Application {{.app.metadata.name}} sync failed.
 pagerdutyv2:
@@ -83,7 +86,12 @@ function compliant(): Any {
   };
 }
 
-const values = (cluster: string, v: Values): ChartValues => ({ component: 'argo-cd', cluster, files: [`charts/argo-cd/values.yaml`, `charts/argo-cd/values-${cluster}.yaml`], values: v });
+const values = (cluster: string, v: Values): ChartValues => ({
+  component: 'argo-cd',
+  cluster,
+  files: [`charts/argo-cd/values.yaml`, `charts/argo-cd/values-${cluster}.yaml`],
+  values: v,
+});
 
 function findings(rule: string, apps: Any[], chartValues: ChartValues[], extra: Any[] = []): string[] {
   const report = validateManifests({ scopes: [{ name: 'argocd', manifests: [...apps, ...extra] as Manifest[] }], chartValues });
@@ -93,7 +101,8 @@ function findings(rule: string, apps: Any[], chartValues: ChartValues[], extra: 
 const PROD_APP = () => subscribed('hivebox-prod', { 'on-sync-failed.slack': 'hivebox-prod', 'on-sync-failed.pagerdutyv2': 'hivebox' });
 
 describe('notification-subscription', () => {
-  const check = (apps: Any[], v: Any | null = compliant(), cluster = 'prod') => findings('notification-subscription', apps, v ? [values(cluster, v)] : []);
+  const check = (apps: Any[], v: Any | null = compliant(), cluster = 'prod') =>
+    findings('notification-subscription', apps, v ? [values(cluster, v)] : []);
 
   it('passes subscriptions that resolve to a trigger, templates with the blocks their services need, and configured services', () => {
     expect(check([PROD_APP()])).toEqual([]);
@@ -101,17 +110,35 @@ describe('notification-subscription', () => {
 
   it('reports every subscription of a cluster whose Argo CD has no values in the repository', () => {
     expect(check([PROD_APP()], null)).toEqual([
-      expect.stringMatching(/^hivebox-prod metadata\.annotations\["notifications\.argoproj\.io\/subscribe\.on-sync-failed\.pagerdutyv2"\]: .*cluster prod has no Argo CD values/),
-      expect.stringMatching(/^hivebox-prod metadata\.annotations\["notifications\.argoproj\.io\/subscribe\.on-sync-failed\.slack"\]: .*cluster prod has no Argo CD values/),
+      expect.stringMatching(
+        /^hivebox-prod metadata\.annotations\["notifications\.argoproj\.io\/subscribe\.on-sync-failed\.pagerdutyv2"\]: .*cluster prod has no Argo CD values/,
+      ),
+      expect.stringMatching(
+        /^hivebox-prod metadata\.annotations\["notifications\.argoproj\.io\/subscribe\.on-sync-failed\.slack"\]: .*cluster prod has no Argo CD values/,
+      ),
     ]);
   });
 
   it('resolves in the values of the cluster the Application belongs to: its label, else its destination name', () => {
     const nonprodOnly = values('nonprod', compliant());
     expect(findings('notification-subscription', [PROD_APP()], [nonprodOnly])).toHaveLength(2);
-    expect(findings('notification-subscription', [subscribed('a', { 'on-sync-failed.slack': 'x' }, { cluster: 'nonprod' })], [nonprodOnly])).toEqual([]);
-    expect(findings('notification-subscription', [subscribed('a', { 'on-sync-failed.slack': 'x' }, { cluster: 'nonprod', byDestination: true })], [nonprodOnly])).toEqual([]);
-    expect(findings('notification-subscription', [subscribed('a', { 'on-sync-failed.slack': 'x' }, { cluster: 'prod', byDestination: true })], [nonprodOnly])).toHaveLength(1);
+    expect(
+      findings('notification-subscription', [subscribed('a', { 'on-sync-failed.slack': 'x' }, { cluster: 'nonprod' })], [nonprodOnly]),
+    ).toEqual([]);
+    expect(
+      findings(
+        'notification-subscription',
+        [subscribed('a', { 'on-sync-failed.slack': 'x' }, { cluster: 'nonprod', byDestination: true })],
+        [nonprodOnly],
+      ),
+    ).toEqual([]);
+    expect(
+      findings(
+        'notification-subscription',
+        [subscribed('a', { 'on-sync-failed.slack': 'x' }, { cluster: 'prod', byDestination: true })],
+        [nonprodOnly],
+      ),
+    ).toHaveLength(1);
   });
 
   it('reports a trigger that is not defined', () => {
@@ -132,9 +159,13 @@ describe('notification-subscription', () => {
   it('requires a pagerdutyv2 block for pagerdutyv2, while Slack falls back to the message', () => {
     const v = compliant();
     v.notifications.templates['template.app-sync-failed'] = 'message: Application {{.app.metadata.name}} sync failed.\n';
-    expect(check([PROD_APP()], v)).toEqual([expect.stringContaining('template "app-sync-failed" has no pagerdutyv2 block, and pagerdutyv2 sends nothing without one')]);
+    expect(check([PROD_APP()], v)).toEqual([
+      expect.stringContaining('template "app-sync-failed" has no pagerdutyv2 block, and pagerdutyv2 sends nothing without one'),
+    ]);
     v.notifications.templates['template.app-sync-failed'] = 'pagerdutyv2:\n  summary: s\n  severity: critical\n  source: s\n';
-    expect(check([PROD_APP()], v)).toEqual([expect.stringContaining('template "app-sync-failed" has neither a message nor a slack block for service "slack"')]);
+    expect(check([PROD_APP()], v)).toEqual([
+      expect.stringContaining('template "app-sync-failed" has neither a message nor a slack block for service "slack"'),
+    ]);
   });
 
   it('reports a pagerdutyv2 block with a misspelt or missing field, or a severity PagerDuty refuses', () => {
@@ -145,12 +176,18 @@ describe('notification-subscription', () => {
       expect.stringContaining('pagerdutyv2 block lacks severity'),
     ]);
     v.notifications.templates['template.app-sync-failed'] = TEMPLATE.replace('severity: critical', 'severity: high');
-    expect(check([PROD_APP()], v)).toEqual([expect.stringContaining('pagerdutyv2 severity "high" is not one of critical, error, warning, info')]);
+    expect(check([PROD_APP()], v)).toEqual([
+      expect.stringContaining('pagerdutyv2 severity "high" is not one of critical, error, warning, info'),
+    ]);
   });
 
   it('names the service by its key: service.<type> is <type>, service.<type>.<name> is <name>', () => {
     const legacy = subscribed('hivebox-prod', { 'on-sync-failed.pagerduty': 'hivebox' });
-    expect(check([legacy])).toEqual([expect.stringContaining('service "pagerduty" is not configured: expected notifications.notifiers "service.pagerduty" or "service.<type>.pagerduty" (configured: pagerdutyv2, slack)')]);
+    expect(check([legacy])).toEqual([
+      expect.stringContaining(
+        'service "pagerduty" is not configured: expected notifications.notifiers "service.pagerduty" or "service.<type>.pagerduty" (configured: pagerdutyv2, slack)',
+      ),
+    ]);
     const v = compliant();
     v.notifications.notifiers['service.pagerdutyv2.pagerduty'] = v.notifications.notifiers['service.pagerdutyv2'];
     delete v.notifications.notifiers['service.pagerdutyv2'];
@@ -158,7 +195,9 @@ describe('notification-subscription', () => {
   });
 
   it('reports an empty recipient (Slack would post to no channel)', () => {
-    expect(check([subscribed('hivebox-prod', { 'on-sync-failed.slack': '' })])).toEqual([expect.stringContaining('service "slack" has an empty recipient')]);
+    expect(check([subscribed('hivebox-prod', { 'on-sync-failed.slack': '' })])).toEqual([
+      expect.stringContaining('service "slack" has an empty recipient'),
+    ]);
   });
 
   it('reports a recipient that is not one of the service keys of pagerdutyv2', () => {
@@ -201,29 +240,44 @@ describe('notification-subscription', () => {
     ]);
   });
 
-  it('reports subscriptions when the notifications controller or its ConfigMap is not this repository\'s', () => {
+  it("reports subscriptions when the notifications controller or its ConfigMap is not this repository's", () => {
     const v = compliant();
     v.notifications.enabled = false;
-    expect(check([PROD_APP()], v)).toEqual([expect.stringContaining('notifications controller of cluster prod is disabled'), expect.stringContaining('disabled')]);
+    expect(check([PROD_APP()], v)).toEqual([
+      expect.stringContaining('notifications controller of cluster prod is disabled'),
+      expect.stringContaining('disabled'),
+    ]);
   });
 
   it('reads annotations the way notifications-engine does: first part trigger, second service, recipients split on ";"', () => {
-    expect(subscriptionsOf({ [`${SUBSCRIBE}on-sync-failed.slack`]: 'a; b;', [`${SUBSCRIBE}slack`]: 'c', other: 'x' }).subscriptions).toEqual([
-      { trigger: 'on-sync-failed', service: 'slack', recipients: ['a', 'b'], path: `metadata.annotations["${SUBSCRIBE}on-sync-failed.slack"]` },
+    expect(
+      subscriptionsOf({ [`${SUBSCRIBE}on-sync-failed.slack`]: 'a; b;', [`${SUBSCRIBE}slack`]: 'c', other: 'x' }).subscriptions,
+    ).toEqual([
+      {
+        trigger: 'on-sync-failed',
+        service: 'slack',
+        recipients: ['a', 'b'],
+        path: `metadata.annotations["${SUBSCRIBE}on-sync-failed.slack"]`,
+      },
       { trigger: '', service: 'slack', recipients: ['c'], path: `metadata.annotations["${SUBSCRIBE}slack"]` },
     ]);
     const { subscriptions, problems } = subscriptionsOf({
       [`${SUBSCRIBE}on.sync.slack`]: 'a',
-      'notifications.argoproj.io/subscriptions': '- trigger: [on-sync-failed]\n  destinations:\n    - service: slack\n      recipients: [x, y]\n',
+      'notifications.argoproj.io/subscriptions':
+        '- trigger: [on-sync-failed]\n  destinations:\n    - service: slack\n      recipients: [x, y]\n',
     });
-    expect(subscriptions.map((s) => `${s.trigger}/${s.service}/${s.recipients.join(',')}`)).toEqual(['on/sync/a', 'on-sync-failed/slack/x,y']);
+    expect(subscriptions.map((s) => `${s.trigger}/${s.service}/${s.recipients.join(',')}`)).toEqual([
+      'on/sync/a',
+      'on-sync-failed/slack/x,y',
+    ]);
     expect(problems.map((p) => p.message)).toEqual([expect.stringContaining('reads trigger "on" and service "sync"')]);
   });
 });
 
 describe('argocd-rbac', () => {
   const manualApps = () => [application('hivebox-prod'), application('cert-manager-prod', { project: 'platform' })];
-  const check = (v: Any | undefined, apps: Any[] = manualApps(), extra: Any[] = []) => findings('argocd-rbac', apps, v ? [values('prod', v)] : [], extra);
+  const check = (v: Any | undefined, apps: Any[] = manualApps(), extra: Any[] = []) =>
+    findings('argocd-rbac', apps, v ? [values('prod', v)] : [], extra);
   const withPolicy = (...lines: string[]) => {
     const v = compliant();
     v.configs.rbac['policy.csv'] = [v.configs.rbac['policy.csv'], ...lines].join('\n');
@@ -262,8 +316,12 @@ describe('argocd-rbac', () => {
 
   it('reports anyone with every action on every resource: a *, *, * line or role:admin', () => {
     const automated = [application('hivebox-dev', { automated: true })];
-    expect(check(withPolicy('p, alice, *, *, */*, allow'), automated)).toEqual([expect.stringContaining('"p, alice, *, *, */*, allow" gives alice every action on every resource')]);
-    expect(check(withPolicy('g, ops, role:admin'), automated)).toEqual([expect.stringContaining('"g, ops, role:admin" gives ops every action on every resource')]);
+    expect(check(withPolicy('p, alice, *, *, */*, allow'), automated)).toEqual([
+      expect.stringContaining('"p, alice, *, *, */*, allow" gives alice every action on every resource'),
+    ]);
+    expect(check(withPolicy('g, ops, role:admin'), automated)).toEqual([
+      expect.stringContaining('"g, ops, role:admin" gives ops every action on every resource'),
+    ]);
   });
 
   it('reports every role, group or user but role:release that may sync an Application a person syncs', () => {
@@ -276,7 +334,9 @@ describe('argocd-rbac', () => {
 
   it('lets a group sync through role:release, even with other read-only roles, but not through anything else', () => {
     expect(check(withPolicy('g, releasers, role:release', 'g, releasers, role:viewer'))).toEqual([]);
-    expect(check(withPolicy('p, role:ops, applications, sync, platform/*, allow', 'g, releasers, role:release', 'g, releasers, role:ops'))).toEqual([
+    expect(
+      check(withPolicy('p, role:ops, applications, sync, platform/*, allow', 'g, releasers, role:release', 'g, releasers, role:ops')),
+    ).toEqual([
       expect.stringContaining('releasers may sync cert-manager-prod,'),
       expect.stringContaining('role:ops may sync cert-manager-prod,'),
     ]);
@@ -287,15 +347,22 @@ describe('argocd-rbac', () => {
       expect.stringMatching(/role:ops may sync cert-manager-prod, which/),
     ]);
     // A comma splits CSV fields, so an alternative is quoted, as casbin's CSV reader needs.
-    expect(check(withPolicy('p, role:ops, applications, sync, "{hivebox,other}/hivebox-*", allow'))).toEqual([expect.stringMatching(/role:ops may sync hivebox-prod, which/)]);
+    expect(check(withPolicy('p, role:ops, applications, sync, "{hivebox,other}/hivebox-*", allow'))).toEqual([
+      expect.stringMatching(/role:ops may sync hivebox-prod, which/),
+    ]);
     const v = withPolicy('p, role:everyone, applications, sync, hivebox/*, allow');
     v.configs.rbac['policy.default'] = 'role:everyone';
-    expect(check(v)).toEqual([expect.stringContaining('grants every user more than read access'), expect.stringContaining('role:everyone (policy.default: every user) may sync hivebox-prod')]);
+    expect(check(v)).toEqual([
+      expect.stringContaining('grants every user more than read access'),
+      expect.stringContaining('role:everyone (policy.default: every user) may sync hivebox-prod'),
+    ]);
   });
 
   it('ignores Applications Argo CD syncs by itself', () => {
     const automated = [application('hivebox-dev', { automated: true })];
-    expect(check(withPolicy('p, role:platform, applications, sync, */*, allow', 'g, hivebox-platform, role:platform'), automated)).toEqual([]);
+    expect(check(withPolicy('p, role:platform, applications, sync, */*, allow', 'g, hivebox-platform, role:platform'), automated)).toEqual(
+      [],
+    );
   });
 
   it("counts the AppProjects' roles and their groups", () => {
@@ -309,11 +376,15 @@ describe('argocd-rbac', () => {
       expect.stringContaining('ci-bots may sync hivebox-prod,'),
       expect.stringContaining('proj:hivebox:ci may sync hivebox-prod,'),
     ]);
-    expect(check(compliant(), manualApps(), [{ ...project, metadata: { ...project.metadata, labels: { 'hivebox.dev/cluster': 'nonprod' } } }])).toEqual([]);
+    expect(
+      check(compliant(), manualApps(), [{ ...project, metadata: { ...project.metadata, labels: { 'hivebox.dev/cluster': 'nonprod' } } }]),
+    ).toEqual([]);
   });
 
   it('reports a policy line Argo CD cannot load', () => {
-    expect(check(withPolicy('p, role:x, applications, sync'), [application('hivebox-dev', { automated: true })])).toEqual([expect.stringContaining('invalid RBAC policy line "p, role:x, applications, sync"')]);
+    expect(check(withPolicy('p, role:x, applications, sync'), [application('hivebox-dev', { automated: true })])).toEqual([
+      expect.stringContaining('invalid RBAC policy line "p, role:x, applications, sync"'),
+    ]);
   });
 
   it('matches with regular expressions under policy.matchMode: regex', () => {
@@ -338,7 +409,9 @@ describe('the casbin replay', () => {
   });
 
   it('follows g lines transitively and lets a deny win', () => {
-    const policy = parsePolicy('p, role:a, applications, sync, */*, allow\ng, role:b, role:a\ng, user, role:b\np, user, applications, sync, x/*, deny');
+    const policy = parsePolicy(
+      'p, role:a, applications, sync, */*, allow\ng, role:b, role:a\ng, user, role:b\np, user, applications, sync, x/*, deny',
+    );
     expect(allows(policy, 'glob', 'user', 'applications', 'sync', 'y/app')).toBe(true);
     expect(allows(policy, 'glob', 'user', 'applications', 'sync', 'x/app')).toBe(false);
     expect(allows(policy, 'glob', 'role:b', 'applications', 'get', 'y/app')).toBe(false);

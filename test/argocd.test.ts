@@ -85,18 +85,21 @@ describe('argocd/ files', () => {
 });
 
 describe('one Application per environment', () => {
-  it.each(environments.map((env) => [env.name, env] as const))('%s: hivebox-<env> in its cluster\'s argocd → envs/<env> into its namespace there', (_name, env) => {
-    const application = app(`hivebox-${env.name}`);
-    expect(application.metadata.namespace).toBe('argocd');
-    expect(clusterOf(application)).toBe(env.cluster);
-    expect(all.find((entry) => entry.doc === application)!.file).toBe(`argocd/${env.cluster}/apps/hivebox-${env.name}.yaml`);
-    expect(application.spec.project).toBe('hivebox');
-    expect(application.spec.source).toEqual({ repoURL: repo.url, targetRevision: 'main', path: `envs/${env.name}` });
-    // Each cluster's own Argo CD deploys to the cluster it runs in, and nowhere else.
-    expect(application.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: env.namespace });
-    expect((application.metadata as Any).finalizers).toEqual([RESOURCES_FINALIZER]);
-    expect(application.metadata.annotations!['argocd.argoproj.io/manifest-generate-paths']).toBe('.;/base');
-  });
+  it.each(environments.map((env) => [env.name, env] as const))(
+    "%s: hivebox-<env> in its cluster's argocd → envs/<env> into its namespace there",
+    (_name, env) => {
+      const application = app(`hivebox-${env.name}`);
+      expect(application.metadata.namespace).toBe('argocd');
+      expect(clusterOf(application)).toBe(env.cluster);
+      expect(all.find((entry) => entry.doc === application)!.file).toBe(`argocd/${env.cluster}/apps/hivebox-${env.name}.yaml`);
+      expect(application.spec.project).toBe('hivebox');
+      expect(application.spec.source).toEqual({ repoURL: repo.url, targetRevision: 'main', path: `envs/${env.name}` });
+      // Each cluster's own Argo CD deploys to the cluster it runs in, and nowhere else.
+      expect(application.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: env.namespace });
+      expect((application.metadata as Any).finalizers).toEqual([RESOURCES_FINALIZER]);
+      expect(application.metadata.annotations!['argocd.argoproj.io/manifest-generate-paths']).toBe('.;/base');
+    },
+  );
 
   it('dev and staging sync automatically with prune, selfHeal and unlimited retries with backoff, on the newest commit', () => {
     for (const name of ['dev', 'staging']) {
@@ -110,7 +113,8 @@ describe('one Application per environment', () => {
 
   it('prod, synced by hand, is pruned or deleted only after a person confirms; dev and staging are not held up', () => {
     expect(app('hivebox-prod').metadata.annotations!['argocd.argoproj.io/sync-options']).toBe('Prune=confirm,Delete=confirm');
-    for (const name of ['dev', 'staging']) expect(app(`hivebox-${name}`).metadata.annotations!['argocd.argoproj.io/sync-options']).toBeUndefined();
+    for (const name of ['dev', 'staging'])
+      expect(app(`hivebox-${name}`).metadata.annotations!['argocd.argoproj.io/sync-options']).toBeUndefined();
   });
 
   it('prod has no automated sync: a person syncs it', () => {
@@ -133,15 +137,23 @@ describe('one Application per environment', () => {
   });
 
   it('joins several recipients of one service with ";"', () => {
-    const env = { ...environments[0]!, notifications: { onSyncFailed: ['slack:a', 'slack:b'], onHealthDegraded: [], onDeployed: [] } } as Environment;
-    const [application] = synthesizeArgoCd([env], repo).flatMap(docs).filter((d) => d.kind === 'Application' && d.metadata.name.startsWith('hivebox-'));
+    const env = {
+      ...environments[0]!,
+      notifications: { onSyncFailed: ['slack:a', 'slack:b'], onHealthDegraded: [], onDeployed: [] },
+    } as Environment;
+    const [application] = synthesizeArgoCd([env], repo)
+      .flatMap(docs)
+      .filter((d) => d.kind === 'Application' && d.metadata.name.startsWith('hivebox-'));
     expect(application!.metadata.annotations!['notifications.argoproj.io/subscribe.on-sync-failed.slack']).toBe('a;b');
   });
 
   it('follows the environments: a new env.yaml adds its Application, a removed one drops it', () => {
     const qa = { ...environments[0]!, name: 'qa', file: 'envs/qa/env.yaml', namespace: 'hivebox-qa' } as Environment;
     const names = (envs: readonly Environment[]) =>
-      synthesizeArgoCd(envs, repo).flatMap(docs).filter((d) => d.kind === 'Application' && d.metadata.name.startsWith('hivebox-')).map((d) => d.metadata.name);
+      synthesizeArgoCd(envs, repo)
+        .flatMap(docs)
+        .filter((d) => d.kind === 'Application' && d.metadata.name.startsWith('hivebox-'))
+        .map((d) => d.metadata.name);
     expect(names([...environments, qa])).toContain('hivebox-qa');
     expect(names(environments.filter((env) => env.name !== 'dev'))).not.toContain('hivebox-dev');
   });
@@ -174,7 +186,9 @@ describe('sync waves', () => {
 
 describe('projects', () => {
   it('are hivebox, platform and bootstrap on each cluster, and no field of theirs holds a wildcard', () => {
-    expect(projects.map((p) => `${clusterOf(p)}/${p.metadata.name}`).sort()).toEqual(clusters.flatMap((c) => ['argocd', 'bootstrap', 'hivebox', 'platform'].map((p) => `${c}/${p}`)));
+    expect(projects.map((p) => `${clusterOf(p)}/${p.metadata.name}`).sort()).toEqual(
+      clusters.flatMap((c) => ['argocd', 'bootstrap', 'hivebox', 'platform'].map((p) => `${c}/${p}`)),
+    );
     for (const p of projects) {
       // A sync window's cron schedule is a time, not a permission: its `*` is not a wildcard grant.
       const permissions = { ...p.spec, syncWindows: (p.spec.syncWindows ?? []).map(({ schedule: _cron, ...window }: Any) => window) };
@@ -182,14 +196,17 @@ describe('projects', () => {
     }
   });
 
-  it.each(clusters)('hivebox on %s: this repository only, exactly the namespaces of the environments there, Namespace as the only cluster-scoped kind', (cluster) => {
-    const spec = project('hivebox', cluster).spec;
-    expect(spec.sourceRepos).toEqual([repo.url]);
-    expect(new Set(spec.destinations.map((d: Any) => `${d.server}/${d.namespace}`))).toEqual(
-      new Set(environments.filter((env) => env.cluster === cluster).map((env) => `https://kubernetes.default.svc/${env.namespace}`)),
-    );
-    expect(spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
-  });
+  it.each(clusters)(
+    'hivebox on %s: this repository only, exactly the namespaces of the environments there, Namespace as the only cluster-scoped kind',
+    (cluster) => {
+      const spec = project('hivebox', cluster).spec;
+      expect(spec.sourceRepos).toEqual([repo.url]);
+      expect(new Set(spec.destinations.map((d: Any) => `${d.server}/${d.namespace}`))).toEqual(
+        new Set(environments.filter((env) => env.cluster === cluster).map((env) => `https://kubernetes.default.svc/${env.namespace}`)),
+      );
+      expect(spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    },
+  );
 
   it('hivebox: allows exactly the namespaced kinds the constructs render', () => {
     const key = (group: string, kind: string) => `${group}/${kind}`;
@@ -203,34 +220,57 @@ describe('projects', () => {
 
   it('hivebox: the prod sync window from env.yaml applies to hivebox-prod only, manual override as configured', () => {
     const prod = environments.find((env) => env.name === 'prod')!;
-    expect(project('hivebox', prod.cluster).spec.syncWindows).toEqual(prod.sync.windows.map((window) => ({ ...window, applications: ['hivebox-prod'] })));
+    expect(project('hivebox', prod.cluster).spec.syncWindows).toEqual(
+      prod.sync.windows.map((window) => ({ ...window, applications: ['hivebox-prod'] })),
+    );
     expect(project('hivebox', 'nonprod').spec.syncWindows).toEqual([]);
   });
 
-  it.each(clusters)("argocd on %s: Argo CD's own Application alone, into its namespace, with exactly the kinds its chart and secrets create", (cluster) => {
-    const spec = project('argocd', cluster).spec;
-    const members = applications.filter((a) => clusterOf(a) === cluster && a.spec.project === 'argocd').map((a) => a.metadata.name);
-    expect(members).toEqual([`argo-cd-${cluster}`]);
-    expect(spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
-    expect(spec.sourceRepos).toEqual(['https://argoproj.github.io/argo-helm', repo.url]);
-    const kinds = (list: Any[]) => list.map((k) => `${k.group}/${k.kind}`).sort();
-    expect(kinds(spec.clusterResourceWhitelist)).toEqual(['apiextensions.k8s.io/CustomResourceDefinition', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding']);
-    // Every kind the Application's extra manifests create is allowed, and nothing the platform project serves reaches argocd.
-    const extra = all.filter((e) => e.file.startsWith(`argocd/${cluster}/platform/argo-cd/`) && e.doc.kind !== 'Kustomization').map((e) => e.doc);
-    expect(extra.length).toBeGreaterThan(0);
-    for (const doc of extra) expect(kinds(spec.namespaceResourceWhitelist), doc.kind).toContain(`${doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : ''}/${doc.kind}`);
-    expect(project('platform', cluster).spec.destinations.map((d: Any) => d.namespace)).not.toContain('argocd');
-    expect(app(`argo-cd-${cluster}`).spec.syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
-  });
+  it.each(clusters)(
+    "argocd on %s: Argo CD's own Application alone, into its namespace, with exactly the kinds its chart and secrets create",
+    (cluster) => {
+      const spec = project('argocd', cluster).spec;
+      const members = applications.filter((a) => clusterOf(a) === cluster && a.spec.project === 'argocd').map((a) => a.metadata.name);
+      expect(members).toEqual([`argo-cd-${cluster}`]);
+      expect(spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
+      expect(spec.sourceRepos).toEqual(['https://argoproj.github.io/argo-helm', repo.url]);
+      const kinds = (list: Any[]) => list.map((k) => `${k.group}/${k.kind}`).sort();
+      expect(kinds(spec.clusterResourceWhitelist)).toEqual([
+        'apiextensions.k8s.io/CustomResourceDefinition',
+        'rbac.authorization.k8s.io/ClusterRole',
+        'rbac.authorization.k8s.io/ClusterRoleBinding',
+      ]);
+      // Every kind the Application's extra manifests create is allowed, and nothing the platform project serves reaches argocd.
+      const extra = all
+        .filter((e) => e.file.startsWith(`argocd/${cluster}/platform/argo-cd/`) && e.doc.kind !== 'Kustomization')
+        .map((e) => e.doc);
+      expect(extra.length).toBeGreaterThan(0);
+      for (const doc of extra)
+        expect(kinds(spec.namespaceResourceWhitelist), doc.kind).toContain(
+          `${doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : ''}/${doc.kind}`,
+        );
+      expect(project('platform', cluster).spec.destinations.map((d: Any) => d.namespace)).not.toContain('argocd');
+      expect(app(`argo-cd-${cluster}`).spec.syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
+    },
+  );
 
-  it.each(clusters)('platform on %s: a Namespace only by name, exactly the namespaces it deploys to, so it can relabel no other', (cluster) => {
-    const spec = project('platform', cluster).spec;
-    const namespaces = spec.clusterResourceWhitelist.filter((k: Any) => k.group === '' && k.kind === 'Namespace');
-    expect(namespaces.map((k: Any) => k.name)).toEqual(spec.destinations.map((d: Any) => d.namespace));
-    const created = applications.filter((a) => clusterOf(a) === cluster && a.spec.project === 'platform' && a.spec.syncPolicy.syncOptions.includes('CreateNamespace=true'));
-    for (const a of created) expect(namespaces.map((k: Any) => k.name), a.metadata.name).toContain(a.spec.destination.namespace);
-    expect(namespaces.map((k: Any) => k.name)).not.toContain(environments.find((env) => env.cluster === cluster)!.namespace);
-  });
+  it.each(clusters)(
+    'platform on %s: a Namespace only by name, exactly the namespaces it deploys to, so it can relabel no other',
+    (cluster) => {
+      const spec = project('platform', cluster).spec;
+      const namespaces = spec.clusterResourceWhitelist.filter((k: Any) => k.group === '' && k.kind === 'Namespace');
+      expect(namespaces.map((k: Any) => k.name)).toEqual(spec.destinations.map((d: Any) => d.namespace));
+      const created = applications.filter(
+        (a) => clusterOf(a) === cluster && a.spec.project === 'platform' && a.spec.syncPolicy.syncOptions.includes('CreateNamespace=true'),
+      );
+      for (const a of created)
+        expect(
+          namespaces.map((k: Any) => k.name),
+          a.metadata.name,
+        ).toContain(a.spec.destination.namespace);
+      expect(namespaces.map((k: Any) => k.name)).not.toContain(environments.find((env) => env.cluster === cluster)!.namespace);
+    },
+  );
 
   it('bootstrap: Applications and AppProjects in argocd of the local cluster, nothing cluster-scoped', () => {
     const spec = project('bootstrap', 'prod').spec;
@@ -259,25 +299,36 @@ describe('bootstrap and rendering (real kustomize)', () => {
     expect(new Map(planned)).toEqual(new Map(files.map((f) => [f.path, f.content])));
   });
 
-  it.each(clusters)('`kubectl apply -k argocd/%s/bootstrap` creates the bootstrap project and that cluster\'s root Application', async (cluster) => {
-    const built = parseAllDocuments(await kustomizeBuild(join(root, `argocd/${cluster}/bootstrap`))).map((d) => d.toJS() as Doc);
-    expect(built.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual(['AppProject/bootstrap', 'Application/root']);
-    const rootApp = built.find((d) => d.kind === 'Application')!;
-    expect(rootApp.spec.project).toBe('bootstrap');
-    expect(rootApp.spec.source).toEqual({ repoURL: repo.url, targetRevision: 'main', path: `argocd/${cluster}` });
-    expect(rootApp.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-    // PruneLast would add a wave after the last, where the Applications a person syncs wait.
-    expect(rootApp.spec.syncPolicy.syncOptions ?? []).not.toContain('PruneLast=true');
-  });
+  it.each(clusters)(
+    "`kubectl apply -k argocd/%s/bootstrap` creates the bootstrap project and that cluster's root Application",
+    async (cluster) => {
+      const built = parseAllDocuments(await kustomizeBuild(join(root, `argocd/${cluster}/bootstrap`))).map((d) => d.toJS() as Doc);
+      expect(built.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual(['AppProject/bootstrap', 'Application/root']);
+      const rootApp = built.find((d) => d.kind === 'Application')!;
+      expect(rootApp.spec.project).toBe('bootstrap');
+      expect(rootApp.spec.source).toEqual({ repoURL: repo.url, targetRevision: 'main', path: `argocd/${cluster}` });
+      expect(rootApp.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+      // PruneLast would add a wave after the last, where the Applications a person syncs wait.
+      expect(rootApp.spec.syncPolicy.syncOptions ?? []).not.toContain('PruneLast=true');
+    },
+  );
 
-  it.each(clusters)('the root of %s deploys every project and Application of that cluster, itself included, and nothing of another', async (cluster) => {
-    const built = parseAllDocuments(await kustomizeBuild(join(root, `argocd/${cluster}`))).map((d) => d.toJS() as Doc);
-    const names = (list: readonly Doc[]) => list.map((d) => `${d.kind}/${d.metadata.name}`).sort();
-    expect(names(built)).toEqual(names([...projects, ...applications].filter((d) => clusterOf(d) === cluster)));
-  });
+  it.each(clusters)(
+    'the root of %s deploys every project and Application of that cluster, itself included, and nothing of another',
+    async (cluster) => {
+      const built = parseAllDocuments(await kustomizeBuild(join(root, `argocd/${cluster}`))).map((d) => d.toJS() as Doc);
+      const names = (list: readonly Doc[]) => list.map((d) => `${d.kind}/${d.metadata.name}`).sort();
+      expect(names(built)).toEqual(names([...projects, ...applications].filter((d) => clusterOf(d) === cluster)));
+    },
+  );
 
   it('every Application source path exists and renders with kustomize', async () => {
-    const paths = new Set(applications.flatMap((a) => [a.spec.source, ...(a.spec.sources ?? [])]).filter((s: Any) => s?.path).map((s: Any) => s.path as string));
+    const paths = new Set(
+      applications
+        .flatMap((a) => [a.spec.source, ...(a.spec.sources ?? [])])
+        .filter((s: Any) => s?.path)
+        .map((s: Any) => s.path as string),
+    );
     for (const env of environments) expect(paths).toContain(`envs/${env.name}`);
     for (const path of paths) {
       const rendered = parseAllDocuments(await kustomizeBuild(join(root, path))).filter((d) => d.toJS() !== null);

@@ -29,7 +29,8 @@ const env = (name: string) => environments.find((e) => e.name === name)!;
 type Rule = { record?: string; alert?: string; expr: string; labels?: Record<string, string> };
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const rulesOf = (environment: Environment): Rule[] =>
-  (renderEnvironment(environment).find((m) => m.kind === 'PrometheusRule' && m.metadata.name === BUDGET_RULE_NAME) as Any).spec.groups[0].rules;
+  (renderEnvironment(environment).find((m) => m.kind === 'PrometheusRule' && m.metadata.name === BUDGET_RULE_NAME) as Any).spec.groups[0]
+    .rules;
 
 const GIB = 1024 ** 3;
 const HOUR = 3_600_000;
@@ -43,11 +44,22 @@ function series(labels: Labels, value: number, when: (t: number) => boolean = ()
   return { labels, samples: SCRAPES.filter(when).map((t) => [t, value] as const) };
 }
 const busy = (t: number) => t >= BUSY_FROM;
-const node = (name: string) => ({ instance: name, node: name, instance_type: 'm6i.xlarge', region: 'eu-central-1', provider_id: `aws:///eu-central-1a/${name}`, arch: 'amd64' });
+const node = (name: string) => ({
+  instance: name,
+  node: name,
+  instance_type: 'm6i.xlarge',
+  region: 'eu-central-1',
+  provider_id: `aws:///eu-central-1a/${name}`,
+  arch: 'amd64',
+});
 const cpu = (namespace: string, pod: string, nodeName: string, cores: number, when?: (t: number) => boolean) =>
   series({ __name__: 'container_cpu_allocation', namespace, pod, container: 'main', instance: nodeName, node: nodeName }, cores, when);
 const memory = (namespace: string, pod: string, nodeName: string, gib: number, when?: (t: number) => boolean) =>
-  series({ __name__: 'container_memory_allocation_bytes', namespace, pod, container: 'main', instance: nodeName, node: nodeName }, gib * GIB, when);
+  series(
+    { __name__: 'container_memory_allocation_bytes', namespace, pod, container: 'main', instance: nodeName, node: nodeName },
+    gib * GIB,
+    when,
+  );
 const claim = (namespace: string, pod: string, volume: string, gib: number) =>
   series({ __name__: 'pod_pvc_allocation', namespace, pod, persistentvolumeclaim: `data-${pod}`, persistentvolume: volume }, gib * GIB);
 
@@ -119,7 +131,9 @@ function evaluate(environment: Environment, raw: readonly Series[]): { hourly: A
   const record = rules.find((r) => r.record === COST_HOURLY_RECORD)!;
   const history = recorded(record, new PromQL(raw));
   const engine = new PromQL([...raw, ...history]);
-  const hourly = history.filter((s) => s.labels.namespace === environment.namespace).flatMap((s) => s.samples.map(([t, v]) => [t, v] as [number, number]));
+  const hourly = history
+    .filter((s) => s.labels.namespace === environment.namespace)
+    .flatMap((s) => s.samples.map(([t, v]) => [t, v] as [number, number]));
   const alerts = Object.fromEntries(rules.filter((r) => r.alert).map((r) => [r.alert!, engine.instant(r.expr, NOW)]));
   return { hourly, alerts };
 }
@@ -135,12 +149,14 @@ describe('the budget rules, evaluated on a day of OpenCost series', () => {
     const expected = EXPECTED[name];
     // One recorded series for the namespace, each hour the cost of that hour.
     expect(hourly).toHaveLength(24);
-    for (const [t, value] of hourly) expect(value, new Date(t).toISOString()).toBeCloseTo(t >= BUSY_FROM ? expected.busy : expected.quiet, 9);
+    for (const [t, value] of hourly)
+      expect(value, new Date(t).toISOString()).toBeCloseTo(t >= BUSY_FROM ? expected.busy : expected.quiet, 9);
     const warnAt = environment.budget!.monthly * environment.budget!.warnAt;
     expect(values(alerts.HiveBoxBudgetWarning!)).toEqual(expected.monthly > warnAt ? [expected.monthly] : []);
     expect(values(alerts.HiveBoxBudgetExceeded!)).toEqual(expected.monthly > environment.budget!.monthly ? [expected.monthly] : []);
     // The alert carries the namespace it is about.
-    for (const sample of [...alerts.HiveBoxBudgetWarning!, ...alerts.HiveBoxBudgetExceeded!]) expect(sample.labels).toEqual({ namespace: environment.namespace });
+    for (const sample of [...alerts.HiveBoxBudgetWarning!, ...alerts.HiveBoxBudgetExceeded!])
+      expect(sample.labels).toEqual({ namespace: environment.namespace });
     expect(alerts.HiveBoxCostDataMissing).toEqual([]);
   });
 
@@ -153,7 +169,7 @@ describe('the budget rules, evaluated on a day of OpenCost series', () => {
     // Close to the line on purpose: a 720-hour month (319.68), or a shared volume counted once per
     // pod's share (max instead of sum: 316.82), would keep prod's warning quiet.
     expect(0.444 * 720).toBeLessThan(320);
-    expect((0.278 - 0.01 + 0.61 - 0.01) / 2 * 730).toBeLessThan(320);
+    expect(((0.278 - 0.01 + 0.61 - 0.01) / 2) * 730).toBeLessThan(320);
   });
 
   it('an environment without volumes still has a cost (or vector(0)), and no price data raises the missing-data alert', () => {
@@ -172,7 +188,13 @@ describe('the budget rules, evaluated on a day of OpenCost series', () => {
 
 describe('the evaluator itself (support/promql.ts) on cases whose Prometheus answers are known', () => {
   const data: Series[] = [
-    { labels: { __name__: 'm', a: '1', b: 'x' }, samples: [[0, 1], [60_000, 2]] },
+    {
+      labels: { __name__: 'm', a: '1', b: 'x' },
+      samples: [
+        [0, 1],
+        [60_000, 2],
+      ],
+    },
     { labels: { __name__: 'm', a: '2', b: 'x' }, samples: [[0, 10]] },
     { labels: { __name__: 'p', a: '1', c: 'y' }, samples: [[60_000, 3]] },
   ];
@@ -188,7 +210,10 @@ describe('the evaluator itself (support/promql.ts) on cases whose Prometheus ans
   it('aggregates, matches one-to-one on labels, and or-s by label set', () => {
     expect(engine.instant('sum(m)', at)).toEqual([{ labels: {}, value: 12 }]);
     expect(engine.instant('max by (b) (m)', at)).toEqual([{ labels: { b: 'x' }, value: 10 }]);
-    expect(engine.instant('avg by (a) (m)', at)).toEqual([{ labels: { a: '1' }, value: 2 }, { labels: { a: '2' }, value: 10 }]);
+    expect(engine.instant('avg by (a) (m)', at)).toEqual([
+      { labels: { a: '1' }, value: 2 },
+      { labels: { a: '2' }, value: 10 },
+    ]);
     expect(engine.instant('m * on (a) p', at)).toEqual([{ labels: { a: '1' }, value: 6 }]);
     // Without `on`, all labels but the name must match: m and p differ in b and c.
     expect(engine.instant('m * p', at)).toEqual([]);

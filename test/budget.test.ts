@@ -19,7 +19,9 @@ const env = (name: string) => environments.find((e) => e.name === name)!;
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function budgetRule(environment: Environment): Any | undefined {
-  return Testing.synth(new EnvironmentChart(Testing.app(), 'test', { environment })).find((m) => m.kind === 'PrometheusRule' && m.metadata.name === 'hivebox-budget');
+  return Testing.synth(new EnvironmentChart(Testing.app(), 'test', { environment })).find(
+    (m) => m.kind === 'PrometheusRule' && m.metadata.name === 'hivebox-budget',
+  );
 }
 
 const cleanups: (() => void)[] = [];
@@ -32,7 +34,10 @@ describe('budget rules', () => {
     new BudgetRules(chart, 'Paging', { environment: 'live', namespace: 'team-live', monthly: 50, warnAt: 0.5, severity: 'critical' });
     const [quiet, paging] = Testing.synth(chart).map((rule) => rule.spec.groups[0].rules as Any[]);
     const alert = (rules: Any[], name: string) => rules.find((r) => r.alert === name)!;
-    expect(alert(quiet!, 'HiveBoxBudgetWarning')).toMatchObject({ expr: expect.stringMatching(/namespace="team-qa"\}\[1d\]\) \* 730 > 25$/), labels: { severity: 'warning', environment: 'qa' } });
+    expect(alert(quiet!, 'HiveBoxBudgetWarning')).toMatchObject({
+      expr: expect.stringMatching(/namespace="team-qa"\}\[1d\]\) \* 730 > 25$/),
+      labels: { severity: 'warning', environment: 'qa' },
+    });
     expect(alert(quiet!, 'HiveBoxBudgetExceeded').labels).toEqual({ severity: 'warning', environment: 'qa' });
     expect(alert(paging!, 'HiveBoxBudgetExceeded').labels).toEqual({ severity: 'critical', environment: 'live' });
     expect(alert(paging!, 'HiveBoxBudgetWarning').labels.severity).toBe('warning');
@@ -48,21 +53,30 @@ describe('budget rules', () => {
     expect(rule.metadata.namespace).toBe('hivebox-prod');
     const rules: Any[] = rule.spec.groups[0].rules;
     const projected = `avg_over_time(${COST_HOURLY_RECORD}{namespace="hivebox-prod"}[1d]) * ${HOURS_PER_MONTH}`;
-    expect(rules.find((r) => r.alert === 'HiveBoxBudgetWarning')).toMatchObject({ expr: `${projected} > 320`, labels: { severity: 'warning', environment: 'prod' } });
-    expect(rules.find((r) => r.alert === 'HiveBoxBudgetExceeded')).toMatchObject({ expr: `${projected} > 400`, labels: { severity: 'critical', environment: 'prod' } });
+    expect(rules.find((r) => r.alert === 'HiveBoxBudgetWarning')).toMatchObject({
+      expr: `${projected} > 320`,
+      labels: { severity: 'warning', environment: 'prod' },
+    });
+    expect(rules.find((r) => r.alert === 'HiveBoxBudgetExceeded')).toMatchObject({
+      expr: `${projected} > 400`,
+      labels: { severity: 'critical', environment: 'prod' },
+    });
     // The same routing labels as the environment's HiveBox alerts.
     const all = Testing.synth(new EnvironmentChart(Testing.app(), 'routing', { environment: env('prod') }));
     const hiveboxDown = all.find((m) => m.metadata.name === 'hivebox' && m.kind === 'PrometheusRule')!.spec.groups[0].rules[0];
     expect(rules.find((r) => r.alert === 'HiveBoxBudgetExceeded')!.labels).toEqual(hiveboxDown.labels);
   });
 
-  it('uses staging\'s own warnAt (0.75 of 120 = 90) and warns without paging', () => {
+  it("uses staging's own warnAt (0.75 of 120 = 90) and warns without paging", () => {
     const rules: Any[] = budgetRule(env('staging'))!.spec.groups[0].rules;
     expect(rules.find((r) => r.alert === 'HiveBoxBudgetWarning')!.expr).toMatch(/\* 730 > 90$/);
-    expect(rules.find((r) => r.alert === 'HiveBoxBudgetExceeded')).toMatchObject({ expr: expect.stringMatching(/\* 730 > 120$/), labels: { severity: 'warning' } });
+    expect(rules.find((r) => r.alert === 'HiveBoxBudgetExceeded')).toMatchObject({
+      expr: expect.stringMatching(/\* 730 > 120$/),
+      labels: { severity: 'warning' },
+    });
   });
 
-  it('records the namespace\'s hourly cost as CPU, memory and storage allocation times their OpenCost prices', () => {
+  it("records the namespace's hourly cost as CPU, memory and storage allocation times their OpenCost prices", () => {
     const rules: Any[] = budgetRule(env('prod'))!.spec.groups[0].rules;
     const record = rules.find((r) => r.record === COST_HOURLY_RECORD)!;
     expect(record.labels).toEqual({ namespace: 'hivebox-prod' });
@@ -115,7 +129,9 @@ describe('budget rules', () => {
   it('ships one cost dashboard per cluster with the opencost Application: per environment, per workload, against the budget', () => {
     for (const cluster of ['nonprod', 'prod']) {
       const manifests = clusterConfig(cluster, environments).get(OPENCOST)! as Any[];
-      expect(manifests.map((m) => `${m.kind}/${m.metadata.namespace}/${m.metadata.name}`)).toEqual([`ConfigMap/opencost/hivebox-cost-${cluster}`]);
+      expect(manifests.map((m) => `${m.kind}/${m.metadata.namespace}/${m.metadata.name}`)).toEqual([
+        `ConfigMap/opencost/hivebox-cost-${cluster}`,
+      ]);
       expect(manifests[0]!.metadata.labels.grafana_dashboard).toBe('1');
       const dashboard = JSON.parse(Object.values(manifests[0]!.data as Record<string, string>)[0]!);
       expect(dashboard.uid).toBe(`hivebox-cost-${cluster}`);

@@ -9,7 +9,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fromTemplate, runCli, snapshot } from './support/repo.ts';
 
 function git(root: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'commit.gpgsign=false', ...args], { cwd: root, encoding: 'utf8' });
+  return execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'commit.gpgsign=false', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
 }
 
 const repos: { cleanup: () => void }[] = [];
@@ -60,7 +63,9 @@ describe('hivebox-gitops check', () => {
     writeFileSync(patch, `${readFileSync(patch, 'utf8')}# hand edit\n`);
     const result = await runCli(root, 'check', '--base', 'HEAD');
     expect(result.code).toBe(1);
-    expect(result.stdout.split('\n')[0]).toMatch(/^✗ synth --check: +1 generated file\(s\) out of date: run `npm run synth` and commit them$/);
+    expect(result.stdout.split('\n')[0]).toMatch(
+      /^✗ synth --check: +1 generated file\(s\) out of date: run `npm run synth` and commit them$/,
+    );
     expect(result.stdout).toContain('== synth --check\n  changed  envs/staging/patches/httproute-hivebox.yaml\n');
     // The summary names the change; the full diff waits for --verbose, out of the way of the reason it failed.
     expect(result.stdout).toMatch(/^~ diff: +2 resource\(s\) differ against HEAD in staging, argocd\/$/m);
@@ -87,10 +92,14 @@ describe('hivebox-gitops check', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[1]).toBe(`✗ validate:       1 finding (1 error, 0 warnings) in ${/in (\d+) resources/.exec(lines[1]!)![1]} resources`);
     // Without --base it says that it skipped the diff, and why.
-    expect(lines[2]).toBe('- diff:           no --base: pass --base <ref> (e.g. origin/main) to see what the change does to each environment');
+    expect(lines[2]).toBe(
+      '- diff:           no --base: pass --base <ref> (e.g. origin/main) to see what the change does to each environment',
+    );
     expect(result.stdout).toMatch(/== validate\n[\s\S]*error image-digest: [\s\S]*fix: /);
     expect(result.stdout).not.toMatch(/== diff/);
-    expect(lines.at(-1)).toMatch(/^✗ check failed: validate \(1 finding \(1 error, 0 warnings\) in \d+ resources; see each finding and its fix under "== validate"\); passed: synth --check; skipped: diff \(no --base\)\.$/);
+    expect(lines.at(-1)).toMatch(
+      /^✗ check failed: validate \(1 finding \(1 error, 0 warnings\) in \d+ resources; see each finding and its fix under "== validate"\); passed: synth --check; skipped: diff \(no --base\)\.$/,
+    );
   });
 
   it('refuses to write an output file onto an input of the repository, before doing any work', async () => {
@@ -99,13 +108,28 @@ describe('hivebox-gitops check', () => {
     git(root, 'add', 'NOTES.md');
     const before = snapshot(root);
     const refusals: [string[], string][] = [
-      [['--sarif', 'envs/dev/env.yaml'], '--sarif envs/dev/env.yaml: expected a path that is not an input of the repository; it is under envs/'],
+      [
+        ['--sarif', 'envs/dev/env.yaml'],
+        '--sarif envs/dev/env.yaml: expected a path that is not an input of the repository; it is under envs/',
+      ],
       [['--sarif', 'package.json'], '--sarif package.json: expected a path that is not an input of the repository; it is package.json'],
-      [['--sarif', 'charts/new.sarif'], '--sarif charts/new.sarif: expected a path that is not an input of the repository; it is under charts/'],
+      [
+        ['--sarif', 'charts/new.sarif'],
+        '--sarif charts/new.sarif: expected a path that is not an input of the repository; it is under charts/',
+      ],
       [['--sarif', 'NOTES.md'], '--sarif NOTES.md: expected a path that is not an input of the repository; Git tracks it'],
-      [['--base', 'HEAD', '--markdown', 'base/kustomization.yaml'], '--markdown base/kustomization.yaml: expected a path that is not an input of the repository; it is under base/'],
-      [['--base', 'HEAD', '--sarif', 'out.txt', '--markdown', './out.txt'], '--markdown ./out.txt: --sarif writes the same file; expected a file of its own'],
-      [['--sarif', 'no-such-folder/validate.sarif'], '--sarif no-such-folder/validate.sarif: expected a file in an existing folder; no-such-folder is not one'],
+      [
+        ['--base', 'HEAD', '--markdown', 'base/kustomization.yaml'],
+        '--markdown base/kustomization.yaml: expected a path that is not an input of the repository; it is under base/',
+      ],
+      [
+        ['--base', 'HEAD', '--sarif', 'out.txt', '--markdown', './out.txt'],
+        '--markdown ./out.txt: --sarif writes the same file; expected a file of its own',
+      ],
+      [
+        ['--sarif', 'no-such-folder/validate.sarif'],
+        '--sarif no-such-folder/validate.sarif: expected a file in an existing folder; no-such-folder is not one',
+      ],
     ];
     for (const [args, message] of refusals) {
       const result = await runCli(root, 'check', ...args);

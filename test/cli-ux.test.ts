@@ -49,16 +49,31 @@ describe('usage mistakes: one line, exit 2, the same shape, with "did you mean"'
   const cases: Array<[string[], string]> = [
     [['synht'], 'hivebox-gitops: unknown command "synht" (did you mean synth?); see hivebox-gitops --help'],
     [['valdiate'], 'hivebox-gitops: unknown command "valdiate" (did you mean validate?); see hivebox-gitops --help'],
-    [['frobnicate'], 'hivebox-gitops: unknown command "frobnicate"; expected one of synth, validate, diff, check, promote, status, metrics; see hivebox-gitops --help'],
+    [
+      ['frobnicate'],
+      'hivebox-gitops: unknown command "frobnicate"; expected one of synth, validate, diff, check, promote, status, metrics; see hivebox-gitops --help',
+    ],
     [['--verison'], 'hivebox-gitops: unknown option --verison (did you mean --version?); see hivebox-gitops --help'],
     [['check', '--bsae', 'main'], 'hivebox-gitops check: unknown option --bsae (did you mean --base?); see hivebox-gitops check --help'],
-    [['status', '--kubeconfg', 'x'], 'hivebox-gitops status: unknown option --kubeconfg (did you mean --kubeconfig?); see hivebox-gitops status --help'],
+    [
+      ['status', '--kubeconfg', 'x'],
+      'hivebox-gitops status: unknown option --kubeconfg (did you mean --kubeconfig?); see hivebox-gitops status --help',
+    ],
     [['synth', '--zzz'], 'hivebox-gitops synth: unknown option --zzz; expected one of --check, --help; see hivebox-gitops synth --help'],
     [['validate', '--env'], 'hivebox-gitops validate: option --env needs a value; see hivebox-gitops validate --help'],
     [['synth', '--check=yes'], 'hivebox-gitops synth: option --check takes no value; see hivebox-gitops synth --help'],
-    [['validate', 'staging'], 'hivebox-gitops validate: unexpected argument "staging": this command takes only options; see hivebox-gitops validate --help'],
-    [['check', 'verbose'], 'hivebox-gitops check: unexpected argument "verbose": this command takes only options (did you mean --verbose?); see hivebox-gitops check --help'],
-    [['diff'], 'hivebox-gitops diff: --base <ref> is required: the commit, branch or tag to compare against; see hivebox-gitops diff --help'],
+    [
+      ['validate', 'staging'],
+      'hivebox-gitops validate: unexpected argument "staging": this command takes only options; see hivebox-gitops validate --help',
+    ],
+    [
+      ['check', 'verbose'],
+      'hivebox-gitops check: unexpected argument "verbose": this command takes only options (did you mean --verbose?); see hivebox-gitops check --help',
+    ],
+    [
+      ['diff'],
+      'hivebox-gitops diff: --base <ref> is required: the commit, branch or tag to compare against; see hivebox-gitops diff --help',
+    ],
   ];
   it.each(cases)('%j', async (argv, message) => {
     expect(await run(argv)).toEqual({ code: 2, stdout: '', stderr: `${message}\n` });
@@ -102,14 +117,18 @@ describe('--help, from one description per command', () => {
       expect(top.stdout).toContain(`  ${name.padEnd(10)} ${usage.summary}\n`);
       const help = await run([name, '-h']);
       expect(help).toEqual({ code: 0, stdout: renderHelp(usage), stderr: '' });
-      for (const option of Object.keys(usage.options)) expect(help.stdout, `${name} --${option}`).toMatch(new RegExp(`^  --${option}\\b`, 'm'));
+      for (const option of Object.keys(usage.options))
+        expect(help.stdout, `${name} --${option}`).toMatch(new RegExp(`^  --${option}\\b`, 'm'));
     }
     expect([...described.keys()].sort()).toEqual(['check', 'diff', 'metrics', 'promote', 'status', 'synth', 'validate']);
   });
 
   it('shows only examples its parser accepts, and synopses of options it has', async () => {
     const described = await usages();
-    const helps = [(await run(['--help'])).stdout, ...(await Promise.all([...described.keys()].map(async (name) => (await run([name, '--help'])).stdout)))];
+    const helps = [
+      (await run(['--help'])).stdout,
+      ...(await Promise.all([...described.keys()].map(async (name) => (await run([name, '--help'])).stdout))),
+    ];
     const sections = helps.map((help) => help.split('\nExamples:\n')[1]!.split('\n\n')[0]!);
     const examples = sections.flatMap((section) => [...section.matchAll(/^ {2}hivebox-gitops ([a-z]+)((?: \S+)*)$/gm)]);
     expect(examples.length).toBeGreaterThanOrEqual(described.size * 2);
@@ -129,7 +148,12 @@ describe('--help, from one description per command', () => {
 describe('colour and progress', () => {
   const repo = tempRepo({ withGenerated: true });
   afterAll(() => repo.cleanup());
-  const validate = (tty: boolean, env: Record<string, string | undefined> = {}) => run(['validate', '--env', 'dev'], { cwd: repo.root, tty, env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } });
+  const validate = (tty: boolean, env: Record<string, string | undefined> = {}) =>
+    run(['validate', '--env', 'dev'], {
+      cwd: repo.root,
+      tty,
+      env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
+    });
 
   it('on a terminal: coloured marks, and a progress line on stderr that is erased before the report', async () => {
     const result = await validate(true);

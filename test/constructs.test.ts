@@ -122,7 +122,9 @@ describe('HiveBox wiring', () => {
     const route = find(manifests, 'HTTPRoute', 'hivebox');
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
     expect(route.spec).toEqual({
-      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'envoy-gateway', name: 'hivebox', sectionName: 'https-test' }],
+      parentRefs: [
+        { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'envoy-gateway', name: 'hivebox', sectionName: 'https-test' },
+      ],
       hostnames: ['test.hivebox.example.com'],
       rules: [
         {
@@ -134,7 +136,10 @@ describe('HiveBox wiring', () => {
     });
     const service = find(manifests, 'Service', 'hivebox');
     expect(service.spec.ports.map((p: Any) => p.port)).toContain(route.spec.rules[0].backendRefs[0].port);
-    expect(find(renderEnvironment(environment({ route: { host: 'slow.hivebox.example.com', requestTimeout: '1m30s' } })), 'HTTPRoute', 'hivebox').spec.rules[0].timeouts).toEqual({ request: '1m30s' });
+    expect(
+      find(renderEnvironment(environment({ route: { host: 'slow.hivebox.example.com', requestTimeout: '1m30s' } })), 'HTTPRoute', 'hivebox')
+        .spec.rules[0].timeouts,
+    ).toEqual({ request: '1m30s' });
   });
 
   it('passes the app its settings, pointing at the in-cluster Valkey and MinIO', () => {
@@ -207,7 +212,9 @@ describe('network policies', () => {
   });
 
   it('gives the cluster DNS only to the pods that look names up: HiveBox and the bucket Job', () => {
-    expect(named('allow-dns').spec.podSelector).toEqual({ matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['hivebox', 'minio-bucket'] }] });
+    expect(named('allow-dns').spec.podSelector).toEqual({
+      matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['hivebox', 'minio-bucket'] }],
+    });
   });
 
   it("admits to HiveBox only the Envoys of the cluster's Gateway, by namespace and by their owning-gateway labels", () => {
@@ -238,7 +245,10 @@ describe('network policies', () => {
 
   it('drops the in-cluster stores and their policies when an environment uses external ones', () => {
     const external = renderEnvironment(
-      environment({ valkey: { mode: 'external', host: 'cache.example.com', port: 6380 }, minio: { mode: 'external', endpoint: 's3.example.com:443' } }),
+      environment({
+        valkey: { mode: 'external', host: 'cache.example.com', port: 6380 },
+        minio: { mode: 'external', endpoint: 's3.example.com:443' },
+      }),
     );
     expect(external.filter((m) => ['StatefulSet', 'Job'].includes(m.kind))).toEqual([]);
     const egress = find(external, 'NetworkPolicy', 'allow-hivebox-to-valkey').spec.egress[0];
@@ -271,7 +281,11 @@ describe('narrow props', () => {
     const dir = join(import.meta.dirname, '..', 'src', 'constructs');
     const readers = readdirSync(dir)
       .filter((file) => file.endsWith('.ts'))
-      .filter((file) => ts.preProcessFile(readFileSync(join(dir, file), 'utf8'), true, true).importedFiles.some((imported) => imported.fileName.startsWith('../config/')));
+      .filter((file) =>
+        ts
+          .preProcessFile(readFileSync(join(dir, file), 'utf8'), true, true)
+          .importedFiles.some((imported) => imported.fileName.startsWith('../config/')),
+      );
     expect(readers).toEqual(['environment-chart.ts']);
   });
 });

@@ -38,18 +38,25 @@ spec:
                   env:
                       - {name: FEATURE_SWARM_ALERTS, value: "true"}
 `;
-const files = (): Record<string, string> => Object.fromEntries(['kustomization.yaml', 'deployment-hivebox.yaml', 'notes.yaml'].map((name) => [name, readFileSync(join(custom, name), 'utf8')]));
+const files = (): Record<string, string> =>
+  Object.fromEntries(
+    ['kustomization.yaml', 'deployment-hivebox.yaml', 'notes.yaml'].map((name) => [name, readFileSync(join(custom, name), 'utf8')]),
+  );
 
 function git(...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd: repo.root, encoding: 'utf8' });
+  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], {
+    cwd: repo.root,
+    encoding: 'utf8',
+  });
 }
 
-async function renderDev(): Promise<Record<string, any>[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function renderDev(): Promise<Record<string, any>[]> {
   return parseAllDocuments(await kustomizeBuild(join(repo.root, 'envs', 'dev'))).map((doc) => doc.toJS());
 }
 
 describe('a Component in envs/dev/custom/', () => {
-  it('is listed under the overlay\'s components: and left exactly as written, across two synths', async () => {
+  it("is listed under the overlay's components: and left exactly as written, across two synths", async () => {
     expect((await runCli(repo.root, 'synth')).code).toBe(0);
     git('init', '-q', '-b', 'main');
     git('add', '-A');
@@ -101,10 +108,7 @@ describe('a Component in envs/dev/custom/', () => {
 
   it('cannot turn Pod Security off: a privileged container and a privileged Namespace are findings (validate and check exit 1)', async () => {
     writeFileSync(join(custom, 'kustomization.yaml'), `${COMPONENT}    - path: namespace.yaml\n`);
-    writeFileSync(
-      join(custom, 'deployment-hivebox.yaml'),
-      `${DEPLOYMENT_PATCH}                  securityContext: {privileged: true}\n`,
-    );
+    writeFileSync(join(custom, 'deployment-hivebox.yaml'), `${DEPLOYMENT_PATCH}                  securityContext: {privileged: true}\n`);
     writeFileSync(
       join(custom, 'namespace.yaml'),
       'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: hivebox\n  labels:\n    pod-security.kubernetes.io/enforce: privileged\n',
@@ -112,8 +116,12 @@ describe('a Component in envs/dev/custom/', () => {
     const validate = await runCli(repo.root, 'validate', '--env', 'dev', '--format', 'json');
     expect(validate.code).toBe(1);
     const findings = (JSON.parse(validate.stdout) as { findings: { ruleId: string; resource: { kind: string } }[] }).findings;
-    expect(findings).toContainEqual(expect.objectContaining({ ruleId: 'pss-privileged', resource: expect.objectContaining({ kind: 'Deployment' }) }));
-    expect(findings).toContainEqual(expect.objectContaining({ ruleId: 'pss-namespace', resource: expect.objectContaining({ kind: 'Namespace' }) }));
+    expect(findings).toContainEqual(
+      expect.objectContaining({ ruleId: 'pss-privileged', resource: expect.objectContaining({ kind: 'Deployment' }) }),
+    );
+    expect(findings).toContainEqual(
+      expect.objectContaining({ ruleId: 'pss-namespace', resource: expect.objectContaining({ kind: 'Namespace' }) }),
+    );
     const check = await runCli(repo.root, 'check', '--env', 'dev');
     expect(check.code).toBe(1);
     expect(check.stdout).toContain('pss-privileged');
@@ -133,7 +141,9 @@ describe('a Component in envs/dev/custom/', () => {
   it('removed, is removed from components: by the next synth', async () => {
     rmSync(custom, { recursive: true });
     expect((await runCli(repo.root, 'synth')).code).toBe(0);
-    expect(readFileSync(join(repo.root, 'envs', 'dev', 'kustomization.yaml'), 'utf8')).toBe(git('show', 'HEAD:envs/dev/kustomization.yaml'));
+    expect(readFileSync(join(repo.root, 'envs', 'dev', 'kustomization.yaml'), 'utf8')).toBe(
+      git('show', 'HEAD:envs/dev/kustomization.yaml'),
+    );
   });
 });
 
@@ -154,7 +164,10 @@ describe("the README's Component example", () => {
       expect(`$ npm run synth\n${synth.stdout}`).toBe(blocks[1]);
       const validate = await runCli(example.root, 'validate');
       expect(validate.code).toBe(1);
-      const shown = blocks[2]!.split('\n').slice(1).filter((line) => line.trim() !== '...' && line !== '');
+      const shown = blocks[2]!
+        .split('\n')
+        .slice(1)
+        .filter((line) => line.trim() !== '...' && line !== '');
       for (const line of shown) expect(validate.stdout, line).toContain(`${line}\n`);
     } finally {
       example.cleanup();

@@ -95,7 +95,9 @@ describe('dependency direction', () => {
   });
 
   it('places every src/ folder in exactly one layer', () => {
-    const folders = readdirSync(SRC, { withFileTypes: true }).map((entry) => (entry.isDirectory() ? entry.name : entry.name.replace(/\.ts$/, '')));
+    const folders = readdirSync(SRC, { withFileTypes: true }).map((entry) =>
+      entry.isDirectory() ? entry.name : entry.name.replace(/\.ts$/, ''),
+    );
     expect([...LAYERS.flat()].sort()).toEqual([...new Set(folders)].sort());
   });
 
@@ -108,8 +110,15 @@ describe('dependency direction', () => {
 
   it('fails on a planted upward import, a sibling import and an unplaced folder', () => {
     expect(violations([{ from: 'src/kube/manifest.ts', to: 'src/synth/plan.ts' }])).toEqual(['src/kube/manifest.ts -> src/synth/plan.ts']);
-    expect(violations([{ from: 'src/diff/index.ts', to: 'src/validate/index.ts' }])).toEqual(['src/diff/index.ts -> src/validate/index.ts']);
+    expect(violations([{ from: 'src/diff/index.ts', to: 'src/validate/index.ts' }])).toEqual([
+      'src/diff/index.ts -> src/validate/index.ts',
+    ]);
     expect(violations([{ from: 'src/new/thing.ts', to: 'src/kube/manifest.ts' }])).toEqual(['src/new/thing.ts -> src/kube/manifest.ts']);
-    expect(violations([{ from: 'src/synth/plan.ts', to: 'src/kube/manifest.ts' }, { from: 'src/cli.ts', to: 'src/errors.ts' }])).toEqual([]);
+    expect(
+      violations([
+        { from: 'src/synth/plan.ts', to: 'src/kube/manifest.ts' },
+        { from: 'src/cli.ts', to: 'src/errors.ts' },
+      ]),
+    ).toEqual([]);
   });
 });

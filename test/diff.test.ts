@@ -83,7 +83,11 @@ spec:
           image: ghcr.io/hivebox-platform/hivebox:v0.6.0
 `,
   );
-  write(root, 'base/service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: hivebox\nspec:\n  selector: {app: hivebox}\n  ports: [{port: 80}]\n');
+  write(
+    root,
+    'base/service.yaml',
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: hivebox\nspec:\n  selector: {app: hivebox}\n  ports: [{port: 80}]\n',
+  );
   write(root, 'base/secret.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: demo\nstringData:\n  password: hunter2\n');
   for (const env of ENVS) {
     write(root, `envs/${env}/env.yaml`, `cluster: nonprod\n`);
@@ -148,7 +152,9 @@ describe('hivebox-gitops diff', () => {
     expect(stdout.match(/<details>/g)).toHaveLength(1);
     expect(stdout).toContain('<details><summary><b>staging</b>: 1 changed</summary>');
     expect(stdout).toContain('`Deployment.apps hivebox-staging/hivebox`');
-    expect(stdout).toMatch(/```diff\n--- base\n\+\+\+ head\n@@[^\n]*@@\n[\s\S]*\n\+ +- image: ghcr\.io\/hivebox-platform\/hivebox:v0\.7\.0\n/);
+    expect(stdout).toMatch(
+      /```diff\n--- base\n\+\+\+ head\n@@[^\n]*@@\n[\s\S]*\n\+ +- image: ghcr\.io\/hivebox-platform\/hivebox:v0\.7\.0\n/,
+    );
     // Summary first, details after.
     expect(stdout.indexOf('| Environment or folder |')).toBeLessThan(stdout.indexOf('<details>'));
   });
@@ -356,7 +362,10 @@ describe('matching resources across the two sides', () => {
       expect(changes(moved), parse.name).toEqual(['removed ConfigMap hivebox-dev/settings', 'added ConfigMap hivebox-staging/settings']);
       // The same kind and name in another API group (core Event and events.k8s.io Event) is another resource too.
       const regrouped = compareSection('x', set(doc('v1', 'Event', 'hivebox-dev')), set(doc('events.k8s.io/v1', 'Event', 'hivebox-dev')));
-      expect(changes(regrouped), parse.name).toEqual(['removed Event hivebox-dev/settings', 'added Event.events.k8s.io hivebox-dev/settings']);
+      expect(changes(regrouped), parse.name).toEqual([
+        'removed Event hivebox-dev/settings',
+        'added Event.events.k8s.io hivebox-dev/settings',
+      ]);
     }
   });
 });
@@ -423,7 +432,9 @@ describe('hivebox-gitops diff on the synthesized repository', () => {
     const root = await synthesizedRepo();
     const envFile = join(root, 'envs/staging/env.yaml');
     const staging = readFileSync(envFile, 'utf8');
-    const changed = staging.replace(/^( +tag: )v0\.6\.0$/m, '$1v0.7.0').replace(/^( +digest: )sha256:[0-9a-f]{64}$/m, `$1sha256:${'ab'.repeat(32)}`);
+    const changed = staging
+      .replace(/^( +tag: )v0\.6\.0$/m, '$1v0.7.0')
+      .replace(/^( +digest: )sha256:[0-9a-f]{64}$/m, `$1sha256:${'ab'.repeat(32)}`);
     expect(changed).not.toBe(staging);
     writeFileSync(envFile, changed);
     await synthInto(root, planOutputs);
@@ -441,7 +452,9 @@ describe('hivebox-gitops diff on the synthesized repository', () => {
     expect(stagingDiff.changes.map((c) => `${c.change} ${c.id.kind} ${c.id.namespace}/${c.id.name}`)).toEqual([
       'changed Deployment hivebox-staging/hivebox',
     ]);
-    expect(stagingDiff.changes[0]!.patch).toMatch(new RegExp(`^\\+ +(- )?image: ghcr\\.io/hivebox-platform/hivebox:v0\\.7\\.0@sha256:${'ab'.repeat(32)}$`, 'm'));
+    expect(stagingDiff.changes[0]!.patch).toMatch(
+      new RegExp(`^\\+ +(- )?image: ghcr\\.io/hivebox-platform/hivebox:v0\\.7\\.0@sha256:${'ab'.repeat(32)}$`, 'm'),
+    );
     expect(stagingDiff.changes[0]!.patch).toMatch(/^- +(- )?image: ghcr\.io\/hivebox-platform\/hivebox:v0\.6\.0@sha256:/m);
     expect(text.stdout).toContain('~ Deployment.apps hivebox-staging/hivebox (changed)');
     expect(text.stdout).not.toMatch(/=== (dev|prod) ===/);
@@ -459,7 +472,9 @@ describe('hivebox-gitops diff on the synthesized repository', () => {
       expect(fast).toEqual(full);
     }
     const quoted = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "0123"\n  namespace: \'ns\'\ndata:\n  a: b\n';
-    expect(parseKustomizeOutput(quoted, 'quoted').map((r) => r.id)).toEqual([{ group: '', kind: 'ConfigMap', namespace: 'ns', name: '0123' }]);
+    expect(parseKustomizeOutput(quoted, 'quoted').map((r) => r.id)).toEqual([
+      { group: '', kind: 'ConfigMap', namespace: 'ns', name: '0123' },
+    ]);
   });
 
   it('finds no difference between the synthesized repository and itself', async () => {

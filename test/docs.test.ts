@@ -30,7 +30,9 @@ beforeAll(async () => {
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 /** Every Argo CD object synth plans under argocd/, read independently of the renderer. */
-function plannedArgoObjects(kind: string): Array<{ metadata: { name: string; labels?: Record<string, string> }; spec: { project?: string } }> {
+function plannedArgoObjects(
+  kind: string,
+): Array<{ metadata: { name: string; labels?: Record<string, string> }; spec: { project?: string } }> {
   return [...planned]
     .filter(([path]) => path.startsWith('argocd/'))
     .flatMap(([, content]) => parseAllDocuments(content).map((doc) => doc.toJS()))
@@ -40,7 +42,10 @@ function plannedArgoObjects(kind: string): Array<{ metadata: { name: string; lab
 function mermaidBlock(markdown: string): string[] {
   const match = /```mermaid\n([\s\S]*?)```/.exec(markdown);
   expect(match, 'a mermaid block').not.toBeNull();
-  return match![1]!.split('\n').map((line) => line.trim()).filter(Boolean);
+  return match![1]!
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 describe('docs/architecture.md from the planned argocd/ tree', () => {
@@ -51,11 +56,16 @@ describe('docs/architecture.md from the planned argocd/ tree', () => {
   it('has a node and a table row for every Application synth plans, in its AppProject', () => {
     const applications = plannedArgoObjects('Application');
     expect(applications.length).toBeGreaterThan(3);
-    const table = architecture.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Cluster') && !line.startsWith('| ---'));
+    const table = architecture
+      .split('\n')
+      .filter((line) => line.startsWith('| ') && !line.startsWith('| Cluster') && !line.startsWith('| ---'));
     for (const app of applications) {
       expect(architecture).toContain(`["${app.metadata.name}<br/>`);
       const cluster = app.metadata.labels!['hivebox.dev/cluster'];
-      expect(table.some((row) => row.startsWith(`| ${cluster} | ${app.metadata.name} | ${app.spec.project} |`)), app.metadata.name).toBe(true);
+      expect(
+        table.some((row) => row.startsWith(`| ${cluster} | ${app.metadata.name} | ${app.spec.project} |`)),
+        app.metadata.name,
+      ).toBe(true);
     }
     expect(table).toHaveLength(applications.length);
   });
@@ -67,7 +77,9 @@ describe('docs/architecture.md from the planned argocd/ tree', () => {
       expect(lines).toContain(`path_envs_${env.name} --> ${app}`);
       expect(lines).toContain(`${app} --> ns_${env.cluster}_${env.namespace.replace(/-/g, '_')}`);
       expect(architecture).toMatch(
-        new RegExp(`\\| ${env.cluster} \\| hivebox-${env.name} \\| hivebox \\| envs/${env.name}/ \\| ${env.namespace} \\| ${env.sync.mode === 'automatic' ? 'auto-sync' : 'manual sync'} \\| \\d+ \\|`),
+        new RegExp(
+          `\\| ${env.cluster} \\| hivebox-${env.name} \\| hivebox \\| envs/${env.name}/ \\| ${env.namespace} \\| ${env.sync.mode === 'automatic' ? 'auto-sync' : 'manual sync'} \\| \\d+ \\|`,
+        ),
       );
     }
   });
@@ -120,7 +132,10 @@ describe('docs/architecture.md from the planned argocd/ tree', () => {
     const dir = copyConfiguration();
     try {
       rmSync(join(dir, 'envs/dev'), { recursive: true });
-      writeFileSync(join(dir, 'envs/staging/env.yaml'), readFileSync(join(dir, 'envs/staging/env.yaml'), 'utf8').replace(/^promotesFrom: dev\n/m, ''));
+      writeFileSync(
+        join(dir, 'envs/staging/env.yaml'),
+        readFileSync(join(dir, 'envs/staging/env.yaml'), 'utf8').replace(/^promotesFrom: dev\n/m, ''),
+      );
       const after = renderArchitecture(await planOutputs(dir));
       expect(after).not.toContain('hivebox-dev');
       expect(after).toContain('hivebox-staging');
@@ -137,7 +152,11 @@ function documentedInvocations(): Array<{ file: string; command: string; flags: 
     readFileSync(join(REPO, file), 'utf8')
       .split('\n')
       .flatMap((line) => [...line.matchAll(/(?:npm run|hivebox-gitops) ([a-z]+)((?: -- )?(?:\s*--?[a-z][\w-]*(?:[ =](?!--)[^\s`|]+)?)*)/g)])
-      .map((match) => ({ file, command: match[1]!, flags: [...match[2]!.matchAll(/(?:^|\s)(--[a-z][\w-]*)/g)].map((flag) => flag[1]!).filter((flag) => flag !== '--') })),
+      .map((match) => ({
+        file,
+        command: match[1]!,
+        flags: [...match[2]!.matchAll(/(?:^|\s)(--[a-z][\w-]*)/g)].map((flag) => flag[1]!).filter((flag) => flag !== '--'),
+      })),
   );
 }
 
@@ -171,13 +190,18 @@ describe('runbooks match the commands', () => {
     expect([...shown].some((s) => s.startsWith('status') && s.includes('--wait'))).toBe(true);
   });
 
-  it('only use commands and options the CLI has (checked against each command\'s --help)', async () => {
+  it("only use commands and options the CLI has (checked against each command's --help)", async () => {
     const help = new Map<string, string>();
     for (const { file, command, flags } of invocations) {
       if (command === 'test' || command === 'typecheck' || command === 'lint' || command === 'format' || command === 'bench') continue; // plain npm scripts
       if (!help.has(command)) {
         let out = '';
-        const code = await main([command, '--help'], { cwd: REPO, env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) } });
+        const code = await main([command, '--help'], {
+          cwd: REPO,
+          env: {},
+          stdout: { write: (t: string) => (out += t) },
+          stderr: { write: (t: string) => (out += t) },
+        });
         expect(code, `${file}: hivebox-gitops ${command} exists`).toBe(0);
         help.set(command, out);
       }

@@ -25,7 +25,10 @@ import { REPO_ROOT, runCli, tempRepo } from './support/repo.ts';
 const run = promisify(execFile);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = Record<string, any>;
-const docs = (text: string): Any[] => parseAllDocuments(text).map((d) => d.toJS() as Any).filter((d) => d !== null);
+const docs = (text: string): Any[] =>
+  parseAllDocuments(text)
+    .map((d) => d.toJS() as Any)
+    .filter((d) => d !== null);
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
@@ -119,12 +122,16 @@ describe('e2e-prepare: nonprod, as the repository stands', () => {
     const loaded = new Set(plan.standIns.map((s) => s.image));
     const verify = verifyRules[0]!.rule.verifyImages[0];
     for (const env of plan.environments) {
-      const deployment = docs(await build(join(REPO_ROOT, 'envs', env.name))).find((d) => d.kind === 'Deployment' && d.metadata.name === 'hivebox')!;
+      const deployment = docs(await build(join(REPO_ROOT, 'envs', env.name))).find(
+        (d) => d.kind === 'Deployment' && d.metadata.name === 'hivebox',
+      )!;
       const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: env.namespace }, spec: deployment.spec.template.spec };
       expect(pod.spec.containers.map((c: Any) => c.image)).toContain(formatImageReference(env.image));
       expect((pod.spec.initContainers ?? []).filter((c: Any) => c.image.startsWith(env.image.repository))).toEqual([]);
       const admitted = replayStandInPolicy(policy, pod, env.namespace);
-      const hivebox = admitted.spec.containers.filter((c: Any) => c.image.startsWith(`${env.image.repository}:`) || c.image.startsWith(`${env.image.repository}@`));
+      const hivebox = admitted.spec.containers.filter(
+        (c: Any) => c.image.startsWith(`${env.image.repository}:`) || c.image.startsWith(`${env.image.repository}@`),
+      );
       expect(hivebox.length).toBe(1);
       // What the kubelet starts is the stand-in `kind load`ed under that reference…
       expect(loaded.has(hivebox[0].image), `${env.name}: ${hivebox[0].image}`).toBe(true);
@@ -137,14 +144,17 @@ describe('e2e-prepare: nonprod, as the repository stands', () => {
       expect(replayStandInPolicy(policy, pod, 'elsewhere')).toEqual(pod);
     }
     // Only a digest-pinned environment needs a rule.
-    expect(policy!.spec.rules.map((r: Any) => r.name)).toEqual(plan.environments.filter((env) => env.image.digest).map((env) => `stand-in-${env.name}`));
+    expect(policy!.spec.rules.map((r: Any) => r.name)).toEqual(
+      plan.environments.filter((env) => env.image.digest).map((env) => `stand-in-${env.name}`),
+    );
   });
 
   it('seeds every secret an ExternalSecret on the cluster reads, in its store’s source namespace', async () => {
     const secrets = await throwAwaySecrets(REPO_ROOT, 'nonprod', plan.environments, build);
     const namespaces = new Set(secrets.map((s) => s.metadata.namespace));
     expect([...namespaces].sort()).toEqual(['hivebox-dev-secrets', 'hivebox-staging-secrets', 'platform-secrets']);
-    for (const secret of secrets) for (const value of Object.values(secret.stringData as Record<string, string>)) expect(value.length).toBeGreaterThanOrEqual(32);
+    for (const secret of secrets)
+      for (const value of Object.values(secret.stringData as Record<string, string>)) expect(value.length).toBeGreaterThanOrEqual(32);
   });
 });
 
@@ -156,10 +166,20 @@ describe('e2e-prepare: a digest-pinned dev', () => {
       writeFileSync(file, readFileSync(file, 'utf8').replace('  tag: v0.6.0\n', `  tag: v0.7.0\n  digest: ${digest}\n`));
     });
     const plan = await planE2e(root, 'nonprod');
-    expect(plan.standIns.map((s) => s.image).sort()).toEqual(['ghcr.io/hivebox-platform/hivebox:v0.6.0', 'ghcr.io/hivebox-platform/hivebox:v0.7.0']);
+    expect(plan.standIns.map((s) => s.image).sort()).toEqual([
+      'ghcr.io/hivebox-platform/hivebox:v0.6.0',
+      'ghcr.io/hivebox-platform/hivebox:v0.7.0',
+    ]);
     const rule = plan.standInPolicy!.spec.rules.find((r: Any) => r.name === 'stand-in-dev');
     expect(rule.match.any[0].resources.namespaces).toEqual(['hivebox-dev']);
-    const pod = { spec: { containers: [{ name: 'hivebox', image: `ghcr.io/hivebox-platform/hivebox:v0.7.0@${digest}` }, { name: 'other', image: 'ghcr.io/x/y:v1' }] } };
+    const pod = {
+      spec: {
+        containers: [
+          { name: 'hivebox', image: `ghcr.io/hivebox-platform/hivebox:v0.7.0@${digest}` },
+          { name: 'other', image: 'ghcr.io/x/y:v1' },
+        ],
+      },
+    };
     expect(replayStandInPolicy(plan.standInPolicy, pod, 'hivebox-dev').spec.containers.map((c: Any) => c.image)).toEqual([
       'ghcr.io/hivebox-platform/hivebox:v0.7.0',
       'ghcr.io/x/y:v1',
@@ -175,8 +195,12 @@ describe('e2e-prepare: clusters it refuses (exit 2, one line)', () => {
   });
 
   it('a cluster whose Kyverno honours no exception', async () => {
-    const root = await repoWith((dir) => writeFileSync(join(dir, 'charts/kyverno/values-nonprod.yaml'), 'features:\n  policyExceptions:\n    enabled: false\n'));
-    await expect(planE2e(root, 'nonprod')).rejects.toThrow(/honours no PolicyException \(features\.policyExceptions in charts\/kyverno\/values\.yaml, charts\/kyverno\/values-nonprod\.yaml\)/);
+    const root = await repoWith((dir) =>
+      writeFileSync(join(dir, 'charts/kyverno/values-nonprod.yaml'), 'features:\n  policyExceptions:\n    enabled: false\n'),
+    );
+    await expect(planE2e(root, 'nonprod')).rejects.toThrow(
+      /honours no PolicyException \(features\.policyExceptions in charts\/kyverno\/values\.yaml, charts\/kyverno\/values-nonprod\.yaml\)/,
+    );
   });
 
   it('two environments running one stand-in reference on different ports', async () => {
@@ -195,8 +219,12 @@ describe('e2e-prepare: clusters it refuses (exit 2, one line)', () => {
     expect(ok.stdout).toMatch(/^exception-namespace=kyverno-exceptions$/m);
     expect(ok.stdout).toMatch(/^stand-in-policy=e2e-stand-in-image$/m);
     expect(ok.stdout).toMatch(/^gateway=envoy-gateway\/hivebox$/m);
-    expect(readFileSync(join(out, 'gateway-certificates.tsv'), 'utf8')).toBe('envoy-gateway\thivebox-dev-tls\tdev.hivebox.example.com\nenvoy-gateway\thivebox-staging-tls\tstaging.hivebox.example.com\n');
-    expect(readFileSync(join(out, 'smoke.tsv'), 'utf8').split('\n')[0]).toMatch(/^hivebox-dev\thivebox\t8000\tv0\.6\.0\tdev\.hivebox\.example\.com$/);
+    expect(readFileSync(join(out, 'gateway-certificates.tsv'), 'utf8')).toBe(
+      'envoy-gateway\thivebox-dev-tls\tdev.hivebox.example.com\nenvoy-gateway\thivebox-staging-tls\tstaging.hivebox.example.com\n',
+    );
+    expect(readFileSync(join(out, 'smoke.tsv'), 'utf8').split('\n')[0]).toMatch(
+      /^hivebox-dev\thivebox\t8000\tv0\.6\.0\tdev\.hivebox\.example\.com$/,
+    );
     expect(readFileSync(join(out, 'stand-ins.tsv'), 'utf8')).toBe('ghcr.io/hivebox-platform/hivebox:v0.6.0\tv0.6.0\t8000\n');
     expect(docs(readFileSync(join(out, 'kyverno-exception.yaml'), 'utf8')).map((d) => d.kind)).toEqual(['Namespace', 'PolicyException']);
     const refused = await run(tsx, ['.github/scripts/e2e-prepare.ts', 'prod', out], { cwd: REPO_ROOT }).then(
@@ -204,6 +232,8 @@ describe('e2e-prepare: clusters it refuses (exit 2, one line)', () => {
       (error: { code: number; stderr: string }) => error,
     );
     expect(refused.code).toBe(2);
-    expect(refused.stderr.trim().split('\n')).toEqual(['e2e-prepare: cluster prod hosts prod, synced only by a person: the e2e waits for a cluster that converges by itself']);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      'e2e-prepare: cluster prod hosts prod, synced only by a person: the e2e waits for a cluster that converges by itself',
+    ]);
   });
 });

@@ -27,7 +27,9 @@ describe('envs/env.schema.json', () => {
 
   it('is referenced by every env.yaml for editor completion', () => {
     for (const env of ['dev', 'staging', 'prod']) {
-      expect(readFileSync(join(REPO_ROOT, 'envs', env, 'env.yaml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../env.schema.json');
+      expect(readFileSync(join(REPO_ROOT, 'envs', env, 'env.yaml'), 'utf8').split('\n')[0]).toBe(
+        '# yaml-language-server: $schema=../env.schema.json',
+      );
     }
   });
 });

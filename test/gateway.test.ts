@@ -15,57 +15,101 @@ import type { Manifest } from '../src/kube/manifest.ts';
 import { hostnamesIntersect } from '../src/validate/checks/gateway.ts';
 import { clusters, environments, fixture, validateFixture, type Any, type Fixture } from './support/repository-fixture.ts';
 
-const gatewayOf = (f: Fixture, cluster: string): Any => f.folders.get(`argocd/${cluster}/platform/envoy-gateway`)!.find((m) => m.kind === 'Gateway')!;
-const issuerOf = (f: Fixture, cluster: string, name: string): Any => f.folders.get(`argocd/${cluster}/platform/cert-manager`)!.find((m) => m.kind === 'ClusterIssuer' && m.metadata.name === name)!;
+const gatewayOf = (f: Fixture, cluster: string): Any =>
+  f.folders.get(`argocd/${cluster}/platform/envoy-gateway`)!.find((m) => m.kind === 'Gateway')!;
+const issuerOf = (f: Fixture, cluster: string, name: string): Any =>
+  f.folders.get(`argocd/${cluster}/platform/cert-manager`)!.find((m) => m.kind === 'ClusterIssuer' && m.metadata.name === name)!;
 const routeOf = (f: Fixture, env: string): Any => f.envs.get(env)!.find((m) => m.kind === 'HTTPRoute')!;
-const findings = (f: Fixture, rule: string) => validateFixture(f).filter((x) => x.ruleId === rule).map((x) => `${x.scope} ${x.resource.kind}/${x.resource.name} ${x.path}: ${x.message}`);
+const findings = (f: Fixture, rule: string) =>
+  validateFixture(f)
+    .filter((x) => x.ruleId === rule)
+    .map((x) => `${x.scope} ${x.resource.kind}/${x.resource.name} ${x.path}: ${x.message}`);
 
 describe("each cluster's one Gateway", () => {
-  it.each(clusters)('%s: redirects plain HTTP, and serves each environment host on its own HTTPS listener with its own certificate', (cluster) => {
-    const f = fixture();
-    const gateway = gatewayOf(f, cluster);
-    const envs = environments.filter((env) => env.cluster === cluster).sort((a, b) => a.name.localeCompare(b.name));
-    expect(gateway.metadata).toMatchObject({ name: 'hivebox', namespace: 'envoy-gateway', annotations: { 'cert-manager.io/cluster-issuer': envs[0]!.route.tlsIssuer } });
-    expect(gateway.spec.gatewayClassName).toBe('envoy-gateway');
-    expect(gateway.spec.listeners).toEqual([
-      { name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }] } },
-      ...envs.map((env) => ({
-        name: `https-${env.name}`,
-        protocol: 'HTTPS',
-        port: 443,
-        hostname: env.route.host,
-        tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: `hivebox-${env.name}-tls` }] },
-        allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': env.namespace } } }, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }] },
-      })),
-    ]);
-    const manifests = f.folders.get(`argocd/${cluster}/platform/envoy-gateway`)!;
-    const redirect = manifests.find((m) => m.kind === 'HTTPRoute' && m.metadata.name === 'https-redirect')!;
-    expect(redirect.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'envoy-gateway', name: 'hivebox', sectionName: 'http' }]);
-    expect(redirect.spec.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
-    // The GatewayClass is Envoy Gateway's, sized by the EnvoyProxy it names.
-    const gatewayClass = manifests.find((m) => m.kind === 'GatewayClass')!;
-    expect(gatewayClass.spec).toEqual({ controllerName: 'gateway.envoyproxy.io/gatewayclass-controller', parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'hivebox-gateway', namespace: 'envoy-gateway' } });
-    expect(manifests.find((m) => m.kind === 'EnvoyProxy')!.metadata.name).toBe('hivebox-gateway');
-  });
+  it.each(clusters)(
+    '%s: redirects plain HTTP, and serves each environment host on its own HTTPS listener with its own certificate',
+    (cluster) => {
+      const f = fixture();
+      const gateway = gatewayOf(f, cluster);
+      const envs = environments.filter((env) => env.cluster === cluster).sort((a, b) => a.name.localeCompare(b.name));
+      expect(gateway.metadata).toMatchObject({
+        name: 'hivebox',
+        namespace: 'envoy-gateway',
+        annotations: { 'cert-manager.io/cluster-issuer': envs[0]!.route.tlsIssuer },
+      });
+      expect(gateway.spec.gatewayClassName).toBe('envoy-gateway');
+      expect(gateway.spec.listeners).toEqual([
+        {
+          name: 'http',
+          protocol: 'HTTP',
+          port: 80,
+          allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }] },
+        },
+        ...envs.map((env) => ({
+          name: `https-${env.name}`,
+          protocol: 'HTTPS',
+          port: 443,
+          hostname: env.route.host,
+          tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: `hivebox-${env.name}-tls` }] },
+          allowedRoutes: {
+            namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': env.namespace } } },
+            kinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }],
+          },
+        })),
+      ]);
+      const manifests = f.folders.get(`argocd/${cluster}/platform/envoy-gateway`)!;
+      const redirect = manifests.find((m) => m.kind === 'HTTPRoute' && m.metadata.name === 'https-redirect')!;
+      expect(redirect.spec.parentRefs).toEqual([
+        { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'envoy-gateway', name: 'hivebox', sectionName: 'http' },
+      ]);
+      expect(redirect.spec.rules).toEqual([
+        { filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] },
+      ]);
+      // The GatewayClass is Envoy Gateway's, sized by the EnvoyProxy it names.
+      const gatewayClass = manifests.find((m) => m.kind === 'GatewayClass')!;
+      expect(gatewayClass.spec).toEqual({
+        controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
+        parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'hivebox-gateway', namespace: 'envoy-gateway' },
+      });
+      expect(manifests.find((m) => m.kind === 'EnvoyProxy')!.metadata.name).toBe('hivebox-gateway');
+    },
+  );
 
   it.each(clusters)("%s: its issuer answers ACME HTTP-01 through the Gateway's HTTP listener", (cluster) => {
     const f = fixture();
     const issuer = issuerOf(f, cluster, gatewayOf(f, cluster).metadata.annotations['cert-manager.io/cluster-issuer']);
     expect(issuer.spec.acme.solvers).toEqual([
-      { http01: { gatewayHTTPRoute: { parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'envoy-gateway', name: 'hivebox', sectionName: 'http' }] } } },
+      {
+        http01: {
+          gatewayHTTPRoute: {
+            parentRefs: [
+              { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'envoy-gateway', name: 'hivebox', sectionName: 'http' },
+            ],
+          },
+        },
+      },
     ]);
   });
 
   it("scrapes the Envoys: a PodMonitor on the data plane's labels and metrics port", () => {
-    const monitor = clusterConfig('prod', environments).get('envoy-gateway')!.find((m) => m.kind === 'PodMonitor') as Any;
+    const monitor = clusterConfig('prod', environments)
+      .get('envoy-gateway')!
+      .find((m) => m.kind === 'PodMonitor') as Any;
     expect(monitor.spec).toEqual({
-      selector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/name': 'envoy', 'gateway.envoyproxy.io/owning-gateway-name': 'hivebox' }) },
+      selector: {
+        matchLabels: expect.objectContaining({ 'app.kubernetes.io/name': 'envoy', 'gateway.envoyproxy.io/owning-gateway-name': 'hivebox' }),
+      },
       podMetricsEndpoints: [{ port: 'metrics', path: '/stats/prometheus', interval: '30s' }],
     });
   });
 
   it('runs two Envoys with a disruption budget where a person syncs production, one elsewhere', () => {
-    const proxy = (cluster: string) => (clusterConfig(cluster, environments).get('envoy-gateway')!.find((m) => m.kind === 'EnvoyProxy') as Any).spec.provider.kubernetes;
+    const proxy = (cluster: string) =>
+      (
+        clusterConfig(cluster, environments)
+          .get('envoy-gateway')!
+          .find((m) => m.kind === 'EnvoyProxy') as Any
+      ).spec.provider.kubernetes;
     expect(proxy('prod')).toMatchObject({ envoyDeployment: { replicas: 2 }, envoyPDB: { minAvailable: 1 } });
     expect(proxy('nonprod').envoyDeployment.replicas).toBe(1);
     expect(proxy('nonprod').envoyPDB).toBeUndefined();
@@ -78,33 +122,68 @@ describe('each environment', () => {
     const route = renderEnvironment(env).find((m) => m.kind === 'HTTPRoute') as Any;
     expect(route.metadata.namespace).toBe(env.namespace);
     expect(route.spec.hostnames).toEqual([env.route.host]);
-    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'envoy-gateway', name: 'hivebox', sectionName: `https-${env.name}` }]);
+    expect(route.spec.parentRefs).toEqual([
+      {
+        group: 'gateway.networking.k8s.io',
+        kind: 'Gateway',
+        namespace: 'envoy-gateway',
+        name: 'hivebox',
+        sectionName: `https-${env.name}`,
+      },
+    ]);
     expect(route.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'hivebox', port: 80 }]);
   });
 });
 
 describe('the order a fresh cluster converges in', () => {
-  it.each(clusters)('%s: the Gateway API CRDs before cert-manager, ExternalDNS and Envoy Gateway, which watch or create those kinds', (cluster) => {
-    const config = clusterConfig(cluster, environments);
-    const steps = platformSteps(PLATFORM_COMPONENTS.map((component) => ({ component, extraKinds: (config.get(component.name) ?? []).map((m) => ({ group: String(m.apiVersion).split('/')[0]!, kind: m.kind })) })));
-    for (const later of ['cert-manager', 'external-dns', 'envoy-gateway']) expect(steps.get(later)!, later).toBeGreaterThan(steps.get('gateway-crds')!);
-  });
+  it.each(clusters)(
+    '%s: the Gateway API CRDs before cert-manager, ExternalDNS and Envoy Gateway, which watch or create those kinds',
+    (cluster) => {
+      const config = clusterConfig(cluster, environments);
+      const steps = platformSteps(
+        PLATFORM_COMPONENTS.map((component) => ({
+          component,
+          extraKinds: (config.get(component.name) ?? []).map((m) => ({ group: String(m.apiVersion).split('/')[0]!, kind: m.kind })),
+        })),
+      );
+      for (const later of ['cert-manager', 'external-dns', 'envoy-gateway'])
+        expect(steps.get(later)!, later).toBeGreaterThan(steps.get('gateway-crds')!);
+    },
+  );
 });
 
 describe('Gateway API schemas at the pinned version (v1.6.1, standard channel)', () => {
-  const route = (spec: Any): Manifest => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'n' }, spec }) as unknown as Manifest;
+  const route = (spec: Any): Manifest =>
+    ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'r', namespace: 'n' },
+      spec,
+    }) as unknown as Manifest;
   it('accept the generated HTTPRoute and reject a misspelt field, an unknown path type and a bad duration', () => {
     const good = routeOf(fixture(), 'dev');
     expect(validateSchema(good as Manifest, '1.31')).toEqual([]);
     expect(validateSchema(route({ ...good.spec, hostname: ['x.example.com'] }), '1.31').map((v) => v.path)).toEqual(['spec.hostname']);
-    expect(validateSchema(route({ ...good.spec, rules: [{ ...good.spec.rules[0], matches: [{ path: { type: 'Prefix', value: '/' } }] }] }), '1.31')[0]?.path).toBe('spec.rules[0].matches[0].path.type');
-    expect(validateSchema(route({ ...good.spec, rules: [{ ...good.spec.rules[0], timeouts: { request: '1.5s' } }] }), '1.31')[0]?.path).toBe('spec.rules[0].timeouts.request');
+    expect(
+      validateSchema(
+        route({ ...good.spec, rules: [{ ...good.spec.rules[0], matches: [{ path: { type: 'Prefix', value: '/' } }] }] }),
+        '1.31',
+      )[0]?.path,
+    ).toBe('spec.rules[0].matches[0].path.type');
+    expect(
+      validateSchema(route({ ...good.spec, rules: [{ ...good.spec.rules[0], timeouts: { request: '1.5s' } }] }), '1.31')[0]?.path,
+    ).toBe('spec.rules[0].timeouts.request');
   });
 
   it('know no experimental-channel field (a standard-channel install would drop it)', () => {
     expect(validateSchema(gatewayOf(fixture(), 'nonprod') as Manifest, '1.31')).toEqual([]);
     // HTTPRoute rules[].sessionPersistence exists only in the experimental channel's CRD (v1.6.1).
-    expect(validateSchema(route({ ...routeOf(fixture(), 'dev').spec, rules: [{ backendRefs: [], sessionPersistence: { type: 'Cookie' } }] }), '1.31').map((v) => v.reason)).toContain('unknown-field');
+    expect(
+      validateSchema(
+        route({ ...routeOf(fixture(), 'dev').spec, rules: [{ backendRefs: [], sessionPersistence: { type: 'Cookie' } }] }),
+        '1.31',
+      ).map((v) => v.reason),
+    ).toContain('unknown-field');
   });
 });
 
@@ -122,13 +201,17 @@ describe('gateway-route-attached', () => {
   it('fails a route on a listener its cluster does not have', () => {
     const f = fixture();
     routeOf(f, 'dev').spec.parentRefs[0].sectionName = 'https-qa';
-    expect(findings(f, 'gateway-route-attached')).toEqual(['dev HTTPRoute/hivebox spec.parentRefs[0]: HTTPRoute hivebox attaches to listener https-qa of Gateway envoy-gateway/hivebox, which has none by that name']);
+    expect(findings(f, 'gateway-route-attached')).toEqual([
+      'dev HTTPRoute/hivebox spec.parentRefs[0]: HTTPRoute hivebox attaches to listener https-qa of Gateway envoy-gateway/hivebox, which has none by that name',
+    ]);
   });
 
   it("fails a route on a Gateway its cluster does not run (prod's Gateway is not on nonprod)", () => {
     const f = fixture();
     routeOf(f, 'dev').spec.parentRefs[0].name = 'public';
-    expect(findings(f, 'gateway-route-attached')).toEqual(['dev HTTPRoute/hivebox spec.parentRefs[0]: HTTPRoute hivebox attaches to Gateway envoy-gateway/public, which cluster nonprod does not run']);
+    expect(findings(f, 'gateway-route-attached')).toEqual([
+      'dev HTTPRoute/hivebox spec.parentRefs[0]: HTTPRoute hivebox attaches to Gateway envoy-gateway/public, which cluster nonprod does not run',
+    ]);
   });
 
   it("fails a route from a namespace the listener does not take: staging's route on dev's listener", () => {
@@ -161,7 +244,11 @@ describe('gateway-certificate', () => {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: { name: 'hivebox-prod-tls', namespace: 'envoy-gateway' },
-      spec: { secretName: 'hivebox-prod-tls', dnsNames: ['hivebox.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-production' } },
+      spec: {
+        secretName: 'hivebox-prod-tls',
+        dnsNames: ['hivebox.example.com'],
+        issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-production' },
+      },
     });
     expect(findings(f, 'gateway-certificate')).toEqual([]);
   });
@@ -190,7 +277,10 @@ describe('gateway-certificate', () => {
   it("fails an HTTP-01 solver that cannot answer through the Gateway: on an HTTPS listener, or on an HTTP listener that takes no routes from the Gateway's namespace", () => {
     const f = fixture();
     issuerOf(f, 'prod', 'letsencrypt-production').spec.acme.solvers[0].http01.gatewayHTTPRoute.parentRefs[0].sectionName = 'https-prod';
-    gatewayOf(f, 'nonprod').spec.listeners[0].allowedRoutes.namespaces = { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'hivebox-dev' } } };
+    gatewayOf(f, 'nonprod').spec.listeners[0].allowedRoutes.namespaces = {
+      from: 'Selector',
+      selector: { matchLabels: { 'kubernetes.io/metadata.name': 'hivebox-dev' } },
+    };
     const unreachable = (issuer: string) =>
       `argocd ClusterIssuer/${issuer} spec.acme.solvers[0].http01.gatewayHTTPRoute.parentRefs: ClusterIssuer ${issuer} answers HTTP-01 through no listener that serves plain HTTP on port 80 and takes the solver's HTTPRoute from envoy-gateway, where Gateway hivebox's Certificates live: no certificate would be issued`;
     expect(findings(f, 'gateway-certificate')).toEqual([unreachable('letsencrypt-production'), unreachable('letsencrypt-staging')]);
@@ -200,9 +290,15 @@ describe('gateway-certificate', () => {
 describe('one Gateway API release everywhere', () => {
   it('the types, the schemas and the CRD chart name the same release; Envoy Gateway and its CRD chart move together', () => {
     const root = join(import.meta.dirname, '..');
-    expect(readFileSync(join(root, 'src/imports/gateway.networking.k8s.io.ts'), 'utf8').split('\n')[0]).toContain(`kubernetes-sigs/gateway-api ${GATEWAY_API_VERSION},`);
-    expect(JSON.parse(readFileSync(join(root, 'src/schemas/data/gateway-api.json'), 'utf8')).source).toContain(`gateway-api ${GATEWAY_API_VERSION},`);
+    expect(readFileSync(join(root, 'src/imports/gateway.networking.k8s.io.ts'), 'utf8').split('\n')[0]).toContain(
+      `kubernetes-sigs/gateway-api ${GATEWAY_API_VERSION},`,
+    );
+    expect(JSON.parse(readFileSync(join(root, 'src/schemas/data/gateway-api.json'), 'utf8')).source).toContain(
+      `gateway-api ${GATEWAY_API_VERSION},`,
+    );
     expect(componentByName('gateway-crds').version).toBe(componentByName('envoy-gateway').version);
-    expect(readFileSync(join(root, 'charts/gateway-crds/values.yaml'), 'utf8')).toMatch(/gatewayAPI:\n {4}enabled: true\n {4}channel: standard/);
+    expect(readFileSync(join(root, 'charts/gateway-crds/values.yaml'), 'utf8')).toMatch(
+      /gatewayAPI:\n {4}enabled: true\n {4}channel: standard/,
+    );
   });
 });

@@ -17,7 +17,18 @@ beforeAll(async () => {
   await git(repo, ['init', '--quiet', '-b', 'main']);
   writeFileSync(join(repo, 'a.txt'), 'one\n');
   await git(repo, ['add', 'a.txt']);
-  await git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '--quiet', '-m', 'first']);
+  await git(repo, [
+    '-c',
+    'user.name=t',
+    '-c',
+    'user.email=t@example.invalid',
+    '-c',
+    'commit.gpgsign=false',
+    'commit',
+    '--quiet',
+    '-m',
+    'first',
+  ]);
 });
 
 afterAll(() => {

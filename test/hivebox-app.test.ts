@@ -12,7 +12,12 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const PROPS: HiveBoxAppProps = {
   image: 'registry.example.com:5000/hivebox:v1.2.3',
   port: 8123,
-  settings: { logLevel: 'debug', senseBoxIds: ['5eba5fbad46fb8001b799786', '5c21ff8f919bf8001adf2488'], cacheTtlSeconds: 60, storageIntervalSeconds: 120 },
+  settings: {
+    logLevel: 'debug',
+    senseBoxIds: ['5eba5fbad46fb8001b799786', '5c21ff8f919bf8001adf2488'],
+    cacheTtlSeconds: 60,
+    storageIntervalSeconds: 120,
+  },
   valkeyAddress: { host: 'cache.example.com', port: 6380 },
   minio: { endpoint: 's3.example.com:443', secure: true, bucket: 'readings' },
   credentialsSecretName: 'storage-keys',
@@ -93,7 +98,10 @@ describe('HiveBoxApp', () => {
     expect(route.spec.hostnames).toEqual(['qa.hivebox.example.com']);
     expect(route.spec.parentRefs[0].sectionName).toBe('https-qa');
     expect(route.spec.rules[0].timeouts).toEqual({ request: '20s' });
-    expect(route.spec.rules[0].backendRefs[0]).toMatchObject({ name: of(manifests, 'Service').metadata.name, port: of(manifests, 'Service').spec.ports[0].port });
+    expect(route.spec.rules[0].backendRefs[0]).toMatchObject({
+      name: of(manifests, 'Service').metadata.name,
+      port: of(manifests, 'Service').spec.ports[0].port,
+    });
   });
 
   it('gives the startup probe 60 seconds unless told otherwise', () => {

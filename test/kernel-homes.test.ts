@@ -36,7 +36,7 @@ const HOMES: readonly Home[] = [
     home: ['src/kube/image.ts'],
     // `${repository}:${tag}`, `${repository}${tag ? `:${tag}` : ''}`; not a key such as `tag:${tag}`.
     pattern: /[`}](:\$\{[^}]*tag[^}]*\}|@\$\{[^}]*digest[^}]*\})/i,
-    planted: 'const image = `${name}${image.newTag ? `:${image.newTag}` : \'\'}`;',
+    planted: "const image = `${name}${image.newTag ? `:${image.newTag}` : ''}`;",
   },
   {
     what: 'a digest grammar of its own (use isImageDigest / DIGEST_PATTERN)',
@@ -60,7 +60,7 @@ const HOMES: readonly Home[] = [
     what: 'writing YAML (use toYaml/generatedYaml: one key order, one format)',
     home: ['src/kube/yaml.ts'],
     pattern: /(?<!JSON)\.stringify\(|(?<![.\w])stringify\(/,
-    planted: "return yaml().stringify(value, { lineWidth: 0 });",
+    planted: 'return yaml().stringify(value, { lineWidth: 0 });',
   },
   {
     what: 'running git directly (use src/toolchain/git.ts: a timeout, no prompt)',
@@ -100,7 +100,9 @@ describe('the kernel is the one home of Kubernetes basics and of running git', (
   });
 
   it.each(HOMES.map((home) => [home.what, home] as const))('a planted line is caught: %s', (_, home) => {
-    expect(strays([{ path: 'src/validate/planted.ts', text: `export const x = 1;\n${home.planted}\n` }])).toEqual([`src/validate/planted.ts:2: ${home.what}`]);
+    expect(strays([{ path: 'src/validate/planted.ts', text: `export const x = 1;\n${home.planted}\n` }])).toEqual([
+      `src/validate/planted.ts:2: ${home.what}`,
+    ]);
     // …and the home itself may do it.
     expect(strays([{ path: home.home[0]!, text: home.planted }]).filter((s) => s.endsWith(home.what))).toEqual([]);
   });

@@ -15,14 +15,15 @@ import {
 
 const F64 = 'f'.repeat(64);
 // reference.go's and go-digest's errors, by their Go names.
-const { ErrNameEmpty, ErrReferenceInvalidFormat, ErrNameContainsUppercase, ErrNameTooLong, ErrDigestInvalidLength, ErrDigestUnsupported } = {
-  ErrNameEmpty: 'repository name must have at least one component',
-  ErrReferenceInvalidFormat: 'invalid reference format',
-  ErrNameContainsUppercase: 'repository name must be lowercase',
-  ErrNameTooLong: 'repository name must not be more than 255 characters',
-  ErrDigestInvalidLength: 'invalid checksum digest length',
-  ErrDigestUnsupported: 'unsupported digest algorithm',
-};
+const { ErrNameEmpty, ErrReferenceInvalidFormat, ErrNameContainsUppercase, ErrNameTooLong, ErrDigestInvalidLength, ErrDigestUnsupported } =
+  {
+    ErrNameEmpty: 'repository name must have at least one component',
+    ErrReferenceInvalidFormat: 'invalid reference format',
+    ErrNameContainsUppercase: 'repository name must be lowercase',
+    ErrNameTooLong: 'repository name must not be more than 255 characters',
+    ErrDigestInvalidLength: 'invalid checksum digest length',
+    ErrDigestUnsupported: 'unsupported digest algorithm',
+  };
 
 interface Vector {
   readonly input: string;
@@ -55,10 +56,26 @@ const VECTORS: readonly Vector[] = [
   { input: `${'a/'.repeat(127)}a:tag-puts-this-over-max`, domain: 'a', repository: `${'a/'.repeat(127)}a`, tag: 'tag-puts-this-over-max' },
   { input: 'aa/asdf$$^/aa', err: ErrReferenceInvalidFormat },
   { input: 'sub-dom1.foo.com/bar/baz/quux', domain: 'sub-dom1.foo.com', repository: 'sub-dom1.foo.com/bar/baz/quux' },
-  { input: 'sub-dom1.foo.com/bar/baz/quux:some-long-tag', domain: 'sub-dom1.foo.com', repository: 'sub-dom1.foo.com/bar/baz/quux', tag: 'some-long-tag' },
-  { input: 'b.gcr.io/test.example.com/my-app:test.example.com', domain: 'b.gcr.io', repository: 'b.gcr.io/test.example.com/my-app', tag: 'test.example.com' },
+  {
+    input: 'sub-dom1.foo.com/bar/baz/quux:some-long-tag',
+    domain: 'sub-dom1.foo.com',
+    repository: 'sub-dom1.foo.com/bar/baz/quux',
+    tag: 'some-long-tag',
+  },
+  {
+    input: 'b.gcr.io/test.example.com/my-app:test.example.com',
+    domain: 'b.gcr.io',
+    repository: 'b.gcr.io/test.example.com/my-app',
+    tag: 'test.example.com',
+  },
   { input: 'xn--n3h.com/myimage:xn--n3h.com', domain: 'xn--n3h.com', repository: 'xn--n3h.com/myimage', tag: 'xn--n3h.com' },
-  { input: `xn--7o8h.com/myimage:xn--7o8h.com@sha256:${F64}`, domain: 'xn--7o8h.com', repository: 'xn--7o8h.com/myimage', tag: 'xn--7o8h.com', digest: `sha256:${F64}` },
+  {
+    input: `xn--7o8h.com/myimage:xn--7o8h.com@sha256:${F64}`,
+    domain: 'xn--7o8h.com',
+    repository: 'xn--7o8h.com/myimage',
+    tag: 'xn--7o8h.com',
+    digest: `sha256:${F64}`,
+  },
   { input: 'foo_bar.com:8080', repository: 'foo_bar.com', tag: '8080' },
   { input: 'foo/foo_bar.com:8080', domain: 'foo', repository: 'foo/foo_bar.com', tag: '8080' },
   { input: '192.168.1.1', repository: '192.168.1.1' },
@@ -74,8 +91,19 @@ const VECTORS: readonly Vector[] = [
   { input: '[2001:db8:1:2:3:4:5:6]/repo:tag', domain: '[2001:db8:1:2:3:4:5:6]', repository: '[2001:db8:1:2:3:4:5:6]/repo', tag: 'tag' },
   { input: '[2001:db8::1]:5000/repo', domain: '[2001:db8::1]:5000', repository: '[2001:db8::1]:5000/repo' },
   { input: '[2001:db8::1]:5000/repo:tag', domain: '[2001:db8::1]:5000', repository: '[2001:db8::1]:5000/repo', tag: 'tag' },
-  { input: `[2001:db8::1]:5000/repo@sha256:${F64}`, domain: '[2001:db8::1]:5000', repository: '[2001:db8::1]:5000/repo', digest: `sha256:${F64}` },
-  { input: `[2001:db8::1]:5000/repo:tag@sha256:${F64}`, domain: '[2001:db8::1]:5000', repository: '[2001:db8::1]:5000/repo', tag: 'tag', digest: `sha256:${F64}` },
+  {
+    input: `[2001:db8::1]:5000/repo@sha256:${F64}`,
+    domain: '[2001:db8::1]:5000',
+    repository: '[2001:db8::1]:5000/repo',
+    digest: `sha256:${F64}`,
+  },
+  {
+    input: `[2001:db8::1]:5000/repo:tag@sha256:${F64}`,
+    domain: '[2001:db8::1]:5000',
+    repository: '[2001:db8::1]:5000/repo',
+    tag: 'tag',
+    digest: `sha256:${F64}`,
+  },
   { input: '[2001:db8::]:5000/repo', domain: '[2001:db8::]:5000', repository: '[2001:db8::]:5000/repo' },
   { input: '[::1]:5000/repo', domain: '[::1]:5000', repository: '[::1]:5000/repo' },
   { input: '[fe80::1%eth0]:5000/repo', err: ErrReferenceInvalidFormat },

@@ -32,7 +32,11 @@ describe('apiVersion and groups', () => {
 });
 
 describe('object identity', () => {
-  const deployment = (apiVersion: string, namespace?: string, name = 'hivebox') => ({ apiVersion, kind: 'Deployment', metadata: { name, ...(namespace ? { namespace } : {}) } });
+  const deployment = (apiVersion: string, namespace?: string, name = 'hivebox') => ({
+    apiVersion,
+    kind: 'Deployment',
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+  });
 
   it('is the same object at any version of its group', () => {
     expect(objectKey(objectIdOf(deployment('apps/v1', 'dev')))).toBe(objectKey(objectIdOf(deployment('apps/v1beta2', 'dev'))));

@@ -26,15 +26,18 @@ describe('kubernetesVersion in env.yaml', () => {
     expect(version).toBe('1.35');
   });
 
-  it.each(['1.31', '1.36', '1.3', '2.0'])('%s is outside the range: exit 2, one line naming file, field and the supported range', async (value) => {
-    writeFileSync(stagingFile, `${staging}kubernetesVersion: "${value}"\n`);
-    const result = await runCli(repo.root, 'synth', '--check');
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(
-      `hivebox-gitops synth: envs/staging/env.yaml: kubernetesVersion: expected a Kubernetes minor version from 1.34 to 1.35, the range the vendored schemas (Kubernetes 1.34) and API deprecation table cover, got "${value}"\n`,
-    );
-  });
+  it.each(['1.31', '1.36', '1.3', '2.0'])(
+    '%s is outside the range: exit 2, one line naming file, field and the supported range',
+    async (value) => {
+      writeFileSync(stagingFile, `${staging}kubernetesVersion: "${value}"\n`);
+      const result = await runCli(repo.root, 'synth', '--check');
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        `hivebox-gitops synth: envs/staging/env.yaml: kubernetesVersion: expected a Kubernetes minor version from 1.34 to 1.35, the range the vendored schemas (Kubernetes 1.34) and API deprecation table cover, got "${value}"\n`,
+      );
+    },
+  );
 
   it('accepts every version of the range', () => {
     for (const version of SUPPORTED_KUBERNETES_VERSIONS) {
@@ -45,13 +48,20 @@ describe('kubernetesVersion in env.yaml', () => {
 
 describe('validate names the schemas it used', () => {
   it('the core schemas are the Kubernetes version coverage.ts says', () => {
-    const source = (JSON.parse(readFileSync(join(REPO_ROOT, 'src', 'schemas', 'data', 'kubernetes.json'), 'utf8')) as { source: string }).source;
+    const source = (JSON.parse(readFileSync(join(REPO_ROOT, 'src', 'schemas', 'data', 'kubernetes.json'), 'utf8')) as { source: string })
+      .source;
     expect(source).toContain(`(Kubernetes ${SCHEMA_KUBERNETES_VERSION} OpenAPI)`);
   });
 
   it('in text and json, per environment', () => {
     const report = validateManifests({ scopes: [{ name: 'prod', kubernetesVersion: '1.35', manifests: compliantApp() }] });
-    expect(formatText(report).split('\n')[0]).toBe(`✓ prod (Kubernetes 1.35, checked with the Kubernetes ${SCHEMA_KUBERNETES_VERSION} schemas, ${compliantApp().length} resources): clean`);
-    expect(JSON.parse(formatJson(report)).scopes[0]).toMatchObject({ name: 'prod', kubernetesVersion: '1.35', schemaVersion: SCHEMA_KUBERNETES_VERSION });
+    expect(formatText(report).split('\n')[0]).toBe(
+      `✓ prod (Kubernetes 1.35, checked with the Kubernetes ${SCHEMA_KUBERNETES_VERSION} schemas, ${compliantApp().length} resources): clean`,
+    );
+    expect(JSON.parse(formatJson(report)).scopes[0]).toMatchObject({
+      name: 'prod',
+      kubernetesVersion: '1.35',
+      schemaVersion: SCHEMA_KUBERNETES_VERSION,
+    });
   });
 });

@@ -75,12 +75,19 @@ describe('rendering kustomizations together', () => {
         '',
       ].join('---\n'),
       'a/sub/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - two.yaml\n',
-      'a/sub/two.yaml': [resource('v1', 'ServiceAccount', 'sa', 'x'), resource('argoproj.io/v1alpha1', 'Application', 'alpha'), resource('argoproj.io/v1alpha1', 'AppProject', 'p', 'argocd')].join('---\n'),
+      'a/sub/two.yaml': [
+        resource('v1', 'ServiceAccount', 'sa', 'x'),
+        resource('argoproj.io/v1alpha1', 'Application', 'alpha'),
+        resource('argoproj.io/v1alpha1', 'AppProject', 'p', 'argocd'),
+      ].join('---\n'),
       // Same identities as a/: must not share its render.
       'b/kustomization.yaml': 'resources:\n  - one.yaml\n',
       'b/one.yaml': resource('v1', 'ConfigMap', 'cm', 'x', 'data:\n  other: "1"\n'),
       'c/kustomization.yaml': 'resources:\n  - c.yaml\n',
-      'c/c.yaml': [resource('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'widgets.example.com'), resource('example.com/v1', 'Widget', 'w', 'default')].join('---\n'),
+      'c/c.yaml': [
+        resource('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'widgets.example.com'),
+        resource('example.com/v1', 'Widget', 'w', 'default'),
+      ].join('---\n'),
     });
     const dirs = ['a', 'b', 'c'].map((d) => join(tmp, d));
     const kubectl = countingKubectl('collide');

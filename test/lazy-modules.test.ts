@@ -45,9 +45,11 @@ afterAll(() => {
 const env = { ...process.env, HIVEBOX_CACHE_DIR: cache, HIVEBOX_SYNTH_CACHE: '' };
 async function modulesOf(...args: string[]): Promise<string[]> {
   writeFileSync(log, '');
-  await exec(process.execPath, ['--import', hooks, join(REPO_ROOT, 'bin', 'hivebox-gitops.js'), ...args], { cwd: repo.root, env }).catch((error: { code?: number }) => {
-    if (error.code !== 1) throw error;
-  });
+  await exec(process.execPath, ['--import', hooks, join(REPO_ROOT, 'bin', 'hivebox-gitops.js'), ...args], { cwd: repo.root, env }).catch(
+    (error: { code?: number }) => {
+      if (error.code !== 1) throw error;
+    },
+  );
   return readFileSync(log, 'utf8').split('\n').filter(Boolean);
 }
 /** The packages among the modules; ajv's runtime (what cached validators need) and its package.json apart from ajv itself. */
@@ -57,13 +59,20 @@ const packages = (modules: readonly string[]): string[] =>
       modules
         .map((m) => /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(m))
         .filter((m) => m !== null && m[1] !== '.cache')
-        .map((m) => (m![1] === 'ajv' && (m![2]!.startsWith('dist/runtime/') || m![2] === 'package.json') ? `ajv/${m![2]!.startsWith('dist/runtime/') ? 'dist/runtime' : 'package.json'}` : m![1]!)),
+        .map((m) =>
+          m![1] === 'ajv' && (m![2]!.startsWith('dist/runtime/') || m![2] === 'package.json')
+            ? `ajv/${m![2]!.startsWith('dist/runtime/') ? 'dist/runtime' : 'package.json'}`
+            : m![1]!,
+        ),
     ),
   ].sort();
 
 describe('what a command loads', () => {
   it('check on an up-to-date repository: no cdk8s, Kubernetes client, ajv compiler, adm-zip or diff library; run again, no YAML parser or zod', async () => {
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd: repo.root });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], {
+        cwd: repo.root,
+      });
     git('init', '-q', '-b', 'main');
     git('add', '-A');
     git('commit', '-q', '-m', 'synthesized');
@@ -76,11 +85,24 @@ describe('what a command loads', () => {
     const loaded = packages(await modulesOf('check', '--base', 'HEAD'));
     // Nothing changed since the run before: env.yaml, kustomize's output, the chart values and the
     // kustomization files are read back as kept (toolchain/value-cache.ts), and no YAML parser or zod loads.
-    for (const unneeded of ['cdk8s', 'cdk8s-plus-28', 'constructs', '@kubernetes/client-node', 'ajv', 'adm-zip', 'diff', 'yaml', 'js-yaml', 'zod']) expect(loaded, unneeded).not.toContain(unneeded);
+    for (const unneeded of [
+      'cdk8s',
+      'cdk8s-plus-28',
+      'constructs',
+      '@kubernetes/client-node',
+      'ajv',
+      'adm-zip',
+      'diff',
+      'yaml',
+      'js-yaml',
+      'zod',
+    ])
+      expect(loaded, unneeded).not.toContain(unneeded);
   }, 180_000); // four CLI runs, one of them compiling every validator: on a busy machine, more than a minute
 
-  it('--help loads no dependency at all, and neither it nor a command\'s --help loads a command module', async () => {
-    const commandModules = (modules: readonly string[]) => modules.filter((m) => /\/commands\/(synth|validate|diff|check|promote|status|metrics)\.[jt]s$/.test(m));
+  it("--help loads no dependency at all, and neither it nor a command's --help loads a command module", async () => {
+    const commandModules = (modules: readonly string[]) =>
+      modules.filter((m) => /\/commands\/(synth|validate|diff|check|promote|status|metrics)\.[jt]s$/.test(m));
     const top = await modulesOf('--help');
     expect(packages(top)).toEqual([]);
     expect(commandModules(top)).toEqual([]);

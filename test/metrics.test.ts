@@ -195,7 +195,8 @@ describe('metrics', () => {
   it('prints its definitions with --help', async () => {
     const result = await cli(repo, 'metrics', '--help');
     expect(result.code).toBe(0);
-    for (const flag of ['--since <YYYY-MM-DD>', '--until <YYYY-MM-DD>', '--env <name>', '--format <format>']) expect(result.stdout).toContain(flag);
+    for (const flag of ['--since <YYYY-MM-DD>', '--until <YYYY-MM-DD>', '--env <name>', '--format <format>'])
+      expect(result.stdout).toContain(flag);
     expect(result.stdout).toContain('git revert');
   });
 });
@@ -203,7 +204,11 @@ describe('metrics', () => {
 describe('imageOf (how metrics reads an env.yaml version)', () => {
   const A = DIGEST('a');
   it.each([
-    ['promote\'s layout, comments and quotes', `# c\ncluster: prod\nimage:\n  # pinned\n  tag: "v0.7.0" # note\n  digest: '${A}'\nroute:\n  host: x\n`, { tag: 'v0.7.0', digest: A }],
+    [
+      "promote's layout, comments and quotes",
+      `# c\ncluster: prod\nimage:\n  # pinned\n  tag: "v0.7.0" # note\n  digest: '${A}'\nroute:\n  host: x\n`,
+      { tag: 'v0.7.0', digest: A },
+    ],
     ['no image: the schema default tag', 'cluster: dev\nroute:\n  host: x\n', { tag: 'v0.6.0', digest: undefined }],
     ['a digest only', `image:\n  digest: ${A}\n`, { tag: undefined, digest: A }],
     ['flow style, read by the YAML parser', `image: { tag: v0.8.0, digest: "${A}" }\n`, { tag: 'v0.8.0', digest: A }],

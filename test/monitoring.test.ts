@@ -49,7 +49,10 @@ describe('HiveBoxMonitoring', () => {
       expect(dashboard.title).toContain(environment.name);
       uids.add(dashboard.uid);
       const exprs = dashboard.panels.flatMap((p: Any) => p.targets.map((t: Any) => t.expr as string));
-      for (const expr of exprs) expect(expr).toMatch(new RegExp(`namespace="${environment.namespace}"|environment="${environment.name}"|httproute/${environment.namespace}/`));
+      for (const expr of exprs)
+        expect(expr).toMatch(
+          new RegExp(`namespace="${environment.namespace}"|environment="${environment.name}"|httproute/${environment.namespace}/`),
+        );
       // Request rate, errors and latency measured at the Gateway as well as in the app.
       expect(exprs.filter((e: string) => e.includes('envoy_cluster_upstream_rq'))).toHaveLength(3);
       expect(dashboard.panels.some((p: Any) => p.datasource.type === 'loki')).toBe(true);
@@ -60,7 +63,14 @@ describe('HiveBoxMonitoring', () => {
   it('alerts on app down, /readyz failing, error rate and latency (in the app and at the Gateway), in its own namespace only', () => {
     const rule = render(env('dev')).find((m) => m.kind === 'PrometheusRule')!;
     const rules = rule.spec.groups.flatMap((g: Any) => g.rules);
-    expect(rules.map((r: Any) => r.alert)).toEqual(['HiveBoxDown', 'HiveBoxNotReady', 'HiveBoxHighErrorRate', 'HiveBoxGatewayErrors', 'HiveBoxGatewayLatency', 'HiveBoxHighLatency']);
+    expect(rules.map((r: Any) => r.alert)).toEqual([
+      'HiveBoxDown',
+      'HiveBoxNotReady',
+      'HiveBoxHighErrorRate',
+      'HiveBoxGatewayErrors',
+      'HiveBoxGatewayLatency',
+      'HiveBoxHighLatency',
+    ]);
     for (const r of rules) {
       expect(r.expr).toMatch(/namespace="hivebox-dev"|httproute\/hivebox-dev\//);
       expect(r.for).toMatch(/^\d+m$/);
@@ -72,7 +82,11 @@ describe('HiveBoxMonitoring', () => {
 
   it('pages (critical) only for the manually synced production environment', () => {
     const severities = (name: string) =>
-      new Set(render(env(name)).find((m) => m.kind === 'PrometheusRule')!.spec.groups.flatMap((g: Any) => g.rules.map((r: Any) => r.labels.severity)));
+      new Set(
+        render(env(name))
+          .find((m) => m.kind === 'PrometheusRule')!
+          .spec.groups.flatMap((g: Any) => g.rules.map((r: Any) => r.labels.severity)),
+      );
     expect(severities('prod')).toEqual(new Set(['critical']));
     expect(severities('dev')).toEqual(new Set(['warning']));
   });
@@ -90,7 +104,9 @@ describe('HiveBoxMonitoring', () => {
     for (const environment of environments) {
       const route = renderEnvironment(environment).find((m) => m.kind === 'HTTPRoute') as Doc;
       // envoyproxy/gateway v1.9.0 internal/gatewayapi/helpers.go: httproute/<namespace>/<name>/rule/<index>, lower-cased kind.
-      const clusters = (route.spec.rules as Any[]).map((_rule, index) => `httproute/${route.metadata.namespace}/${route.metadata.name}/rule/${index}`);
+      const clusters = (route.spec.rules as Any[]).map(
+        (_rule, index) => `httproute/${route.metadata.namespace}/${route.metadata.name}/rule/${index}`,
+      );
       const rules = (render(environment).find((m) => m.kind === 'PrometheusRule')!.spec.groups as Any[]).flatMap((g) => g.rules as Any[]);
       for (const alert of rules.filter((r) => r.alert.startsWith('HiveBoxGateway'))) {
         const matcher = /envoy_cluster_name=~"([^"]+)"/.exec(alert.expr)![1]!;

@@ -54,7 +54,14 @@ describe('what the constructs render now', () => {
   }
 
   it('an environment with external Valkey and MinIO too', () => {
-    expect(flows(environment({ valkey: { mode: 'external', host: 'cache.example.com', port: 6380 }, minio: { mode: 'external', endpoint: 's3.example.com:9443' } }))).toEqual([]);
+    expect(
+      flows(
+        environment({
+          valkey: { mode: 'external', host: 'cache.example.com', port: 6380 },
+          minio: { mode: 'external', endpoint: 's3.example.com:9443' },
+        }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -88,7 +95,10 @@ describe('each needed flow must be admitted', () => {
 
   it('the data stores, on both ends, and the bucket Job → MinIO', () => {
     expect(summary(flows(changed(without('allow-valkey-from-hivebox'))))).toEqual(['pod hivebox → pod valkey TCP 6379: needed']);
-    expect(summary(flows(changed(without('allow-minio-from-hivebox'))))).toEqual(['pod hivebox → pod minio TCP 9000: needed', 'pod minio-bucket → pod minio TCP 9000: needed']);
+    expect(summary(flows(changed(without('allow-minio-from-hivebox'))))).toEqual([
+      'pod hivebox → pod minio TCP 9000: needed',
+      'pod minio-bucket → pod minio TCP 9000: needed',
+    ]);
   });
 
   it('external endpoints, read from the rendered settings', () => {
@@ -107,7 +117,13 @@ describe('nothing else may be admitted', () => {
   });
 
   it('a policy that opens HiveBox to every namespace', () => {
-    const open = changed(add('allow-all-namespaces-to-hivebox', { podSelector: app('hivebox'), policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }] }] }));
+    const open = changed(
+      add('allow-all-namespaces-to-hivebox', {
+        podSelector: app('hivebox'),
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: {} }] }],
+      }),
+    );
     // Every pod of every namespace, on HiveBox's port; but not the internet (a namespaceSelector selects pods only).
     expect(summary(flows(open))).toEqual([
       "cert-manager's ACME solver beside the Gateway → pod hivebox TCP 8000: admitted",
@@ -117,11 +133,15 @@ describe('nothing else may be admitted', () => {
       'pod minio-bucket in another namespace → pod hivebox TCP 8000: admitted',
       'pod valkey in another namespace → pod hivebox TCP 8000: admitted',
     ]);
-    expect(flows(open)[0]).toMatch(/^NetworkPolicy\/allow-all-namespaces-to-hivebox: .*admitted \(ingress by NetworkPolicy allow-all-namespaces-to-hivebox\) but nothing needs it$/);
+    expect(flows(open)[0]).toMatch(
+      /^NetworkPolicy\/allow-all-namespaces-to-hivebox: .*admitted \(ingress by NetworkPolicy allow-all-namespaces-to-hivebox\) but nothing needs it$/,
+    );
   });
 
   it('an empty from admits every source, the internet included', () => {
-    const open = changed(add('allow-all-to-valkey', { podSelector: app('valkey'), policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 6379 }] }] }));
+    const open = changed(
+      add('allow-all-to-valkey', { podSelector: app('valkey'), policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 6379 }] }] }),
+    );
     expect(summary(flows(open))).toContain('the internet → pod valkey TCP 6379: admitted');
     expect(summary(flows(open))).toContain('the Gateway → pod valkey TCP 6379: admitted');
   });
@@ -149,7 +169,8 @@ describe('NetworkPolicy semantics', () => {
   });
 
   it('a port range (endPort) admits the ports inside it only', () => {
-    const range = (port: number, endPort: number) => changed((m) => Object.assign(policy(m, 'allow-valkey-from-hivebox').spec.ingress[0].ports[0], { port, endPort }));
+    const range = (port: number, endPort: number) =>
+      changed((m) => Object.assign(policy(m, 'allow-valkey-from-hivebox').spec.ingress[0].ports[0], { port, endPort }));
     expect(flows(range(6000, 6999))).toEqual([]);
     expect(summary(flows(range(6380, 6999)))).toEqual(['pod hivebox → pod valkey TCP 6379: needed']);
   });
@@ -166,13 +187,25 @@ describe('NetworkPolicy semantics', () => {
     expect(summary(flows(excepted))).toEqual(['pod hivebox → the internet TCP 443: needed']);
     // And the other way round: an egress to "anywhere but there" does not admit there.
     const anywhereBut = (except: string[]) =>
-      changed(add('allow-valkey-out', { podSelector: app('valkey'), policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except } }], ports: [{ port: 443 }] }] }));
+      changed(
+        add('allow-valkey-out', {
+          podSelector: app('valkey'),
+          policyTypes: ['Egress'],
+          egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except } }], ports: [{ port: 443 }] }],
+        }),
+      );
     expect(flows(anywhereBut(['203.0.113.0/24']))).toEqual([]);
     expect(summary(flows(anywhereBut([])))).toEqual(['pod valkey → the internet TCP 443: admitted']);
   });
 
   it('an ipBlock never selects pods, and a pod selector never selects addresses', () => {
-    const ipOnly = changed(add('allow-anything-to-valkey', { podSelector: app('valkey'), policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] }));
+    const ipOnly = changed(
+      add('allow-anything-to-valkey', {
+        podSelector: app('valkey'),
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }],
+      }),
+    );
     expect(summary(flows(ipOnly))).toEqual(['the internet → pod valkey TCP 6379: admitted']);
   });
 

@@ -13,7 +13,10 @@ interface Step {
   readonly with?: Record<string, unknown>;
 }
 interface Workflow {
-  readonly jobs: Record<string, { readonly steps?: readonly Step[]; readonly strategy?: { readonly matrix?: { readonly node?: readonly number[] } } }>;
+  readonly jobs: Record<
+    string,
+    { readonly steps?: readonly Step[]; readonly strategy?: { readonly matrix?: { readonly node?: readonly number[] } } }
+  >;
 }
 
 const engines = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
@@ -47,7 +50,10 @@ describe('supported Node versions', () => {
     );
     for (const setup of setups) {
       const matrix = setup.with['node-version'] === '${{ matrix.node }}' && name === 'ci.yml' && setup.job === 'test';
-      expect(matrix || (setup.with['node-version-file'] === '.nvmrc' && setup.with['node-version'] === undefined), `${name} ${setup.job}`).toBe(true);
+      expect(
+        matrix || (setup.with['node-version-file'] === '.nvmrc' && setup.with['node-version'] === undefined),
+        `${name} ${setup.job}`,
+      ).toBe(true);
     }
   });
 });

@@ -43,15 +43,21 @@ describe('kustomize build envs/<env> equals the constructs', () => {
         writeFileSync(join(repo.root, 'envs', name, 'env.yaml'), body);
       };
       // External Valkey and MinIO: base resources deleted, others patched.
-      add('external', [
-        'image: {repository: ghcr.io/another-team/hivebox, digest: "sha256:' + 'a'.repeat(64) + '"}',
-        'route: {host: external.hivebox.example.com}',
-        'valkey: {mode: external, host: cache.example.com, port: 6380}',
-        'minio: {mode: external, endpoint: "s3.example.com:443", bucket: archive}',
-        'app: {port: 9090, senseBoxIds: ["' + 'b'.repeat(24) + '"]}',
-      ].join('\n'));
+      add(
+        'external',
+        [
+          'image: {repository: ghcr.io/another-team/hivebox, digest: "sha256:' + 'a'.repeat(64) + '"}',
+          'route: {host: external.hivebox.example.com}',
+          'valkey: {mode: external, host: cache.example.com, port: 6380}',
+          'minio: {mode: external, endpoint: "s3.example.com:443", bucket: archive}',
+          'app: {port: 9090, senseBoxIds: ["' + 'b'.repeat(24) + '"]}',
+        ].join('\n'),
+      );
       // Digest without tag, and a namespace of its own choosing.
-      add('digest', ['namespace: bees', 'image: {digest: "sha256:' + 'c'.repeat(64) + '"}', 'route: {host: digest.hivebox.example.com}'].join('\n'));
+      add(
+        'digest',
+        ['namespace: bees', 'image: {digest: "sha256:' + 'c'.repeat(64) + '"}', 'route: {host: digest.hivebox.example.com}'].join('\n'),
+      );
       const synth = await runCli(repo.root, 'synth');
       expect(synth.code, synth.stderr).toBe(0);
     });

@@ -42,7 +42,9 @@ describe('pins Dependabot does not move', () => {
   });
 
   it('lists every source file that pins a container image, and every chart values file that pins an image tag', () => {
-    const sources = files('src', /\.ts$/).filter((file) => /'[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}'/.test(readFileSync(join(ROOT, file), 'utf8')));
+    const sources = files('src', /\.ts$/).filter((file) =>
+      /'[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}'/.test(readFileSync(join(ROOT, file), 'utf8')),
+    );
     expect(sources.length).toBeGreaterThan(0);
     for (const file of sources) expect(section, file).toContain(`\`${file}\``);
     const values = files('charts', /^values.*\.ya?ml$/).filter((file) => /^\s+tag: \S+/m.test(readFileSync(join(ROOT, file), 'utf8')));

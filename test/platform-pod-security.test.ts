@@ -15,12 +15,19 @@ import { clusters, fixture, ROOT, type Any, type Fixture } from './support/repos
 const ENFORCE = 'pod-security.kubernetes.io/enforce';
 
 function validate(f: Fixture) {
-  return validateManifests({ scopes: [{ name: 'argocd', manifests: f.argocd as Manifest[] }], folders: f.folders as Map<string, Manifest[]> });
+  return validateManifests({
+    scopes: [{ name: 'argocd', manifests: f.argocd as Manifest[] }],
+    folders: f.folders as Map<string, Manifest[]>,
+  });
 }
-const findings = (f: Fixture) => validate(f).findings.filter((x) => x.ruleId === 'platform-pod-security').map((x) => `${x.resource.kind} ${x.resource.name} ${x.path}: ${x.message}`);
+const findings = (f: Fixture) =>
+  validate(f)
+    .findings.filter((x) => x.ruleId === 'platform-pod-security')
+    .map((x) => `${x.resource.kind} ${x.resource.name} ${x.path}: ${x.message}`);
 const app = (f: Fixture, name: string): Any => f.argocd.find((d) => d.kind === 'Application' && d.metadata.name === name)!;
 const managedLabels = (a: Any): Record<string, string> | undefined => a.spec.syncPolicy.managedNamespaceMetadata?.labels;
-const platformApps = (f: Fixture) => f.argocd.filter((d) => d.kind === 'Application' && d.metadata.labels['app.kubernetes.io/part-of'] === 'platform');
+const platformApps = (f: Fixture) =>
+  f.argocd.filter((d) => d.kind === 'Application' && d.metadata.labels['app.kubernetes.io/part-of'] === 'platform');
 
 describe('the catalogue', () => {
   it('gives every component a level, and a written reason to each below restricted', () => {
@@ -32,21 +39,42 @@ describe('the catalogue', () => {
 
   it('makes a namespace as strict as its least strict component, keeping every reason', () => {
     const base = PLATFORM_COMPONENTS[0]!;
-    const of = (name: string, podSecurity: PlatformComponent['podSecurity']): PlatformComponent => ({ ...base, name, namespace: 'shared', podSecurity });
-    const components = [of('a', { level: 'restricted' }), of('b', { level: 'baseline', reason: 'b needs it' }), of('c', { level: 'restricted' })];
-    expect(namespacePodSecurity('shared', components)).toEqual({ namespace: 'shared', level: 'baseline', exceptions: [{ component: 'b', level: 'baseline', reason: 'b needs it' }] });
-    expect(namespacePodSecurity('shared', [...components, of('d', { level: 'privileged', reason: 'd needs it' })])?.level).toBe('privileged');
+    const of = (name: string, podSecurity: PlatformComponent['podSecurity']): PlatformComponent => ({
+      ...base,
+      name,
+      namespace: 'shared',
+      podSecurity,
+    });
+    const components = [
+      of('a', { level: 'restricted' }),
+      of('b', { level: 'baseline', reason: 'b needs it' }),
+      of('c', { level: 'restricted' }),
+    ];
+    expect(namespacePodSecurity('shared', components)).toEqual({
+      namespace: 'shared',
+      level: 'baseline',
+      exceptions: [{ component: 'b', level: 'baseline', reason: 'b needs it' }],
+    });
+    expect(namespacePodSecurity('shared', [...components, of('d', { level: 'privileged', reason: 'd needs it' })])?.level).toBe(
+      'privileged',
+    );
     expect(namespacePodSecurity('elsewhere', components)).toBeUndefined();
   });
 
   it('keeps the values that make Alloy and Loki restricted (the chart defaults alone are not)', () => {
     for (const cluster of clusters) {
       const alloy = loadChartValues(ROOT, 'alloy', cluster).values as Any;
-      expect(alloy.global.podSecurityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 473, seccompProfile: { type: 'RuntimeDefault' } });
-      for (const container of [alloy.alloy, alloy.configReloader]) expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(alloy.global.podSecurityContext).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: 473,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      for (const container of [alloy.alloy, alloy.configReloader])
+        expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
       expect(alloy.alloy.mounts).toBeUndefined(); // no hostPath: logs come through the API (loki.source.kubernetes)
       const loki = loadChartValues(ROOT, 'loki', cluster).values as Any;
-      for (const pod of [loki.loki.podSecurityContext, loki.gateway.podSecurityContext]) expect(pod.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+      for (const pod of [loki.loki.podSecurityContext, loki.gateway.podSecurityContext])
+        expect(pod.seccompProfile).toEqual({ type: 'RuntimeDefault' });
     }
   });
 });
@@ -81,7 +109,9 @@ describe('the generated argocd/ trees', () => {
   it("label Argo CD's own namespace in the bootstrap, outside the root (whose project creates no Namespace)", () => {
     const f = fixture();
     for (const cluster of clusters) {
-      const namespace = f.argocd.find((d) => d.kind === 'Namespace' && d.metadata.name === ARGOCD_NAMESPACE && d.metadata.labels['hivebox.dev/cluster'] === cluster);
+      const namespace = f.argocd.find(
+        (d) => d.kind === 'Namespace' && d.metadata.name === ARGOCD_NAMESPACE && d.metadata.labels['hivebox.dev/cluster'] === cluster,
+      );
       expect(namespace?.metadata.labels[ENFORCE], cluster).toBe('restricted');
       expect(managedLabels(app(f, `argo-cd-${cluster}`))).toBeUndefined();
     }
@@ -91,7 +121,13 @@ describe('the generated argocd/ trees', () => {
     const report = validate(fixture());
     expect(findings(fixture())).toEqual([]);
     expect(report.notes).toEqual([
-      { rule: 'platform-pod-security', scope: 'argocd', message: expect.stringMatching(/^namespace monitoring enforces Pod Security "privileged" on nonprod, prod \(warn and audit: restricted\): kube-prometheus-stack: prometheus-node-exporter .*hostPID/) },
+      {
+        rule: 'platform-pod-security',
+        scope: 'argocd',
+        message: expect.stringMatching(
+          /^namespace monitoring enforces Pod Security "privileged" on nonprod, prod \(warn and audit: restricted\): kube-prometheus-stack: prometheus-node-exporter .*hostPID/,
+        ),
+      },
     ]);
     expect(formatText(report)).toContain(`\nNotes (1):\n  argocd platform-pod-security: ${report.notes[0]!.message}\n`);
   });
@@ -102,7 +138,9 @@ describe('platform-pod-security', () => {
     const f = fixture();
     delete app(f, 'loki-nonprod').spec.syncPolicy.managedNamespaceMetadata;
     expect(findings(f)).toEqual([
-      expect.stringMatching(/^Application loki-nonprod spec\.syncPolicy\.managedNamespaceMetadata\.labels\["pod-security\.kubernetes\.io\/enforce"\]: loki-nonprod creates namespace logging with no Pod Security enforce level, so it admits privileged pods; .* gives logging "restricted"$/),
+      expect.stringMatching(
+        /^Application loki-nonprod spec\.syncPolicy\.managedNamespaceMetadata\.labels\["pod-security\.kubernetes\.io\/enforce"\]: loki-nonprod creates namespace logging with no Pod Security enforce level, so it admits privileged pods; .* gives logging "restricted"$/,
+      ),
     ]);
   });
 
@@ -111,8 +149,12 @@ describe('platform-pod-security', () => {
     managedLabels(app(f, 'cert-manager-prod'))![ENFORCE] = 'baseline';
     managedLabels(app(f, 'prometheus-operator-crds-nonprod'))![ENFORCE] = 'restricted';
     expect(findings(f)).toEqual([
-      expect.stringMatching(/^Application cert-manager-prod .*: cert-manager-prod creates namespace cert-manager enforcing "baseline", but the catalogue .* gives cert-manager "restricted"$/),
-      expect.stringMatching(/^Application prometheus-operator-crds-nonprod .*enforcing "restricted", but the catalogue .* gives monitoring "privileged" \(kube-prometheus-stack: prometheus-node-exporter/),
+      expect.stringMatching(
+        /^Application cert-manager-prod .*: cert-manager-prod creates namespace cert-manager enforcing "baseline", but the catalogue .* gives cert-manager "restricted"$/,
+      ),
+      expect.stringMatching(
+        /^Application prometheus-operator-crds-nonprod .*enforcing "restricted", but the catalogue .* gives monitoring "privileged" \(kube-prometheus-stack: prometheus-node-exporter/,
+      ),
     ]);
   });
 
@@ -132,12 +174,19 @@ describe('platform-pod-security', () => {
 
   it("reports Argo CD's namespace relabelled, or gone from the bootstrap", () => {
     const f = fixture();
-    const namespaceOf = (cluster: string) => f.argocd.findIndex((d) => d.kind === 'Namespace' && d.metadata.name === ARGOCD_NAMESPACE && d.metadata.labels['hivebox.dev/cluster'] === cluster);
+    const namespaceOf = (cluster: string) =>
+      f.argocd.findIndex(
+        (d) => d.kind === 'Namespace' && d.metadata.name === ARGOCD_NAMESPACE && d.metadata.labels['hivebox.dev/cluster'] === cluster,
+      );
     f.argocd[namespaceOf('prod')]!.metadata.labels[ENFORCE] = 'privileged';
     f.argocd.splice(namespaceOf('nonprod'), 1);
     expect(findings(f)).toEqual([
-      expect.stringMatching(/^Application argo-cd-nonprod spec\.syncPolicy\.syncOptions: argo-cd-nonprod deploys into argocd without creating it .*no Namespace argocd labelled hivebox\.dev\/cluster: nonprod/),
-      expect.stringMatching(/^Namespace argocd metadata\.labels\["pod-security\.kubernetes\.io\/enforce"\]: Namespace argocd of prod enforcing "privileged", but the catalogue .* gives argocd "restricted"$/),
+      expect.stringMatching(
+        /^Application argo-cd-nonprod spec\.syncPolicy\.syncOptions: argo-cd-nonprod deploys into argocd without creating it .*no Namespace argocd labelled hivebox\.dev\/cluster: nonprod/,
+      ),
+      expect.stringMatching(
+        /^Namespace argocd metadata\.labels\["pod-security\.kubernetes\.io\/enforce"\]: Namespace argocd of prod enforcing "privileged", but the catalogue .* gives argocd "restricted"$/,
+      ),
     ]);
   });
 });

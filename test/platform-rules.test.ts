@@ -57,7 +57,9 @@ const summary = (f: Finding) => `${f.resource.kind}/${f.resource.name} ${f.path}
 describe('platform-resources', () => {
   it('passes this repository: every workload of every platform chart requests CPU and memory on every cluster', () => {
     const values = chartValues();
-    expect(values.map((c) => `${c.component}-${c.cluster}`).sort()).toEqual(clusters.flatMap((k) => PLATFORM_COMPONENTS.map((c) => `${c.name}-${k}`)).sort());
+    expect(values.map((c) => `${c.component}-${c.cluster}`).sort()).toEqual(
+      clusters.flatMap((k) => PLATFORM_COMPONENTS.map((c) => `${c.name}-${k}`)).sort(),
+    );
     expect(findings('platform-resources', values)).toEqual([]);
   });
 
@@ -72,21 +74,49 @@ describe('platform-resources', () => {
 
     expect(new Set(found.map((f) => f.scope))).toEqual(new Set(['argocd']));
     expect(new Set(found.map(summary))).toEqual(
-      new Set(values.filter((c) => PLATFORM_WORKLOADS[c.component]!.length > 0).map((c) => `Application/${c.component}-${c.cluster} spec.sources[0].helm.valueFiles`)),
+      new Set(
+        values
+          .filter((c) => PLATFORM_WORKLOADS[c.component]!.length > 0)
+          .map((c) => `Application/${c.component}-${c.cluster} spec.sources[0].helm.valueFiles`),
+      ),
     );
     const messages = found.map((f) => f.message);
     // A few by name, as they are written in the values files.
     for (const cluster of clusters) {
-      expect(messages).toContainEqual(expect.stringContaining(`kube-prometheus-stack on ${cluster}: the Prometheus requests no cpu and no memory: set prometheus.prometheusSpec.resources.requests.cpu`));
-      expect(messages).toContainEqual(expect.stringContaining(`kube-prometheus-stack on ${cluster}: the Grafana sidecars requests no cpu and no memory`));
-      expect(messages).toContainEqual(expect.stringContaining(`kyverno on ${cluster}: the CRD migration Job requests no cpu and no memory: set crds.migration.podResources.requests.cpu`));
+      expect(messages).toContainEqual(
+        expect.stringContaining(
+          `kube-prometheus-stack on ${cluster}: the Prometheus requests no cpu and no memory: set prometheus.prometheusSpec.resources.requests.cpu`,
+        ),
+      );
+      expect(messages).toContainEqual(
+        expect.stringContaining(`kube-prometheus-stack on ${cluster}: the Grafana sidecars requests no cpu and no memory`),
+      );
+      expect(messages).toContainEqual(
+        expect.stringContaining(
+          `kyverno on ${cluster}: the CRD migration Job requests no cpu and no memory: set crds.migration.podResources.requests.cpu`,
+        ),
+      );
       expect(messages).toContainEqual(expect.stringContaining(`loki on ${cluster}: the gateway requests no cpu`));
     }
     // Off in this repository's values: the Loki canary, kube-prometheus-stack's admission webhook Deployment and Thanos Ruler,
     // Argo CD's Dex (SSO is OIDC), Redis exporter, commit server and server extensions, and OpenCost's UI.
-    expect(messages.filter((m) => /canary|Thanos|the admission webhook requests|Dex|Redis exporter|commit server|extensions|opencost on \S+: the UI/.test(m))).toEqual([]);
-    for (const cluster of clusters) expect(messages).toContainEqual(expect.stringContaining(`opencost on ${cluster}: the exporter requests no cpu and no memory: set opencost.exporter.resources.requests.cpu`));
-    for (const cluster of clusters) expect(messages).toContainEqual(expect.stringContaining(`argo-cd on ${cluster}: the repo server copyutil init container requests no cpu and no memory: set repoServer.copyutil.resources.requests.cpu`));
+    expect(
+      messages.filter((m) =>
+        /canary|Thanos|the admission webhook requests|Dex|Redis exporter|commit server|extensions|opencost on \S+: the UI/.test(m),
+      ),
+    ).toEqual([]);
+    for (const cluster of clusters)
+      expect(messages).toContainEqual(
+        expect.stringContaining(
+          `opencost on ${cluster}: the exporter requests no cpu and no memory: set opencost.exporter.resources.requests.cpu`,
+        ),
+      );
+    for (const cluster of clusters)
+      expect(messages).toContainEqual(
+        expect.stringContaining(
+          `argo-cd on ${cluster}: the repo server copyutil init container requests no cpu and no memory: set repoServer.copyutil.resources.requests.cpu`,
+        ),
+      );
     // canary, webhook Deployment, Thanos Ruler; Dex and its init container, Redis exporter, commit server, server extensions;
     // OpenCost's UI
     const running = values.reduce((n, c) => n + PLATFORM_WORKLOADS[c.component]!.length, 0) - 9 * clusters.length;
@@ -152,21 +182,46 @@ describe('chart-render-repeatable', () => {
       `kube-prometheus-stack on ${clusters[0]}: grafana.admin.existingSecret must name the Secret with the admin login (charts/kube-prometheus-stack/values.yaml + charts/kube-prometheus-stack/values-${clusters[0]}.yaml); otherwise the chart renders a new random admin password every time, and each one restarts Grafana`,
     );
     // An empty name is no name; without Grafana there is nothing to render.
-    expect(after(KUBE_PROMETHEUS_STACK, 'prod', (v) => set(v, 'grafana.admin.existingSecret', ''))).toEqual(['kube-prometheus-stack-prod: grafana.admin.existingSecret']);
-    expect(after(KUBE_PROMETHEUS_STACK, 'prod', (v) => (unset(v, 'grafana.admin.existingSecret'), set(v, 'grafana.enabled', false)))).toEqual([]);
+    expect(after(KUBE_PROMETHEUS_STACK, 'prod', (v) => set(v, 'grafana.admin.existingSecret', ''))).toEqual([
+      'kube-prometheus-stack-prod: grafana.admin.existingSecret',
+    ]);
+    expect(
+      after(KUBE_PROMETHEUS_STACK, 'prod', (v) => (unset(v, 'grafana.admin.existingSecret'), set(v, 'grafana.enabled', false))),
+    ).toEqual([]);
   });
 
   it('fails each other value that would make a chart render differently every time', () => {
-    expect(after(KUBE_PROMETHEUS_STACK, 'nonprod', (v) => set(v, 'grafana.imageRenderer.enabled', true))).toEqual(['kube-prometheus-stack-nonprod: grafana.imageRenderer.existingSecret']);
-    expect(after(KUBE_PROMETHEUS_STACK, 'nonprod', (v) => (set(v, 'grafana.imageRenderer.enabled', true), set(v, 'grafana.imageRenderer.existingSecret', 'renderer')))).toEqual([]);
-    expect(after(KYVERNO, 'prod', (v) => (set(v, 'admissionController.createSelfSignedCert', true), set(v, 'cleanupController.createSelfSignedCert', true)))).toEqual([
-      'kyverno-prod: admissionController.createSelfSignedCert',
-      'kyverno-prod: cleanupController.createSelfSignedCert',
+    expect(after(KUBE_PROMETHEUS_STACK, 'nonprod', (v) => set(v, 'grafana.imageRenderer.enabled', true))).toEqual([
+      'kube-prometheus-stack-nonprod: grafana.imageRenderer.existingSecret',
     ]);
+    expect(
+      after(
+        KUBE_PROMETHEUS_STACK,
+        'nonprod',
+        (v) => (set(v, 'grafana.imageRenderer.enabled', true), set(v, 'grafana.imageRenderer.existingSecret', 'renderer')),
+      ),
+    ).toEqual([]);
+    expect(
+      after(
+        KYVERNO,
+        'prod',
+        (v) => (set(v, 'admissionController.createSelfSignedCert', true), set(v, 'cleanupController.createSelfSignedCert', true)),
+      ),
+    ).toEqual(['kyverno-prod: admissionController.createSelfSignedCert', 'kyverno-prod: cleanupController.createSelfSignedCert']);
     expect(after(LOKI, 'prod', (v) => set(v, 'gateway.basicAuth.enabled', true))).toEqual(['loki-prod: gateway.basicAuth.existingSecret']);
-    expect(after(LOKI, 'prod', (v) => (set(v, 'gateway.basicAuth.enabled', true), set(v, 'gateway.basicAuth.existingSecret', 'loki-gateway-auth')))).toEqual([]);
-    expect(after(EXTERNAL_SECRETS, 'nonprod', (v) => unset(v, 'serviceMonitor.renderMode'))).toEqual(['external-secrets-nonprod: serviceMonitor.renderMode']);
-    expect(after(EXTERNAL_SECRETS, 'nonprod', (v) => (unset(v, 'serviceMonitor.renderMode'), set(v, 'serviceMonitor.enabled', false)))).toEqual([]);
+    expect(
+      after(
+        LOKI,
+        'prod',
+        (v) => (set(v, 'gateway.basicAuth.enabled', true), set(v, 'gateway.basicAuth.existingSecret', 'loki-gateway-auth')),
+      ),
+    ).toEqual([]);
+    expect(after(EXTERNAL_SECRETS, 'nonprod', (v) => unset(v, 'serviceMonitor.renderMode'))).toEqual([
+      'external-secrets-nonprod: serviceMonitor.renderMode',
+    ]);
+    expect(
+      after(EXTERNAL_SECRETS, 'nonprod', (v) => (unset(v, 'serviceMonitor.renderMode'), set(v, 'serviceMonitor.enabled', false))),
+    ).toEqual([]);
   });
 
   it('every row names a platform component', () => {
@@ -192,7 +247,11 @@ describe('hivebox-gitops validate on platform values', () => {
     const report = JSON.parse(result.stdout) as { findings: Finding[] };
     const application = readFileSync(join(root, 'argocd', 'prod', 'platform', 'loki.yaml'), 'utf8').split('\n');
     expect(report.findings.map((f) => [f.ruleId, f.resource.name, f.location])).toEqual([
-      ['platform-resources', 'loki-prod', { file: 'argocd/prod/platform/loki.yaml', line: application.findIndex((l) => l.includes('valueFiles:')) + 1 }],
+      [
+        'platform-resources',
+        'loki-prod',
+        { file: 'argocd/prod/platform/loki.yaml', line: application.findIndex((l) => l.includes('valueFiles:')) + 1 },
+      ],
     ]);
     expect(report.findings[0]!.message).toContain('singleBinary.resources.requests.cpu');
   });

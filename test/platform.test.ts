@@ -38,9 +38,11 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 type Doc = Manifest & { spec: Any };
 let argocd: Doc[] | undefined;
 /** The argocd/ tree synthesized from the repository's environments, once per file: the tests only read it. */
-const synthesized = (): Doc[] => (argocd ??= synthesizeArgoCd(environments, repo).flatMap((file) => parseAllDocuments(file.content).map((d) => d.toJS() as Doc)));
+const synthesized = (): Doc[] =>
+  (argocd ??= synthesizeArgoCd(environments, repo).flatMap((file) => parseAllDocuments(file.content).map((d) => d.toJS() as Doc)));
 const app = (name: string) => synthesized().find((d) => d.kind === 'Application' && d.metadata.name === name)!;
-const platformApps = () => synthesized().filter((d) => d.kind === 'Application' && d.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');
+const platformApps = () =>
+  synthesized().filter((d) => d.kind === 'Application' && d.metadata.labels?.['app.kubernetes.io/part-of'] === 'platform');
 
 describe('platform charts', () => {
   it('pin exact versions (no ranges, no "latest") from https Helm repositories or, as Argo CD reads a scheme-less URL, OCI registries', () => {
@@ -76,7 +78,9 @@ describe('platform charts', () => {
   });
 
   it('has no value file for a component or cluster nothing uses', () => {
-    const expected = new Set(PLATFORM_COMPONENTS.flatMap((c) => ['values.yaml', ...clusters.map((k) => `values-${k}.yaml`)].map((f) => `${c.name}/${f}`)));
+    const expected = new Set(
+      PLATFORM_COMPONENTS.flatMap((c) => ['values.yaml', ...clusters.map((k) => `values-${k}.yaml`)].map((f) => `${c.name}/${f}`)),
+    );
     const present = readdirSync(join(ROOT, 'charts'), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .flatMap((dir) => readdirSync(join(ROOT, 'charts', dir.name)).map((f) => `${dir.name}/${f}`));
@@ -91,12 +95,21 @@ describe('platform charts', () => {
       expect(application.spec.syncPolicy.automated === undefined, application.metadata.name).toBe(manual);
     }
     const platformProject = (cluster: string) =>
-      synthesized().find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster)!;
-    const projectOf = (name: string) => synthesized().find((d) => d.kind === 'AppProject' && d.metadata.name === name && d.metadata.labels?.['hivebox.dev/cluster'] === 'prod')!;
+      synthesized().find(
+        (d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster,
+      )!;
+    const projectOf = (name: string) =>
+      synthesized().find(
+        (d) => d.kind === 'AppProject' && d.metadata.name === name && d.metadata.labels?.['hivebox.dev/cluster'] === 'prod',
+      )!;
     // Every prod platform Application is under the windows, in whichever project it belongs to.
-    const windowed = PLATFORM_COMPONENTS.flatMap((c) => projectOf(c.project?.name ?? 'platform').spec.syncWindows.filter((w: Any) => w.applications.includes(`${c.name}-prod`)));
+    const windowed = PLATFORM_COMPONENTS.flatMap((c) =>
+      projectOf(c.project?.name ?? 'platform').spec.syncWindows.filter((w: Any) => w.applications.includes(`${c.name}-prod`)),
+    );
     expect(windowed).toHaveLength(PLATFORM_COMPONENTS.length);
-    expect(new Set(platformProject('prod').spec.syncWindows.flatMap((w: Any) => w.applications))).toEqual(new Set(PLATFORM_COMPONENTS.filter((c) => !c.project).map((c) => `${c.name}-prod`)));
+    expect(new Set(platformProject('prod').spec.syncWindows.flatMap((w: Any) => w.applications))).toEqual(
+      new Set(PLATFORM_COMPONENTS.filter((c) => !c.project).map((c) => `${c.name}-prod`)),
+    );
     expect(platformProject('nonprod').spec.syncWindows).toEqual([]);
   });
 
@@ -119,24 +132,34 @@ describe('platform charts', () => {
     expect(parse(readFileSync(join(ROOT, 'charts/kube-prometheus-stack/values.yaml'), 'utf8')).crds).toEqual({ enabled: false });
   });
 
-  it.each(clusters)('platform project on %s: this repository and the chart repositories, exactly the platform namespaces there', (cluster) => {
-    const spec = synthesized().find((d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster)!.spec;
-    // Argo CD has a project of its own: the shared platform project reaches neither its chart nor its namespace.
-    const shared = PLATFORM_COMPONENTS.filter((c) => !c.project);
-    expect(spec.sourceRepos).toEqual([repo.url, ...new Set(shared.map((c) => c.repoURL))].sort());
-    const expected = [
-      ...shared.map((c) => c.namespace),
-      PLATFORM_SECRETS_NAMESPACE,
-      ...environments.filter((env) => env.cluster === cluster).map((env) => secretSourceNamespace(env)),
-    ];
-    expect(new Set(spec.destinations.map((d: Any) => `${d.server}/${d.namespace}`))).toEqual(new Set(expected.map((ns) => `https://kubernetes.default.svc/${ns}`)));
-  });
+  it.each(clusters)(
+    'platform project on %s: this repository and the chart repositories, exactly the platform namespaces there',
+    (cluster) => {
+      const spec = synthesized().find(
+        (d) => d.kind === 'AppProject' && d.metadata.name === 'platform' && d.metadata.labels?.['hivebox.dev/cluster'] === cluster,
+      )!.spec;
+      // Argo CD has a project of its own: the shared platform project reaches neither its chart nor its namespace.
+      const shared = PLATFORM_COMPONENTS.filter((c) => !c.project);
+      expect(spec.sourceRepos).toEqual([repo.url, ...new Set(shared.map((c) => c.repoURL))].sort());
+      const expected = [
+        ...shared.map((c) => c.namespace),
+        PLATFORM_SECRETS_NAMESPACE,
+        ...environments.filter((env) => env.cluster === cluster).map((env) => secretSourceNamespace(env)),
+      ];
+      expect(new Set(spec.destinations.map((d: Any) => `${d.server}/${d.namespace}`))).toEqual(
+        new Set(expected.map((ns) => `https://kubernetes.default.svc/${ns}`)),
+      );
+    },
+  );
 });
 
 describe('cluster config', () => {
-  const config = (cluster: string, kind: string) => (clusterConfig(cluster, environments).get(
-    { ClusterIssuer: 'cert-manager', ClusterPolicy: 'kyverno', ClusterSecretStore: 'external-secrets' }[kind]!,
-  ) ?? []).filter((m) => m.kind === kind) as Doc[];
+  const config = (cluster: string, kind: string) =>
+    (
+      clusterConfig(cluster, environments).get(
+        { ClusterIssuer: 'cert-manager', ClusterPolicy: 'kyverno', ClusterSecretStore: 'external-secrets' }[kind]!,
+      ) ?? []
+    ).filter((m) => m.kind === kind) as Doc[];
 
   it("defines the ClusterIssuer each environment's route names, on that environment's cluster, and its Gateway asks for it", () => {
     expect(config('nonprod', 'ClusterIssuer').map((m) => m.metadata.name)).toEqual(['letsencrypt-staging']);
@@ -144,7 +167,9 @@ describe('cluster config', () => {
     for (const env of environments) {
       const issuer = config(env.cluster, 'ClusterIssuer').find((m) => m.metadata.name === env.route.tlsIssuer)!;
       expect(issuer.spec.acme.server).toBe(CLUSTER_ISSUERS[env.route.tlsIssuer as keyof typeof CLUSTER_ISSUERS]);
-      const gateway = clusterConfig(env.cluster, environments).get('envoy-gateway')!.find((m) => m.kind === 'Gateway')!;
+      const gateway = clusterConfig(env.cluster, environments)
+        .get('envoy-gateway')!
+        .find((m) => m.kind === 'Gateway')!;
       expect(gateway.metadata.annotations).toMatchObject({ 'cert-manager.io/cluster-issuer': env.route.tlsIssuer });
     }
   });
@@ -158,7 +183,9 @@ describe('cluster config', () => {
   it('rejects two issuers on one cluster: its one Gateway names one', () => {
     const [dev, staging] = ['dev', 'staging'].map((name) => environments.find((env) => env.name === name)!);
     const mixed = { ...staging!, route: { ...staging!.route, tlsIssuer: 'letsencrypt-production' } } as Environment;
-    expect(() => clusterConfig('nonprod', [dev!, mixed])).toThrow(/envs\/staging\/env\.yaml: route\.tlsIssuer: expected "letsencrypt-staging", the ClusterIssuer dev \(envs\/dev\/env\.yaml\) uses/);
+    expect(() => clusterConfig('nonprod', [dev!, mixed])).toThrow(
+      /envs\/staging\/env\.yaml: route\.tlsIssuer: expected "letsencrypt-staging", the ClusterIssuer dev \(envs\/dev\/env\.yaml\) uses/,
+    );
   });
 
   it("serves each environment's ExternalSecret from its own ClusterSecretStore, usable only from its namespace", () => {
@@ -180,7 +207,10 @@ describe('cluster config', () => {
         'hivebox-require-resources',
         'hivebox-verify-image-signature',
       ]);
-      const namespaces = environments.filter((env) => env.cluster === cluster).map((env) => env.namespace).sort();
+      const namespaces = environments
+        .filter((env) => env.cluster === cluster)
+        .map((env) => env.namespace)
+        .sort();
       for (const policy of policies) {
         for (const rule of policy.spec.rules) expect(rule.match.any[0].resources.namespaces).toEqual(namespaces);
       }
@@ -205,7 +235,8 @@ describe('cluster config', () => {
     expect(verify.imageReferences).toEqual(['ghcr.io/hivebox-platform/hivebox*']);
     // No `subject`: Kyverno reads it as a wildcard and either field matching is enough (test/signing.test.ts).
     expect(verify.attestors[0].entries[0].keyless).toEqual({
-      subjectRegExp: '^https://github\\.com/hivebox-platform/hivebox/\\.github/workflows/release\\.yml@(refs/tags/v[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?)$',
+      subjectRegExp:
+        '^https://github\\.com/hivebox-platform/hivebox/\\.github/workflows/release\\.yml@(refs/tags/v[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?)$',
       issuer: 'https://token.actions.githubusercontent.com',
       rekor: { url: 'https://rekor.sigstore.dev' },
     });
@@ -230,7 +261,9 @@ describe('cluster config', () => {
 describe('the platform secret store (generated argocd/)', () => {
   /** Every document of a generated file under argocd/. */
   const generated = (path: string): Doc[] =>
-    parseAllDocuments(readFileSync(join(ROOT, 'argocd', path), 'utf8')).map((d) => d.toJS() as Doc).filter((d) => d !== null);
+    parseAllDocuments(readFileSync(join(ROOT, 'argocd', path), 'utf8'))
+      .map((d) => d.toJS() as Doc)
+      .filter((d) => d !== null);
   const chartValues = (component: string) => parse(readFileSync(join(ROOT, 'charts', component, 'values.yaml'), 'utf8'));
   const externalSecret = (cluster: string, component: string) => {
     const secrets = generated(`${cluster}/platform/${component}/manifests.yaml`).filter((m) => m.kind === 'ExternalSecret');
@@ -238,29 +271,38 @@ describe('the platform secret store (generated argocd/)', () => {
     return secrets[0]!;
   };
 
-  it.each(clusters)('%s: one store reading only platform-secrets (Pod Security restricted), usable only from argocd, external-dns and monitoring', (cluster) => {
-    const manifests = generated(`${cluster}/platform/external-secrets/manifests.yaml`);
-    const store = manifests.find((m) => m.kind === 'ClusterSecretStore' && m.metadata.name === PLATFORM_SECRET_STORE)!;
-    expect(store.spec.conditions).toEqual([{ namespaces: ['argocd', 'external-dns', 'monitoring'] }]);
-    expect(store.spec.provider.kubernetes).toEqual({
-      remoteNamespace: 'platform-secrets',
-      server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt', namespace: 'platform-secrets' } },
-      auth: { serviceAccount: { name: 'platform-reader', namespace: 'platform-secrets' } },
-    });
-    const namespace = manifests.find((m) => m.kind === 'Namespace' && m.metadata.name === PLATFORM_SECRETS_NAMESPACE)!;
-    expect(namespace.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
-    const inSource = manifests.filter((m) => m.metadata.namespace === PLATFORM_SECRETS_NAMESPACE);
-    expect(inSource.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual(['Role/platform-reader', 'RoleBinding/platform-reader', 'ServiceAccount/platform-reader']);
-    const role = inSource.find((m) => m.kind === 'Role') as Any;
-    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]);
-    const binding = inSource.find((m) => m.kind === 'RoleBinding') as Any;
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'platform-reader', namespace: 'platform-secrets' }]);
-    expect((inSource.find((m) => m.kind === 'ServiceAccount') as Any).automountServiceAccountToken).toBe(false);
-    // The environments' stores are still there, each for its own namespace only.
-    for (const env of environments.filter((e) => e.cluster === cluster)) {
-      expect(manifests.find((m) => m.kind === 'ClusterSecretStore' && m.metadata.name === env.secretStore)!.spec.conditions).toEqual([{ namespaces: [env.namespace] }]);
-    }
-  });
+  it.each(clusters)(
+    '%s: one store reading only platform-secrets (Pod Security restricted), usable only from argocd, external-dns and monitoring',
+    (cluster) => {
+      const manifests = generated(`${cluster}/platform/external-secrets/manifests.yaml`);
+      const store = manifests.find((m) => m.kind === 'ClusterSecretStore' && m.metadata.name === PLATFORM_SECRET_STORE)!;
+      expect(store.spec.conditions).toEqual([{ namespaces: ['argocd', 'external-dns', 'monitoring'] }]);
+      expect(store.spec.provider.kubernetes).toEqual({
+        remoteNamespace: 'platform-secrets',
+        server: { caProvider: { type: 'ConfigMap', name: 'kube-root-ca.crt', key: 'ca.crt', namespace: 'platform-secrets' } },
+        auth: { serviceAccount: { name: 'platform-reader', namespace: 'platform-secrets' } },
+      });
+      const namespace = manifests.find((m) => m.kind === 'Namespace' && m.metadata.name === PLATFORM_SECRETS_NAMESPACE)!;
+      expect(namespace.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+      const inSource = manifests.filter((m) => m.metadata.namespace === PLATFORM_SECRETS_NAMESPACE);
+      expect(inSource.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
+        'Role/platform-reader',
+        'RoleBinding/platform-reader',
+        'ServiceAccount/platform-reader',
+      ]);
+      const role = inSource.find((m) => m.kind === 'Role') as Any;
+      expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]);
+      const binding = inSource.find((m) => m.kind === 'RoleBinding') as Any;
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'platform-reader', namespace: 'platform-secrets' }]);
+      expect((inSource.find((m) => m.kind === 'ServiceAccount') as Any).automountServiceAccountToken).toBe(false);
+      // The environments' stores are still there, each for its own namespace only.
+      for (const env of environments.filter((e) => e.cluster === cluster)) {
+        expect(manifests.find((m) => m.kind === 'ClusterSecretStore' && m.metadata.name === env.secretStore)!.spec.conditions).toEqual([
+          { namespaces: [env.namespace] },
+        ]);
+      }
+    },
+  );
 
   it.each(clusters)("%s: Grafana's admin login is the Secret the chart is told to use, written from the platform store", (cluster) => {
     const admin = chartValues('kube-prometheus-stack').grafana.admin;
@@ -268,7 +310,12 @@ describe('the platform secret store (generated argocd/)', () => {
     expect(secret.metadata).toMatchObject({ name: admin.existingSecret, namespace: componentByName('kube-prometheus-stack').namespace });
     expect(secret.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: PLATFORM_SECRET_STORE });
     expect(secret.spec.target.name).toBe(admin.existingSecret);
-    expect(secret.spec.data).toEqual([admin.userKey, admin.passwordKey].map((key: string) => ({ secretKey: key, remoteRef: { key: admin.existingSecret, property: key } })));
+    expect(secret.spec.data).toEqual(
+      [admin.userKey, admin.passwordKey].map((key: string) => ({
+        secretKey: key,
+        remoteRef: { key: admin.existingSecret, property: key },
+      })),
+    );
   });
 
   it.each(clusters)("%s: ExternalDNS's Cloudflare token is the Secret its env reads, written from the platform store", (cluster) => {
@@ -311,7 +358,12 @@ describe('observability wiring', () => {
   it('gives Grafana Loki as a data source and the dashboard label HiveBoxMonitoring uses', () => {
     const grafana = values('kube-prometheus-stack').grafana;
     expect(grafana.additionalDataSources).toContainEqual(expect.objectContaining({ type: 'loki', uid: 'loki' }));
-    expect(grafana.sidecar.dashboards).toMatchObject({ enabled: true, label: DASHBOARD_LABEL, labelValue: DASHBOARD_LABEL_VALUE, searchNamespace: 'ALL' });
+    expect(grafana.sidecar.dashboards).toMatchObject({
+      enabled: true,
+      label: DASHBOARD_LABEL,
+      labelValue: DASHBOARD_LABEL_VALUE,
+      searchNamespace: 'ALL',
+    });
     expect(values('alloy').alloy.configMap.content).toContain('http://loki-gateway.logging.svc.cluster.local/loki/api/v1/push');
   });
 
@@ -330,34 +382,47 @@ describe('Kyverno policy exceptions (charts/kyverno/values*.yaml)', () => {
       for (const name of readdirSync(path, { withFileTypes: true })) {
         const child = join(path, name.name);
         if (name.isDirectory()) walk(child);
-        else if (/\.ya?ml$/.test(name.name)) docs.push(...parseAllDocuments(readFileSync(child, 'utf8')).map((d) => d.toJS() as Doc).filter((d) => d !== null));
+        else if (/\.ya?ml$/.test(name.name))
+          docs.push(
+            ...parseAllDocuments(readFileSync(child, 'utf8'))
+              .map((d) => d.toJS() as Doc)
+              .filter((d) => d !== null),
+          );
       }
     };
     walk(join(ROOT, dir));
     return docs;
   };
 
-  it.each(clusters)('%s: none on a cluster with a manually synced environment; elsewhere only from a namespace nothing in Git can write', (cluster) => {
-    const namespace = policyExceptionNamespace(loadChartValues(ROOT, KYVERNO, cluster).values);
-    if (environments.some((env) => env.cluster === cluster && env.sync.mode === 'manual')) {
-      expect(namespace, `${cluster} runs production: no PolicyException may apply there`).toBeUndefined();
-      return;
-    }
-    if (namespace === undefined) return;
-    expect(namespace).not.toBe('*');
-    // No AppProject of the cluster lets Argo CD deploy into it…
-    const projects = generatedUnder(join('argocd', cluster)).filter((d) => d.kind === 'AppProject');
-    expect(projects.length).toBeGreaterThan(0);
-    for (const project of projects) {
-      const allowed = (project.spec.destinations as Any[]).map((d) => d.namespace as string);
-      expect(allowed, project.metadata.name).not.toContain(namespace);
-      expect(allowed.some((pattern) => pattern.includes('*')), project.metadata.name).toBe(false);
-    }
-    // …and nothing generated lives there or creates it.
-    const everything = [...generatedUnder('argocd'), ...generatedUnder('envs'), ...generatedUnder('base')];
-    expect(everything.filter((d) => d.metadata?.namespace === namespace || (d.kind === 'Namespace' && d.metadata.name === namespace))).toEqual([]);
-    expect(everything.filter((d) => d.kind === 'PolicyException')).toEqual([]);
-  });
+  it.each(clusters)(
+    '%s: none on a cluster with a manually synced environment; elsewhere only from a namespace nothing in Git can write',
+    (cluster) => {
+      const namespace = policyExceptionNamespace(loadChartValues(ROOT, KYVERNO, cluster).values);
+      if (environments.some((env) => env.cluster === cluster && env.sync.mode === 'manual')) {
+        expect(namespace, `${cluster} runs production: no PolicyException may apply there`).toBeUndefined();
+        return;
+      }
+      if (namespace === undefined) return;
+      expect(namespace).not.toBe('*');
+      // No AppProject of the cluster lets Argo CD deploy into it…
+      const projects = generatedUnder(join('argocd', cluster)).filter((d) => d.kind === 'AppProject');
+      expect(projects.length).toBeGreaterThan(0);
+      for (const project of projects) {
+        const allowed = (project.spec.destinations as Any[]).map((d) => d.namespace as string);
+        expect(allowed, project.metadata.name).not.toContain(namespace);
+        expect(
+          allowed.some((pattern) => pattern.includes('*')),
+          project.metadata.name,
+        ).toBe(false);
+      }
+      // …and nothing generated lives there or creates it.
+      const everything = [...generatedUnder('argocd'), ...generatedUnder('envs'), ...generatedUnder('base')];
+      expect(
+        everything.filter((d) => d.metadata?.namespace === namespace || (d.kind === 'Namespace' && d.metadata.name === namespace)),
+      ).toEqual([]);
+      expect(everything.filter((d) => d.kind === 'PolicyException')).toEqual([]);
+    },
+  );
 
   it('reads the chart values as Kyverno does: off, on without a namespace (none), one namespace, every namespace', () => {
     expect(policyExceptionNamespace({})).toBeUndefined();

@@ -26,7 +26,12 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
 async function cli(cwd: string, env: Record<string, string>, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { cwd, env, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  const code = await main(argv, {
+    cwd,
+    env,
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+  });
   return { code, stdout, stderr };
 }
 
@@ -68,7 +73,9 @@ describe('promote --propose', () => {
     const result = await cli(dir, github.env, 'promote', '--to', 'dev', '--image', `v0.7.0@${DIGEST_A}`, '--propose');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Opened pull request #1 "deploy\(dev\): set hivebox image to v0\.7\.0" \(https:\/\/github\.com\/hivebox-platform\/hivebox-gitops\/pull\/1\): signed commit [0-9a-f]{12} on promote\/dev, onto main at [0-9a-f]{12}\.\n$/);
+    expect(result.stdout).toMatch(
+      /^Opened pull request #1 "deploy\(dev\): set hivebox image to v0\.7\.0" \(https:\/\/github\.com\/hivebox-platform\/hivebox-gitops\/pull\/1\): signed commit [0-9a-f]{12} on promote\/dev, onto main at [0-9a-f]{12}\.\n$/,
+    );
 
     // One commit on main's head, made by GitHub (so signed), on promote/dev; no scratch branch left over.
     expect(branches(bare)).toEqual(['main', 'promote/dev']);
@@ -85,10 +92,20 @@ describe('promote --propose', () => {
     expect((await cli(dir, {}, 'promote', '--to', 'dev', '--image', `v0.7.0@${DIGEST_A}`, '--commit')).code).toBe(0);
     git(dir, 'fetch', '--quiet', bare, 'promote/dev');
     expect(git(dir, 'rev-parse', 'FETCH_HEAD^{tree}')).toBe(git(dir, 'rev-parse', 'HEAD^{tree}'));
-    expect(git(dir, 'diff', '--name-only', main, 'FETCH_HEAD').split('\n').every((file) => file.startsWith('envs/dev/'))).toBe(true);
+    expect(
+      git(dir, 'diff', '--name-only', main, 'FETCH_HEAD')
+        .split('\n')
+        .every((file) => file.startsWith('envs/dev/')),
+    ).toBe(true);
 
     expect(github.pulls).toEqual([
-      expect.objectContaining({ number: 1, head: 'promote/dev', base: 'main', state: 'open', title: 'deploy(dev): set hivebox image to v0.7.0' }),
+      expect.objectContaining({
+        number: 1,
+        head: 'promote/dev',
+        base: 'main',
+        state: 'open',
+        title: 'deploy(dev): set hivebox image to v0.7.0',
+      }),
     ]);
   });
 
@@ -102,7 +119,9 @@ describe('promote --propose', () => {
     const newer = await cli(dir, github.env, 'promote', '--to', 'dev', '--image', `v0.8.0@${DIGEST_B}`, '--propose');
     expect(newer.code).toBe(0);
     expect(newer.stdout).toContain('Updated pull request #1');
-    expect(newer.stdout).toContain('It superseded the proposal it held, "deploy(dev): set hivebox image to v0.7.0": a newer image replaces an older one that was not merged yet.');
+    expect(newer.stdout).toContain(
+      'It superseded the proposal it held, "deploy(dev): set hivebox image to v0.7.0": a newer image replaces an older one that was not merged yet.',
+    );
     const second = git(bare, 'rev-parse', 'promote/dev');
     // Not stacked on the old proposal: one signed commit on main, replacing it.
     expect(second).not.toBe(first);
@@ -152,27 +171,66 @@ describe('promote --propose', () => {
     reset(dir);
     github.failGraphql('Expected branch to point to "x" but it did not. Pull and try again.');
     const stale = await cli(dir, github.env, 'promote', '--to', 'dev', '--image', `v0.8.0@${DIGEST_B}`, '--propose');
-    expect(stale).toMatchObject({ code: 2, stderr: 'hivebox-gitops promote: GitHub GraphQL createCommitOnBranch: Expected branch to point to "x" but it did not. Pull and try again.\n' });
+    expect(stale).toMatchObject({
+      code: 2,
+      stderr:
+        'hivebox-gitops promote: GitHub GraphQL createCommitOnBranch: Expected branch to point to "x" but it did not. Pull and try again.\n',
+    });
     expect(branches(bare)).toEqual(['main', 'promote/dev']);
     expect(git(bare, 'rev-parse', 'promote/dev')).toBe(proposed);
 
     reset(dir);
-    const badToken = await cli(dir, { ...github.env, GH_TOKEN: 'expired' }, 'promote', '--to', 'dev', '--image', `v0.8.0@${DIGEST_B}`, '--propose');
-    expect(badToken).toMatchObject({ code: 2, stderr: 'hivebox-gitops promote: GitHub GET /repos/hivebox-platform/hivebox-gitops: 401 Bad credentials (the token was refused: expired or revoked?)\n' });
+    const badToken = await cli(
+      dir,
+      { ...github.env, GH_TOKEN: 'expired' },
+      'promote',
+      '--to',
+      'dev',
+      '--image',
+      `v0.8.0@${DIGEST_B}`,
+      '--propose',
+    );
+    expect(badToken).toMatchObject({
+      code: 2,
+      stderr:
+        'hivebox-gitops promote: GitHub GET /repos/hivebox-platform/hivebox-gitops: 401 Bad credentials (the token was refused: expired or revoked?)\n',
+    });
 
     reset(dir);
-    const gone = await cli(dir, { ...github.env, GITHUB_API_URL: 'http://127.0.0.1:9', GITHUB_GRAPHQL_URL: 'http://127.0.0.1:9/graphql' }, 'promote', '--to', 'dev', '--image', 'v0.7.0', '--propose');
+    const gone = await cli(
+      dir,
+      { ...github.env, GITHUB_API_URL: 'http://127.0.0.1:9', GITHUB_GRAPHQL_URL: 'http://127.0.0.1:9/graphql' },
+      'promote',
+      '--to',
+      'dev',
+      '--image',
+      'v0.7.0',
+      '--propose',
+    );
     expect(gone.code).toBe(2);
-    expect(gone.stderr).toMatch(/^hivebox-gitops promote: GitHub GET \/repos\/hivebox-platform\/hivebox-gitops: could not reach http:\/\/127\.0\.0\.1:9: .+\n$/);
+    expect(gone.stderr).toMatch(
+      /^hivebox-gitops promote: GitHub GET \/repos\/hivebox-platform\/hivebox-gitops: could not reach http:\/\/127\.0\.0\.1:9: .+\n$/,
+    );
   });
 
   it('refuses without a token or repository before changing anything', async () => {
     const { dir } = await setup();
-    const result = await cli(dir, { GITHUB_REPOSITORY: 'hivebox-platform/hivebox-gitops' }, 'promote', '--to', 'dev', '--image', 'v0.7.0', '--propose');
+    const result = await cli(
+      dir,
+      { GITHUB_REPOSITORY: 'hivebox-platform/hivebox-gitops' },
+      'promote',
+      '--to',
+      'dev',
+      '--image',
+      'v0.7.0',
+      '--propose',
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^hivebox-gitops promote: --propose needs GH_TOKEN \(or GITHUB_TOKEN\) and GITHUB_REPOSITORY/);
     expect(git(dir, 'status', '--porcelain')).toBe('');
-    expect((await cli(dir, {}, 'promote', '--to', 'dev', '--image', 'v0.7.0', '--propose', '--commit')).stderr).toContain('expected at most one of --commit, --check and --propose');
+    expect((await cli(dir, {}, 'promote', '--to', 'dev', '--image', 'v0.7.0', '--propose', '--commit')).stderr).toContain(
+      'expected at most one of --commit, --check and --propose',
+    );
   });
 });
 
@@ -182,7 +240,9 @@ describe('promote --check', () => {
     const head = git(dir, 'rev-parse', 'HEAD');
     const would = await cli(dir, {}, 'promote', '--to', 'dev', '--image', `v0.7.0@${DIGEST_A}`, '--check');
     expect(would.code).toBe(1);
-    expect(would.stdout).toMatch(/^Promoting would change dev to ghcr\.io\/hivebox-platform\/hivebox:v0\.7\.0@sha256:a{64} \(now ghcr\.io\/hivebox-platform\/hivebox:v0\.6\.0\):\n {2}envs\/dev\/env\.yaml\n/);
+    expect(would.stdout).toMatch(
+      /^Promoting would change dev to ghcr\.io\/hivebox-platform\/hivebox:v0\.7\.0@sha256:a{64} \(now ghcr\.io\/hivebox-platform\/hivebox:v0\.6\.0\):\n {2}envs\/dev\/env\.yaml\n/,
+    );
     expect(git(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('');
 
     expect(await cli(dir, {}, 'promote', '--from', 'dev', '--to', 'staging', '--check')).toMatchObject({ code: 1 });

@@ -30,7 +30,10 @@ describe('promotion commits and releases', () => {
   it('the messages promote writes pass commitlint, even with long repositories and digests', () => {
     const previous = { repository: 'ghcr.io/hivebox-platform/hivebox', tag: 'v0.6.0', digest: DIGEST };
     const next = { repository: 'ghcr.io/hivebox-platform/hivebox', tag: 'v0.7.0-rc.1', digest: DIGEST };
-    for (const message of [commitMessage('staging', 'dev', previous, next), commitMessage('dev', undefined, previous, { ...next, tag: undefined })]) {
+    for (const message of [
+      commitMessage('staging', 'dev', previous, next),
+      commitMessage('dev', undefined, previous, { ...next, tag: undefined }),
+    ]) {
       const result = commitlint(message.text);
       expect(result.ok, `${message.text}\n${result.output}`).toBe(true);
     }

@@ -23,7 +23,11 @@ describe('promote.yml: queues', () => {
     expect(workflow.concurrency).toBeUndefined();
     const groups = STAGES.map((stage) => workflow.jobs[stage].concurrency.group);
     expect(groups).toEqual(['promote-to-dev', 'promote-to-staging', 'promote-to-prod']);
-    expect(Object.entries(workflow.jobs).filter(([, job]) => (job as Any).environment !== undefined).map(([name]) => name)).toEqual(['prod']);
+    expect(
+      Object.entries(workflow.jobs)
+        .filter(([, job]) => (job as Any).environment !== undefined)
+        .map(([name]) => name),
+    ).toEqual(['prod']);
     expect(workflow.jobs.plan.concurrency).toBeUndefined(); // read-only, a minute long
   });
 
@@ -36,28 +40,37 @@ describe('promote.yml: queues', () => {
       expect(job.steps[0].run, stage).toContain('>> "$GITHUB_STEP_SUMMARY"');
       expect(job.steps[0].run, stage).toContain(`promote-to-${stage}`);
       // Each job proposes from the newest main, which is what makes cancelling an older one safe.
-      expect(job.steps.find((s: Any) => s.uses?.startsWith('actions/checkout@')).with.ref).toBe('${{ github.event.repository.default_branch }}');
+      expect(job.steps.find((s: Any) => s.uses?.startsWith('actions/checkout@')).with.ref).toBe(
+        '${{ github.event.repository.default_branch }}',
+      );
     }
   });
 });
 
 describe('promote.yml: proposals', () => {
-  it.each(STAGES)('%s: proposes with --propose and a GitHub App token minted in the job, after any wait, for contents and pull requests only', (stage) => {
-    const steps = workflow.jobs[stage].steps as Any[];
-    const proposeAt = steps.findIndex((s) => typeof s.run === 'string' && s.run.includes('promote') && s.run.includes('--propose'));
-    const tokenAt = steps.findIndex((s) => s.uses?.startsWith('actions/create-github-app-token@'));
-    const waitAt = steps.findIndex((s) => typeof s.run === 'string' && s.run.includes('--wait'));
-    expect(proposeAt).toBeGreaterThan(tokenAt);
-    expect(tokenAt).toBeGreaterThan(waitAt); // -1 for dev, which waits for nothing
-    const token = steps[tokenAt]!;
-    expect(token.id).toBe('app');
-    expect(steps[proposeAt]!.env.GH_TOKEN).toBe('${{ steps.app.outputs.token }}');
-    expect(Object.keys(token.with).filter((key) => key.startsWith('permission-')).sort()).toEqual(['permission-contents', 'permission-pull-requests']);
-    expect(token.with['permission-contents']).toBe('write');
-    expect(token.with.owner).toBeUndefined(); // this repository only
-    expect(steps[proposeAt]!.run).toMatch(/^set -euo pipefail\n/); // tee must not hide a failure
-    expect(workflow.jobs[stage].permissions).toEqual({ contents: 'read' });
-  });
+  it.each(STAGES)(
+    '%s: proposes with --propose and a GitHub App token minted in the job, after any wait, for contents and pull requests only',
+    (stage) => {
+      const steps = workflow.jobs[stage].steps as Any[];
+      const proposeAt = steps.findIndex((s) => typeof s.run === 'string' && s.run.includes('promote') && s.run.includes('--propose'));
+      const tokenAt = steps.findIndex((s) => s.uses?.startsWith('actions/create-github-app-token@'));
+      const waitAt = steps.findIndex((s) => typeof s.run === 'string' && s.run.includes('--wait'));
+      expect(proposeAt).toBeGreaterThan(tokenAt);
+      expect(tokenAt).toBeGreaterThan(waitAt); // -1 for dev, which waits for nothing
+      const token = steps[tokenAt]!;
+      expect(token.id).toBe('app');
+      expect(steps[proposeAt]!.env.GH_TOKEN).toBe('${{ steps.app.outputs.token }}');
+      expect(
+        Object.keys(token.with)
+          .filter((key) => key.startsWith('permission-'))
+          .sort(),
+      ).toEqual(['permission-contents', 'permission-pull-requests']);
+      expect(token.with['permission-contents']).toBe('write');
+      expect(token.with.owner).toBeUndefined(); // this repository only
+      expect(steps[proposeAt]!.run).toMatch(/^set -euo pipefail\n/); // tee must not hide a failure
+      expect(workflow.jobs[stage].permissions).toEqual({ contents: 'read' });
+    },
+  );
 
   it('never opens a pull request with GITHUB_TOKEN, whose pull requests start no workflow', () => {
     const text = readFileSync(join(ROOT, '.github/workflows/promote.yml'), 'utf8');
@@ -74,7 +87,11 @@ describe('promote.yml: the plan step, run by bash', () => {
   const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 
   /** A history whose last push changed `changed`, a `node` answering `promote --check` with the given exit codes, and the step run on it. */
-  function runPlan(changed: readonly ('dev' | 'staging')[], exits: { staging?: number; prod?: number }, options: { before?: string; sha?: string } = {}) {
+  function runPlan(
+    changed: readonly ('dev' | 'staging')[],
+    exits: { staging?: number; prod?: number },
+    options: { before?: string; sha?: string } = {},
+  ) {
     const dir = mkdtempSync(join(tmpdir(), 'promote-plan-'));
     dirs.push(dir);
     const repo = join(dir, 'repo');
@@ -104,7 +121,13 @@ describe('promote.yml: the plan step, run by bash', () => {
     const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', join(dir, 'step.sh')], {
       cwd: repo,
       encoding: 'utf8',
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, BEFORE: options.before ?? before, GITHUB_SHA: options.sha ?? git(repo, 'rev-parse', 'HEAD'), GITHUB_OUTPUT: join(dir, 'output') },
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        BEFORE: options.before ?? before,
+        GITHUB_SHA: options.sha ?? git(repo, 'rev-parse', 'HEAD'),
+        GITHUB_OUTPUT: join(dir, 'output'),
+      },
     });
     const read = (file: string) => {
       try {
@@ -113,19 +136,31 @@ describe('promote.yml: the plan step, run by bash', () => {
         return '';
       }
     };
-    return { code: result.status, stdout: result.stdout + result.stderr, output: read('output'), calls: read('calls').split('\n').filter(Boolean) };
+    return {
+      code: result.status,
+      stdout: result.stdout + result.stderr,
+      output: read('output'),
+      calls: read('calls').split('\n').filter(Boolean),
+    };
   }
 
   it('plans staging when dev changed and promoting would change staging', () => {
     const result = runPlan(['dev'], { staging: 1 });
-    expect(result).toMatchObject({ code: 0, output: 'staging=true\n', calls: ['bin/hivebox-gitops.js promote --from dev --to staging --check'] });
+    expect(result).toMatchObject({
+      code: 0,
+      output: 'staging=true\n',
+      calls: ['bin/hivebox-gitops.js promote --from dev --to staging --check'],
+    });
   });
 
   it('plans nothing when promoting would change nothing, and prod only from a change to staging', () => {
     expect(runPlan(['dev'], { staging: 0 })).toMatchObject({ code: 0, output: '' });
     const both = runPlan(['dev', 'staging'], { staging: 0, prod: 1 });
     expect(both).toMatchObject({ code: 0, output: 'prod=true\n' });
-    expect(both.calls).toEqual(['bin/hivebox-gitops.js promote --from dev --to staging --check', 'bin/hivebox-gitops.js promote --from staging --to prod --check']);
+    expect(both.calls).toEqual([
+      'bin/hivebox-gitops.js promote --from dev --to staging --check',
+      'bin/hivebox-gitops.js promote --from staging --to prod --check',
+    ]);
   });
 
   it('fails the run when promote --check fails, instead of reading it as "nothing to do"', () => {

@@ -88,7 +88,9 @@ describe('promote --from --to', () => {
     expect(files).toContain('envs/staging/env.yaml');
     expect(files.filter((file) => !file.startsWith('envs/staging/'))).toEqual([]);
     expect(files.length).toBeGreaterThan(1); // the rendered overlay followed the image
-    expect(envYaml(dir, 'staging')).toBe(stagingBefore.replace('tag: v0.6.0', 'tag: v0.7.0').replace(/digest: sha256:\w+/, `digest: ${DIGEST_A}`));
+    expect(envYaml(dir, 'staging')).toBe(
+      stagingBefore.replace('tag: v0.6.0', 'tag: v0.7.0').replace(/digest: sha256:\w+/, `digest: ${DIGEST_A}`),
+    );
     expect(result.stdout).toContain('deploy(staging): promote hivebox v0.7.0 from dev');
     expect(result.stdout).toContain(`Image: ghcr.io/hivebox-platform/hivebox:v0.7.0\nImage digest: ${DIGEST_A}\n`);
     expect(result.stdout).toContain('Previous image: ghcr.io/hivebox-platform/hivebox:v0.6.0\nPrevious image digest: sha256:3f1b7c0a');
@@ -203,7 +205,11 @@ describe('promote leaves nothing behind when it cannot finish', () => {
   it('refuses a promotion after which the environment would not pass validate, and changes nothing', async () => {
     const dir = await tempRepoWithNewImageInDev();
     // A valid env.yaml that validate rejects: a waiver that expired is itself a finding.
-    commitFile(dir, 'envs/staging/env.yaml', `${envYaml(dir, 'staging')}waivers:\n  - { rule: probes, reason: a slow start, expires: 2020-01-01 }\n`);
+    commitFile(
+      dir,
+      'envs/staging/env.yaml',
+      `${envYaml(dir, 'staging')}waivers:\n  - { rule: probes, reason: a slow start, expires: 2020-01-01 }\n`,
+    );
     expect((await cli(dir, 'synth', '--check')).code).toBe(0); // only validation reads it
     const stagingBefore = envYaml(dir, 'staging');
 
@@ -250,11 +256,14 @@ describe('promote --to --image', () => {
     expect((await cli(dir, 'promote', '--to', 'staging', '--image', 'v0.8.0', '--commit')).code).toBe(0); // staging requires none
     const prodBefore = envYaml(dir, 'prod');
     const why = 'prod requires images pinned by digest (prod ends the promotion chain, where validation.requireDigest defaults to true)';
-    const how = "promote by digest: hivebox-gitops promote --to prod --image v0.8.0@sha256:<the registry's 64-hex digest of ghcr.io/hivebox-platform/hivebox:v0.8.0>";
+    const how =
+      "promote by digest: hivebox-gitops promote --to prod --image v0.8.0@sha256:<the registry's 64-hex digest of ghcr.io/hivebox-platform/hivebox:v0.8.0>";
 
     const fromStaging = await cli(dir, 'promote', '--from', 'staging', '--to', 'prod');
     expect(fromStaging).toMatchObject({ code: 2, stdout: '' });
-    expect(fromStaging.stderr).toBe(`hivebox-gitops promote: ${why}, but staging's image ghcr.io/hivebox-platform/hivebox:v0.8.0 has no digest; ${how}\n`);
+    expect(fromStaging.stderr).toBe(
+      `hivebox-gitops promote: ${why}, but staging's image ghcr.io/hivebox-platform/hivebox:v0.8.0 has no digest; ${how}\n`,
+    );
     const byTag = await cli(dir, 'promote', '--to', 'prod', '--image', 'v0.8.0', '--check');
     expect(byTag.stderr).toBe(`hivebox-gitops promote: ${why}, but --image v0.8.0 has no digest; ${how}\n`);
     expect(envYaml(dir, 'prod')).toBe(prodBefore);
@@ -293,7 +302,9 @@ describe('setImage', () => {
   it('writes the repository only when it differs from what the file resolves to', () => {
     const text = '# dev\nimage:\n  tag: v1\nroute:\n  host: a.example.com\n';
     expect(setImage(text, { repository: 'ghcr.io/hivebox-platform/hivebox', tag: 'v2' })).toBe(text.replace('v1', 'v2'));
-    expect(setImage(text, { repository: 'ghcr.io/fork/hivebox', tag: 'v2' })).toContain('image:\n  tag: v2\n  repository: ghcr.io/fork/hivebox\n');
+    expect(setImage(text, { repository: 'ghcr.io/fork/hivebox', tag: 'v2' })).toContain(
+      'image:\n  tag: v2\n  repository: ghcr.io/fork/hivebox\n',
+    );
   });
 
   it('parses --image forms', () => {

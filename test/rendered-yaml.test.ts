@@ -14,9 +14,18 @@ import { REPO_ROOT } from './support/repo.ts';
 
 const reference = (text: string): unknown[] => parseAllDocuments(text).map((document) => document.toJS() as unknown);
 /** Values and key order alike (toStrictEqual ignores the order of keys). */
-const ordered = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : Object.is(v, -0) ? '-0' : v));
+const ordered = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : Object.is(v, -0) ? '-0' : v));
 
-const dirs = ['envs/dev', 'envs/staging', 'envs/prod', 'argocd/nonprod', 'argocd/prod', 'argocd/nonprod/platform/kyverno', 'argocd/prod/platform/external-secrets'];
+const dirs = [
+  'envs/dev',
+  'envs/staging',
+  'envs/prod',
+  'argocd/nonprod',
+  'argocd/prod',
+  'argocd/nonprod/platform/kyverno',
+  'argocd/prod/platform/external-secrets',
+];
 
 describe('kustomize output read with js-yaml', () => {
   it.each(dirs)('%s: the same documents as the yaml package reads', async (dir) => {
@@ -92,7 +101,8 @@ describe('kustomize output read with js-yaml', () => {
   });
 
   it('leaves to the yaml package the plain scalars the two read differently, and YAML js-yaml rejects', () => {
-    for (const shape of ['a: -.5', 'a: +.5', 'a: 0b101', 'a: +0x1F', 'a: [0o17]', 'a: [+0b1]']) expect(parseRenderedYaml(shape), shape).toBeUndefined();
+    for (const shape of ['a: -.5', 'a: +.5', 'a: 0b101', 'a: +0x1F', 'a: [0o17]', 'a: [+0b1]'])
+      expect(parseRenderedYaml(shape), shape).toBeUndefined();
     expect(parseRenderedYaml('a: 1\na: 2\n')).toBeUndefined();
     expect(parseRenderedYaml('a: [\n')).toBeUndefined();
     expect(parseRenderedYaml('a: |\n  x = -.5\n')).toBeUndefined(); // the guard reads text, not values: slower there, never wrong

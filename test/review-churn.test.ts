@@ -31,7 +31,9 @@ describe('adding an environment', async () => {
   const old = await before;
 
   it('changes no generated file in its header alone: headers do not list the environments', () => {
-    const reheadered = [...old.keys()].filter((path) => after.has(path) && old.get(path)!.split('\n')[0] !== after.get(path)!.split('\n')[0]);
+    const reheadered = [...old.keys()].filter(
+      (path) => after.has(path) && old.get(path)!.split('\n')[0] !== after.get(path)!.split('\n')[0],
+    );
     expect(reheadered).toEqual([]);
   });
 
@@ -91,10 +93,21 @@ describe('.gitattributes', () => {
     const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' })
       .split('\n')
       .filter((path) => path !== '' && existsSync(join(REPO_ROOT, path)) && statSync(join(REPO_ROOT, path)).isFile());
-    const attributes = execFileSync('git', ['check-attr', '--stdin', 'linguist-generated'], { cwd: REPO_ROOT, input: files.join('\n'), encoding: 'utf8' });
-    const marked = new Set(attributes.split('\n').filter((line) => line.endsWith(': set')).map((line) => line.slice(0, line.indexOf(': linguist-generated'))));
+    const attributes = execFileSync('git', ['check-attr', '--stdin', 'linguist-generated'], {
+      cwd: REPO_ROOT,
+      input: files.join('\n'),
+      encoding: 'utf8',
+    });
+    const marked = new Set(
+      attributes
+        .split('\n')
+        .filter((line) => line.endsWith(': set'))
+        .map((line) => line.slice(0, line.indexOf(': linguist-generated'))),
+    );
     // Synth's files: those under the folders it owns that carry its header.
-    const generated = files.filter((path) => GENERATED_ROOTS.some((dir) => path.startsWith(`${dir}/`)) && isGeneratedFile(readFileSync(join(REPO_ROOT, path), 'utf8')));
+    const generated = files.filter(
+      (path) => GENERATED_ROOTS.some((dir) => path.startsWith(`${dir}/`)) && isGeneratedFile(readFileSync(join(REPO_ROOT, path), 'utf8')),
+    );
     expect(generated.length).toBeGreaterThan(30);
     expect([...marked].sort()).toEqual(generated.sort());
   });

@@ -42,7 +42,12 @@ describe('the compiled validator cache', () => {
   });
 
   it('still finds an unknown field when the validator comes from the cache (second lookup in a fresh registry)', () => {
-    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { selector: {}, template: {}, replica: 3 } };
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x' },
+      spec: { selector: {}, template: {}, replica: 3 },
+    };
     const violations = validateSchema(deployment as never, '1.31');
     expect(violations.map((v) => v.reason)).toContain('unknown-field');
   });

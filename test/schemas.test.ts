@@ -16,7 +16,11 @@ function deployment(container: Record<string, unknown> = {}, spec: Record<string
       selector: { matchLabels: { app: 'hivebox' } },
       template: {
         metadata: { labels: { app: 'hivebox' } },
-        spec: { containers: [{ name: 'hivebox', image: 'ghcr.io/x/hivebox:v1', resources: { limits: { cpu: 1, memory: '256Mi' } }, ...container }] },
+        spec: {
+          containers: [
+            { name: 'hivebox', image: 'ghcr.io/x/hivebox:v1', resources: { limits: { cpu: 1, memory: '256Mi' } }, ...container },
+          ],
+        },
       },
       ...spec,
     },
@@ -38,23 +42,45 @@ describe('validateSchema: Kubernetes kinds', () => {
   });
 
   it('reports missing required fields and wrong types', () => {
-    const noImage = m({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ name: 'http', port: 'eighty' }, { name: 'x' }] } });
+    const noImage = m({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's' },
+      spec: { ports: [{ name: 'http', port: 'eighty' }, { name: 'x' }] },
+    });
     const violations = validateSchema(noImage, '1.31');
     expect(violations).toContainEqual(expect.objectContaining({ reason: 'invalid-value', path: 'spec.ports[0].port' }));
     expect(violations).toContainEqual(expect.objectContaining({ reason: 'missing-field', path: 'spec.ports[1].port' }));
   });
 
   it('lets open maps (labels, annotations, ConfigMap data) hold any key', () => {
-    const configMap = m({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { 'a.b/c': 'd' } }, data: { ANY_KEY: 'v' } });
+    const configMap = m({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', annotations: { 'a.b/c': 'd' } },
+      data: { ANY_KEY: 'v' },
+    });
     expect(validateSchema(configMap, '1.31')).toEqual([]);
   });
 
   it('uses the JSON field names even where the generated models rename reserved words (from, default)', () => {
-    const policy = m({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'n' }, spec: { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] } });
-    const limits = m({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l' }, spec: { limits: [{ type: 'Container', default: { cpu: '500m' }, defaultRequest: { cpu: 1 } }] } });
+    const policy = m({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'n' },
+      spec: { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] },
+    });
+    const limits = m({
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'l' },
+      spec: { limits: [{ type: 'Container', default: { cpu: '500m' }, defaultRequest: { cpu: 1 } }] },
+    });
     expect(validateSchema(policy, '1.31')).toEqual([]);
     expect(validateSchema(limits, '1.31')).toEqual([]);
-    expect(validateSchema(m({ ...policy, spec: { podSelector: {}, ingress: [{ _from: [] }] } }), '1.31')[0]?.path).toBe('spec.ingress[0]._from');
+    expect(validateSchema(m({ ...policy, spec: { podSelector: {}, ingress: [{ _from: [] }] } }), '1.31')[0]?.path).toBe(
+      'spec.ingress[0]._from',
+    );
   });
 
   it('requires metadata.name, which the schema leaves optional for generateName', () => {
@@ -65,7 +91,9 @@ describe('validateSchema: Kubernetes kinds', () => {
 
   it('rejects an object without apiVersion or kind, and kinds nobody defines', () => {
     expect(validateSchema(m({ metadata: { name: 'x' } }), '1.31')[0]?.reason).toBe('missing-field');
-    expect(validateSchema(m({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'x' } }), '1.31')[0]?.reason).toBe('unknown-kind');
+    expect(validateSchema(m({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'x' } }), '1.31')[0]?.reason).toBe(
+      'unknown-kind',
+    );
   });
 });
 
@@ -85,7 +113,12 @@ describe('validateSchema: API lifecycle per target version', () => {
   });
 
   it('reports an API the target does not serve yet', () => {
-    const binding = m({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'b' }, spec: {} });
+    const binding = m({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'b' },
+      spec: {},
+    });
     expect(validateSchema(binding, '1.29')[0]?.reason).toBe('unavailable-api');
     expect(validateSchema(binding, '1.31')).toEqual([]);
   });
@@ -114,7 +147,12 @@ describe('validateSchema: CRDs in use', () => {
     ],
     [
       'Argo CD AppProject',
-      { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: { name: 'hivebox' }, spec: { sourceRepos: ['*'], destinations: [{ namespace: 'hivebox-*', server: '*' }] } },
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'AppProject',
+        metadata: { name: 'hivebox' },
+        spec: { sourceRepos: ['*'], destinations: [{ namespace: 'hivebox-*', server: '*' }] },
+      },
       'spec.sourceRepo',
     ],
     [
@@ -123,23 +161,44 @@ describe('validateSchema: CRDs in use', () => {
         apiVersion: 'cert-manager.io/v1',
         kind: 'ClusterIssuer',
         metadata: { name: 'letsencrypt-staging' },
-        spec: { acme: { server: 'https://acme-staging-v02.api.letsencrypt.org/directory', privateKeySecretRef: { name: 'k' }, solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }] } },
+        spec: {
+          acme: {
+            server: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+            privateKeySecretRef: { name: 'k' },
+            solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }],
+          },
+        },
       },
       'spec.acme.emial',
     ],
     [
       'cert-manager Certificate',
-      { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'c' }, spec: { secretName: 's', dnsNames: ['a.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'i' } } },
+      {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: { name: 'c' },
+        spec: { secretName: 's', dnsNames: ['a.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'i' } },
+      },
       'spec.dnsName',
     ],
     [
       'ServiceMonitor',
-      { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 's' }, spec: { selector: { matchLabels: { app: 'hivebox' } }, endpoints: [{ port: 'http', path: '/metrics', interval: '30s' }] } },
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name: 's' },
+        spec: { selector: { matchLabels: { app: 'hivebox' } }, endpoints: [{ port: 'http', path: '/metrics', interval: '30s' }] },
+      },
       'spec.endpoints[0].intervall',
     ],
     [
       'PrometheusRule',
-      { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'r' }, spec: { groups: [{ name: 'g', rules: [{ alert: 'Down', expr: 'up == 0', for: '5m', labels: { severity: 'page' } }] }] } },
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: { name: 'r' },
+        spec: { groups: [{ name: 'g', rules: [{ alert: 'Down', expr: 'up == 0', for: '5m', labels: { severity: 'page' } }] }] },
+      },
       'spec.groups[0].rules[0].expression',
     ],
     [
@@ -148,18 +207,41 @@ describe('validateSchema: CRDs in use', () => {
         apiVersion: 'external-secrets.io/v1',
         kind: 'ExternalSecret',
         metadata: { name: 'minio' },
-        spec: { refreshInterval: '1h', secretStoreRef: { kind: 'ClusterSecretStore', name: 'hivebox-dev' }, target: { name: 'minio' }, data: [{ secretKey: 'MINIO_ACCESS_KEY', remoteRef: { key: 'minio', property: 'access' } }] },
+        spec: {
+          refreshInterval: '1h',
+          secretStoreRef: { kind: 'ClusterSecretStore', name: 'hivebox-dev' },
+          target: { name: 'minio' },
+          data: [{ secretKey: 'MINIO_ACCESS_KEY', remoteRef: { key: 'minio', property: 'access' } }],
+        },
       },
       'spec.secretStore',
     ],
     [
       'ClusterSecretStore',
-      { apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', metadata: { name: 's' }, spec: { provider: { fake: { data: [{ key: 'k', value: 'v' }] } } } },
+      {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ClusterSecretStore',
+        metadata: { name: 's' },
+        spec: { provider: { fake: { data: [{ key: 'k', value: 'v' }] } } },
+      },
       'spec.providr',
     ],
     [
       'SecretStore',
-      { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: 's' }, spec: { provider: { kubernetes: { remoteNamespace: 'vault', server: { caProvider: { type: 'ConfigMap', name: 'ca', key: 'ca.crt' } }, auth: { serviceAccount: { name: 'eso' } } } } } },
+      {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'SecretStore',
+        metadata: { name: 's' },
+        spec: {
+          provider: {
+            kubernetes: {
+              remoteNamespace: 'vault',
+              server: { caProvider: { type: 'ConfigMap', name: 'ca', key: 'ca.crt' } },
+              auth: { serviceAccount: { name: 'eso' } },
+            },
+          },
+        },
+      },
       'spec.provider.kubernetes.remoteNamespaces',
     ],
     [
@@ -176,7 +258,11 @@ describe('validateSchema: CRDs in use', () => {
               match: { any: [{ resources: { kinds: ['Pod'], namespaces: ['hivebox-*'] } }] },
               validate: { failureAction: 'Enforce', podSecurity: { level: 'restricted', version: 'latest' } },
             },
-            { name: 'no-latest', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { message: 'pin', pattern: { spec: { containers: [{ image: '!*:latest' }] } } } },
+            {
+              name: 'no-latest',
+              match: { any: [{ resources: { kinds: ['Pod'] } }] },
+              validate: { message: 'pin', pattern: { spec: { containers: [{ image: '!*:latest' }] } } },
+            },
           ],
         },
       },
@@ -198,7 +284,11 @@ describe('validateSchema: CRDs in use', () => {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: { name: 'a' },
-      spec: { project: 'p', destination: { name: 'in-cluster' }, source: { repoURL: 'r', chart: 'c', targetRevision: '1', helm: { valuesObject: { anything: { goes: [1] } } } } },
+      spec: {
+        project: 'p',
+        destination: { name: 'in-cluster' },
+        source: { repoURL: 'r', chart: 'c', targetRevision: '1', helm: { valuesObject: { anything: { goes: [1] } } } },
+      },
     });
     expect(validateSchema(app, '1.31')).toEqual([]);
   });
@@ -213,11 +303,16 @@ describe('validateSchema: CRDs in use', () => {
         operation,
       });
     expect(validateSchema(app({ sync: { prune: true }, initiatedBy: { username: 'someone' } }), '1.31')).toEqual([]);
-    expect(validateSchema(app({ sync: { prnue: true } }), '1.31')).toContainEqual(expect.objectContaining({ reason: 'unknown-field', path: 'operation.sync.prnue' }));
+    expect(validateSchema(app({ sync: { prnue: true } }), '1.31')).toContainEqual(
+      expect.objectContaining({ reason: 'unknown-field', path: 'operation.sync.prnue' }),
+    );
   });
 
   it('rejects an old External Secrets API version it has no schema for, naming the one it has', () => {
-    const [violation] = validateSchema(m({ apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'x' } }), '1.31');
+    const [violation] = validateSchema(
+      m({ apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'x' } }),
+      '1.31',
+    );
     expect(violation?.reason).toBe('unknown-kind');
     expect(violation?.message).toContain('the known versions of ExternalSecret are external-secrets.io/v1');
   });

@@ -19,14 +19,19 @@ const APP = 'https://github.com/hivebox-platform/hivebox';
 type Any = Record<string, any>;
 const clusters = readdirSync(join(ROOT, 'argocd')).filter((name) => !name.includes('.'));
 function keylessOf(cluster: string): KeylessIdentity[] {
-  const docs = parseAllDocuments(readFileSync(join(ROOT, 'argocd', cluster, 'platform', 'kyverno', 'manifests.yaml'), 'utf8')).map((d) => d.toJS() as Any);
+  const docs = parseAllDocuments(readFileSync(join(ROOT, 'argocd', cluster, 'platform', 'kyverno', 'manifests.yaml'), 'utf8')).map(
+    (d) => d.toJS() as Any,
+  );
   const policy = docs.find((d) => d.kind === 'ClusterPolicy' && d.metadata.name === 'hivebox-verify-image-signature')!;
   return policy.spec.rules.flatMap((rule: Any) =>
-    (rule.verifyImages ?? []).flatMap((verify: Any) => verify.attestors.flatMap((attestor: Any) => attestor.entries.map((entry: Any) => entry.keyless))),
+    (rule.verifyImages ?? []).flatMap((verify: Any) =>
+      verify.attestors.flatMap((attestor: Any) => attestor.entries.map((entry: Any) => entry.keyless)),
+    ),
   );
 }
 /** Kyverno admits the signature when any keyless entry of the attestor accepts it (count unset: all entries must, and there is one). */
-const accepted = (cluster: string, san: string, issuer = ISSUER) => keylessOf(cluster).every((keyless) => kyvernoAcceptsIdentity(keyless, san, issuer));
+const accepted = (cluster: string, san: string, issuer = ISSUER) =>
+  keylessOf(cluster).every((keyless) => kyvernoAcceptsIdentity(keyless, san, issuer));
 
 describe('the HiveBox image signer (Kyverno verifyImages keyless)', () => {
   it('has clusters to check', () => {
@@ -58,7 +63,13 @@ describe('the HiveBox image signer (Kyverno verifyImages keyless)', () => {
   });
 
   it.each(clusters)('%s: refuses the right identity from another OIDC issuer', (cluster) => {
-    expect(accepted(cluster, `${APP}/.github/workflows/release.yml@refs/tags/v1.2.3`, 'https://token.actions.githubusercontent.com.attacker.example')).toBe(false);
+    expect(
+      accepted(
+        cluster,
+        `${APP}/.github/workflows/release.yml@refs/tags/v1.2.3`,
+        'https://token.actions.githubusercontent.com.attacker.example',
+      ),
+    ).toBe(false);
     expect(accepted(cluster, `${APP}/.github/workflows/release.yml@refs/tags/v1.2.3`, 'https://accounts.google.com')).toBe(false);
   });
 
@@ -66,7 +77,9 @@ describe('the HiveBox image signer (Kyverno verifyImages keyless)', () => {
     expect(signerSubjectRegExp(IMAGE_SIGNER)).toBe(keylessOf('prod')[0]!.subjectRegExp);
     const fork = { ...IMAGE_SIGNER, repository: 'acme/beehive', workflow: '.github/workflows/publish.yaml' };
     const forked: KeylessIdentity = { subjectRegExp: signerSubjectRegExp(fork), issuer: fork.issuer };
-    expect(kyvernoAcceptsIdentity(forked, 'https://github.com/acme/beehive/.github/workflows/publish.yaml@refs/tags/v2.0.0', ISSUER)).toBe(true);
+    expect(kyvernoAcceptsIdentity(forked, 'https://github.com/acme/beehive/.github/workflows/publish.yaml@refs/tags/v2.0.0', ISSUER)).toBe(
+      true,
+    );
     expect(kyvernoAcceptsIdentity(forked, `${APP}/.github/workflows/release.yml@refs/tags/v1.2.3`, ISSUER)).toBe(false);
     expect(() => signerSubjectRegExp({ ...IMAGE_SIGNER, refPattern: '^refs/tags/.*$' })).toThrow(/anchored/);
     expect(() => signerSubjectRegExp({ ...IMAGE_SIGNER, repository: 'hivebox' })).toThrow(/owner\/name/);
@@ -78,7 +91,9 @@ describe('the HiveBox image signer (Kyverno verifyImages keyless)', () => {
     expect(kyvernoAcceptsIdentity(old, `${APP}/.github/workflows/anything.yml@refs/heads/feature`, ISSUER)).toBe(true);
     // And that a regular expression is unanchored in Go: without ^ and $ a prefix or suffix slips through.
     const unanchored: KeylessIdentity = { subjectRegExp: `${APP.replace(/\./g, '\\.')}/\\.github/workflows/release\\.yml@refs/tags/v` };
-    expect(kyvernoAcceptsIdentity(unanchored, `https://evil.example/?${APP}/.github/workflows/release.yml@refs/tags/v1`, ISSUER)).toBe(true);
+    expect(kyvernoAcceptsIdentity(unanchored, `https://evil.example/?${APP}/.github/workflows/release.yml@refs/tags/v1`, ISSUER)).toBe(
+      true,
+    );
   });
 });
 

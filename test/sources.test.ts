@@ -39,7 +39,14 @@ describe('the source map', () => {
   const environments = loadEnvironments(REPO_ROOT);
   const traced = new Map<string, SourceMap>();
   const traceOf = (name: string) => {
-    if (!traced.has(name)) traced.set(name, traceSettings(environments.find((e) => e.name === name)!, render));
+    if (!traced.has(name))
+      traced.set(
+        name,
+        traceSettings(
+          environments.find((e) => e.name === name)!,
+          render,
+        ),
+      );
     return traced.get(name)!;
   };
 
@@ -48,10 +55,11 @@ describe('the source map', () => {
   });
 
   it('is what synth committed for each environment (envs/<env>/sources.yaml)', () => {
-    for (const env of ['dev', 'prod']) expect(parseSourceMap(readFileSync(join(REPO_ROOT, sourceMapPath(env)), 'utf8'))).toEqual(traceOf(env));
+    for (const env of ['dev', 'prod'])
+      expect(parseSourceMap(readFileSync(join(REPO_ROOT, sourceMapPath(env)), 'utf8'))).toEqual(traceOf(env));
   });
 
-  it('names no setting that no construct reads, nor validate\'s own (validation, waivers)', () => {
+  it("names no setting that no construct reads, nor validate's own (validation, waivers)", () => {
     const settings = Object.keys(traceOf('prod'));
     for (const unread of ['cluster', 'kubernetesVersion', 'promotesFrom']) expect(settings).not.toContain(unread);
     expect(settings.filter((s) => s.startsWith('validation') || s.startsWith('waivers'))).toEqual([]);
@@ -68,13 +76,19 @@ describe('a generated field, located at its setting', () => {
   });
 
   it('a setting the environment leaves to its default points at src/config/schema.ts', () => {
-    const [source] = new SettingSources(REPO_ROOT, 'prod', new SettingLocator(REPO_ROOT, 'envs/prod/env.yaml')).of('ConfigMap/hivebox', 'data.LOG_LEVEL');
+    const [source] = new SettingSources(REPO_ROOT, 'prod', new SettingLocator(REPO_ROOT, 'envs/prod/env.yaml')).of(
+      'ConfigMap/hivebox',
+      'data.LOG_LEVEL',
+    );
     expect(source).toEqual({ setting: 'app.logLevel', file: 'src/config/schema.ts', isDefault: true, envFile: 'envs/prod/env.yaml' });
   });
 });
 
 function git(root: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'commit.gpgsign=false', ...args], { cwd: root, encoding: 'utf8' });
+  return execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'commit.gpgsign=false', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
 }
 
 describe('validate and diff on a change to envs/staging/env.yaml (app.logLevel: debug, which prod does not set)', () => {
@@ -99,33 +113,54 @@ describe('validate and diff on a change to envs/staging/env.yaml (app.logLevel: 
   it('validate: the parity finding names env.yaml, line and setting next to the generated file, and its fix names the setting', async () => {
     const report = await validateRepository({ root, build });
     const [finding] = report.findings;
-    expect(report.findings.map((f) => `${f.ruleId} ${f.resource.kind}/${f.resource.name} ${f.path}`)).toEqual(['parity ConfigMap/hivebox data.LOG_LEVEL']);
+    expect(report.findings.map((f) => `${f.ruleId} ${f.resource.kind}/${f.resource.name} ${f.path}`)).toEqual([
+      'parity ConfigMap/hivebox data.LOG_LEVEL',
+    ]);
     expect(finding!.settings).toEqual([
       { setting: 'app.logLevel', file: STAGING, line: logLevelLine, isDefault: false, envFile: STAGING },
       { setting: 'app.logLevel', file: 'src/config/schema.ts', isDefault: true, envFile: 'envs/prod/env.yaml' },
     ]);
-    expect(formatText(report)).toMatch(new RegExp(`\\[envs/staging/patches/configmap-hivebox\\.yaml:\\d+ ← envs/staging/env\\.yaml:${logLevelLine} app\\.logLevel, src/config/schema\\.ts app\\.logLevel \\(default\\)\\]`));
-    expect(finding!.fix).toMatch(new RegExp(`^Change app\\.logLevel \\(envs/staging/env\\.yaml:${logLevelLine}\\), app\\.logLevel \\(default in src/config/schema\\.ts; set it in envs/prod/env\\.yaml\\)`));
+    expect(formatText(report)).toMatch(
+      new RegExp(
+        `\\[envs/staging/patches/configmap-hivebox\\.yaml:\\d+ ← envs/staging/env\\.yaml:${logLevelLine} app\\.logLevel, src/config/schema\\.ts app\\.logLevel \\(default\\)\\]`,
+      ),
+    );
+    expect(finding!.fix).toMatch(
+      new RegExp(
+        `^Change app\\.logLevel \\(envs/staging/env\\.yaml:${logLevelLine}\\), app\\.logLevel \\(default in src/config/schema\\.ts; set it in envs/prod/env\\.yaml\\)`,
+      ),
+    );
   });
 
   it('SARIF: the result is located at the env.yaml line, the generated file is a related location', async () => {
     const sarif = JSON.parse(formatSarif(await validateRepository({ root, build })));
     const [result] = sarif.runs[0].results;
-    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: STAGING, uriBaseId: '%SRCROOT%' }, region: { startLine: logLevelLine } });
-    expect(result.relatedLocations.map((l: { physicalLocation: { artifactLocation: { uri: string } } }) => l.physicalLocation.artifactLocation.uri)).toEqual([
-      'envs/staging/patches/configmap-hivebox.yaml',
-      'src/config/schema.ts',
-    ]);
+    expect(result.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: STAGING, uriBaseId: '%SRCROOT%' },
+      region: { startLine: logLevelLine },
+    });
+    expect(
+      result.relatedLocations.map(
+        (l: { physicalLocation: { artifactLocation: { uri: string } } }) => l.physicalLocation.artifactLocation.uri,
+      ),
+    ).toEqual(['envs/staging/patches/configmap-hivebox.yaml', 'src/config/schema.ts']);
   });
 
   it('a waiver in env.yaml: the finding is reported as waived with its reason; expired, it is a finding at its line', async () => {
     const original = readFileSync(join(root, STAGING), 'utf8');
     try {
-      appendFileSync(join(root, STAGING), 'waivers:\n  - rule: parity\n    resource: ConfigMap/hivebox\n    reason: debug logs for issue 42\n    expires: 2999-12-31\n');
+      appendFileSync(
+        join(root, STAGING),
+        'waivers:\n  - rule: parity\n    resource: ConfigMap/hivebox\n    reason: debug logs for issue 42\n    expires: 2999-12-31\n',
+      );
       const waived = await validateRepository({ root, build });
       expect(waived.findings).toEqual([]);
-      expect(waived.waived.map((f) => [f.ruleId, f.path, f.waiver.reason])).toEqual([['parity', 'data.LOG_LEVEL', 'debug logs for issue 42']]);
-      expect(formatText(waived)).toContain('staging: parity on ConfigMap hivebox-staging/hivebox data.LOG_LEVEL: waived: "debug logs for issue 42"');
+      expect(waived.waived.map((f) => [f.ruleId, f.path, f.waiver.reason])).toEqual([
+        ['parity', 'data.LOG_LEVEL', 'debug logs for issue 42'],
+      ]);
+      expect(formatText(waived)).toContain(
+        'staging: parity on ConfigMap hivebox-staging/hivebox data.LOG_LEVEL: waived: "debug logs for issue 42"',
+      );
 
       const waiverLine = original.split('\n').length + 1;
       const expired = await validateRepository({ root, build, today: '3000-01-01' });
@@ -134,7 +169,9 @@ describe('validate and diff on a change to envs/staging/env.yaml (app.logLevel: 
         ['waiver-expired', { file: STAGING, line: waiverLine }],
       ]);
       const sarif = JSON.parse(formatSarif(expired));
-      expect(sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'waiver-expired').locations[0].physicalLocation.region).toEqual({ startLine: waiverLine });
+      expect(
+        sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'waiver-expired').locations[0].physicalLocation.region,
+      ).toEqual({ startLine: waiverLine });
     } finally {
       writeFileSync(join(root, STAGING), original);
     }
@@ -142,8 +179,12 @@ describe('validate and diff on a change to envs/staging/env.yaml (app.logLevel: 
 
   it('validate --env staging says it skipped parity because prod is not selected', async () => {
     const report = await validateRepository({ root, build, envs: ['staging'] });
-    expect(report.skipped).toEqual([{ rule: 'parity', scope: 'staging', reason: 'staging mirrors prod, and prod is not in the selection (add --env prod)' }]);
-    expect(formatText(report)).toContain('- parity skipped for staging: staging mirrors prod, and prod is not in the selection (add --env prod)');
+    expect(report.skipped).toEqual([
+      { rule: 'parity', scope: 'staging', reason: 'staging mirrors prod, and prod is not in the selection (add --env prod)' },
+    ]);
+    expect(formatText(report)).toContain(
+      '- parity skipped for staging: staging mirrors prod, and prod is not in the selection (add --env prod)',
+    );
   });
 
   it('diff --by-setting groups the change under app.logLevel, and a change no setting explains under the code', async () => {

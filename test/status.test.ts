@@ -60,8 +60,22 @@ describe('status', () => {
     // In promotion order, from promotesFrom.
     expect(lines.slice(2, 5).map((line) => line.split(/\s+/))).toEqual([
       ['dev', 'Synced', 'Healthy', 'a1b2c3d', 'ghcr.io/hivebox-platform/hivebox:v0.6.0', 'ghcr.io/hivebox-platform/hivebox:v0.6.0'],
-      ['staging', 'Synced', 'Healthy', 'a1b2c3d', 'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e', 'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e'],
-      ['prod', 'Synced', 'Healthy', 'a1b2c3d', 'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e', 'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e'],
+      [
+        'staging',
+        'Synced',
+        'Healthy',
+        'a1b2c3d',
+        'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e',
+        'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e',
+      ],
+      [
+        'prod',
+        'Synced',
+        'Healthy',
+        'a1b2c3d',
+        'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e',
+        'ghcr.io/hivebox-platform/hivebox:v0.6.0@sha256:3f1b7c0a9d2e',
+      ],
     ]);
     // Valkey runs in the same Application but is not what "running" answers.
     expect(result.stdout).not.toContain('valkey');
@@ -83,11 +97,17 @@ describe('status', () => {
     const api = await server(application('dev', 'Synced', 'Healthy', { images: ['ghcr.io/hivebox-platform/hivebox:v0.5.0'] }));
     const result = await status(api, '--env', 'dev');
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^dev\s+Synced\s+Healthy\s+a1b2c3d\s+≠ ghcr.io\/hivebox-platform\/hivebox:v0.5.0\s+ghcr.io\/hivebox-platform\/hivebox:v0.6.0$/m);
+    expect(result.stdout).toMatch(
+      /^dev\s+Synced\s+Healthy\s+a1b2c3d\s+≠ ghcr.io\/hivebox-platform\/hivebox:v0.5.0\s+ghcr.io\/hivebox-platform\/hivebox:v0.6.0$/m,
+    );
   });
 
   it('exits 1 when the Application runs no HiveBox image at all (only Valkey, or an image whose name merely starts the same)', async () => {
-    const api = await server(application('dev', 'Synced', 'Healthy', { images: ['docker.io/valkey/valkey:8.0', 'ghcr.io/hivebox-platform/hivebox-exporter:v0.6.0'] }));
+    const api = await server(
+      application('dev', 'Synced', 'Healthy', {
+        images: ['docker.io/valkey/valkey:8.0', 'ghcr.io/hivebox-platform/hivebox-exporter:v0.6.0'],
+      }),
+    );
     const result = await status(api, '--env', 'dev');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^dev\s+Synced\s+Healthy\s+a1b2c3d\s+-\s+ghcr.io\/hivebox-platform\/hivebox:v0.6.0$/m);
@@ -103,15 +123,20 @@ describe('status', () => {
     expect((await status(api, '--env', 'qa')).stderr).toContain('--env: no environment "qa"');
   });
 
-  it("--cluster reads only the environments on that cluster, whose own Argo CD the context points at", async () => {
+  it('--cluster reads only the environments on that cluster, whose own Argo CD the context points at', async () => {
     // The nonprod cluster's Argo CD knows dev and staging, never prod.
-    const api = await server(application('dev', 'Synced', 'Healthy'), application('staging', 'Synced', 'Healthy', { images: [PROD_IMAGE] }));
+    const api = await server(
+      application('dev', 'Synced', 'Healthy'),
+      application('staging', 'Synced', 'Healthy', { images: [PROD_IMAGE] }),
+    );
     const result = await status(api, '--cluster', 'nonprod');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('2 of 2 environments Synced, Healthy and running the image Git wants.');
     expect(result.stdout).not.toMatch(/^prod/m);
     expect((await status(api)).code).toBe(1); // without it, prod is looked for here and missing
-    expect((await status(api, '--cluster', 'staging')).stderr).toMatch(/--cluster: no environment runs on "staging"; expected one of nonprod, prod\n$/);
+    expect((await status(api, '--cluster', 'staging')).stderr).toMatch(
+      /--cluster: no environment runs on "staging"; expected one of nonprod, prod\n$/,
+    );
     expect((await status(api, '--cluster', 'nonprod', '--env', 'prod')).stderr).toContain('--env prod: not on cluster nonprod');
   });
 
@@ -186,7 +211,9 @@ describe('status --wait', () => {
     api.apply(dev!);
     const done = await result;
     expect(done).toMatchObject({ code: 0, stderr: '' });
-    expect(done.stdout.split('\n')[0]).toBe('Waiting up to 5m for dev, staging, prod to be Synced, Healthy and running the image Git wants...');
+    expect(done.stdout.split('\n')[0]).toBe(
+      'Waiting up to 5m for dev, staging, prod to be Synced, Healthy and running the image Git wants...',
+    );
     expect(api.requests.some((r) => /applications\?.*watch=true/.test(r) && /resourceVersion=\d+/.test(r))).toBe(true);
   });
 
@@ -215,7 +242,12 @@ const isWatch = (request: string) => request.startsWith(`${LIST}?`) && request.i
  */
 async function waitFor(api: FakeKubeApi, options: { timeoutMs?: number; requestTimeoutMs?: number; signal?: AbortSignal } = {}) {
   const delays: number[] = [];
-  const client = ArgoCdApplications.connect({ kubeconfig: api.kubeconfig, namespace: 'argocd', env: {}, requestTimeoutMs: options.requestTimeoutMs });
+  const client = ArgoCdApplications.connect({
+    kubeconfig: api.kubeconfig,
+    namespace: 'argocd',
+    env: {},
+    requestTimeoutMs: options.requestTimeoutMs,
+  });
   const waiting = waitUntilSettled(loadEnvironments(workspace()), client, options.timeoutMs ?? 300_000, {
     delay: async (ms) => void delays.push(ms),
     signal: options.signal,
@@ -271,7 +303,9 @@ describe('status --wait against a server that misbehaves', () => {
     const api = await server(application('dev', 'Synced', 'Progressing'));
     api.misbehave('gone');
     const run = await waitFor(api);
-    await expect(run.waiting).rejects.toThrow(/^the API server https:\/\/127\.0\.0\.1:\d+ answered 410 Gone \(resourceVersion too old\) to 6 watches of \/apis\/argoproj\.io\/v1alpha1\/namespaces\/argocd\/applications in a row, each after a fresh list; giving up$/);
+    await expect(run.waiting).rejects.toThrow(
+      /^the API server https:\/\/127\.0\.0\.1:\d+ answered 410 Gone \(resourceVersion too old\) to 6 watches of \/apis\/argoproj\.io\/v1alpha1\/namespaces\/argocd\/applications in a row, each after a fresh list; giving up$/,
+    );
     expect(run.delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
     expect(run.lists()).toBe(6);
     expect(run.watches()).toHaveLength(6);
@@ -282,7 +316,9 @@ describe('status --wait against a server that misbehaves', () => {
     api.misbehave('hang-watches');
     // Short, but long enough for a list on a busy machine: lists are answered, only watches hang.
     const run = await waitFor(api, { requestTimeoutMs: 1_000 });
-    await expect(run.waiting).rejects.toThrow(/did not answer a watch of \/apis\/argoproj\.io\/v1alpha1\/namespaces\/argocd\/applications within 1s \(--request-timeout\) \(tried 6 times in a row, backing off up to 30s; giving up\)$/);
+    await expect(run.waiting).rejects.toThrow(
+      /did not answer a watch of \/apis\/argoproj\.io\/v1alpha1\/namespaces\/argocd\/applications within 1s \(--request-timeout\) \(tried 6 times in a row, backing off up to 30s; giving up\)$/,
+    );
     expect(run.delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
     expect(run.watches()).toHaveLength(6);
   });
@@ -307,7 +343,9 @@ describe('status --wait against a server that misbehaves', () => {
     api.misbehave('hang');
     const result = await status(api, '--wait', '--timeout', '1s');
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`hivebox-gitops status: the API server ${api.url} answered no list of /apis/argoproj.io/v1alpha1/namespaces/argocd/applications before the --timeout passed\n`);
+    expect(result.stderr).toBe(
+      `hivebox-gitops status: the API server ${api.url} answered no list of /apis/argoproj.io/v1alpha1/namespaces/argocd/applications before the --timeout passed\n`,
+    );
     await vi.waitFor(async () => expect(await api.connections()).toBe(0));
   });
 

@@ -42,7 +42,10 @@ describe('cron schedules, as robfig/cron reads them for Argo CD', () => {
         expect(parsed.error, `robfig accepts ${JSON.stringify(spec)}`).toMatch(refusedOnPurpose);
         continue;
       }
-      expect(fixture.from.map((from) => iso(parsed.schedule.next(Date.parse(from)))), spec).toEqual(next);
+      expect(
+        fixture.from.map((from) => iso(parsed.schedule.next(Date.parse(from)))),
+        spec,
+      ).toEqual(next);
       compared++;
     }
     expect(compared).toBeGreaterThan(300);
@@ -53,7 +56,7 @@ describe('cron schedules, as robfig/cron reads them for Argo CD', () => {
     expect(nextAfter('0 6 * * *', '2026-01-05T06:00:00.000Z')).toBe('2026-01-06T06:00:00.000Z');
   });
 
-  it('ORs day of month and day of week when both are restricted, ANDs them when either has robfig\'s star', () => {
+  it("ORs day of month and day of week when both are restricted, ANDs them when either has robfig's star", () => {
     // 2026-01-13 is a Tuesday, 2026-01-19 the next Monday.
     expect(nextAfter('0 0 13 * 1', '2026-01-05T12:00:00Z')).toBe('2026-01-12T00:00:00.000Z'); // the Monday comes first
     expect(nextAfter('0 0 13 * 2', '2026-01-07T12:00:00Z')).toBe('2026-01-13T00:00:00.000Z'); // the 13th, a Tuesday anyway
@@ -71,22 +74,44 @@ describe('cron schedules, as robfig/cron reads them for Argo CD', () => {
     expect(nextAfter('0 0 * * */90', '2026-01-05T00:00:00Z')).toBe('2026-01-11T00:00:00.000Z'); // a step past the field: Sunday alone
   });
 
-  it('returns Go\'s zero time (null) for a schedule that never occurs', () => {
+  it("returns Go's zero time (null) for a schedule that never occurs", () => {
     expect(nextAfter('0 0 30 2 *', '2026-01-05T00:00:00Z')).toBeNull();
     // robfig gives up after five years: from 2097 the next 29 February is in 2104 (2100 is no leap year).
     expect(nextAfter('0 0 29 2 *', '2097-02-23T00:00:00Z')).toBeNull();
     expect(nextAfter('0 0 29 2 *', '2099-02-23T00:00:00Z')).toBe('2104-02-29T00:00:00.000Z');
   });
 
-  it('rejects what robfig rejects, and croner\'s extensions', () => {
-    for (const expression of ['', '0 6 * *', '0 6 * * * *', '@daily', '0 6 * * 7', '0 6 * * MON-SUN', '0 24 * * *', '60 * * * *', '0 0 0 * *', '0 0 * 13 *', '5-1 * * * *', '*/0 * * * *', '0 0 L * *', '0 0 * * 5L', '0 0 * * 5#2', '0 0 15W * *', '0 6 * * monday', '1/2/3 * * * *', '1-2-3 * * * *', '*/x * * * *', '0-60/57 * * * *']) {
+  it("rejects what robfig rejects, and croner's extensions", () => {
+    for (const expression of [
+      '',
+      '0 6 * *',
+      '0 6 * * * *',
+      '@daily',
+      '0 6 * * 7',
+      '0 6 * * MON-SUN',
+      '0 24 * * *',
+      '60 * * * *',
+      '0 0 0 * *',
+      '0 0 * 13 *',
+      '5-1 * * * *',
+      '*/0 * * * *',
+      '0 0 L * *',
+      '0 0 * * 5L',
+      '0 0 * * 5#2',
+      '0 0 15W * *',
+      '0 6 * * monday',
+      '1/2/3 * * * *',
+      '1-2-3 * * * *',
+      '*/x * * * *',
+      '0-60/57 * * * *',
+    ]) {
       expect(rejects(expression), JSON.stringify(expression)).toBeDefined();
     }
     expect(rejects('CRON_TZ=Europe/Berlin 0 6 * * *')).toMatch(/set the window's timeZone instead/);
   });
 });
 
-describe('durations, as Go\'s time.ParseDuration reads them', () => {
+describe("durations, as Go's time.ParseDuration reads them", () => {
   const ns = (text: string) => {
     const parsed = parseGoDuration(text);
     return parsed.ok ? parsed.nanoseconds : parsed.error;
@@ -114,9 +139,10 @@ describe('durations, as Go\'s time.ParseDuration reads them', () => {
   });
 });
 
-describe('time zones, as Go\'s time.LoadLocation reads them', () => {
+describe("time zones, as Go's time.LoadLocation reads them", () => {
   it('accepts IANA names, UTC and aliases Go knows', () => {
-    for (const zone of ['Europe/Berlin', 'UTC', 'Etc/UTC', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'Etc/GMT+5']) expect(timeZoneProblem(zone), zone).toBeUndefined();
+    for (const zone of ['Europe/Berlin', 'UTC', 'Etc/UTC', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'Etc/GMT+5'])
+      expect(timeZoneProblem(zone), zone).toBeUndefined();
   });
   it('rejects unknown zones, other spellings, offsets and Local', () => {
     for (const zone of ['Mars/Olympus', 'europe/berlin', 'utc', '+01:00', '']) expect(timeZoneProblem(zone), zone).toBeDefined();
@@ -132,12 +158,18 @@ describe('time zones, as Go\'s time.LoadLocation reads them', () => {
 
 describe('env.yaml sync windows', () => {
   const windowIssue = (window: Record<string, unknown>) => {
-    const result = EnvFileSchema.safeParse({ route: { host: 'a.example.com' }, sync: { mode: 'manual', windows: [{ schedule: '0 6 * * 1-4', duration: '3h', ...window }] } });
+    const result = EnvFileSchema.safeParse({
+      route: { host: 'a.example.com' },
+      sync: { mode: 'manual', windows: [{ schedule: '0 6 * * 1-4', duration: '3h', ...window }] },
+    });
     return result.success ? undefined : `${result.error.issues[0]!.path.join('.')}: ${result.error.issues[0]!.message}`;
   };
 
   it('defaults to an allow window in UTC that does not let manual syncs through', () => {
-    const parsed = EnvFileSchema.parse({ route: { host: 'a.example.com' }, sync: { windows: [{ schedule: '0 6 * * 1-4', duration: '3h' }] } });
+    const parsed = EnvFileSchema.parse({
+      route: { host: 'a.example.com' },
+      sync: { windows: [{ schedule: '0 6 * * 1-4', duration: '3h' }] },
+    });
     expect(parsed.sync.windows[0]).toEqual({ kind: 'allow', schedule: '0 6 * * 1-4', duration: '3h', timeZone: 'UTC', manualSync: false });
   });
 
@@ -147,7 +179,9 @@ describe('env.yaml sync windows', () => {
 
   it('checks the schedule with the cron parser', () => {
     expect(windowIssue({ schedule: '0 6 * * MON-FRI' })).toBeUndefined();
-    expect(windowIssue({ schedule: '0 6 * * 7' })).toMatch(/^sync\.windows\.0\.schedule: a cron schedule Argo CD accepts.*day of week "7": 7 is outside 0-6/);
+    expect(windowIssue({ schedule: '0 6 * * 7' })).toMatch(
+      /^sync\.windows\.0\.schedule: a cron schedule Argo CD accepts.*day of week "7": 7 is outside 0-6/,
+    );
     expect(windowIssue({ schedule: '@daily' })).toMatch(/^sync\.windows\.0\.schedule: .*descriptor/);
     expect(windowIssue({ schedule: '0 0 30 2 *' })).toMatch(/never starts.*always open/);
   });
@@ -163,6 +197,8 @@ describe('env.yaml sync windows', () => {
   it('takes a real time zone', () => {
     expect(windowIssue({ timeZone: 'Europe/Berlin' })).toBeUndefined();
     expect(windowIssue({ timeZone: 'UTC' })).toBeUndefined();
-    expect(windowIssue({ timeZone: 'Mars/Olympus' })).toMatch(/^sync\.windows\.0\.timeZone: an IANA time zone .*not in the IANA time zone database/);
+    expect(windowIssue({ timeZone: 'Mars/Olympus' })).toMatch(
+      /^sync\.windows\.0\.timeZone: an IANA time zone .*not in the IANA time zone database/,
+    );
   });
 });

@@ -20,11 +20,19 @@ afterEach(() => {
   for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function run(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+function run(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, args, { ...options, timeout: 120_000 }, (error, stdout, stderr) => {
       const failed = error as (Error & { code?: number; signal?: string }) | null;
-      resolve({ code: failed ? (typeof failed.code === 'number' ? failed.code : null) : 0, signal: failed?.signal ?? null, stdout, stderr });
+      resolve({
+        code: failed ? (typeof failed.code === 'number' ? failed.code : null) : 0,
+        signal: failed?.signal ?? null,
+        stdout,
+        stderr,
+      });
     });
   });
 }
@@ -43,7 +51,10 @@ describe('the apply step killed at every point', () => {
     'envs/x/kustomization.yaml': `${header('x')}old: x\n`,
     'envs/x/env.yaml': 'hand: written\n',
   };
-  const SET = { write: { 'base/a.yaml': `${header('a')}new: a\n`, 'base/sub/c.yaml': `${header('c')}new: c\n` }, remove: ['base/b.yaml', 'envs/x/kustomization.yaml'] };
+  const SET = {
+    write: { 'base/a.yaml': `${header('a')}new: a\n`, 'base/sub/c.yaml': `${header('c')}new: c\n` },
+    remove: ['base/b.yaml', 'envs/x/kustomization.yaml'],
+  };
   const NEW = new Map(Object.entries({ ...OLD, ...SET.write }).filter(([path]) => !SET.remove.includes(path)));
   const CHILD = join(REPO_ROOT, 'test', 'support', 'apply-child.ts');
   const apply = (root: string) =>
@@ -79,10 +90,14 @@ describe('the apply step killed at every point', () => {
   async function calls(): Promise<string[]> {
     const root = oldRepo();
     const seen: string[] = [];
-    await interceptFs(WRITES, (name, args, original) => {
-      seen.push(`${name} ${String(name === 'renameSync' || name === 'linkSync' ? args[1] : args[0]).slice(root.length + 1)}`);
-      return original(...args);
-    }, async () => apply(root));
+    await interceptFs(
+      WRITES,
+      (name, args, original) => {
+        seen.push(`${name} ${String(name === 'renameSync' || name === 'linkSync' ? args[1] : args[0]).slice(root.length + 1)}`);
+        return original(...args);
+      },
+      async () => apply(root),
+    );
     expect(snapshot(root)).toEqual(NEW);
     return seen;
   }
@@ -96,16 +111,20 @@ describe('the apply step killed at every point', () => {
     for (let killAt = 1; killAt <= points; killAt++) {
       const root = oldRepo();
       let count = 0;
-      await interceptFs(WRITES, (name, args, original) => {
-        if (++count >= killAt) throw fsError('EKILLED', name, String(args[0]));
-        return original(...args);
-      }, async () => {
-        try {
-          apply(root);
-        } catch {
-          // the "killed" process's last words
-        }
-      });
+      await interceptFs(
+        WRITES,
+        (name, args, original) => {
+          if (++count >= killAt) throw fsError('EKILLED', name, String(args[0]));
+          return original(...args);
+        },
+        async () => {
+          try {
+            apply(root);
+          } catch {
+            // the "killed" process's last words
+          }
+        },
+      );
       rmSync(join(root, WORK_DIR, 'lock'), { force: true }); // ours, and we are alive: a killed holder's is taken over (below)
       outcomes.push(afterKill(root, killAt));
     }
@@ -126,7 +145,9 @@ describe('the apply step killed at every point', () => {
     const outcomes = await Promise.all(
       killPoints.map(async (killAt) => {
         const root = oldRepo();
-        const killed = await run(['--import', 'tsx', CHILD, root, String(killAt), JSON.stringify(SET)], { env: { ...process.env, TMPDIR: temp } });
+        const killed = await run(['--import', 'tsx', CHILD, root, String(killAt), JSON.stringify(SET)], {
+          env: { ...process.env, TMPDIR: temp },
+        });
         expect(killed.signal, `kill at ${killAt}: ${killed.stderr}`).toBe('SIGKILL');
         return afterKill(root, killAt);
       }),
@@ -182,14 +203,16 @@ describe('a real synth killed, and two at once', () => {
 
     const check = await runCli(root, 'synth', '--check');
     expect(check.code).toBe(2);
-    expect(check.stderr).toBe(`hivebox-gitops synth: ${WORK_DIR}/txn/journal.json: a synth was interrupted while writing; run \`npm run synth\` to complete it\n`);
+    expect(check.stderr).toBe(
+      `hivebox-gitops synth: ${WORK_DIR}/txn/journal.json: a synth was interrupted while writing; run \`npm run synth\` to complete it\n`,
+    );
 
     const next = await runCli(root, 'synth');
     expect(next.code, next.stderr).toBe(0);
     expect(snapshot(root)).toEqual(expected);
   });
 
-  it('two at once: the second stops with one line naming the first one\'s pid, the first finishes', async () => {
+  it("two at once: the second stops with one line naming the first one's pid, the first finishes", async () => {
     const root = copy();
     const release = join(root, 'release');
     const first = spawn(process.execPath, ['--import', join(REPO_ROOT, 'test/support/synth-child-preload.mjs'), CLI, 'synth'], {
@@ -205,7 +228,11 @@ describe('a real synth killed, and two at once', () => {
 
       expect(second.code).toBe(2);
       expect(second.stderr.trim().split('\n')).toHaveLength(1);
-      expect(second.stderr).toMatch(new RegExp(`^hivebox-gitops synth: ${WORK_DIR}/lock: another synth \\(pid ${first.pid} on .*\\) is writing this repository; wait for it to finish`));
+      expect(second.stderr).toMatch(
+        new RegExp(
+          `^hivebox-gitops synth: ${WORK_DIR}/lock: another synth \\(pid ${first.pid} on .*\\) is writing this repository; wait for it to finish`,
+        ),
+      );
     } finally {
       writeFileSync(release, '');
     }
@@ -219,7 +246,10 @@ describe('a real synth killed, and two at once', () => {
     const gone = spawn(process.execPath, ['-e', '']);
     await new Promise((resolve) => gone.on('exit', resolve));
     mkdirSync(join(root, WORK_DIR));
-    writeFileSync(join(root, WORK_DIR, 'lock'), JSON.stringify({ pid: gone.pid, host: (await import('node:os')).hostname(), since: '2026-01-01T00:00:00Z' }));
+    writeFileSync(
+      join(root, WORK_DIR, 'lock'),
+      JSON.stringify({ pid: gone.pid, host: (await import('node:os')).hostname(), since: '2026-01-01T00:00:00Z' }),
+    );
 
     const result = await runCli(root, 'synth');
 
@@ -231,7 +261,8 @@ describe('a real synth killed, and two at once', () => {
     const faults: { name: string; fails: (call: string, path: string, dest?: string) => string | undefined; message: RegExp }[] = [
       {
         name: 'a full disk while staging',
-        fails: (call, path) => (call === 'writeFileSync' && path.includes(`/${WORK_DIR}/txn/new-`) && path.endsWith('-5') ? 'ENOSPC' : undefined),
+        fails: (call, path) =>
+          call === 'writeFileSync' && path.includes(`/${WORK_DIR}/txn/new-`) && path.endsWith('-5') ? 'ENOSPC' : undefined,
         message: /^hivebox-gitops synth: \S+: could not write \(ENOSPC: no space left on the device\); nothing was changed$/,
       },
       {
@@ -242,7 +273,8 @@ describe('a real synth killed, and two at once', () => {
       {
         name: 'an immutable file met in the rename window',
         fails: (call, _path, dest) => (call === 'renameSync' && dest?.endsWith('argocd/nonprod/kustomization.yaml') ? 'EPERM' : undefined),
-        message: /^hivebox-gitops synth: argocd\/nonprod\/kustomization\.yaml: could not write \(EPERM: operation not permitted .*\); nothing was changed$/,
+        message:
+          /^hivebox-gitops synth: argocd\/nonprod\/kustomization\.yaml: could not write \(EPERM: operation not permitted .*\); nothing was changed$/,
       },
     ];
     const root = copy();
@@ -263,17 +295,23 @@ describe("check's output files", () => {
     mkdirSync(join(repo.root, 'out'));
     const before = snapshot(repo.root);
 
-    const full = await withFsFault((call, path) => (call === 'writeFileSync' && path.endsWith('.partial') ? 'ENOSPC' : undefined), () =>
-      runCli(repo.root, 'check', '--env', 'dev', '--sarif', 'out/validate.sarif'),
+    const full = await withFsFault(
+      (call, path) => (call === 'writeFileSync' && path.endsWith('.partial') ? 'ENOSPC' : undefined),
+      () => runCli(repo.root, 'check', '--env', 'dev', '--sarif', 'out/validate.sarif'),
     );
-    const readOnly = await withFsFault((call, path) => (call === 'writeFileSync' && path.startsWith(join(repo.root, 'out')) ? 'EROFS' : undefined), () =>
-      runCli(repo.root, 'check', '--env', 'dev', '--sarif', 'out/validate.sarif'),
+    const readOnly = await withFsFault(
+      (call, path) => (call === 'writeFileSync' && path.startsWith(join(repo.root, 'out')) ? 'EROFS' : undefined),
+      () => runCli(repo.root, 'check', '--env', 'dev', '--sarif', 'out/validate.sarif'),
     );
 
     expect(full.code).toBe(2);
-    expect(full.stderr).toBe('hivebox-gitops check: out/validate.sarif: expected a writable path for --sarif (ENOSPC: no space left on the device); no output file was written\n');
+    expect(full.stderr).toBe(
+      'hivebox-gitops check: out/validate.sarif: expected a writable path for --sarif (ENOSPC: no space left on the device); no output file was written\n',
+    );
     expect(readOnly.code).toBe(2);
-    expect(readOnly.stderr).toBe('hivebox-gitops check: out/validate.sarif: expected a writable path for --sarif (EROFS: read-only file system); no output file was written\n');
+    expect(readOnly.stderr).toBe(
+      'hivebox-gitops check: out/validate.sarif: expected a writable path for --sarif (EROFS: read-only file system); no output file was written\n',
+    );
     expect(snapshot(repo.root)).toEqual(before);
   });
 });

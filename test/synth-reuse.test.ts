@@ -24,11 +24,15 @@ afterEach(() => repo.cleanup());
 async function pathsRead(root: string, action: () => Promise<unknown>): Promise<Set<string>> {
   const seen = new Set<string>();
   const names = ['readFileSync', 'readdirSync', 'existsSync', 'statSync', 'lstatSync', 'openSync', 'accessSync', 'realpathSync'];
-  await interceptFs(names, (_name, args, original) => {
-    const path = args[0] instanceof URL ? args[0].pathname : String(args[0]);
-    if (path.startsWith(`${root}/`) || path === root) seen.add(relative(root, path));
-    return original(...args);
-  }, action);
+  await interceptFs(
+    names,
+    (_name, args, original) => {
+      const path = args[0] instanceof URL ? args[0].pathname : String(args[0]);
+      if (path.startsWith(`${root}/`) || path === root) seen.add(relative(root, path));
+      return original(...args);
+    },
+    action,
+  );
   return seen;
 }
 
@@ -40,7 +44,9 @@ describe('what synth reads', () => {
     const checking = await pathsRead(repo.root, () => synthesize(repo.root, { check: true, reuse: false }));
     // The tracing sees reads at all (else this test would pass for nothing).
     expect([...writing]).toEqual(expect.arrayContaining(['package.json', 'envs/dev/env.yaml', 'envs/prod/env.yaml']));
-    expect([...checking]).toEqual(expect.arrayContaining(['envs/staging/env.yaml', 'envs/staging/kustomization.yaml', 'base/deployment-hivebox.yaml']));
+    expect([...checking]).toEqual(
+      expect.arrayContaining(['envs/staging/env.yaml', 'envs/staging/kustomization.yaml', 'base/deployment-hivebox.yaml']),
+    );
     expect([...writing, ...checking].filter((path) => !declared(path))).toEqual([]);
   });
 });

@@ -46,12 +46,15 @@ describe('the parsed argocd/ tree, kept between runs', () => {
   it('reads back exactly what parsing gives, and is used the second time', () => {
     write({
       'argocd/apps/a.yaml': `# a comment\n${app('a', '  list: [1, 2.5, "3"]\n  map: {b: 2, a: 1}\n  text: |\n    two\n    lines\n')}---\n${app('b')}`,
-      'argocd/apps/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: argocd\nstringData:\n  password: hunter2\n',
+      'argocd/apps/secret.yaml':
+        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: argocd\nstringData:\n  password: hunter2\n',
       'argocd/kustomization.yaml': 'resources:\n  - apps/a.yaml\n',
     });
     expect(files().length).toBe(3);
     const first = view(readArgoCdTree(root));
-    const expected = ['apps/a.yaml', 'apps/secret.yaml'].flatMap((file) => parseResources(readFileSync(join(root, 'argocd', file), 'utf8'), `argocd/${file}`, `argocd/${file}`));
+    const expected = ['apps/a.yaml', 'apps/secret.yaml'].flatMap((file) =>
+      parseResources(readFileSync(join(root, 'argocd', file), 'utf8'), `argocd/${file}`, `argocd/${file}`),
+    );
     expect(first).toEqual(expected.map((r) => ({ key: r.key, id: r.id, yaml: r.yaml })));
     expect(readdirSync(join(cache, 'yaml'))).toHaveLength(1);
     const second = view(readArgoCdTree(root));

@@ -27,17 +27,29 @@ function broken(kind: string, change: (resource: Mutable) => void, extra: Manife
 }
 
 const container = (deployment: Mutable): Mutable => deployment.spec.template.spec.containers[0];
-const networkPolicy = (name: string, spec: Record<string, unknown>): Manifest => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'app' }, spec }) as unknown as Manifest;
+const networkPolicy = (name: string, spec: Record<string, unknown>): Manifest =>
+  ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'app' }, spec }) as unknown as Manifest;
 const denyEgress = () => networkPolicy('deny-egress', { podSelector: {}, policyTypes: ['Egress'] });
 const openToAllNamespaces = () =>
-  networkPolicy('allow-all-namespaces-to-web', { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }] }] });
+  networkPolicy('allow-all-namespaces-to-web', {
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } },
+    policyTypes: ['Ingress'],
+    ingress: [{ from: [{ namespaceSelector: {} }] }],
+  });
 const pod = (deployment: Mutable): Mutable => deployment.spec.template.spec;
 const ingress = (): Manifest =>
   ({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: { name: 'web', namespace: 'app' },
-    spec: { rules: [{ host: 'web.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] } }] },
+    spec: {
+      rules: [
+        {
+          host: 'web.example.com',
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] },
+        },
+      ],
+    },
   }) as unknown as Manifest;
 
 describe('the compliant fixture', () => {
@@ -49,50 +61,170 @@ describe('the compliant fixture', () => {
 const CASES: Array<[rule: string, what: string, manifests: () => Manifest[]]> = [
   ['schema-unknown-field', 'a misspelt field', () => broken('Deployment', (d) => (d.spec.replica = 2))],
   ['schema-invalid', 'a port that is not a number', () => broken('Service', (s) => (s.spec.ports[0].nodePort = 'eighty'))],
-  ['schema-unknown-kind', 'a kind without a schema', () => [...compliantApp(), { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'app' } } as Manifest]],
-  ['api-removed', 'policy/v1beta1 PodDisruptionBudget on 1.31', () => broken('PodDisruptionBudget', (p) => (p.apiVersion = 'policy/v1beta1'))],
+  [
+    'schema-unknown-kind',
+    'a kind without a schema',
+    () => [...compliantApp(), { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'app' } } as Manifest],
+  ],
+  [
+    'api-removed',
+    'policy/v1beta1 PodDisruptionBudget on 1.31',
+    () => broken('PodDisruptionBudget', (p) => (p.apiVersion = 'policy/v1beta1')),
+  ],
   ['pss-privileged', 'a privileged container', () => broken('Deployment', (d) => (container(d).securityContext.privileged = true))],
   ['pss-host-namespaces', 'hostNetwork', () => broken('Deployment', (d) => (pod(d).hostNetwork = true))],
   ['pss-host-ports', 'a hostPort', () => broken('Deployment', (d) => (container(d).ports[0].hostPort = 8080))],
-  ['pss-host-path', 'a hostPath volume', () => broken('Deployment', (d) => pod(d).volumes.push({ name: 'docker', hostPath: { path: '/var/run/docker.sock' } }))],
-  ['pss-volume-types', 'an nfs volume', () => broken('Deployment', (d) => pod(d).volumes.push({ name: 'share', nfs: { server: 'nfs', path: '/' } }))],
-  ['pss-capabilities', 'capabilities not dropped', () => broken('Deployment', (d) => (container(d).securityContext.capabilities = { add: ['NET_ADMIN'] }))],
-  ['pss-privilege-escalation', 'allowPrivilegeEscalation unset', () => broken('Deployment', (d) => delete container(d).securityContext.allowPrivilegeEscalation)],
+  [
+    'pss-host-path',
+    'a hostPath volume',
+    () => broken('Deployment', (d) => pod(d).volumes.push({ name: 'docker', hostPath: { path: '/var/run/docker.sock' } })),
+  ],
+  [
+    'pss-volume-types',
+    'an nfs volume',
+    () => broken('Deployment', (d) => pod(d).volumes.push({ name: 'share', nfs: { server: 'nfs', path: '/' } })),
+  ],
+  [
+    'pss-capabilities',
+    'capabilities not dropped',
+    () => broken('Deployment', (d) => (container(d).securityContext.capabilities = { add: ['NET_ADMIN'] })),
+  ],
+  [
+    'pss-privilege-escalation',
+    'allowPrivilegeEscalation unset',
+    () => broken('Deployment', (d) => delete container(d).securityContext.allowPrivilegeEscalation),
+  ],
   ['pss-run-as-non-root', 'runAsUser 0', () => broken('Deployment', (d) => (container(d).securityContext.runAsUser = 0))],
   // Pod Security "restricted" checks spec.securityContext.runAsUser on its own, whatever the containers set.
   ['pss-run-as-non-root', 'runAsUser 0 on the pod', () => broken('Deployment', (d) => (pod(d).securityContext.runAsUser = 0))],
   ['pss-seccomp', 'no seccomp profile', () => broken('Deployment', (d) => delete pod(d).securityContext.seccompProfile)],
   ['pss-proc-mount', 'an unmasked /proc', () => broken('Deployment', (d) => (container(d).securityContext.procMount = 'Unmasked'))],
-  ['pss-selinux', 'a custom SELinux user', () => broken('Deployment', (d) => (pod(d).securityContext.seLinuxOptions = { user: 'system_u' }))],
-  ['pss-apparmor', 'AppArmor unconfined', () => broken('Deployment', (d) => (container(d).securityContext.appArmorProfile = { type: 'Unconfined' }))],
-  ['pss-sysctls', 'an unsafe sysctl', () => broken('Deployment', (d) => (pod(d).securityContext.sysctls = [{ name: 'kernel.msgmax', value: '65536' }]))],
-  ['pss-windows-host-process', 'a HostProcess container', () => broken('Deployment', (d) => (container(d).securityContext.windowsOptions = { hostProcess: true }))],
-  ['pss-namespace', 'a Namespace that enforces "privileged"', () => broken('Namespace', (n) => (n.metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged'))],
-  ['pss-namespace', 'a Namespace without the enforce label', () => broken('Namespace', (n) => delete n.metadata.labels['pod-security.kubernetes.io/enforce'])],
-  ['pss-namespace', 'a Namespace pinned to an older profile', () => broken('Namespace', (n) => (n.metadata.labels['pod-security.kubernetes.io/enforce-version'] = 'v1.22'))],
-  ['image-tag', 'the latest tag (even with a digest)', () => broken('Deployment', (d) => (container(d).image = `ghcr.io/example/web:latest@${DIGEST}`))],
+  [
+    'pss-selinux',
+    'a custom SELinux user',
+    () => broken('Deployment', (d) => (pod(d).securityContext.seLinuxOptions = { user: 'system_u' })),
+  ],
+  [
+    'pss-apparmor',
+    'AppArmor unconfined',
+    () => broken('Deployment', (d) => (container(d).securityContext.appArmorProfile = { type: 'Unconfined' })),
+  ],
+  [
+    'pss-sysctls',
+    'an unsafe sysctl',
+    () => broken('Deployment', (d) => (pod(d).securityContext.sysctls = [{ name: 'kernel.msgmax', value: '65536' }])),
+  ],
+  [
+    'pss-windows-host-process',
+    'a HostProcess container',
+    () => broken('Deployment', (d) => (container(d).securityContext.windowsOptions = { hostProcess: true })),
+  ],
+  [
+    'pss-namespace',
+    'a Namespace that enforces "privileged"',
+    () => broken('Namespace', (n) => (n.metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged')),
+  ],
+  [
+    'pss-namespace',
+    'a Namespace without the enforce label',
+    () => broken('Namespace', (n) => delete n.metadata.labels['pod-security.kubernetes.io/enforce']),
+  ],
+  [
+    'pss-namespace',
+    'a Namespace pinned to an older profile',
+    () => broken('Namespace', (n) => (n.metadata.labels['pod-security.kubernetes.io/enforce-version'] = 'v1.22')),
+  ],
+  [
+    'image-tag',
+    'the latest tag (even with a digest)',
+    () => broken('Deployment', (d) => (container(d).image = `ghcr.io/example/web:latest@${DIGEST}`)),
+  ],
   ['image-tag', 'an untagged image', () => broken('Deployment', (d) => (container(d).image = 'ghcr.io/example/web'))],
-  ['image-tag', 'an untagged image on a registry with a port (the port is no tag)', () => broken('Deployment', (d) => (container(d).image = 'registry.local:5000/web'))],
-  ['image-digest', 'no digest where one is required', () => broken('Deployment', (d) => (container(d).image = 'ghcr.io/example/web:v1.2.3'))],
-  ['secret-data', 'a Secret with data', () => [...compliantApp(), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'app' }, stringData: { password: 'hunter2' } } as unknown as Manifest]],
+  [
+    'image-tag',
+    'an untagged image on a registry with a port (the port is no tag)',
+    () => broken('Deployment', (d) => (container(d).image = 'registry.local:5000/web')),
+  ],
+  [
+    'image-digest',
+    'no digest where one is required',
+    () => broken('Deployment', (d) => (container(d).image = 'ghcr.io/example/web:v1.2.3')),
+  ],
+  [
+    'secret-data',
+    'a Secret with data',
+    () => [
+      ...compliantApp(),
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 's', namespace: 'app' },
+        stringData: { password: 'hunter2' },
+      } as unknown as Manifest,
+    ],
+  ],
   ['service-account-token', 'a pod that mounts its token', () => broken('Deployment', (d) => (pod(d).automountServiceAccountToken = true))],
-  ['service-account-token', 'a ServiceAccount that lets pods mount its token', () => broken('ServiceAccount', (sa) => delete sa.automountServiceAccountToken)],
+  [
+    'service-account-token',
+    'a ServiceAccount that lets pods mount its token',
+    () => broken('ServiceAccount', (sa) => delete sa.automountServiceAccountToken),
+  ],
   ['resources', 'no limits', () => broken('Deployment', (d) => delete container(d).resources.limits)],
   ['probes', 'no readiness probe', () => broken('Deployment', (d) => delete container(d).readinessProbe)],
   ['pod-disruption-budget', 'a replicated Deployment without a PDB', () => compliantApp().filter((m) => m.kind !== 'PodDisruptionBudget')],
   // No spec.replicas (it defaults to 1): the HPA's maxReplicas is what makes it replicated.
-  ['pod-disruption-budget', 'an HPA-scaled Deployment without a PDB', () => broken('Deployment', (d) => delete d.spec.replicas).filter((m) => m.kind !== 'PodDisruptionBudget')],
-  ['service-selector', 'a Service selecting no pods', () => [...compliantApp(), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'canary', namespace: 'app' }, spec: { selector: { 'app.kubernetes.io/name': 'webb' }, ports: [{ port: 80 }] } } as unknown as Manifest]],
-  ['hpa-target', 'an HPA scaling a missing Deployment', () => broken('HorizontalPodAutoscaler', (h) => (h.spec.scaleTargetRef.name = 'api'))],
-  ['service-monitor-target', 'a ServiceMonitor on a missing port', () => broken('ServiceMonitor', (s) => s.spec.endpoints.push({ port: 'metrics' }))],
+  [
+    'pod-disruption-budget',
+    'an HPA-scaled Deployment without a PDB',
+    () => broken('Deployment', (d) => delete d.spec.replicas).filter((m) => m.kind !== 'PodDisruptionBudget'),
+  ],
+  [
+    'service-selector',
+    'a Service selecting no pods',
+    () => [
+      ...compliantApp(),
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'canary', namespace: 'app' },
+        spec: { selector: { 'app.kubernetes.io/name': 'webb' }, ports: [{ port: 80 }] },
+      } as unknown as Manifest,
+    ],
+  ],
+  [
+    'hpa-target',
+    'an HPA scaling a missing Deployment',
+    () => broken('HorizontalPodAutoscaler', (h) => (h.spec.scaleTargetRef.name = 'api')),
+  ],
+  [
+    'service-monitor-target',
+    'a ServiceMonitor on a missing port',
+    () => broken('ServiceMonitor', (s) => s.spec.endpoints.push({ port: 'metrics' })),
+  ],
   // Split in two, the same isolation (network-flows is content) but no single default-deny policy.
-  ['network-policy-default-deny', 'no default-deny NetworkPolicy', () => broken('NetworkPolicy', (p) => (p.spec.policyTypes = ['Ingress']), [denyEgress()])],
+  [
+    'network-policy-default-deny',
+    'no default-deny NetworkPolicy',
+    () => broken('NetworkPolicy', (p) => (p.spec.policyTypes = ['Ingress']), [denyEgress()]),
+  ],
   // An egress rule, even to an address outside the cluster only, makes it a policy that allows something.
-  ['network-policy-default-deny', 'the default-deny policy with an egress rule', () => broken('NetworkPolicy', (p) => (p.spec.egress = [{ to: [{ ipBlock: { cidr: '192.0.2.0/24' } }] }]))],
+  [
+    'network-policy-default-deny',
+    'the default-deny policy with an egress rule',
+    () => broken('NetworkPolicy', (p) => (p.spec.egress = [{ to: [{ ipBlock: { cidr: '192.0.2.0/24' } }] }])),
+  ],
   ['network-flows', 'a policy that opens web to every namespace', () => [...compliantApp(), openToAllNamespaces()]],
   ['no-ingress', 'an Ingress left beside the HTTPRoute', () => [...compliantApp(), ingress()]],
-  ['duplicate-env', 'an environment variable set twice', () => broken('Deployment', (d) => container(d).env.push({ name: 'LOG_LEVEL', value: 'debug' }))],
-  ['waiver-invalid', 'a waiver without a reason', () => broken('Deployment', (d) => (d.metadata.annotations = { 'hivebox.dev/waive.probes': ' ' }))],
+  [
+    'duplicate-env',
+    'an environment variable set twice',
+    () => broken('Deployment', (d) => container(d).env.push({ name: 'LOG_LEVEL', value: 'debug' })),
+  ],
+  [
+    'waiver-invalid',
+    'a waiver without a reason',
+    () => broken('Deployment', (d) => (d.metadata.annotations = { 'hivebox.dev/waive.probes': ' ' })),
+  ],
 ];
 
 describe('each rule catches a resource that breaks it', () => {
@@ -120,19 +252,71 @@ describe('each rule catches a resource that breaks it', () => {
 
 describe('each rule lets a compliant variant pass', () => {
   const passes: Array<[string, () => Manifest[], { requireDigest?: boolean; kubernetesVersion?: string }?]> = [
-    ['api-deprecated: v1 Endpoints before 1.33', () => [...compliantApp(), { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'e', namespace: 'app' } } as Manifest], { kubernetesVersion: '1.32' }],
-    ['pss-capabilities: adding only NET_BIND_SERVICE', () => broken('Deployment', (d) => (container(d).securityContext.capabilities = { drop: ['ALL'], add: ['NET_BIND_SERVICE'] }))],
-    ['pss-run-as-non-root: runAsNonRoot on the container only', () => broken('Deployment', (d) => { delete pod(d).securityContext.runAsNonRoot; container(d).securityContext.runAsNonRoot = true; })],
-    ['pss-seccomp: a Localhost profile on the container', () => broken('Deployment', (d) => { delete pod(d).securityContext.seccompProfile; container(d).securityContext.seccompProfile = { type: 'Localhost', localhostProfile: 'p.json' }; })],
-    ['pss-sysctls: a safe sysctl', () => broken('Deployment', (d) => (pod(d).securityContext.sysctls = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }]))],
-    ['image-tag / image-digest: a tag without digest where no digest is required', () => broken('Deployment', (d) => (container(d).image = 'registry.local:5000/web:v1')), { requireDigest: false }],
-    ['secret-data: a Secret without data (filled in by a controller)', () => [...compliantApp(), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'app' }, type: 'Opaque' } as Manifest]],
-    ['service-account-token: the pod inherits false from its ServiceAccount', () => broken('Deployment', (d) => delete pod(d).automountServiceAccountToken)],
+    [
+      'api-deprecated: v1 Endpoints before 1.33',
+      () => [...compliantApp(), { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'e', namespace: 'app' } } as Manifest],
+      { kubernetesVersion: '1.32' },
+    ],
+    [
+      'pss-capabilities: adding only NET_BIND_SERVICE',
+      () => broken('Deployment', (d) => (container(d).securityContext.capabilities = { drop: ['ALL'], add: ['NET_BIND_SERVICE'] })),
+    ],
+    [
+      'pss-run-as-non-root: runAsNonRoot on the container only',
+      () =>
+        broken('Deployment', (d) => {
+          delete pod(d).securityContext.runAsNonRoot;
+          container(d).securityContext.runAsNonRoot = true;
+        }),
+    ],
+    [
+      'pss-seccomp: a Localhost profile on the container',
+      () =>
+        broken('Deployment', (d) => {
+          delete pod(d).securityContext.seccompProfile;
+          container(d).securityContext.seccompProfile = { type: 'Localhost', localhostProfile: 'p.json' };
+        }),
+    ],
+    [
+      'pss-sysctls: a safe sysctl',
+      () => broken('Deployment', (d) => (pod(d).securityContext.sysctls = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }])),
+    ],
+    [
+      'image-tag / image-digest: a tag without digest where no digest is required',
+      () => broken('Deployment', (d) => (container(d).image = 'registry.local:5000/web:v1')),
+      { requireDigest: false },
+    ],
+    [
+      'secret-data: a Secret without data (filled in by a controller)',
+      () => [
+        ...compliantApp(),
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'app' }, type: 'Opaque' } as Manifest,
+      ],
+    ],
+    [
+      'service-account-token: the pod inherits false from its ServiceAccount',
+      () => broken('Deployment', (d) => delete pod(d).automountServiceAccountToken),
+    ],
     ['probes: a Job needs none', () => [...compliantApp(), job()]],
-    ['pod-disruption-budget: a single replica needs none', () => compliantApp().filter((m) => m.kind !== 'PodDisruptionBudget' && m.kind !== 'HorizontalPodAutoscaler').map((m) => (m.kind === 'Deployment' ? ({ ...m, spec: { ...(m.spec as object), replicas: 1 } } as Manifest) : m))],
-    ['service-selector: a numeric targetPort that a container declares', () => broken('Service', (s) => (s.spec.ports[0].targetPort = 8080))],
-    ['pss-namespace: enforce-version latest', () => broken('Namespace', (n) => (n.metadata.labels['pod-security.kubernetes.io/enforce-version'] = 'latest'))],
-    ['service-monitor-target: selecting by targetPort', () => broken('ServiceMonitor', (s) => (s.spec.endpoints[0] = { targetPort: 'http' }))],
+    [
+      'pod-disruption-budget: a single replica needs none',
+      () =>
+        compliantApp()
+          .filter((m) => m.kind !== 'PodDisruptionBudget' && m.kind !== 'HorizontalPodAutoscaler')
+          .map((m) => (m.kind === 'Deployment' ? ({ ...m, spec: { ...(m.spec as object), replicas: 1 } } as Manifest) : m)),
+    ],
+    [
+      'service-selector: a numeric targetPort that a container declares',
+      () => broken('Service', (s) => (s.spec.ports[0].targetPort = 8080)),
+    ],
+    [
+      'pss-namespace: enforce-version latest',
+      () => broken('Namespace', (n) => (n.metadata.labels['pod-security.kubernetes.io/enforce-version'] = 'latest')),
+    ],
+    [
+      'service-monitor-target: selecting by targetPort',
+      () => broken('ServiceMonitor', (s) => (s.spec.endpoints[0] = { targetPort: 'http' })),
+    ],
   ];
   for (const [what, manifests, options] of passes) {
     it(what, () => {
@@ -161,7 +345,10 @@ describe('odd input', () => {
 
 describe('API lifecycle', () => {
   it('api-deprecated: reports v1 Endpoints from 1.33 on, as a warning', () => {
-    const report = check([...compliantApp(), { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'e', namespace: 'app' } } as Manifest], { kubernetesVersion: '1.33' });
+    const report = check(
+      [...compliantApp(), { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'e', namespace: 'app' } } as Manifest],
+      { kubernetesVersion: '1.33' },
+    );
     expect(report.findings.map((f) => [f.ruleId, f.severity])).toEqual([['api-deprecated', 'warning']]);
   });
 });
@@ -177,7 +364,13 @@ describe('waivers', () => {
     const report = check(waived({ 'hivebox.dev/waive.probes': 'batch worker: readiness means nothing here' }));
     expect(report.findings).toEqual([]);
     expect(report.waivers).toEqual([
-      expect.objectContaining({ ruleId: 'probes', scope: 'prod', reason: 'batch worker: readiness means nothing here', waived: 1, resource: expect.objectContaining({ kind: 'Deployment', name: 'web' }) }),
+      expect.objectContaining({
+        ruleId: 'probes',
+        scope: 'prod',
+        reason: 'batch worker: readiness means nothing here',
+        waived: 1,
+        resource: expect.objectContaining({ kind: 'Deployment', name: 'web' }),
+      }),
     ]);
   });
 
@@ -194,7 +387,9 @@ describe('waivers', () => {
 
   it('a waiver of an unknown rule is a finding', () => {
     const report = check(broken('Deployment', (d) => (d.metadata.annotations = { 'hivebox.dev/waive.no-such-rule': 'because' })));
-    expect(report.findings.map((f) => [f.ruleId, f.path])).toEqual([['waiver-invalid', 'metadata.annotations["hivebox.dev/waive.no-such-rule"]']]);
+    expect(report.findings.map((f) => [f.ruleId, f.path])).toEqual([
+      ['waiver-invalid', 'metadata.annotations["hivebox.dev/waive.no-such-rule"]'],
+    ]);
   });
 });
 
@@ -202,7 +397,13 @@ describe('parity', () => {
   const staging = () => compliantApp('app-staging');
   const prod = () => compliantApp('app-prod');
   const parity = (mirror: Manifest[], of: Manifest[]) =>
-    validateManifests({ scopes: [{ name: 'staging', manifests: mirror }, { name: 'prod', manifests: of }], parity: [{ mirror: 'staging', of: 'prod' }] });
+    validateManifests({
+      scopes: [
+        { name: 'staging', manifests: mirror },
+        { name: 'prod', manifests: of },
+      ],
+      parity: [{ mirror: 'staging', of: 'prod' }],
+    });
 
   it('the same resources in their own namespaces are no drift', () => {
     expect(parity(staging(), prod()).findings).toEqual([]);
@@ -244,7 +445,13 @@ describe('parity', () => {
         if (m.kind === 'Deployment') container(m).env[0].value = `${env}-tools`;
         return m as unknown as Manifest;
       });
-    const report = validateManifests({ scopes: [{ name: 'dev', manifests: named('dev') }, { name: 'prod', manifests: named('prod') }], parity: [{ mirror: 'dev', of: 'prod' }] });
+    const report = validateManifests({
+      scopes: [
+        { name: 'dev', manifests: named('dev') },
+        { name: 'prod', manifests: named('prod') },
+      ],
+      parity: [{ mirror: 'dev', of: 'prod' }],
+    });
     expect(report.findings.map((f) => [f.resource.kind, f.path, f.sides])).toEqual([
       ['Deployment', 'spec.template.spec.containers[0].env[0].value', { dev: 'dev-tools', prod: 'prod-tools' }],
     ]);
@@ -268,7 +475,12 @@ describe('parity', () => {
   });
 
   it('reports resources that exist on one side only', () => {
-    const report = parity(staging().filter((m) => m.kind !== 'ServiceMonitor'), prod());
-    expect(report.findings.filter((f) => f.ruleId === 'parity').map((f) => [f.resource.kind, f.sides])).toEqual([['ServiceMonitor', { staging: '(absent)', prod: 'present' }]]);
+    const report = parity(
+      staging().filter((m) => m.kind !== 'ServiceMonitor'),
+      prod(),
+    );
+    expect(report.findings.filter((f) => f.ruleId === 'parity').map((f) => [f.resource.kind, f.sides])).toEqual([
+      ['ServiceMonitor', { staging: '(absent)', prod: 'present' }],
+    ]);
   });
 });

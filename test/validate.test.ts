@@ -88,7 +88,15 @@ describe('a planted Deployment: privileged, :latest, no resources, an unknown fi
     plant(root);
     const result = await runCli(root, 'validate', '--format', 'json');
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as { findings: Array<{ ruleId: string; scope: string; resource: { name: string }; path: string; location?: { file: string; line?: number } }> };
+    const report = JSON.parse(result.stdout) as {
+      findings: Array<{
+        ruleId: string;
+        scope: string;
+        resource: { name: string };
+        path: string;
+        location?: { file: string; line?: number };
+      }>;
+    };
     const planted = report.findings.filter((f) => f.resource.name === 'planted');
     for (const scope of ['staging', 'prod']) {
       const rules = planted.filter((f) => f.scope === scope).map((f) => f.ruleId);
@@ -96,7 +104,10 @@ describe('a planted Deployment: privileged, :latest, no resources, an unknown fi
     }
     const unknown = planted.find((f) => f.ruleId === 'schema-unknown-field')!;
     expect(unknown.path).toBe('spec.template.spec.containers[0].restartPolicyy');
-    expect(unknown.location).toEqual({ file: 'base/deployment-planted.yaml', line: PLANTED.split('\n').findIndex((l) => l.includes('restartPolicyy')) + 1 });
+    expect(unknown.location).toEqual({
+      file: 'base/deployment-planted.yaml',
+      line: PLANTED.split('\n').findIndex((l) => l.includes('restartPolicyy')) + 1,
+    });
     const privileged = planted.find((f) => f.ruleId === 'pss-privileged')!;
     expect(privileged.location?.line).toBe(PLANTED.split('\n').findIndex((l) => l.includes('privileged: true')) + 1);
   });
@@ -109,7 +120,9 @@ describe('a planted Deployment: privileged, :latest, no resources, an unknown fi
     expect(stdout).not.toContain('prod (');
     const section = stdout.slice(stdout.indexOf('✗ staging'), stdout.indexOf('argocd ('));
     expect(section).toMatch(/ {2}Deployment web-staging\/planted {2}\(base\/deployment-planted\.yaml\)\n/);
-    expect(section).toMatch(/ {4}error pss-privileged: container planted is privileged \[base\/deployment-planted\.yaml:\d+\]\n {6}fix: .+/);
+    expect(section).toMatch(
+      / {4}error pss-privileged: container planted is privileged \[base\/deployment-planted\.yaml:\d+\]\n {6}fix: .+/,
+    );
     expect(section).toMatch(/ {4}error image-tag: .*nginx:latest.*\n {6}fix: /);
   });
 });
@@ -143,7 +156,9 @@ describe('--format sarif', () => {
       expect(existsSync(join(root, physical.artifactLocation.uri))).toBe(true);
       expect(physical.region.startLine).toBeGreaterThanOrEqual(1);
     }
-    expect(results.map((r: { ruleId: string }) => r.ruleId)).toEqual(expect.arrayContaining(['pss-privileged', 'image-tag', 'resources', 'schema-unknown-field']));
+    expect(results.map((r: { ruleId: string }) => r.ruleId)).toEqual(
+      expect.arrayContaining(['pss-privileged', 'image-tag', 'resources', 'schema-unknown-field']),
+    );
   });
 });
 
@@ -154,7 +169,10 @@ describe('environment parity', () => {
       join(root, 'envs', 'staging', 'kustomization.yaml'),
       '  - path: patches/configmap-web.yaml\n    target:\n      version: v1\n      kind: ConfigMap\n      name: web\n',
     );
-    writeFileSync(join(root, 'envs', 'staging', 'patches', 'configmap-web.yaml'), '- op: replace\n  path: /data/LOG_LEVEL\n  value: debug\n');
+    writeFileSync(
+      join(root, 'envs', 'staging', 'patches', 'configmap-web.yaml'),
+      '- op: replace\n  path: /data/LOG_LEVEL\n  value: debug\n',
+    );
     const report = await validateRepository({ root });
     expect(report.findings).toEqual([
       expect.objectContaining({
@@ -182,7 +200,8 @@ describe('environment parity', () => {
 });
 
 describe('which environments mirror and which pin digests', () => {
-  const env = (name: string, promotesFrom?: string, validation: Environment['validation'] = {}) => ({ name, promotesFrom, validation }) as unknown as Environment;
+  const env = (name: string, promotesFrom?: string, validation: Environment['validation'] = {}) =>
+    ({ name, promotesFrom, validation }) as unknown as Environment;
 
   it('by default the end of the promotion chain (prod) requires digests and the one before it (staging) mirrors it', () => {
     const all = [env('dev'), env('staging', 'dev'), env('prod', 'staging')];
@@ -197,7 +216,10 @@ describe('which environments mirror and which pin digests', () => {
     rmSync(join(root, 'envs'), { recursive: true, force: true });
     for (const [name, { from, more }] of Object.entries(environments)) {
       mkdirSync(join(root, 'envs', name), { recursive: true });
-      writeFileSync(join(root, 'envs', name, 'env.yaml'), `route:\n  host: ${name}.hivebox.example.com\n${from ? `promotesFrom: ${from}\n` : ''}${more ?? ''}`);
+      writeFileSync(
+        join(root, 'envs', name, 'env.yaml'),
+        `route:\n  host: ${name}.hivebox.example.com\n${from ? `promotesFrom: ${from}\n` : ''}${more ?? ''}`,
+      );
     }
     return loadEnvironments(root);
   }
@@ -218,14 +240,26 @@ describe('which environments mirror and which pin digests', () => {
 
   it('several roots and branches: each environment with a single successor at the end of its chain mirrors it', () => {
     const all = graph({
-      a: {}, b: { from: 'a' }, // a → b
-      c: {}, d: { from: 'c' }, e: { from: 'd' }, f: { from: 'c', more: 'validation:\n  mirrors: e\n' }, // c → d → e, c → f
+      a: {},
+      b: { from: 'a' }, // a → b
+      c: {},
+      d: { from: 'c' },
+      e: { from: 'd' },
+      f: { from: 'c', more: 'validation:\n  mirrors: e\n' }, // c → d → e, c → f
     });
-    expect(parityPairs(all)).toEqual([{ mirror: 'a', of: 'b' }, { mirror: 'd', of: 'e' }, { mirror: 'f', of: 'e' }]);
+    expect(parityPairs(all)).toEqual([
+      { mirror: 'a', of: 'b' },
+      { mirror: 'd', of: 'e' },
+      { mirror: 'f', of: 'e' },
+    ]);
   });
 
   it('validation.mirrors and validation.requireDigest in env.yaml override the defaults', () => {
-    const all = [env('dev', undefined, { requireDigest: true }), env('staging', 'dev', { mirrors: 'dev' }), env('prod', 'staging', { requireDigest: false })];
+    const all = [
+      env('dev', undefined, { requireDigest: true }),
+      env('staging', 'dev', { mirrors: 'dev' }),
+      env('prod', 'staging', { requireDigest: false }),
+    ];
     expect(parityPairs(all)).toEqual([{ mirror: 'staging', of: 'dev' }]);
     expect(all.map((e) => requiresDigest(e, all))).toEqual([true, false, false]);
   });
@@ -237,12 +271,19 @@ describe('waivers in the repository', () => {
     const account = join(root, 'base', 'serviceaccount-web.yaml');
     writeFileSync(
       account,
-      readFileSync(account, 'utf8').replace('automountServiceAccountToken: false', '').replace('  name: web\n', '  name: web\n  annotations:\n    hivebox.dev/waive.service-account-token: "reads its own Lease through the API"\n'),
+      readFileSync(account, 'utf8')
+        .replace('automountServiceAccountToken: false', '')
+        .replace(
+          '  name: web\n',
+          '  name: web\n  annotations:\n    hivebox.dev/waive.service-account-token: "reads its own Lease through the API"\n',
+        ),
     );
     const text = await runCli(root, 'validate');
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Waivers (2):');
-    expect(text.stdout).toContain('prod: ServiceAccount web-prod/web waives service-account-token (waives 1 finding): "reads its own Lease through the API"');
+    expect(text.stdout).toContain(
+      'prod: ServiceAccount web-prod/web waives service-account-token (waives 1 finding): "reads its own Lease through the API"',
+    );
     const sarif = JSON.parse((await runCli(root, 'validate', '--format', 'sarif')).stdout);
     expect(sarif.runs[0].properties.waivers).toHaveLength(2);
   });
@@ -260,7 +301,10 @@ describe('bad input and usage exit 2', () => {
 
   it('an overlay kustomize cannot build names its kustomization', async () => {
     const root = fixtureCopy();
-    appendFileSync(join(root, 'envs', 'prod', 'kustomization.yaml'), '  - path: patches/missing.yaml\n    target:\n      kind: ConfigMap\n');
+    appendFileSync(
+      join(root, 'envs', 'prod', 'kustomization.yaml'),
+      '  - path: patches/missing.yaml\n    target:\n      kind: ConfigMap\n',
+    );
     const result = await runCli(root, 'validate');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^hivebox-gitops validate: envs\/prod\/kustomization\.yaml: kustomize build .* failed/);

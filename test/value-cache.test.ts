@@ -52,14 +52,28 @@ describe('cachedValue', () => {
   });
 
   it('never keeps what JSON cannot give back, nor a failure', () => {
-    for (const value of [undefined, Number.NaN, Infinity, -0, new Date(0), { a: undefined }, [1, undefined], new Map(), { ['__proto__']: 1 }]) {
+    for (const value of [
+      undefined,
+      Number.NaN,
+      Infinity,
+      -0,
+      new Date(0),
+      { a: undefined },
+      [1, undefined],
+      new Map(),
+      { ['__proto__']: 1 },
+    ]) {
       expect(plainJson(value), String(value)).toBe(false);
       let calls = 0;
       cachedValue('odd', [String(calls)], () => (calls++, value));
       cachedValue('odd', [String(0)], () => (calls++, value));
       expect(calls).toBe(2);
     }
-    expect(() => cachedValue('fails', ['x'], () => { throw new Error('no'); })).toThrow('no');
+    expect(() =>
+      cachedValue('fails', ['x'], () => {
+        throw new Error('no');
+      }),
+    ).toThrow('no');
     expect(kept('odd')).toEqual([]);
     expect(kept('fails')).toEqual([]);
   });
@@ -181,10 +195,21 @@ describe('a run answered from the cache reports what a run that computed everyth
           ],
         },
       },
-      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'a', namespace: 'argocd' }, spec: { project: 'p', destination: { namespace: 'x' } } },
-      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'b', namespace: 'argocd' }, spec: { project: 'p', destination: { namespace: 'y' }, syncPolicy: { automated: {} } } },
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name: 'a', namespace: 'argocd' },
+        spec: { project: 'p', destination: { namespace: 'x' } },
+      },
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name: 'b', namespace: 'argocd' },
+        spec: { project: 'p', destination: { namespace: 'y' }, syncPolicy: { automated: {} } },
+      },
     ] as unknown as Manifest[];
-    const findings = () => validateManifests({ scopes: [{ name: 'argocd', manifests }] }).findings.filter((f) => f.ruleId.startsWith('sync-window'));
+    const findings = () =>
+      validateManifests({ scopes: [{ name: 'argocd', manifests }] }).findings.filter((f) => f.ruleId.startsWith('sync-window'));
     const computed = findings();
     expect(computed.map((f) => f.ruleId).sort()).toEqual(['sync-window-no-effect', 'sync-window-no-effect', 'sync-window-outside']);
     expect(kept('sync-window-replay')).toHaveLength(2);

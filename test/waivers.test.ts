@@ -35,7 +35,8 @@ const waiver = (fields: Partial<EnvWaiver>, index = 0): EnvWaiver => ({
 
 function check(waivers: EnvWaiver[], today: string, options: { parity?: boolean } = {}): ValidationReport {
   const scopes = [{ name: 'prod', file: 'envs/prod/env.yaml', manifests: withoutReadiness(), waivers }];
-  if (options.parity) scopes.push({ name: 'staging', file: 'envs/staging/env.yaml', manifests: withoutReadiness(), waivers: [waiver({ rule: 'parity' })] });
+  if (options.parity)
+    scopes.push({ name: 'staging', file: 'envs/staging/env.yaml', manifests: withoutReadiness(), waivers: [waiver({ rule: 'parity' })] });
   return validateManifests({ scopes, today, ...(options.parity ? { parity: [{ mirror: 'staging', of: 'prod' }] } : {}) });
 }
 
@@ -45,9 +46,21 @@ describe('a waiver in env.yaml', () => {
       const report = check([waiver({ resource: 'Deployment/web' })], today);
       expect(report.findings).toEqual([]);
       expect(report.waived).toEqual([
-        expect.objectContaining({ ruleId: 'probes', resource: expect.objectContaining({ kind: 'Deployment', name: 'web' }), waiver: expect.objectContaining({ reason: 'a batch worker: nothing to be ready for', expires: '2026-06-30' }) }),
+        expect.objectContaining({
+          ruleId: 'probes',
+          resource: expect.objectContaining({ kind: 'Deployment', name: 'web' }),
+          waiver: expect.objectContaining({ reason: 'a batch worker: nothing to be ready for', expires: '2026-06-30' }),
+        }),
       ]);
-      expect(report.waivers).toEqual([expect.objectContaining({ ruleId: 'probes', status: 'active', waived: 1, path: 'waivers[0]', location: { file: 'envs/prod/env.yaml', line: 20 } })]);
+      expect(report.waivers).toEqual([
+        expect.objectContaining({
+          ruleId: 'probes',
+          status: 'active',
+          waived: 1,
+          path: 'waivers[0]',
+          location: { file: 'envs/prod/env.yaml', line: 20 },
+        }),
+      ]);
     }
   });
 
@@ -62,10 +75,12 @@ describe('a waiver in env.yaml', () => {
 
   it('the day after it expires: waives nothing, and is a finding at its place in env.yaml naming the waiver', () => {
     const report = check([waiver({ resource: 'Deployment/web' })], '2026-07-01');
-    expect(report.findings.map((f) => [f.ruleId, f.severity, f.resource.kind, f.path, f.location])).toEqual([
-      ['waiver-expired', 'error', 'env.yaml', 'waivers[0]', { file: 'envs/prod/env.yaml', line: 20 }],
-      ['probes', 'error', 'Deployment', 'spec.template.spec.containers[0].readinessProbe', { file: 'envs/prod/env.yaml' }],
-    ].sort((a, b) => String(a[2]).localeCompare(String(b[2]))));
+    expect(report.findings.map((f) => [f.ruleId, f.severity, f.resource.kind, f.path, f.location])).toEqual(
+      [
+        ['waiver-expired', 'error', 'env.yaml', 'waivers[0]', { file: 'envs/prod/env.yaml', line: 20 }],
+        ['probes', 'error', 'Deployment', 'spec.template.spec.containers[0].readinessProbe', { file: 'envs/prod/env.yaml' }],
+      ].sort((a, b) => String(a[2]).localeCompare(String(b[2]))),
+    );
     expect(report.findings.find((f) => f.ruleId === 'waiver-expired')!.message).toBe(
       'the waiver of probes on Deployment/web expired on 2026-06-30 ("a batch worker: nothing to be ready for"), so probes applies again',
     );
@@ -79,7 +94,10 @@ describe('a waiver in env.yaml', () => {
   });
 
   it('of parity, when parity did not run (the other environment is not selected): not checked, not unused', () => {
-    const staging = validateManifests({ scopes: [{ name: 'staging', manifests: compliantApp(), waivers: [waiver({ rule: 'parity' })] }], today: '2026-01-01' });
+    const staging = validateManifests({
+      scopes: [{ name: 'staging', manifests: compliantApp(), waivers: [waiver({ rule: 'parity' })] }],
+      today: '2026-01-01',
+    });
     expect(staging.waivers.map((w) => w.status)).toEqual(['not-checked']);
     const both = check([], '2026-01-01', { parity: true });
     expect(both.waivers.map((w) => [w.scope, w.status])).toEqual([['staging', 'unused']]);
@@ -107,14 +125,39 @@ describe('waivers: bad input is refused when env.yaml is read, or validate start
   }
 
   it.each([
-    ['an unknown rule', '  - { rule: probe, reason: r, expires: 2026-01-01 }\n', 'waivers[0].rule', 'expected a rule of hivebox-gitops validate, such as parity or service-account-token (README, Validate), got "probe" (did you mean probes?)'],
+    [
+      'an unknown rule',
+      '  - { rule: probe, reason: r, expires: 2026-01-01 }\n',
+      'waivers[0].rule',
+      'expected a rule of hivebox-gitops validate, such as parity or service-account-token (README, Validate), got "probe" (did you mean probes?)',
+    ],
     ['an unknown rule, far from any', '  - { rule: frobnicate, reason: r, expires: 2026-01-01 }\n', 'waivers[0].rule', 'got "frobnicate"'],
-    ['not a rule id at all', '  - { rule: "Probes!", reason: r, expires: 2026-01-01 }\n', 'waivers[0].rule', 'a rule id of hivebox-gitops validate'],
-    ['a waiver of a waiver rule', '  - { rule: waiver-expired, reason: r, expires: 2026-01-01 }\n', 'waivers[0].rule', 'got "waiver-expired"'],
+    [
+      'not a rule id at all',
+      '  - { rule: "Probes!", reason: r, expires: 2026-01-01 }\n',
+      'waivers[0].rule',
+      'a rule id of hivebox-gitops validate',
+    ],
+    [
+      'a waiver of a waiver rule',
+      '  - { rule: waiver-expired, reason: r, expires: 2026-01-01 }\n',
+      'waivers[0].rule',
+      'got "waiver-expired"',
+    ],
     ['no reason', '  - { rule: probes, reason: " ", expires: 2026-01-01 }\n', 'waivers[0].reason', 'a reason'],
     ['no expiry date', '  - { rule: probes, reason: r }\n', 'waivers[0].expires', 'expected'],
-    ['a date that is not ISO', '  - { rule: probes, reason: r, expires: 31.12.2026 }\n', 'waivers[0].expires', 'an ISO date such as 2026-12-31'],
-    ['a resource that is not Kind/name', '  - { rule: probes, resource: hivebox, reason: r, expires: 2026-01-01 }\n', 'waivers[0].resource', 'Kind/name'],
+    [
+      'a date that is not ISO',
+      '  - { rule: probes, reason: r, expires: 31.12.2026 }\n',
+      'waivers[0].expires',
+      'an ISO date such as 2026-12-31',
+    ],
+    [
+      'a resource that is not Kind/name',
+      '  - { rule: probes, resource: hivebox, reason: r, expires: 2026-01-01 }\n',
+      'waivers[0].resource',
+      'Kind/name',
+    ],
   ])('%s', async (_what, yaml, path, message) => {
     const error = await load(yaml);
     expect(error.message).toContain(`envs/qa/env.yaml: ${path}: `);

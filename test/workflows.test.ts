@@ -69,10 +69,11 @@ describe('GitHub Actions workflows', () => {
     expect(writeAll).toEqual([]);
   });
 
-  it.each(files)('%s runs every job that may write under a concurrency group (the workflow\'s or its own)', (file) => {
+  it.each(files)("%s runs every job that may write under a concurrency group (the workflow's or its own)", (file) => {
     const workflow = parse(read(file)) as Workflow;
     const writes = (job: Job) =>
-      JSON.stringify(job.permissions ?? {}).includes('write') || (job.steps ?? []).some((step) => step.uses?.startsWith('actions/create-github-app-token@'));
+      JSON.stringify(job.permissions ?? {}).includes('write') ||
+      (job.steps ?? []).some((step) => step.uses?.startsWith('actions/create-github-app-token@'));
     const unguarded = Object.entries(workflow.jobs)
       .filter(([, job]) => workflow.concurrency === undefined && job.concurrency === undefined && writes(job))
       .map(([name]) => name);
@@ -105,7 +106,10 @@ describe('GitHub Actions workflows', () => {
     const workflow = parse(read(file)) as Workflow;
     const inlined = Object.entries(workflow.jobs).flatMap(([name, job]) =>
       (job.steps ?? [])
-        .filter((step) => typeof step.run === 'string' && /\$\{\{[^}]*\b(github\.event|github\.head_ref|inputs\.|steps\.[\w-]+\.outputs)/.test(step.run))
+        .filter(
+          (step) =>
+            typeof step.run === 'string' && /\$\{\{[^}]*\b(github\.event|github\.head_ref|inputs\.|steps\.[\w-]+\.outputs)/.test(step.run),
+        )
         .map((step) => `${name}: ${step.run!.split('\n')[0]}`),
     );
     expect(inlined).toEqual([]);
@@ -122,11 +126,16 @@ describe('GitHub Actions workflows', () => {
       expect(job['timeout-minutes']! - budget).toBeGreaterThanOrEqual(diagnostics['timeout-minutes']!);
       expect(job.steps![0]!.run).toContain('E2E_DEADLINE=$(($(date +%s) + E2E_MINUTES * 60))');
       // A step that waits (a loop, helm --wait, kubectl wait or rollout status) takes its limit from the deadline.
-      const waiting = job.steps!.filter((step) => step !== diagnostics && /\bsleep\b|--wait\b|kubectl( -n \S+)? (wait|rollout status)|wait_for\b/.test(step.run ?? ''));
+      const waiting = job.steps!.filter(
+        (step) => step !== diagnostics && /\bsleep\b|--wait\b|kubectl( -n \S+)? (wait|rollout status)|wait_for\b/.test(step.run ?? ''),
+      );
       expect(waiting.length).toBeGreaterThanOrEqual(5);
       for (const step of waiting) {
         expect(step.run, step.name).toContain('source .github/e2e/deadline.sh');
-        expect((step.run!.match(/--timeout\b[^\n]*/g) ?? []).filter((flag) => !flag.includes('$(remaining)s')), step.name).toEqual([]);
+        expect(
+          (step.run!.match(/--timeout\b[^\n]*/g) ?? []).filter((flag) => !flag.includes('$(remaining)s')),
+          step.name,
+        ).toEqual([]);
       }
     });
 
@@ -143,12 +152,21 @@ describe('GitHub Actions workflows', () => {
 
     it('runs release-please with a GitHub App token, so its pull request gets CI and its release starts the publishing run', () => {
       const steps = please!.steps!;
-      const token = steps.find((step) => step.uses?.startsWith('actions/create-github-app-token@')) as Step & { id: string; with: Record<string, string> };
-      const action = steps.find((step) => step.uses?.startsWith('googleapis/release-please-action@')) as Step & { with: Record<string, string> };
+      const token = steps.find((step) => step.uses?.startsWith('actions/create-github-app-token@')) as Step & {
+        id: string;
+        with: Record<string, string>;
+      };
+      const action = steps.find((step) => step.uses?.startsWith('googleapis/release-please-action@')) as Step & {
+        with: Record<string, string>;
+      };
       expect(read('release.yml')).toMatch(/googleapis\/release-please-action@[0-9a-f]{40} # v5\.\d+\.\d+/);
       expect(steps.indexOf(token)).toBeLessThan(steps.indexOf(action));
       expect(action.with.token).toBe('${{ steps.' + token.id + '.outputs.token }}');
-      expect(Object.keys(token.with).filter((key) => key.startsWith('permission-')).sort()).toEqual(['permission-contents', 'permission-pull-requests']);
+      expect(
+        Object.keys(token.with)
+          .filter((key) => key.startsWith('permission-'))
+          .sort(),
+      ).toEqual(['permission-contents', 'permission-pull-requests']);
       expect(please!.permissions).toEqual({});
     });
 
@@ -164,12 +182,16 @@ describe('GitHub Actions workflows', () => {
       expect(render!.permissions).toEqual({ contents: 'read' });
       const install = render!.steps!.filter((step) => /\bnpm (ci|install)\b/.test(step.run ?? ''));
       expect(install.map((step) => step.run)).toEqual(['npm ci --ignore-scripts']);
-      const setupNode = render!.steps!.find((step) => step.uses?.startsWith('actions/setup-node@')) as Step & { with: Record<string, unknown> };
+      const setupNode = render!.steps!.find((step) => step.uses?.startsWith('actions/setup-node@')) as Step & {
+        with: Record<string, unknown>;
+      };
       expect(setupNode.with.cache).toBeUndefined();
       expect(publish!.permissions).toMatchObject({ 'id-token': 'write', packages: 'write' });
       const scripts = publish!.steps!.map((step) => step.run ?? '').join('\n');
       expect(scripts).not.toMatch(/\b(npm|npx|node|tsx)\b|bin\/hivebox-gitops/);
-      expect(publish!.steps!.some((step) => step.uses?.startsWith('actions/checkout@') || step.uses?.startsWith('actions/setup-node@'))).toBe(false);
+      expect(
+        publish!.steps!.some((step) => step.uses?.startsWith('actions/checkout@') || step.uses?.startsWith('actions/setup-node@')),
+      ).toBe(false);
     });
   });
 });

@@ -79,7 +79,10 @@ export interface E2ePlan {
 export const STAND_IN_POLICY = 'e2e-stand-in-image';
 const EXCEPTION_NAME = 'e2e-unsigned-stand-in';
 
-const parse = (text: string): Doc[] => parseAllDocuments(text).map((doc) => doc.toJS() as Doc | null).filter((d): d is Doc => d !== null);
+const parse = (text: string): Doc[] =>
+  parseAllDocuments(text)
+    .map((doc) => doc.toJS() as Doc | null)
+    .filter((d): d is Doc => d !== null);
 
 function yamlFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -100,11 +103,15 @@ export async function planE2e(root: string, cluster: string, build: KustomizeBui
   const all = loadEnvironments(root);
   const environments = all.filter((env) => env.cluster === cluster);
   if (environments.length === 0) {
-    throw new E2eError(`no environment runs on cluster "${cluster}"; expected one of ${[...new Set(all.map((env) => env.cluster))].sort().join(', ')}`);
+    throw new E2eError(
+      `no environment runs on cluster "${cluster}"; expected one of ${[...new Set(all.map((env) => env.cluster))].sort().join(', ')}`,
+    );
   }
   const manual = environments.filter((env) => env.sync.mode !== 'automatic').map((env) => env.name);
   if (manual.length > 0) {
-    throw new E2eError(`cluster ${cluster} hosts ${manual.join(', ')}, synced only by a person: the e2e waits for a cluster that converges by itself`);
+    throw new E2eError(
+      `cluster ${cluster} hosts ${manual.join(', ')}, synced only by a person: the e2e waits for a cluster that converges by itself`,
+    );
   }
 
   // Kyverno on the cluster must honour exceptions from one namespace, or the unsigned stand-in is refused.
@@ -119,11 +126,16 @@ export async function planE2e(root: string, cluster: string, build: KustomizeBui
 
   const platformDir = join(root, 'argocd', cluster, 'platform');
   const kyvernoManifests = join(platformDir, KYVERNO, 'manifests.yaml');
-  const policies = existsSync(kyvernoManifests) ? parse(readFileSync(kyvernoManifests, 'utf8')).filter((d) => d.kind === 'ClusterPolicy') : [];
+  const policies = existsSync(kyvernoManifests)
+    ? parse(readFileSync(kyvernoManifests, 'utf8')).filter((d) => d.kind === 'ClusterPolicy')
+    : [];
   const signatureRules = policies.flatMap((policy) =>
-    (policy.spec?.rules ?? []).filter((rule: Doc) => Array.isArray(rule.verifyImages)).map((rule: Doc) => ({ policy: policy.metadata.name as string, rule: rule.name as string })),
+    (policy.spec?.rules ?? [])
+      .filter((rule: Doc) => Array.isArray(rule.verifyImages))
+      .map((rule: Doc) => ({ policy: policy.metadata.name as string, rule: rule.name as string })),
   );
-  if (signatureRules.length === 0) throw new E2eError(`${kyvernoManifests}: no ClusterPolicy rule verifies images; nothing to exempt the stand-in from`);
+  if (signatureRules.length === 0)
+    throw new E2eError(`${kyvernoManifests}: no ClusterPolicy rule verifies images; nothing to exempt the stand-in from`);
 
   // One stand-in per reference; environments sharing a reference must agree on the port it serves.
   const byImage = new Map<string, StandIn>();
@@ -132,7 +144,9 @@ export async function planE2e(root: string, cluster: string, build: KustomizeBui
     const version = env.image.tag ?? env.image.digest!;
     const known = byImage.get(image);
     if (known && known.port !== env.app.port) {
-      throw new E2eError(`${known.environments.join(', ')} and ${env.name} run ${image} on ports ${known.port} and ${env.app.port}; one stand-in image serves one port`);
+      throw new E2eError(
+        `${known.environments.join(', ')} and ${env.name} run ${image} on ports ${known.port} and ${env.app.port}; one stand-in image serves one port`,
+      );
     }
     byImage.set(image, { image, version, port: env.app.port, environments: [...(known?.environments ?? []), env.name] });
   }
@@ -144,9 +158,19 @@ export async function planE2e(root: string, cluster: string, build: KustomizeBui
   const smoke = environments.map((env) => {
     const deployment = rendered
       .get(env.name)!
-      .find((d) => d.kind === 'Deployment' && (d.spec?.template?.spec?.containers ?? []).some((c: Doc) => c.image === formatImageReference(env.image)));
+      .find(
+        (d) =>
+          d.kind === 'Deployment' &&
+          (d.spec?.template?.spec?.containers ?? []).some((c: Doc) => c.image === formatImageReference(env.image)),
+      );
     if (!deployment) throw new E2eError(`envs/${env.name}: no Deployment runs ${formatImageReference(env.image)}`);
-    return { namespace: env.namespace, deployment: deployment.metadata.name as string, port: env.app.port, version: env.image.tag ?? env.image.digest!, host: env.route.host };
+    return {
+      namespace: env.namespace,
+      deployment: deployment.metadata.name as string,
+      port: env.app.port,
+      version: env.image.tag ?? env.image.digest!,
+      host: env.route.host,
+    };
   });
 
   // The Gateway each environment's HTTPRoute attaches to, as argocd/<cluster>/ deploys it, and the certificate
@@ -156,14 +180,25 @@ export async function planE2e(root: string, cluster: string, build: KustomizeBui
     const route = rendered.get(env.name)!.find((d) => d.kind === 'HTTPRoute');
     const parent = route?.spec?.parentRefs?.[0];
     if (!parent) throw new E2eError(`envs/${env.name}: no HTTPRoute attaches to a Gateway`);
-    const gateway = clusterDocs.find((d) => d.kind === 'Gateway' && d.metadata?.name === parent.name && d.metadata?.namespace === parent.namespace);
+    const gateway = clusterDocs.find(
+      (d) => d.kind === 'Gateway' && d.metadata?.name === parent.name && d.metadata?.namespace === parent.namespace,
+    );
     const listener = (gateway?.spec?.listeners ?? []).find((l: Doc) => l.name === parent.sectionName);
     const secret = listener?.tls?.certificateRefs?.[0]?.name;
-    if (!gateway || !secret) throw new E2eError(`envs/${env.name}: argocd/${cluster} has no listener ${parent.sectionName} with a certificate on Gateway ${parent.namespace}/${parent.name}`);
-    return { gateway: { namespace: parent.namespace as string, name: parent.name as string }, certificate: { namespace: parent.namespace as string, secret: secret as string, host: env.route.host } };
+    if (!gateway || !secret)
+      throw new E2eError(
+        `envs/${env.name}: argocd/${cluster} has no listener ${parent.sectionName} with a certificate on Gateway ${parent.namespace}/${parent.name}`,
+      );
+    return {
+      gateway: { namespace: parent.namespace as string, name: parent.name as string },
+      certificate: { namespace: parent.namespace as string, secret: secret as string, host: env.route.host },
+    };
   });
   const gateways = new Set(parents.map((p) => `${p.gateway.namespace}/${p.gateway.name}`));
-  if (gateways.size !== 1) throw new E2eError(`the environments on ${cluster} attach to ${gateways.size} Gateways (${[...gateways].join(', ')}); the e2e expects the cluster's one`);
+  if (gateways.size !== 1)
+    throw new E2eError(
+      `the environments on ${cluster} attach to ${gateways.size} Gateways (${[...gateways].join(', ')}); the e2e expects the cluster's one`,
+    );
 
   const pinned = environments.filter((env) => env.image.digest !== undefined);
   const standInPolicy: Doc | undefined =
@@ -191,7 +226,9 @@ export async function planE2e(root: string, cluster: string, build: KustomizeBui
                   {
                     list: 'request.object.spec.containers',
                     preconditions: { all: [{ key: '{{ element.image }}', operator: 'Equals', value: formatImageReference(env.image) }] },
-                    patchesJson6902: stringify([{ op: 'replace', path: '/spec/containers/{{elementIndex}}/image', value: standInReference(env) }]),
+                    patchesJson6902: stringify([
+                      { op: 'replace', path: '/spec/containers/{{elementIndex}}/image', value: standInReference(env) },
+                    ]),
                   },
                 ],
               },
@@ -200,7 +237,11 @@ export async function planE2e(root: string, cluster: string, build: KustomizeBui
         };
 
   const exception: Doc[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: exceptionNamespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } },
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: exceptionNamespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    },
     {
       apiVersion: 'kyverno.io/v2',
       kind: 'PolicyException',
@@ -235,20 +276,30 @@ export async function planE2e(root: string, cluster: string, build: KustomizeBui
 }
 
 /** Throw-away values for every secret an ExternalSecret on the cluster reads, in the namespace its store reads. */
-export async function throwAwaySecrets(root: string, cluster: string, environments: readonly Environment[], build: KustomizeBuild = kustomizeBuild): Promise<Doc[]> {
+export async function throwAwaySecrets(
+  root: string,
+  cluster: string,
+  environments: readonly Environment[],
+  build: KustomizeBuild = kustomizeBuild,
+): Promise<Doc[]> {
   const rendered: Doc[] = [];
   for (const env of environments) rendered.push(...parse(await build(join(root, 'envs', env.name))));
-  for (const file of yamlFiles(join(root, 'argocd', cluster, 'platform')).filter((f) => f.endsWith('manifests.yaml'))) rendered.push(...parse(readFileSync(file, 'utf8')));
+  for (const file of yamlFiles(join(root, 'argocd', cluster, 'platform')).filter((f) => f.endsWith('manifests.yaml')))
+    rendered.push(...parse(readFileSync(file, 'utf8')));
 
   // Each ClusterSecretStore (Kubernetes provider) reads one source namespace.
   const sourceOf = new Map<string, string>(
-    rendered.filter((d) => d.kind === 'ClusterSecretStore').map((d) => [d.metadata?.name ?? '', d.spec?.provider?.kubernetes?.remoteNamespace ?? '']),
+    rendered
+      .filter((d) => d.kind === 'ClusterSecretStore')
+      .map((d) => [d.metadata?.name ?? '', d.spec?.provider?.kubernetes?.remoteNamespace ?? '']),
   );
   const secrets = new Map<string, { namespace: string; name: string; properties: Set<string> }>();
   for (const doc of rendered.filter((d) => d.kind === 'ExternalSecret')) {
     const namespace = sourceOf.get(doc.spec?.secretStoreRef?.name ?? '');
     if (!namespace) {
-      throw new E2eError(`ExternalSecret ${doc.metadata?.namespace}/${doc.metadata?.name} reads store ${doc.spec?.secretStoreRef?.name}, which no ClusterSecretStore on ${cluster} serves`);
+      throw new E2eError(
+        `ExternalSecret ${doc.metadata?.namespace}/${doc.metadata?.name} reads store ${doc.spec?.secretStoreRef?.name}, which no ClusterSecretStore on ${cluster} serves`,
+      );
     }
     for (const entry of doc.spec?.data ?? []) {
       const key = entry.remoteRef?.key;
@@ -285,7 +336,10 @@ async function main(argv: readonly string[]): Promise<number> {
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'secrets.yaml'), yamlStream(secrets), { mode: 0o600 });
     writeFileSync(join(out, 'stand-ins.tsv'), plan.standIns.map((s) => `${s.image}\t${s.version}\t${s.port}\n`).join(''));
-    writeFileSync(join(out, 'smoke.tsv'), plan.smoke.map((s) => `${s.namespace}\t${s.deployment}\t${s.port}\t${s.version}\t${s.host}\n`).join(''));
+    writeFileSync(
+      join(out, 'smoke.tsv'),
+      plan.smoke.map((s) => `${s.namespace}\t${s.deployment}\t${s.port}\t${s.version}\t${s.host}\n`).join(''),
+    );
     writeFileSync(join(out, 'gateway-certificates.tsv'), plan.certificates.map((c) => `${c.namespace}\t${c.secret}\t${c.host}\n`).join(''));
     writeFileSync(join(out, 'kyverno-exception.yaml'), yamlStream(plan.exception));
     if (plan.standInPolicy) writeFileSync(join(out, 'kyverno-stand-ins.yaml'), yamlStream([plan.standInPolicy]));

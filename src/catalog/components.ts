@@ -163,7 +163,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
   },
   {
     name: CERT_MANAGER,
-    purpose: "TLS certificates from Let's Encrypt for every Gateway listener (ClusterIssuers letsencrypt-staging and letsencrypt-production, HTTP-01 through the Gateway)",
+    purpose:
+      "TLS certificates from Let's Encrypt for every Gateway listener (ClusterIssuers letsencrypt-staging and letsencrypt-production, HTTP-01 through the Gateway)",
     namespace: 'cert-manager',
     repoURL: 'https://charts.jetstack.io',
     chart: 'cert-manager',
@@ -226,7 +227,12 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     syncOptions: [SERVER_SIDE_APPLY],
     // crds.enabled: false (prometheus-operator-crds installs them).
     crdGroups: [],
-    customKinds: [SERVICE_MONITOR, PROMETHEUS_RULE, { group: 'monitoring.coreos.com', kind: 'Prometheus' }, { group: 'monitoring.coreos.com', kind: 'Alertmanager' }],
+    customKinds: [
+      SERVICE_MONITOR,
+      PROMETHEUS_RULE,
+      { group: 'monitoring.coreos.com', kind: 'Prometheus' },
+      { group: 'monitoring.coreos.com', kind: 'Alertmanager' },
+    ],
     // prometheus-node-exporter (nodeExporter.enabled, true by default; 4.56.1 values.yaml and templates/daemonset.yaml)
     // runs with hostNetwork and hostPID and mounts the node's /proc, /sys and / as hostPath volumes: the baseline
     // profile forbids each (pod-security-admission policy/check_hostNamespaces.go, check_hostPathVolumes.go).
@@ -236,7 +242,8 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     // (prometheus-node-exporter.namespaceOverride) would let monitoring enforce restricted.
     podSecurity: {
       level: 'privileged',
-      reason: "prometheus-node-exporter reads the node itself: hostNetwork, hostPID and hostPath mounts of /proc, /sys and /, which only privileged admits",
+      reason:
+        'prometheus-node-exporter reads the node itself: hostNetwork, hostPID and hostPath mounts of /proc, /sys and /, which only privileged admits',
     },
   },
   {
@@ -245,7 +252,7 @@ export const PLATFORM_COMPONENTS: readonly PlatformComponent[] = [
     // version: templates/standard-gatewayapi-crds.yaml is the upstream standard install, its safe-upgrades
     // ValidatingAdmissionPolicy included. Alone, before every chart that renders or watches these kinds.
     name: GATEWAY_CRDS,
-    purpose: 'The Gateway API CRDs (standard channel, v1.6.1) and Envoy Gateway\'s, installed before everything that uses them',
+    purpose: "The Gateway API CRDs (standard channel, v1.6.1) and Envoy Gateway's, installed before everything that uses them",
     namespace: ENVOY_GATEWAY_NAMESPACE,
     repoURL: 'docker.io/envoyproxy',
     chart: 'gateway-crds-helm',

@@ -43,11 +43,16 @@ const strictness = (level: PodSecurityLevel) => POD_SECURITY_LEVELS.indexOf(leve
  * with server-side apply under one field manager (argo-cd v3.4 controller/sync_namespace.go, common.ArgoCDSSAManager),
  * so two Applications asking for different labels would take them from each other on every sync.
  */
-export function namespacePodSecurity(namespace: string, components: readonly PlatformComponent[] = PLATFORM_COMPONENTS): NamespacePodSecurity | undefined {
+export function namespacePodSecurity(
+  namespace: string,
+  components: readonly PlatformComponent[] = PLATFORM_COMPONENTS,
+): NamespacePodSecurity | undefined {
   const inNamespace = components.filter((c) => c.namespace === namespace);
   if (inNamespace.length === 0) return undefined;
   const level = inNamespace.map((c) => c.podSecurity.level).reduce((a, b) => (strictness(a) <= strictness(b) ? a : b));
-  const exceptions = inNamespace.flatMap((c) => (c.podSecurity.level === 'restricted' ? [] : [{ component: c.name, level: c.podSecurity.level, reason: c.podSecurity.reason }]));
+  const exceptions = inNamespace.flatMap((c) =>
+    c.podSecurity.level === 'restricted' ? [] : [{ component: c.name, level: c.podSecurity.level, reason: c.podSecurity.reason }],
+  );
   return { namespace, level, exceptions };
 }
 

@@ -18,7 +18,8 @@ import { colourOn, highlight, progressOn, type Progress } from './style.ts';
 type Options = FlagValues<typeof usage>;
 
 export async function run(options: Options, context: CommandContext): Promise<number> {
-  if (options.markdown !== undefined && options.base === undefined) throw new UsageError('--markdown needs --base: the markdown is the diff against it');
+  if (options.markdown !== undefined && options.base === undefined)
+    throw new UsageError('--markdown needs --base: the markdown is the diff against it');
   const progress = progressOn(context);
   try {
     return await check(options, context, progress);
@@ -64,7 +65,11 @@ async function check(options: Options, context: CommandContext, progress: Progre
   }
   if (diff && options.markdown) {
     const { formatMarkdown } = await import('../diff/format/markdown.ts');
-    written.push({ flag: '--markdown', path: options.markdown, content: formatMarkdown(diff, { fullCommand: `npx hivebox-gitops diff --base ${options.base}` }) });
+    written.push({
+      flag: '--markdown',
+      path: options.markdown,
+      content: formatMarkdown(diff, { fullCommand: `npx hivebox-gitops diff --base ${options.base}` }),
+    });
   }
   writeOutputs(root, written);
 
@@ -80,13 +85,38 @@ async function check(options: Options, context: CommandContext, progress: Progre
   const steps: Step[] = [
     synth.upToDate
       ? { name: 'synth --check', outcome: 'passed', summary: `${synth.files.size} generated files are up to date` }
-      : { name: 'synth --check', outcome: 'failed', summary: `${stale.length} generated file(s) out of date: run \`npm run synth\` and commit them`, where: 'the list under "== synth --check"' },
+      : {
+          name: 'synth --check',
+          outcome: 'failed',
+          summary: `${stale.length} generated file(s) out of date: run \`npm run synth\` and commit them`,
+          where: 'the list under "== synth --check"',
+        },
     counts.clean
-      ? { name: 'validate', outcome: 'passed', summary: `clean: ${counts.resources} resources in ${validation.scopes.map((scope) => scope.name).join(', ')}` }
-      : { name: 'validate', outcome: 'failed', summary: `${findings} in ${counts.resources} resources`, where: 'each finding and its fix under "== validate"' },
+      ? {
+          name: 'validate',
+          outcome: 'passed',
+          summary: `clean: ${counts.resources} resources in ${validation.scopes.map((scope) => scope.name).join(', ')}`,
+        }
+      : {
+          name: 'validate',
+          outcome: 'failed',
+          summary: `${findings} in ${counts.resources} resources`,
+          where: 'each finding and its fix under "== validate"',
+        },
     diff === undefined
-      ? { name: 'diff', outcome: 'skipped', summary: 'no --base: pass --base <ref> (e.g. origin/main) to see what the change does to each environment' }
-      : { name: 'diff', outcome: 'information', summary: changes!.total === 0 ? `no differences against ${options.base}` : `${changes!.total} resource(s) differ against ${options.base} in ${changes!.sections.join(', ')}` },
+      ? {
+          name: 'diff',
+          outcome: 'skipped',
+          summary: 'no --base: pass --base <ref> (e.g. origin/main) to see what the change does to each environment',
+        }
+      : {
+          name: 'diff',
+          outcome: 'information',
+          summary:
+            changes!.total === 0
+              ? `no differences against ${options.base}`
+              : `${changes!.total} resource(s) differ against ${options.base} in ${changes!.sections.join(', ')}`,
+        },
   ];
   const out: string[] = steps.map((step) => `${MARK[step.outcome]} ${`${step.name}:`.padEnd(15)} ${step.summary}`);
   if (!synth.upToDate) out.push('', '== synth --check', ...stale);
@@ -97,7 +127,13 @@ async function check(options: Options, context: CommandContext, progress: Progre
     else {
       // The summary table: everything up to the first section's full diff.
       const table = text.split('\n=== ')[0]!.trimEnd();
-      const more = changes!.total === 0 ? [] : ['', `The full diff: --verbose${options.markdown ? `, ${options.markdown}` : ', --markdown <file>'} or hivebox-gitops diff --base ${options.base}`];
+      const more =
+        changes!.total === 0
+          ? []
+          : [
+              '',
+              `The full diff: --verbose${options.markdown ? `, ${options.markdown}` : ', --markdown <file>'} or hivebox-gitops diff --base ${options.base}`,
+            ];
       out.push('', `== diff against ${options.base} (summary)`, table, ...more);
     }
   }
@@ -120,9 +156,13 @@ const MARK: Record<Outcome, string> = { passed: '✓', failed: '✗', skipped: '
 function verdict(steps: readonly Step[]): string {
   const names = (outcome: Outcome) => steps.filter((step) => step.outcome === outcome);
   const failed = names('failed');
-  const passed = names('passed').map((step) => step.name).join(', ');
+  const passed = names('passed')
+    .map((step) => step.name)
+    .join(', ');
   const parts = [
-    failed.length > 0 ? `✗ check failed: ${failed.map((step) => `${step.name} (${step.summary}; see ${step.where})`).join(', ')}` : `✓ check passed: ${passed}`,
+    failed.length > 0
+      ? `✗ check failed: ${failed.map((step) => `${step.name} (${step.summary}; see ${step.where})`).join(', ')}`
+      : `✓ check passed: ${passed}`,
     failed.length > 0 && passed ? `passed: ${passed}` : undefined,
     ...names('skipped').map((step) => `skipped: ${step.name} (${step.summary.split(':')[0]})`),
     ...names('information').map((step) => `${step.name}: ${step.summary} (information, not a failure)`),
@@ -132,7 +172,9 @@ function verdict(steps: readonly Step[]): string {
 
 /** How many resources (and chart values files) differ, and in which sections. */
 function changedResources(diff: DiffReport): { total: number; sections: string[] } {
-  const differing = diff.sections.filter((section) => section.status !== 'unchanged' || section.counts.added + section.counts.removed + section.counts.changed > 0);
+  const differing = diff.sections.filter(
+    (section) => section.status !== 'unchanged' || section.counts.added + section.counts.removed + section.counts.changed > 0,
+  );
   return {
     total: differing.reduce((sum, section) => sum + section.counts.added + section.counts.removed + section.counts.changed, 0),
     sections: differing.map((section) => section.name),

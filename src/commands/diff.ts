@@ -16,13 +16,24 @@ export async function run(options: FlagValues<typeof usage>, context: CommandCon
   let report;
   try {
     const build = withProgress(oncePerDirectory(context.env), progress, context.cwd);
-    report = await diffRepository({ root: context.cwd, base: options.base, head: options.head, envs: options.env, bySetting: options['by-setting'], build });
+    report = await diffRepository({
+      root: context.cwd,
+      base: options.base,
+      head: options.head,
+      envs: options.env,
+      bySetting: options['by-setting'],
+      build,
+    });
   } finally {
     progress.done();
   }
   const fullCommand = `npx hivebox-gitops diff --base ${options.base}${options.head ? ` --head ${options.head}` : ''}`;
   const output =
-    options.format === 'json' ? formatJson(report) : options.format === 'markdown' ? formatMarkdown(report, { fullCommand }) : formatText(report);
+    options.format === 'json'
+      ? formatJson(report)
+      : options.format === 'markdown'
+        ? formatMarkdown(report, { fullCommand })
+        : formatText(report);
   context.stdout.write(options.format === 'text' ? highlight(output, colourOn(context.stdout, context.env)) : output);
   return options['exit-code'] && report.hasDifferences ? ExitCode.Findings : ExitCode.Clean;
 }

@@ -61,7 +61,9 @@ type ValueOf<O extends OptionDescription> = O extends { readonly multiple: true 
     : (O extends { readonly choices: readonly (infer C extends string)[] } ? C : string) | Given<O>;
 
 /** What parseFlags returns for a description: each option's value, typed by its declaration. */
-export type FlagValues<D extends Pick<CommandDescription, 'options'>> = { readonly [K in keyof D['options']]: ValueOf<D['options'][K]> } & { readonly help: boolean };
+export type FlagValues<D extends Pick<CommandDescription, 'options'>> = { readonly [K in keyof D['options']]: ValueOf<D['options'][K]> } & {
+  readonly help: boolean;
+};
 
 const HELP: OptionDescription = { type: 'boolean', short: 'h', description: 'show this help' };
 
@@ -75,7 +77,13 @@ export function parseFlags<const D extends CommandDescription>(command: D, args:
       {
         type: option.type,
         ...(option.short ? { short: option.short } : {}),
-        ...(option.multiple ? { multiple: true, default: [] } : option.type === 'boolean' ? { default: false } : option.default !== undefined ? { default: option.default } : {}),
+        ...(option.multiple
+          ? { multiple: true, default: [] }
+          : option.type === 'boolean'
+            ? { default: false }
+            : option.default !== undefined
+              ? { default: option.default }
+              : {}),
       },
     ]),
   );
@@ -88,8 +96,10 @@ export function parseFlags<const D extends CommandDescription>(command: D, args:
   if (values.help !== true) {
     for (const [name, option] of Object.entries(command.options)) {
       const value = values[name];
-      if (option.required && value === undefined) throw new UsageError(`${flag(name, option)} is required: ${option.description}; see hivebox-gitops ${command.name} --help`);
-      if (option.choices && typeof value === 'string' && !option.choices.includes(value)) throw new UsageError(`--${name} "${value}": expected one of ${option.choices.join(', ')}`);
+      if (option.required && value === undefined)
+        throw new UsageError(`${flag(name, option)} is required: ${option.description}; see hivebox-gitops ${command.name} --help`);
+      if (option.choices && typeof value === 'string' && !option.choices.includes(value))
+        throw new UsageError(`--${name} "${value}": expected one of ${option.choices.join(', ')}`);
     }
   }
   return values as FlagValues<D>;
@@ -141,7 +151,10 @@ export function optionLines(options: Readonly<Record<string, OptionDescription>>
       option.type === 'string' && option.default !== undefined ? `default: ${option.default}` : undefined,
       option.multiple ? 'repeatable' : undefined,
     ].filter(Boolean);
-    return [`${option.short ? `-${option.short}, ` : ''}${flag(name, option)}`, `${option.description}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`] as const;
+    return [
+      `${option.short ? `-${option.short}, ` : ''}${flag(name, option)}`,
+      `${option.description}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
+    ] as const;
   });
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   return rows.map(([left, right]) => `  ${left.padEnd(width)}${right.replaceAll('\n', `\n  ${' '.repeat(width)}`)}`);

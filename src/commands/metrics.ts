@@ -13,7 +13,8 @@ export async function run(values: FlagValues<typeof usage>, context: CommandCont
   const format = values.format;
   const until = values.until !== undefined ? checkDate('--until', values.until) : today();
   const since = values.since !== undefined ? checkDate('--since', values.since) : addDays(until, -(DEFAULT_DAYS - 1));
-  if (since > until) throw new UsageError(`--since ${since} is after --until ${until}; expected a window whose first day is not after its last`);
+  if (since > until)
+    throw new UsageError(`--since ${since} is after --until ${until}; expected a window whose first day is not after its last`);
   const window: Window = { since, until };
 
   const environments = loadEnvironments(context.cwd);
@@ -31,7 +32,9 @@ export async function run(values: FlagValues<typeof usage>, context: CommandCont
   }
   const chain = promotionChain(environments);
   const metrics = computeMetrics(history, chain, selected, window);
-  context.stdout.write(format === 'json' ? formatJson(metrics) : format === 'markdown' ? formatMarkdown(metrics, chain) : formatText(metrics, chain));
+  context.stdout.write(
+    format === 'json' ? formatJson(metrics) : format === 'markdown' ? formatMarkdown(metrics, chain) : formatText(metrics, chain),
+  );
   return ExitCode.Clean;
 }
 

@@ -61,7 +61,11 @@ export function writeOutputs(root: string, outputs: readonly OutputFile[]): void
     for (const { temp } of staged) rmSync(temp, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     if (!code || !current) throw error;
-    throw new InputError(current.path, '', `expected a writable path for ${current.flag} (${code}: ${describeCode(code)}); no output file was written`);
+    throw new InputError(
+      current.path,
+      '',
+      `expected a writable path for ${current.flag} (${code}: ${describeCode(code)}); no output file was written`,
+    );
   }
 }
 

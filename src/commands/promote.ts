@@ -15,7 +15,8 @@ export async function run(values: FlagValues<typeof usage>, context: CommandCont
     throw new UsageError('expected either --from <env> or --image <ref>, not both');
   }
   const modes = (['commit', 'check', 'propose'] as const).filter((mode) => values[mode]);
-  if (modes.length > 1) throw new UsageError(`expected at most one of --commit, --check and --propose, got ${modes.map((m) => `--${m}`).join(' and ')}`);
+  if (modes.length > 1)
+    throw new UsageError(`expected at most one of --commit, --check and --propose, got ${modes.map((m) => `--${m}`).join(' and ')}`);
   // Before anything is written: a proposal without credentials is refused up front.
   const github = values.propose ? (await import('../promote/github.ts')).gitHubFromEnv(context.env) : undefined;
 
@@ -32,7 +33,9 @@ export async function run(values: FlagValues<typeof usage>, context: CommandCont
   }
   const files = outcome.files.map((file) => `  ${file}\n`).join('');
   if (values.check) {
-    context.stdout.write(`Promoting would change ${outcome.target} to ${formatImageReference(outcome.image)} (now ${formatImageReference(outcome.previous)}):\n${files}`);
+    context.stdout.write(
+      `Promoting would change ${outcome.target} to ${formatImageReference(outcome.image)} (now ${formatImageReference(outcome.previous)}):\n${files}`,
+    );
     return ExitCode.Findings;
   }
   if (outcome.kind === 'committed') {

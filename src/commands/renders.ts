@@ -15,7 +15,8 @@ export async function startRenders(root: string, build: KustomizeBuild): Promise
   try {
     const envs = join(root, 'envs');
     for (const entry of readdirSync(envs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (entry.isDirectory() && existsSync(join(envs, entry.name, 'kustomization.yaml'))) build(join(envs, entry.name)).catch(() => undefined);
+      if (entry.isDirectory() && existsSync(join(envs, entry.name, 'kustomization.yaml')))
+        build(join(envs, entry.name)).catch(() => undefined);
     }
   } catch {
     // see above

@@ -38,11 +38,18 @@ export async function run(values: FlagValues<typeof usage>, context: CommandCont
       context.stdout.write(renderTable(rows, head));
       return rows.every(isSettled) ? ExitCode.Clean : ExitCode.Findings;
     }
-    const names = inPromotionOrder(environments).map((env) => env.name).join(', ');
-    context.stdout.write(`Waiting up to ${values.timeout ?? DEFAULT_TIMEOUT} for ${names} to be Synced, Healthy and running the image Git wants...\n`);
+    const names = inPromotionOrder(environments)
+      .map((env) => env.name)
+      .join(', ');
+    context.stdout.write(
+      `Waiting up to ${values.timeout ?? DEFAULT_TIMEOUT} for ${names} to be Synced, Healthy and running the image Git wants...\n`,
+    );
     const { rows, settled } = await waitUntilSettled(environments, client, Math.max(0, deadline - Date.now()));
     context.stdout.write(renderTable(rows, head));
-    if (!settled) context.stdout.write(`Not every environment was Synced, Healthy and running the image Git wants within ${values.timeout ?? DEFAULT_TIMEOUT}.\n`);
+    if (!settled)
+      context.stdout.write(
+        `Not every environment was Synced, Healthy and running the image Git wants within ${values.timeout ?? DEFAULT_TIMEOUT}.\n`,
+      );
     return settled ? ExitCode.Clean : ExitCode.Findings;
   } catch (error) {
     if (error instanceof ClusterError) {
@@ -57,7 +64,8 @@ export async function run(values: FlagValues<typeof usage>, context: CommandCont
 function environmentsToShow(all: readonly Environment[], names: readonly string[] | undefined, cluster: string | undefined): Environment[] {
   if (cluster === undefined) return selectEnvironments(all, names);
   const clusters = [...new Set(all.map((env) => env.cluster))].sort();
-  if (!clusters.includes(cluster)) throw new UsageError(`--cluster: no environment runs on "${cluster}"; expected one of ${clusters.join(', ')}`);
+  if (!clusters.includes(cluster))
+    throw new UsageError(`--cluster: no environment runs on "${cluster}"; expected one of ${clusters.join(', ')}`);
   const selected = selectEnvironments(all, names);
   const elsewhere = selected.filter((env) => names?.includes(env.name) && env.cluster !== cluster);
   if (elsewhere.length > 0) throw new UsageError(`--env ${elsewhere.map((env) => env.name).join(', ')}: not on cluster ${cluster}`);

@@ -25,7 +25,9 @@ export async function run(values: FlagValues<typeof usage>, context: CommandCont
       context.stdout.write(`synth --check: ${result.files.size} generated files are up to date\n`);
       return ExitCode.Clean;
     }
-    context.stdout.write(`synth --check: ${lines.length} generated file(s) out of date; run \`npm run synth\` and commit:\n${lines.join('\n')}\n`);
+    context.stdout.write(
+      `synth --check: ${lines.length} generated file(s) out of date; run \`npm run synth\` and commit:\n${lines.join('\n')}\n`,
+    );
     return ExitCode.Findings;
   }
   context.stdout.write(

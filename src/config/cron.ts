@@ -68,9 +68,9 @@ const NAME = /^[A-Za-z]+$/;
 
 export function parseCron(expression: string): ParsedCron {
   const fail = (error: string): ParsedCron => ({ ok: false, error });
-  if (/^(CRON_)?TZ=/.test(expression)) return fail('it starts with CRON_TZ= or TZ= (set the window\'s timeZone instead)');
+  if (/^(CRON_)?TZ=/.test(expression)) return fail("it starts with CRON_TZ= or TZ= (set the window's timeZone instead)");
   const trimmed = expression.replace(new RegExp(`^${GO_SPACE.source}|${GO_SPACE.source}$`, 'g'), '');
-  if (trimmed.startsWith('@')) return fail('it is a descriptor such as @daily, which Argo CD\'s parser does not take');
+  if (trimmed.startsWith('@')) return fail("it is a descriptor such as @daily, which Argo CD's parser does not take");
   const fields = trimmed === '' ? [] : trimmed.split(GO_SPACE);
   if (fields.length !== 5) return fail(`it has ${fields.length} field${fields.length === 1 ? '' : 's'}, not 5`);
 

@@ -43,14 +43,18 @@ export function isDnsName(value: string): boolean {
 export const dnsName = (what: string) =>
   z
     .string()
-    .regex(FULLY_QUALIFIED, { error: `${what}: a fully qualified lowercase DNS name such as hivebox.example.com (labels of letters, digits and '-', at most 63 each)` })
+    .regex(FULLY_QUALIFIED, {
+      error: `${what}: a fully qualified lowercase DNS name such as hivebox.example.com (labels of letters, digits and '-', at most 63 each)`,
+    })
     .refine((host) => !isIPv4Sloppy(host), { error: `${what}: a DNS name such as hivebox.example.com, not an IP address` });
 
 export const dnsLabel = (what: string) =>
   z.string().regex(DNS1123_LABEL, { error: `${what}: a DNS label (lowercase letters, digits and '-', at most 63)` });
 
 export const dnsSubdomain = (what: string) =>
-  z.string().regex(DNS1123_SUBDOMAIN, { error: `${what}: a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253), such as fast.ssd.example` });
+  z.string().regex(DNS1123_SUBDOMAIN, {
+    error: `${what}: a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253), such as fast.ssd.example`,
+  });
 
 /** A fully qualified host name; unlike dnsName, an IPv4 address is one too (an external service may have no name). */
 export const hostName = (error: string) => z.string().regex(FULLY_QUALIFIED, { error });

@@ -29,7 +29,9 @@ export async function loadEnvironmentsCached(root: string): Promise<Environment[
 function inputsKey(root: string): string | undefined {
   try {
     const inputs: string[] = [];
-    const entries = readdirSync(join(root, 'envs'), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = readdirSync(join(root, 'envs'), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     for (const entry of entries) {
       // Only plain folders with an env.yaml and plain files (skipped by load.ts) are keyed; anything else is loaded.
       if (entry.isDirectory()) inputs.push(`dir ${entry.name}`, readFileSync(join(root, 'envs', entry.name, 'env.yaml'), 'utf8'));

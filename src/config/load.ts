@@ -37,17 +37,30 @@ export function loadEnvironments(root: string): Environment[] {
   for (const name of readdirSync(envsDir).sort()) {
     const dir = join(envsDir, name);
     if (!isDirectory(dir)) {
-      if (isSymbolicLink(dir) && !existsSync(dir)) throw new InputError(`${ENVS_DIR}/${name}`, '', 'expected an environment folder; this is a symbolic link to something that does not exist');
+      if (isSymbolicLink(dir) && !existsSync(dir))
+        throw new InputError(
+          `${ENVS_DIR}/${name}`,
+          '',
+          'expected an environment folder; this is a symbolic link to something that does not exist',
+        );
       continue;
     }
     const rel = `${ENVS_DIR}/${name}/${ENV_FILE}`;
     assertEnvFileReadable(root, rel);
     if (!existsSync(join(dir, ENV_FILE)) && !isSymbolicLink(join(dir, ENV_FILE))) {
       if (isLeftoverOfRemovedEnvironment(dir)) continue; // synth removes its generated files
-      throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml (add it, or delete the folder to remove the environment)');
+      throw new InputError(
+        rel,
+        '',
+        "expected the environment's settings file, env.yaml (add it, or delete the folder to remove the environment)",
+      );
     }
     if (!ENV_NAME.test(name)) {
-      throw new InputError(rel, '', `expected the folder name "${name}" to be a DNS label of at most 32 characters (lowercase letters, digits, '-')`);
+      throw new InputError(
+        rel,
+        '',
+        `expected the folder name "${name}" to be a DNS label of at most 32 characters (lowercase letters, digits, '-')`,
+      );
     }
     environments.push(loadEnvironment(root, name));
   }
@@ -87,13 +100,15 @@ function readEnvFile(rel: string, path: string): string {
   try {
     stat = statSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(rel, '', `expected a readable env.yaml (${(error as NodeJS.ErrnoException).code})`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new InputError(rel, '', `expected a readable env.yaml (${(error as NodeJS.ErrnoException).code})`);
     // A dangling symbolic link was refused before (config/paths.ts, assertEnvFileReadable).
-    throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml; it is missing');
+    throw new InputError(rel, '', "expected the environment's settings file, env.yaml; it is missing");
   }
-  if (stat.isDirectory()) throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml; this is a folder');
-  if (!stat.isFile()) throw new InputError(rel, '', 'expected the environment\'s settings file, env.yaml, to be a regular file');
-  if (stat.size > MAX_ENV_FILE_BYTES) throw new InputError(rel, '', `expected an env.yaml of at most ${MAX_ENV_FILE_BYTES / 1024} KiB; this one has ${stat.size} bytes`);
+  if (stat.isDirectory()) throw new InputError(rel, '', "expected the environment's settings file, env.yaml; this is a folder");
+  if (!stat.isFile()) throw new InputError(rel, '', "expected the environment's settings file, env.yaml, to be a regular file");
+  if (stat.size > MAX_ENV_FILE_BYTES)
+    throw new InputError(rel, '', `expected an env.yaml of at most ${MAX_ENV_FILE_BYTES / 1024} KiB; this one has ${stat.size} bytes`);
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
@@ -159,19 +174,33 @@ function checkAcrossEnvironments(environments: readonly Environment[]): void {
   for (const env of environments) {
     const other = hosts.get(env.route.host);
     if (other) {
-      throw new InputError(env.file, 'route.host', `expected a host no other environment uses; "${env.route.host}" is also ${other.name}'s (${other.file})`);
+      throw new InputError(
+        env.file,
+        'route.host',
+        `expected a host no other environment uses; "${env.route.host}" is also ${other.name}'s (${other.file})`,
+      );
     }
     hosts.set(env.route.host, env);
-    for (const [namespace, what] of [[env.namespace, ''], [secretSourceNamespace(env), ' (for its credentials)']] as const) {
+    for (const [namespace, what] of [
+      [env.namespace, ''],
+      [secretSourceNamespace(env), ' (for its credentials)'],
+    ] as const) {
       const destination = `${env.cluster}/${namespace}`;
       const sharing = destinations.get(destination);
       if (sharing) {
-        throw new InputError(env.file, 'namespace', `expected a namespace of its own on cluster ${env.cluster}; "${namespace}"${what} is also ${sharing.name}'s`);
+        throw new InputError(
+          env.file,
+          'namespace',
+          `expected a namespace of its own on cluster ${env.cluster}; "${namespace}"${what} is also ${sharing.name}'s`,
+        );
       }
       destinations.set(destination, env);
     }
     // Every environment env.yaml names must exist, and be another one.
-    for (const [field, named] of [['promotesFrom', env.promotesFrom], ['validation.mirrors', env.validation.mirrors]] as const) {
+    for (const [field, named] of [
+      ['promotesFrom', env.promotesFrom],
+      ['validation.mirrors', env.validation.mirrors],
+    ] as const) {
       if (named !== undefined && !names.has(named)) {
         throw new InputError(env.file, field, `expected the name of another environment (one of ${[...names].join(', ')}), got "${named}"`);
       }
@@ -191,7 +220,6 @@ function checkAcrossEnvironments(environments: readonly Environment[]): void {
     }
   }
 }
-
 
 const ENUMERATION_LISTED = 8;
 

@@ -39,7 +39,11 @@ export function assertInsideRepository(root: string, path: string): void {
       throw new InputError(link, '', 'expected a file or folder inside the repository; it is a symbolic link to nothing');
     }
     if (!isInside(realRoot, target)) {
-      throw new InputError(link, '', 'expected a file or folder inside the repository; it is a symbolic link that leads outside it, which synth neither reads nor writes');
+      throw new InputError(
+        link,
+        '',
+        'expected a file or folder inside the repository; it is a symbolic link that leads outside it, which synth neither reads nor writes',
+      );
     }
   }
 }
@@ -58,6 +62,10 @@ export function assertEnvFileReadable(root: string, path: string): void {
     return;
   }
   if (isLink && basename(realpathSync(absolute)) !== basename(path)) {
-    throw new InputError(path, '', `expected an environment's settings file; it is a symbolic link to a file not named ${basename(path)}, which synth does not read`);
+    throw new InputError(
+      path,
+      '',
+      `expected an environment's settings file; it is a symbolic link to a file not named ${basename(path)}, which synth does not read`,
+    );
   }
 }

@@ -107,7 +107,7 @@ export function parseQuantity(text: string): Quantity | undefined {
   // The int64 fast path (ParseQuantity before the inf.Dec fallback): same value, but no digits needed.
   let precision: number;
   if (suffix.format !== 'BinarySI') precision = MAX_INT64_FACTORS - (num.length + denom.length);
-  else if (denom.length === 0) precision = 15 - num.length - Math.trunc(Math.fround(suffix.exponent) * 3 / 10) - 1;
+  else if (denom.length === 0) precision = 15 - num.length - Math.trunc((Math.fround(suffix.exponent) * 3) / 10) - 1;
   else precision = -1;
   const fastScale = int32((suffix.base === 10 ? suffix.exponent : 0) - denom.length);
   if (precision >= 0 && fastScale >= NANO) {
@@ -127,7 +127,8 @@ export function parseQuantity(text: string): Quantity | undefined {
     magnitude = drop >= magnitude.toString().length ? 1n : ceilDivide(magnitude, 10n ** BigInt(drop));
     scale = -NANO;
   }
-  if (suffix.format === 'BinarySI' && compareMagnitude(magnitude, -scale, MAX_INT64, 0) > 0) return { negative, digits: MAX_INT64, exponent: 0 };
+  if (suffix.format === 'BinarySI' && compareMagnitude(magnitude, -scale, MAX_INT64, 0) > 0)
+    return { negative, digits: MAX_INT64, exponent: 0 };
   return { negative, digits: magnitude, exponent: -scale };
 }
 

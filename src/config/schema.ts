@@ -42,7 +42,8 @@ const quantity = (what: string) => {
       z.string().superRefine((text, ctx) => {
         const parsed = parseQuantity(text);
         if (parsed === undefined) ctx.addIssue({ code: 'custom', message: expected });
-        else if (!isPositive(parsed)) ctx.addIssue({ code: 'custom', message: `${expected} (this one is ${parsed.digits === 0n ? 'zero' : 'negative'})` });
+        else if (!isPositive(parsed))
+          ctx.addIssue({ code: 'custom', message: `${expected} (this one is ${parsed.digits === 0n ? 'zero' : 'negative'})` });
       }),
     );
 };
@@ -56,11 +57,7 @@ function isHostAndPort(endpoint: string): boolean {
 
 export const DEFAULT_IMAGE_REPOSITORY = 'ghcr.io/hivebox-platform/hivebox';
 /** The three senseBoxes the HiveBox specification suggests. */
-export const DEFAULT_SENSEBOX_IDS = [
-  '5eba5fbad46fb8001b799786',
-  '5c21ff8f919bf8001adf2488',
-  '5ade1acf223bd80019a1011c',
-] as const;
+export const DEFAULT_SENSEBOX_IDS = ['5eba5fbad46fb8001b799786', '5c21ff8f919bf8001adf2488', '5ade1acf223bd80019a1011c'] as const;
 
 const ImageSchema = z
   .strictObject({
@@ -68,7 +65,9 @@ const ImageSchema = z
       .string()
       .regex(IMAGE_REPOSITORY, { error: 'an image repository such as ghcr.io/org/hivebox (no tag, no digest)' })
       // The pattern cannot say reference.go's length limit; the parser does (only when the pattern passed: one message).
-      .refine((name) => !IMAGE_REPOSITORY.test(name) || isImageRepository(name), { error: 'an image repository whose path is at most 255 characters' })
+      .refine((name) => !IMAGE_REPOSITORY.test(name) || isImageRepository(name), {
+        error: 'an image repository whose path is at most 255 characters',
+      })
       .default(DEFAULT_IMAGE_REPOSITORY),
     tag: z
       .string()
@@ -191,13 +190,18 @@ const SyncWindowSchema = z.strictObject({
     const expected = 'a cron schedule Argo CD accepts: five fields, minute hour day-of-month month day-of-week, such as "0 6 * * 1-4"';
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `${expected} (${parsed.error})` });
     // Argo CD reads "no occurrence" as Go's zero time, which is before every instant: the window would always be open.
-    else if (parsed.schedule.next(CRON_PROBE) === null) ctx.addIssue({ code: 'custom', message: `${expected} (this one never starts, and Argo CD would treat the window as always open)` });
+    else if (parsed.schedule.next(CRON_PROBE) === null)
+      ctx.addIssue({ code: 'custom', message: `${expected} (this one never starts, and Argo CD would treat the window as always open)` });
   }),
   duration: z.string().superRefine((duration, ctx) => {
     const parsed = parseGoDuration(duration);
     const expected = 'a positive duration as Go reads it, such as 3h, 90m or 1h30m';
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: expected });
-    else if (parsed.nanoseconds <= 0n) ctx.addIssue({ code: 'custom', message: `${expected} (this one is ${parsed.nanoseconds === 0n ? 'zero' : 'negative'}: the window would never be open)` });
+    else if (parsed.nanoseconds <= 0n)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${expected} (this one is ${parsed.nanoseconds === 0n ? 'zero' : 'negative'}: the window would never be open)`,
+      });
   }),
   timeZone: z
     .string()
@@ -229,7 +233,8 @@ const SyncSchema = z.strictObject({
  * trigger, on-health-degraded (at most 34), and a recipient is visible ASCII without ';'.
  */
 const Recipient = z.string().regex(/^[a-z]([-a-z0-9]{0,32}[a-z0-9])?:[!-:<-~]+$/, {
-  error: 'a subscription "<service>:<recipient>", e.g. slack:hivebox-alerts (service: lowercase letters, digits and \'-\', at most 34; recipient: visible ASCII characters except \';\')',
+  error:
+    "a subscription \"<service>:<recipient>\", e.g. slack:hivebox-alerts (service: lowercase letters, digits and '-', at most 34; recipient: visible ASCII characters except ';')",
 });
 const NotificationsSchema = z.strictObject({
   onSyncFailed: z.array(Recipient).default([]),

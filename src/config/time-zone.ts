@@ -38,7 +38,8 @@ function formatter(zone: string): Intl.DateTimeFormat | null {
 /** Why Go would not load the zone, or undefined when it would. */
 export function timeZoneProblem(zone: string): string | undefined {
   if (zone === 'Local') return '"Local" is whatever zone the Argo CD controller runs in';
-  if (!IANA_NAME.test(zone)) return 'Go reads zone names exactly as the IANA database writes them: case-sensitive, no UTC offsets such as +01:00';
+  if (!IANA_NAME.test(zone))
+    return 'Go reads zone names exactly as the IANA database writes them: case-sensitive, no UTC offsets such as +01:00';
   if (formatter(zone) === null) return 'not in the IANA time zone database';
   return undefined;
 }

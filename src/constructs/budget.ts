@@ -105,7 +105,8 @@ function budgetRules({ environment, namespace: ns, monthly, warnAt, severity = '
       labels: { severity: 'warning', environment },
       annotations: {
         summary: `No cost data: the budget of ${environment} is not watched`,
-        description: 'Prometheus has no node_cpu_hourly_cost from OpenCost for an hour, so the budget alerts cannot fire. Check the opencost platform Application.',
+        description:
+          'Prometheus has no node_cpu_hourly_cost from OpenCost for an hour, so the budget alerts cannot fire. Check the opencost platform Application.',
       },
     },
   ];

@@ -3,7 +3,12 @@
  * the environment's secret store, never a Secret with data.
  */
 import { Construct } from 'constructs';
-import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../imports/external-secrets.io.ts';
+import {
+  ExternalSecret,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetDeletionPolicy,
+} from '../imports/external-secrets.io.ts';
 import { componentLabels, SyncWave, syncWave } from './metadata.ts';
 
 export const CREDENTIALS_SECRET = 'hivebox-minio';
@@ -28,7 +33,11 @@ export class StorageCredentials extends Construct {
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.secretStore },
-        target: { name: CREDENTIALS_SECRET, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN },
+        target: {
+          name: CREDENTIALS_SECRET,
+          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+        },
         data: [
           { secretKey: 'MINIO_ACCESS_KEY', remoteRef: { key: remoteKey, property: 'access-key' } },
           { secretKey: 'MINIO_SECRET_KEY', remoteRef: { key: remoteKey, property: 'secret-key' } },

@@ -53,11 +53,20 @@ export class EnvironmentChart extends Chart {
     // confirming. Its alerts page a person; every other environment's only warn.
     const protectData = environment.sync.mode === 'manual';
     const severity = protectData ? 'critical' : 'warning';
-    new EnvironmentNamespace(this, 'Namespace', { name: environment.namespace, environment: environment.name, quota: environment.quota, protectData });
+    new EnvironmentNamespace(this, 'Namespace', {
+      name: environment.namespace,
+      environment: environment.name,
+      quota: environment.quota,
+      protectData,
+    });
     const credentials = new StorageCredentials(this, 'Credentials', { secretStore: environment.secretStore });
 
     // Every pod carries its environment, so logs and metrics can be told apart on a shared cluster.
-    const stores: StoreOptions = { podLabels: { [ENVIRONMENT_LABEL]: environment.name }, protectData, credentialsSecretName: credentials.secretName };
+    const stores: StoreOptions = {
+      podLabels: { [ENVIRONMENT_LABEL]: environment.name },
+      protectData,
+      credentialsSecretName: credentials.secretName,
+    };
     const valkey = this.valkey(environment.valkey, stores);
     const minio = this.minio(environment.minio, stores);
     const app = this.app(environment, { valkey, minio, stores });
@@ -65,7 +74,8 @@ export class EnvironmentChart extends Chart {
     const watched = { environment: environment.name, namespace: environment.namespace, severity } as const;
     new HiveBoxMonitoring(this, 'Monitoring', watched);
     // No budget, no rule.
-    if (environment.budget) new BudgetRules(this, 'Budget', { ...watched, monthly: environment.budget.monthly, warnAt: environment.budget.warnAt });
+    if (environment.budget)
+      new BudgetRules(this, 'Budget', { ...watched, monthly: environment.budget.monthly, warnAt: environment.budget.warnAt });
 
     new NetworkPolicies(this, 'NetworkPolicies', {
       app,
@@ -78,7 +88,12 @@ export class EnvironmentChart extends Chart {
 
   private valkey(config: Environment['valkey'], stores: StoreOptions): StoreAddress {
     if (config.mode === 'external') return { host: config.host, port: config.port };
-    const valkey = new Valkey(this, 'Valkey', { storage: config.storage, storageClassName: config.storageClassName, podLabels: stores.podLabels, protectData: stores.protectData });
+    const valkey = new Valkey(this, 'Valkey', {
+      storage: config.storage,
+      storageClassName: config.storageClassName,
+      podLabels: stores.podLabels,
+      protectData: stores.protectData,
+    });
     return { host: valkey.host, port: valkey.port, pods: valkey };
   }
 
@@ -98,12 +113,20 @@ export class EnvironmentChart extends Chart {
     return { endpoint: minio.endpoint, port: minio.port, secure: false, bucket: config.bucket, pods: minio, bucketJob: minio.bucketJob };
   }
 
-  private app(environment: Environment, { valkey, minio, stores }: { valkey: StoreAddress; minio: BucketAddress; stores: StoreOptions }): HiveBoxApp {
+  private app(
+    environment: Environment,
+    { valkey, minio, stores }: { valkey: StoreAddress; minio: BucketAddress; stores: StoreOptions },
+  ): HiveBoxApp {
     const { app, route } = environment;
     return new HiveBoxApp(this, 'HiveBox', {
       image: formatImageReference(environment.image),
       port: app.port,
-      settings: { logLevel: app.logLevel, senseBoxIds: app.senseBoxIds, cacheTtlSeconds: app.cacheTtlSeconds, storageIntervalSeconds: app.storageIntervalSeconds },
+      settings: {
+        logLevel: app.logLevel,
+        senseBoxIds: app.senseBoxIds,
+        cacheTtlSeconds: app.cacheTtlSeconds,
+        storageIntervalSeconds: app.storageIntervalSeconds,
+      },
       valkeyAddress: { host: valkey.host, port: valkey.port },
       minio: { endpoint: minio.endpoint, secure: minio.secure, bucket: minio.bucket },
       credentialsSecretName: stores.credentialsSecretName,

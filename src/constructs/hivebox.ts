@@ -75,7 +75,11 @@ export class HiveBoxApp extends Construct {
   readonly selector: Readonly<Record<string, string>> = selectorLabels(HIVEBOX);
 
   /** Every object's name, labels and sync wave. */
-  private readonly metadata: ApiObjectMetadata = { name: HIVEBOX, labels: componentLabels(HIVEBOX, 'api'), annotations: syncWave(SyncWave.App) };
+  private readonly metadata: ApiObjectMetadata = {
+    name: HIVEBOX,
+    labels: componentLabels(HIVEBOX, 'api'),
+    annotations: syncWave(SyncWave.App),
+  };
 
   constructor(scope: Construct, id: string, props: HiveBoxAppProps) {
     super(scope, id);
@@ -187,7 +191,10 @@ export class HiveBoxApp extends Construct {
       // Spread replicas over nodes and zones, but never refuse to schedule because of it. cdk8s-plus renders
       // no topologySpreadConstraints (pod.js:184-201, AbstractPod._toPodSpec); its WorkloadScheduling.spread
       // (workload.js:115-116) is pod anti-affinity on the construct-path label removed above.
-      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [spread('kubernetes.io/hostname', this.selector), spread('topology.kubernetes.io/zone', this.selector)]),
+      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
+        spread('kubernetes.io/hostname', this.selector),
+        spread('topology.kubernetes.io/zone', this.selector),
+      ]),
       // Deployment._toKube writes no revisionHistoryLimit (deployment.js:114-126).
       JsonPatch.add('/spec/revisionHistoryLimit', 5),
       // Quantities exactly as env.yaml spells them, so reviewers see "1Gi", not a converted number: cdk8s-plus

@@ -52,9 +52,20 @@ export class Minio extends Construct {
       name: MINIO,
       role: 'storage',
       user: APP_USER,
-      image: props.image ?? 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e',
+      image:
+        props.image ??
+        'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z@sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e',
       // MinIO writes its certificate directory under $HOME by default; the root filesystem is read-only.
-      args: ['server', '/data', '--address', `:${MINIO_API_PORT}`, '--console-address', `:${MINIO_CONSOLE_PORT}`, '--certs-dir', '/tmp/certs'],
+      args: [
+        'server',
+        '/data',
+        '--address',
+        `:${MINIO_API_PORT}`,
+        '--console-address',
+        `:${MINIO_CONSOLE_PORT}`,
+        '--certs-dir',
+        '/tmp/certs',
+      ],
       ports: [
         { name: 's3', port: MINIO_API_PORT },
         { name: 'console', port: MINIO_CONSOLE_PORT },
@@ -67,7 +78,11 @@ export class Minio extends Construct {
       protectData: props.protectData,
       env: [secretEnv('MINIO_ROOT_USER', 'MINIO_ACCESS_KEY'), secretEnv('MINIO_ROOT_PASSWORD', 'MINIO_SECRET_KEY')],
       readinessProbe: { httpGet: { path: '/minio/health/ready', port: k8s.IntOrString.fromString('s3') }, periodSeconds: 10 },
-      livenessProbe: { httpGet: { path: '/minio/health/live', port: k8s.IntOrString.fromString('s3') }, periodSeconds: 20, failureThreshold: 6 },
+      livenessProbe: {
+        httpGet: { path: '/minio/health/live', port: k8s.IntOrString.fromString('s3') },
+        periodSeconds: 20,
+        failureThreshold: 6,
+      },
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
     }).selector;
 
@@ -94,7 +109,9 @@ export class Minio extends Construct {
             containers: [
               {
                 name: 'mc',
-                image: props.clientImage ?? 'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z@sha256:a7fe349ef4bd8521fb8497f55c6042871b2ae640607cf99d9bede5e9bdf11727',
+                image:
+                  props.clientImage ??
+                  'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z@sha256:a7fe349ef4bd8521fb8497f55c6042871b2ae640607cf99d9bede5e9bdf11727',
                 imagePullPolicy: 'IfNotPresent',
                 // mc reads the alias from MC_HOST_<alias>; Kubernetes expands $(VAR) from the variables above it.
                 args: ['--config-dir', '/tmp/mc', 'mb', '--ignore-existing', `local/${props.bucket}`],

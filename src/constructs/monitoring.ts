@@ -77,7 +77,14 @@ export class HiveBoxMonitoring extends Construct {
 
     this.rules = new PrometheusRule(this, 'Rules', {
       metadata: { name: service, labels, annotations },
-      spec: { groups: [{ name: `${service}.rules`, rules: prometheusRules(alerts(watched, props.severity ?? 'warning', props.errorRatio ?? 0.05, props.latencySeconds ?? 1)) }] },
+      spec: {
+        groups: [
+          {
+            name: `${service}.rules`,
+            rules: prometheusRules(alerts(watched, props.severity ?? 'warning', props.errorRatio ?? 0.05, props.latencySeconds ?? 1)),
+          },
+        ],
+      },
     });
   }
 }
@@ -90,7 +97,12 @@ interface Watched {
 }
 
 /** The alert rules, one per way HiveBox fails its users. */
-function alerts({ environment, namespace: ns, service }: Watched, severity: AlertSeverity, errorRatio: number, latencySeconds: number): PromQLRule[] {
+function alerts(
+  { environment, namespace: ns, service }: Watched,
+  severity: AlertSeverity,
+  errorRatio: number,
+  latencySeconds: number,
+): PromQLRule[] {
   const target = `namespace="${ns}", service="${service}"`;
   const gateway = gatewayTarget(ns, service);
   const labels = { severity, environment };
@@ -171,7 +183,14 @@ function dashboard({ environment, namespace: ns, service }: Watched): unknown {
     time: { from: 'now-6h', to: 'now' },
     panels: [
       panel(1, 'Requests per second by status', 0, 0, `sum by (status) (rate(${HTTP_REQUESTS}{${target}}[5m]))`, 'reqps', '{{status}}'),
-      panel(2, '5xx ratio', 12, 0, `sum(rate(${HTTP_REQUESTS}{${target}, status=~"5.."}[5m])) / sum(rate(${HTTP_REQUESTS}{${target}}[5m]))`, 'percentunit'),
+      panel(
+        2,
+        '5xx ratio',
+        12,
+        0,
+        `sum(rate(${HTTP_REQUESTS}{${target}, status=~"5.."}[5m])) / sum(rate(${HTTP_REQUESTS}{${target}}[5m]))`,
+        'percentunit',
+      ),
       panel(3, 'Latency p95', 0, 8, `histogram_quantile(0.95, sum by (le) (rate(${HTTP_DURATION_BUCKET}{${target}}[5m])))`, 's', 'p95'),
       panel(
         4,
@@ -182,9 +201,33 @@ function dashboard({ environment, namespace: ns, service }: Watched): unknown {
         'short',
         'available',
       ),
-      panel(6, 'At the Gateway: requests per second by status class', 0, 16, `sum by (envoy_response_code_class) (rate(${GATEWAY_RESPONSES}{${gateway}}[5m]))`, 'reqps', '{{envoy_response_code_class}}xx'),
-      panel(7, 'At the Gateway: 5xx ratio', 12, 16, `sum(rate(${GATEWAY_RESPONSES}{${gateway}, envoy_response_code_class="5"}[5m])) / sum(rate(${GATEWAY_RESPONSES}{${gateway}}[5m]))`, 'percentunit', '5xx ratio'),
-      panel(8, 'At the Gateway: latency p95', 0, 24, `histogram_quantile(0.95, sum by (le) (rate(${GATEWAY_DURATION_BUCKET}{${gateway}}[5m])))`, 'ms', 'p95'),
+      panel(
+        6,
+        'At the Gateway: requests per second by status class',
+        0,
+        16,
+        `sum by (envoy_response_code_class) (rate(${GATEWAY_RESPONSES}{${gateway}}[5m]))`,
+        'reqps',
+        '{{envoy_response_code_class}}xx',
+      ),
+      panel(
+        7,
+        'At the Gateway: 5xx ratio',
+        12,
+        16,
+        `sum(rate(${GATEWAY_RESPONSES}{${gateway}, envoy_response_code_class="5"}[5m])) / sum(rate(${GATEWAY_RESPONSES}{${gateway}}[5m]))`,
+        'percentunit',
+        '5xx ratio',
+      ),
+      panel(
+        8,
+        'At the Gateway: latency p95',
+        0,
+        24,
+        `histogram_quantile(0.95, sum by (le) (rate(${GATEWAY_DURATION_BUCKET}{${gateway}}[5m])))`,
+        'ms',
+        'p95',
+      ),
       {
         id: 5,
         title: 'Logs',

@@ -70,9 +70,10 @@ export class NetworkPolicies extends Construct {
     this.kubePolicy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     this.allowDns(props);
     this.allowToApp(app, props);
-    this.policy('allow-hivebox-to-opensensemap', app).addEgressRule(kplus.NetworkPolicyIpBlock.ipv4(this, 'Internet', '0.0.0.0/0', PRIVATE), [
-      kplus.NetworkPolicyPort.tcp(443),
-    ]);
+    this.policy('allow-hivebox-to-opensensemap', app).addEgressRule(
+      kplus.NetworkPolicyIpBlock.ipv4(this, 'Internet', '0.0.0.0/0', PRIVATE),
+      [kplus.NetworkPolicyPort.tcp(443)],
+    );
     this.allowValkey(app, props.valkey);
     this.allowMinio(app, props);
   }
@@ -88,7 +89,10 @@ export class NetworkPolicies extends Construct {
       namespaces: kplus.Namespaces.select(this, 'KubeSystem', { names: [KUBE_DNS.namespace] }),
     });
     const pods = kplus.Pods.select(this, 'Resolvers', { expressions: [kplus.LabelExpression.in(NAME_LABEL, resolvers)] });
-    this.policy('allow-dns', pods).addEgressRule(kubeDns, [kplus.NetworkPolicyPort.udp(KUBE_DNS.port), kplus.NetworkPolicyPort.tcp(KUBE_DNS.port)]);
+    this.policy('allow-dns', pods).addEgressRule(kubeDns, [
+      kplus.NetworkPolicyPort.udp(KUBE_DNS.port),
+      kplus.NetworkPolicyPort.tcp(KUBE_DNS.port),
+    ]);
   }
 
   /** Who may reach HiveBox: the Gateway's Envoys and Prometheus. */
@@ -105,7 +109,12 @@ export class NetworkPolicies extends Construct {
     this.kubePolicy('allow-prometheus-to-hivebox', {
       podSelector: matching(props.app),
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': monitoringNamespace } } }], ports: [tcp(props.app.port)] }],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': monitoringNamespace } } }],
+          ports: [tcp(props.app.port)],
+        },
+      ],
     });
   }
 

@@ -88,10 +88,7 @@ export class StatefulStore extends Construct {
                   limits: quantities(props.resources.limits),
                 },
                 securityContext: restrictedContainerSecurityContext(props.user),
-                volumeMounts: [
-                  { name: 'data', mountPath: props.dataPath },
-                  ...scratch.map((s) => ({ name: s.name, mountPath: s.path })),
-                ],
+                volumeMounts: [{ name: 'data', mountPath: props.dataPath }, ...scratch.map((s) => ({ name: s.name, mountPath: s.path }))],
               },
             ],
             volumes: scratch.length ? scratch.map((s) => ({ name: s.name, emptyDir: {} })) : undefined,

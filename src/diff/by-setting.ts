@@ -41,7 +41,8 @@ function readYaml(dir: string, path: string): unknown {
 
 function valueAt(document: unknown, setting: string): unknown {
   let node = document;
-  for (const segment of parseFieldPath(setting)) node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[segment] : undefined;
+  for (const segment of parseFieldPath(setting))
+    node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[segment] : undefined;
   return node;
 }
 
@@ -54,7 +55,8 @@ export function groupBySetting(section: SectionDiff, base: Side, head: Side): Se
   const env = section.name;
   const [baseIndex, headIndex] = [indexOf(base.dir, env), indexOf(head.dir, env)];
   const [baseSettings, headSettings] = [readYaml(base.dir, envFile(env)), readYaml(head.dir, envFile(env))];
-  const changedSetting = (setting: string) => JSON.stringify(valueAt(baseSettings, setting)) !== JSON.stringify(valueAt(headSettings, setting));
+  const changedSetting = (setting: string) =>
+    JSON.stringify(valueAt(baseSettings, setting)) !== JSON.stringify(valueAt(headSettings, setting));
   const groups = new Map<string, Record<string, string[]>>();
   const add = (group: string, resource: string, field: string) => {
     const changes = groups.get(group) ?? groups.set(group, {}).get(group)!;
@@ -68,7 +70,9 @@ export function groupBySetting(section: SectionDiff, base: Side, head: Side): Se
     changedFields(before && parse(before.yaml), after && parse(after.yaml), [], fields);
     const kindName = `${change.id.kind}/${change.id.name}`;
     for (const field of fields) {
-      const settings = [...new Set([...headIndex.settingsOf(kindName, field), ...baseIndex.settingsOf(kindName, field)])].filter(changedSetting);
+      const settings = [...new Set([...headIndex.settingsOf(kindName, field), ...baseIndex.settingsOf(kindName, field)])].filter(
+        changedSetting,
+      );
       if (settings.length === 0) add('', describeResource(change.id), field);
       for (const setting of settings) add(setting, describeResource(change.id), field);
     }

@@ -68,7 +68,8 @@ async function compareSources(base: DiffSource, head: DiffSource, options: DiffO
   const shared = new Set(names.filter((env) => baseEnvs.includes(env) && headEnvs.includes(env) && inputs.sameInputs(env)));
   const tasks: { side: 'base' | 'head'; section: string; task: RenderTask }[] = [];
   for (const section of sections) {
-    if (exists(base, baseEnvs, section) && !shared.has(section)) tasks.push({ side: 'base', section, task: { dir: base.dir, section, label: base.label } });
+    if (exists(base, baseEnvs, section) && !shared.has(section))
+      tasks.push({ side: 'base', section, task: { dir: base.dir, section, label: base.label } });
     if (exists(head, headEnvs, section)) tasks.push({ side: 'head', section, task: { dir: head.dir, section, label: head.label } });
   }
   const rendered = await renderSections(
@@ -86,7 +87,11 @@ async function compareSources(base: DiffSource, head: DiffSource, options: DiffO
     .map((section) => {
       const diff = compareSection(section, lookup('base', section), lookup('head', section));
       if (!groupBySetting || isTree(section) || diff.changes.length === 0) return diff;
-      const bySetting = groupBySetting(diff, { dir: base.dir, resources: lookup('base', section) }, { dir: head.dir, resources: lookup('head', section) });
+      const bySetting = groupBySetting(
+        diff,
+        { dir: base.dir, resources: lookup('base', section) },
+        { dir: head.dir, resources: lookup('head', section) },
+      );
       return { ...diff, bySetting };
     })
     // A folder absent on both sides is not worth a row.

@@ -6,7 +6,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError } from '../errors.ts';
 import { kustomizeBuild, kustomizeConcurrency, type KustomizeBuild } from '../toolchain/kubectl.ts';
-import { parseDocuments, parseKustomizeOutput, resourceKey, resourcesOf, toResourceSet, type RenderedResource, type ResourceSet } from './resources.ts';
+import {
+  parseDocuments,
+  parseKustomizeOutput,
+  resourceKey,
+  resourcesOf,
+  toResourceSet,
+  type RenderedResource,
+  type ResourceSet,
+} from './resources.ts';
 import { recalled, remember, treeKey, type TreeFile } from './tree-cache.ts';
 
 /** The section name of the Argo CD tree in a diff, next to the environments. */
@@ -97,7 +105,10 @@ async function renderSection({ dir, section, label }: RenderTask, build: Kustomi
 
 /** Every manifest under argocd/, read as committed (the root Application applies them as they are). */
 export function readArgoCdTree(dir: string, parsed: ParsedFiles = new Map()): ResourceSet {
-  const files = yamlFiles(join(dir, 'argocd')).map((file) => ({ path: relative(dir, file).split('\\').join('/'), text: readFileSync(file, 'utf8') }));
+  const files = yamlFiles(join(dir, 'argocd')).map((file) => ({
+    path: relative(dir, file).split('\\').join('/'),
+    text: readFileSync(file, 'utf8'),
+  }));
   const keyOf = ({ path, text }: TreeFile): string => `${path}\0${text}`;
   if (files.some((file) => !parsed.has(keyOf(file)))) {
     // Parsed in an earlier run (tree-cache.ts), else now, in order, so the first file that does not parse is the one named.
@@ -108,7 +119,8 @@ export function readArgoCdTree(dir: string, parsed: ParsedFiles = new Map()): Re
       const values = earlier?.get(file.path) ?? parseDocuments(file.text, file.path);
       parsed.set(keyOf(file), { values, resources: resourcesOf(values, file.path) });
     }
-    if (tree !== undefined && earlier === undefined) remember(tree, new Map(files.map((file) => [file.path, parsed.get(keyOf(file))!.values])));
+    if (tree !== undefined && earlier === undefined)
+      remember(tree, new Map(files.map((file) => [file.path, parsed.get(keyOf(file))!.values])));
   }
   return toResourceSet(files.flatMap((file) => parsed.get(keyOf(file))!.resources));
 }

@@ -62,7 +62,11 @@ export async function commitSource(root: string, ref: string, flag: string): Pro
 function extract(root: string, commit: string, dir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const archive = spawnGit(root, ['archive', '--format=tar', commit]);
-    const untar = spawn('tar', ['-x', '-f', '-', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'], timeout: GIT_TIMEOUT_MS, killSignal: 'SIGKILL' });
+    const untar = spawn('tar', ['-x', '-f', '-', '-C', dir], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+      timeout: GIT_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+    });
     let stderr = '';
     archive.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     untar.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -66,7 +66,8 @@ export function parseImageReference(text: string): ImageReference {
   const match = text.length <= REFERENCE_MAX ? REFERENCE.exec(text) : null;
   if (!match) {
     const lower = text.toLowerCase();
-    if (lower !== text && text.length <= REFERENCE_MAX && REFERENCE.test(lower)) throw new ImageReferenceError('repository name must be lowercase');
+    if (lower !== text && text.length <= REFERENCE_MAX && REFERENCE.test(lower))
+      throw new ImageReferenceError('repository name must be lowercase');
     throw new ImageReferenceError('invalid reference format');
   }
   const [, repository, tag, digest] = match;

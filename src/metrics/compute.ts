@@ -36,7 +36,9 @@ export function windowBounds(window: Window): { readonly start: number; readonly
  * environment is the one at the end of the longest promotesFrom chain (ties: by
  * name), its first the environment that chain starts from.
  */
-export function promotionChain(environments: readonly { readonly name: string; readonly promotesFrom?: string | undefined }[]): PromotionChain {
+export function promotionChain(
+  environments: readonly { readonly name: string; readonly promotesFrom?: string | undefined }[],
+): PromotionChain {
   const from = new Map(environments.map((env) => [env.name, env.promotesFrom]));
   let best: { first: string; last: string; length: number } | undefined;
   for (const env of [...environments].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -109,7 +111,8 @@ export function computeMetrics(history: History, chain: PromotionChain, environm
       forward.push(deployment);
       pending = deployment;
       if (inWindow(commit.time)) {
-        const entered = (image!.digest !== undefined ? enteredFirst.get(image!.digest) : undefined) ?? enteredFirst.get(`tag:${image!.tag ?? ''}`);
+        const entered =
+          (image!.digest !== undefined ? enteredFirst.get(image!.digest) : undefined) ?? enteredFirst.get(`tag:${image!.tag ?? ''}`);
         if (entered !== undefined && entered <= commit.time) leadTimes.push((commit.time - entered) / 3600);
       }
       ran.set(key, index);
@@ -122,9 +125,7 @@ export function computeMetrics(history: History, chain: PromotionChain, environm
   const weeks = (end - start) / DAY / 7;
   return {
     window: { since: window.since, until: window.until },
-    environments: Object.fromEntries(
-      [...deployments].map(([env, count]) => [env, { deployments: count, perWeek: round(count / weeks) }]),
-    ),
+    environments: Object.fromEntries([...deployments].map(([env, count]) => [env, { deployments: count, perWeek: round(count / weeks) }])),
     leadTimeHours: { median: median(leadTimes), p90: percentile(leadTimes, 0.9), count: leadTimes.length },
     changeFailureRate: counted.length === 0 ? null : round(failed.length / counted.length, 4),
     timeToRestoreHours: { median: median(restoreTimes), count: restoreTimes.length },

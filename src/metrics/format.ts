@@ -42,7 +42,10 @@ function rows(metrics: Metrics, chain: PromotionChain): Row[] {
   const lead = metrics.leadTimeHours;
   result.push({
     metric: `Lead time for changes, ${chain.first} → ${chain.last}`,
-    value: lead.median === null ? 'no data' : `median ${hours(lead.median)}, p90 ${hours(lead.p90!)} (${lead.count} image${lead.count === 1 ? '' : 's'})`,
+    value:
+      lead.median === null
+        ? 'no data'
+        : `median ${hours(lead.median)}, p90 ${hours(lead.p90!)} (${lead.count} image${lead.count === 1 ? '' : 's'})`,
     band: lead.median === null ? '—' : BANDS.leadTimeHours(lead.median),
   });
   const rate = metrics.changeFailureRate;
@@ -54,7 +57,8 @@ function rows(metrics: Metrics, chain: PromotionChain): Row[] {
   const restore = metrics.timeToRestoreHours;
   result.push({
     metric: `Time to restore, ${chain.last}`,
-    value: restore.median === null ? 'no data' : `median ${hours(restore.median)} (${restore.count} rollback${restore.count === 1 ? '' : 's'})`,
+    value:
+      restore.median === null ? 'no data' : `median ${hours(restore.median)} (${restore.count} rollback${restore.count === 1 ? '' : 's'})`,
     band: restore.median === null ? '—' : BANDS.timeToRestoreHours(restore.median),
   });
   return result;

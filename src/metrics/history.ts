@@ -132,7 +132,9 @@ async function inHistory<T>(root: string, run: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     const said = error.firstLine;
-    throw new UsageError(`git ${error.args[0]} failed in ${root}${said ? `: ${said}` : ''}; metrics reads the Git history of the current branch`);
+    throw new UsageError(
+      `git ${error.args[0]} failed in ${root}${said ? `: ${said}` : ''}; metrics reads the Git history of the current branch`,
+    );
   }
 }
 

@@ -29,7 +29,20 @@ import type { Environment } from '../config/environment.ts';
 import { PLATFORM_SECRETS_NAMESPACE, secretSourceNamespace } from '../config/namespaces.ts';
 import { InputError } from '../errors.ts';
 import type { Manifest } from '../kube/manifest.ts';
-import { ARGO_CD, ARGOCD_NAMESPACE, CERT_MANAGER, componentByName, ENVOY_GATEWAY, EXTERNAL_DNS, EXTERNAL_SECRETS, GATEWAY_API_GROUP, KUBE_PROMETHEUS_STACK, KYVERNO, MONITORING_NAMESPACE, OPENCOST } from '../catalog/components.ts';
+import {
+  ARGO_CD,
+  ARGOCD_NAMESPACE,
+  CERT_MANAGER,
+  componentByName,
+  ENVOY_GATEWAY,
+  EXTERNAL_DNS,
+  EXTERNAL_SECRETS,
+  GATEWAY_API_GROUP,
+  KUBE_PROMETHEUS_STACK,
+  KYVERNO,
+  MONITORING_NAMESPACE,
+  OPENCOST,
+} from '../catalog/components.ts';
 import { SHARED_GATEWAY } from '../constructs/cluster-peers.ts';
 import { isManualCluster } from '../config/clusters.ts';
 import { sharedGateway } from './gateway.ts';
@@ -43,7 +56,6 @@ export const CLUSTER_ISSUERS = {
   'letsencrypt-staging': 'https://acme-staging-v02.api.letsencrypt.org/directory',
   'letsencrypt-production': 'https://acme-v02.api.letsencrypt.org/directory',
 } as const;
-
 
 // Applied after the chart's own wave, and without a dry run: on the first sync the CRD does not exist yet.
 const AFTER_CHART = {
@@ -63,7 +75,11 @@ export { PLATFORM_SECRETS_NAMESPACE, secretSourceNamespace };
  * The namespaces that may read the platform store: Grafana's admin (monitoring), ExternalDNS's DNS
  * provider token (external-dns) and Argo CD's own credentials (argocd).
  */
-export const PLATFORM_SECRET_CONSUMERS: readonly string[] = [ARGOCD_NAMESPACE, componentByName(EXTERNAL_DNS).namespace, MONITORING_NAMESPACE].sort();
+export const PLATFORM_SECRET_CONSUMERS: readonly string[] = [
+  ARGOCD_NAMESPACE,
+  componentByName(EXTERNAL_DNS).namespace,
+  MONITORING_NAMESPACE,
+].sort();
 
 /** One Secret in the platform store: its name (in platform-secrets and, the same, in its namespace) and keys. */
 export interface PlatformSecret {
@@ -73,10 +89,18 @@ export interface PlatformSecret {
 }
 
 /** Grafana's admin login: charts/kube-prometheus-stack/values.yaml names it in grafana.admin (existingSecret, userKey, passwordKey). */
-export const GRAFANA_ADMIN_SECRET: PlatformSecret = { name: 'grafana-admin', namespace: MONITORING_NAMESPACE, keys: ['admin-user', 'admin-password'] };
+export const GRAFANA_ADMIN_SECRET: PlatformSecret = {
+  name: 'grafana-admin',
+  namespace: MONITORING_NAMESPACE,
+  keys: ['admin-user', 'admin-password'],
+};
 
 /** The Cloudflare API token ExternalDNS reads (charts/external-dns/values.yaml, env CF_API_TOKEN). */
-export const DNS_PROVIDER_SECRET: PlatformSecret = { name: 'external-dns-cloudflare', namespace: componentByName(EXTERNAL_DNS).namespace, keys: ['api-token'] };
+export const DNS_PROVIDER_SECRET: PlatformSecret = {
+  name: 'external-dns-cloudflare',
+  namespace: componentByName(EXTERNAL_DNS).namespace,
+  keys: ['api-token'],
+};
 
 /*
  * Before the chart's own resources (wave -1): the chart's pods read these Secrets at start, and Argo CD
@@ -93,14 +117,38 @@ const BEFORE_CHART = {
 export function clusterConfig(cluster: string, environments: readonly Environment[]): Map<string, Manifest[]> {
   const envs = environments.filter((env) => env.cluster === cluster);
   const config = new Map<string, Manifest[]>();
-  config.set(CERT_MANAGER, render((chart) => clusterIssuers(chart, envs)));
-  config.set(ENVOY_GATEWAY, render((chart) => sharedGateway(chart, cluster, envs, isManualCluster(cluster, environments))));
-  config.set(KYVERNO, render((chart) => policies(chart, envs)));
-  config.set(EXTERNAL_SECRETS, render((chart) => secretStores(chart, envs)));
-  config.set(KUBE_PROMETHEUS_STACK, render((chart) => platformSecret(chart, GRAFANA_ADMIN_SECRET)));
-  config.set(EXTERNAL_DNS, render((chart) => platformSecret(chart, DNS_PROVIDER_SECRET)));
-  config.set(ARGO_CD, render((chart) => argoCdSecrets(chart, envs)));
-  config.set(OPENCOST, render((chart) => costDashboard(chart, cluster, componentByName(OPENCOST).namespace, envs)));
+  config.set(
+    CERT_MANAGER,
+    render((chart) => clusterIssuers(chart, envs)),
+  );
+  config.set(
+    ENVOY_GATEWAY,
+    render((chart) => sharedGateway(chart, cluster, envs, isManualCluster(cluster, environments))),
+  );
+  config.set(
+    KYVERNO,
+    render((chart) => policies(chart, envs)),
+  );
+  config.set(
+    EXTERNAL_SECRETS,
+    render((chart) => secretStores(chart, envs)),
+  );
+  config.set(
+    KUBE_PROMETHEUS_STACK,
+    render((chart) => platformSecret(chart, GRAFANA_ADMIN_SECRET)),
+  );
+  config.set(
+    EXTERNAL_DNS,
+    render((chart) => platformSecret(chart, DNS_PROVIDER_SECRET)),
+  );
+  config.set(
+    ARGO_CD,
+    render((chart) => argoCdSecrets(chart, envs)),
+  );
+  config.set(
+    OPENCOST,
+    render((chart) => costDashboard(chart, cluster, componentByName(OPENCOST).namespace, envs)),
+  );
   for (const [name, manifests] of config) if (manifests.length === 0) config.delete(name);
   return config;
 }
@@ -129,7 +177,15 @@ function clusterIssuers(chart: Chart, envs: readonly Environment[]): void {
             {
               http01: {
                 gatewayHttpRoute: {
-                  parentRefs: [{ group: GATEWAY_API_GROUP, kind: 'Gateway', namespace: SHARED_GATEWAY.namespace, name: SHARED_GATEWAY.name, sectionName: SHARED_GATEWAY.httpListener }],
+                  parentRefs: [
+                    {
+                      group: GATEWAY_API_GROUP,
+                      kind: 'Gateway',
+                      namespace: SHARED_GATEWAY.namespace,
+                      name: SHARED_GATEWAY.name,
+                      sectionName: SHARED_GATEWAY.httpListener,
+                    },
+                  ],
                 },
               },
             },
@@ -143,7 +199,11 @@ function clusterIssuers(chart: Chart, envs: readonly Environment[]): void {
 function issuerOf(env: Environment): keyof typeof CLUSTER_ISSUERS {
   const issuer = env.route.tlsIssuer;
   if (!(issuer in CLUSTER_ISSUERS)) {
-    throw new InputError(env.file, 'route.tlsIssuer', `one of the ClusterIssuers the platform defines: ${Object.keys(CLUSTER_ISSUERS).join(', ')}`);
+    throw new InputError(
+      env.file,
+      'route.tlsIssuer',
+      `one of the ClusterIssuers the platform defines: ${Object.keys(CLUSTER_ISSUERS).join(', ')}`,
+    );
   }
   return issuer as keyof typeof CLUSTER_ISSUERS;
 }
@@ -168,9 +228,24 @@ function policies(chart: Chart, envs: readonly Environment[]): void {
       spec: { background: true, rules },
     });
 
-  policy('hivebox-pod-security-restricted', 'Pod Security restricted', 'Pods in HiveBox namespaces meet the Pod Security Standard "restricted".', [
-    { name: 'restricted', match, validate: { failureAction: enforce, podSecurity: { level: ClusterPolicySpecRulesValidatePodSecurityLevel.RESTRICTED, version: ClusterPolicySpecRulesValidatePodSecurityVersion.LATEST } } },
-  ]);
+  policy(
+    'hivebox-pod-security-restricted',
+    'Pod Security restricted',
+    'Pods in HiveBox namespaces meet the Pod Security Standard "restricted".',
+    [
+      {
+        name: 'restricted',
+        match,
+        validate: {
+          failureAction: enforce,
+          podSecurity: {
+            level: ClusterPolicySpecRulesValidatePodSecurityLevel.RESTRICTED,
+            version: ClusterPolicySpecRulesValidatePodSecurityVersion.LATEST,
+          },
+        },
+      },
+    ],
+  );
   policy('hivebox-disallow-latest-tag', 'No :latest', 'Images carry a pinned tag or a digest, never :latest or no tag at all.', [
     {
       name: 'require-tag-or-digest',
@@ -226,7 +301,9 @@ function policies(chart: Chart, envs: readonly Environment[]): void {
             attestors: [
               {
                 // subjectRegExp, anchored: Kyverno's `subject` wildcard would let `*` span `/` and `@` (src/platform/signing.ts).
-                entries: [{ keyless: { subjectRegExp: signerSubjectRegExp(IMAGE_SIGNER), issuer: IMAGE_SIGNER.issuer, rekor: { url: REKOR_URL } } }],
+                entries: [
+                  { keyless: { subjectRegExp: signerSubjectRegExp(IMAGE_SIGNER), issuer: IMAGE_SIGNER.issuer, rekor: { url: REKOR_URL } } },
+                ],
               },
             ],
           },
@@ -319,7 +396,14 @@ function kubernetesStore(chart: Chart, id: string, { store, source, consumers, l
       provider: {
         kubernetes: {
           remoteNamespace: source,
-          server: { caProvider: { type: ClusterSecretStoreSpecProviderKubernetesServerCaProviderType.CONFIG_MAP, name: 'kube-root-ca.crt', key: 'ca.crt', namespace: source } },
+          server: {
+            caProvider: {
+              type: ClusterSecretStoreSpecProviderKubernetesServerCaProviderType.CONFIG_MAP,
+              name: 'kube-root-ca.crt',
+              key: 'ca.crt',
+              namespace: source,
+            },
+          },
           auth: { serviceAccount: { name: reader, namespace: source } },
         },
       },
@@ -333,12 +417,21 @@ function kubernetesStore(chart: Chart, id: string, { store, source, consumers, l
  */
 function platformSecret(chart: Chart, secret: PlatformSecret): void {
   new ExternalSecret(chart, secret.name, {
-    metadata: { name: secret.name, namespace: secret.namespace, labels: { 'app.kubernetes.io/part-of': 'platform' }, annotations: BEFORE_CHART },
+    metadata: {
+      name: secret.name,
+      namespace: secret.namespace,
+      labels: { 'app.kubernetes.io/part-of': 'platform' },
+      annotations: BEFORE_CHART,
+    },
     spec: {
       // How soon a rotation in platform-secrets reaches the chart (docs/runbooks/rotate-a-secret.md).
       refreshInterval: '1h',
       secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: PLATFORM_SECRET_STORE },
-      target: { name: secret.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN },
+      target: {
+        name: secret.name,
+        creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+        deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+      },
       data: secret.keys.map((key) => ({ secretKey: key, remoteRef: { key: secret.name, property: key } })),
     },
   });
@@ -384,24 +477,46 @@ export function argoCdNotificationsSecret(envs: readonly Environment[]): Platfor
  * part-of argocd, the notifications controller its Secret), so its own upgrade never waits for them.
  */
 function argoCdSecrets(chart: Chart, envs: readonly Environment[]): void {
-  const externalSecret = (name: string, spec: Pick<ExternalSecretSpec, 'data' | 'dataFrom'>, labels?: Record<string, string>, annotations: Record<string, string> = {}) =>
+  const externalSecret = (
+    name: string,
+    spec: Pick<ExternalSecretSpec, 'data' | 'dataFrom'>,
+    labels?: Record<string, string>,
+    annotations: Record<string, string> = {},
+  ) =>
     new ExternalSecret(chart, name, {
-      metadata: { name, namespace: ARGOCD_NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'platform' }, annotations: { ...AFTER_CHART, ...annotations } },
+      metadata: {
+        name,
+        namespace: ARGOCD_NAMESPACE,
+        labels: { 'app.kubernetes.io/part-of': 'platform' },
+        annotations: { ...AFTER_CHART, ...annotations },
+      },
       spec: {
         refreshInterval: '1h',
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: PLATFORM_SECRET_STORE },
-        target: { name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN, ...(labels ? { template: { metadata: { labels } } } : {}) },
+        target: {
+          name,
+          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+          ...(labels ? { template: { metadata: { labels } } } : {}),
+        },
         ...spec,
       },
     });
-  const keysOf = (secret: PlatformSecret) => ({ data: secret.keys.map((key) => ({ secretKey: key, remoteRef: { key: secret.name, property: key } })) });
+  const keysOf = (secret: PlatformSecret) => ({
+    data: secret.keys.map((key) => ({ secretKey: key, remoteRef: { key: secret.name, property: key } })),
+  });
 
   const notifications = argoCdNotificationsSecret(envs);
   if (notifications.keys.length > 0) externalSecret(notifications.name, keysOf(notifications));
   // Argo CD resolves `$argocd-sso:<key>` only in Secrets labelled part-of argocd.
   externalSecret(ARGOCD_SSO_SECRET.name, keysOf(ARGOCD_SSO_SECRET), { 'app.kubernetes.io/part-of': 'argocd' });
   // A public repository needs no credentials: until its source exists, this one must not hold up the argo-cd Application's health.
-  externalSecret(ARGOCD_REPO_CREDS_SECRET, { dataFrom: [{ extract: { key: ARGOCD_REPO_CREDS_SECRET } }] }, { 'argocd.argoproj.io/secret-type': 'repo-creds' }, {
-    'argocd.argoproj.io/ignore-healthcheck': 'true',
-  });
+  externalSecret(
+    ARGOCD_REPO_CREDS_SECRET,
+    { dataFrom: [{ extract: { key: ARGOCD_REPO_CREDS_SECRET } }] },
+    { 'argocd.argoproj.io/secret-type': 'repo-creds' },
+    {
+      'argocd.argoproj.io/ignore-healthcheck': 'true',
+    },
+  );
 }

@@ -26,14 +26,26 @@ export function dashboard(cluster: string, uid: string, envs: readonly Environme
   const prometheus = { type: 'prometheus', uid: 'prometheus' };
   const namespaces = sorted.map((env) => env.namespace).join('|');
   const monthly = (env: Environment) => `(${hourlyCostExpr(env.namespace)}) * ${HOURS_PER_MONTH}`;
-  const panel = (id: number, title: string, y: number, unit: string, targets: { expr: string; legend: string }[], extra: Record<string, unknown> = {}) => ({
+  const panel = (
+    id: number,
+    title: string,
+    y: number,
+    unit: string,
+    targets: { expr: string; legend: string }[],
+    extra: Record<string, unknown> = {},
+  ) => ({
     id,
     title,
     type: 'timeseries',
     datasource: prometheus,
     gridPos: { h: 9, w: 24, x: 0, y },
     fieldConfig: { defaults: { unit, ...extra }, overrides: [] },
-    targets: targets.map((target, i) => ({ refId: String.fromCharCode(65 + i), datasource: prometheus, expr: target.expr, legendFormat: target.legend })),
+    targets: targets.map((target, i) => ({
+      refId: String.fromCharCode(65 + i),
+      datasource: prometheus,
+      expr: target.expr,
+      legendFormat: target.legend,
+    })),
   });
   const budgeted = sorted.filter((env) => env.budget !== undefined);
   const cpu = `sum by (namespace, container) (container_cpu_allocation{namespace=~"${namespaces}"} * on (node) group_left () avg by (node) (node_cpu_hourly_cost))`;
@@ -47,7 +59,13 @@ export function dashboard(cluster: string, uid: string, envs: readonly Environme
     refresh: '5m',
     time: { from: 'now-7d', to: 'now' },
     panels: [
-      panel(1, 'Cost per environment, projected to a month', 0, 'currencyUSD', sorted.map((env) => ({ expr: monthly(env), legend: env.name }))),
+      panel(
+        1,
+        'Cost per environment, projected to a month',
+        0,
+        'currencyUSD',
+        sorted.map((env) => ({ expr: monthly(env), legend: env.name })),
+      ),
       panel(2, 'Cost per workload (CPU and memory), projected to a month', 9, 'currencyUSD', [
         { expr: `(${cpu} + ${memory}) * ${HOURS_PER_MONTH}`, legend: '{{namespace}} {{container}}' },
       ]),
@@ -59,8 +77,20 @@ export function dashboard(cluster: string, uid: string, envs: readonly Environme
               'Projected monthly cost against the budget',
               18,
               'percentunit',
-              budgeted.map((env) => ({ expr: `${monthly(env)} / ${env.budget!.monthly}`, legend: `${env.name} (budget ${env.budget!.monthly}, warn at ${env.budget!.warnAt * 100} %)` })),
-              { thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: Math.min(...budgeted.map((env) => env.budget!.warnAt)) }, { color: 'red', value: 1 }] } },
+              budgeted.map((env) => ({
+                expr: `${monthly(env)} / ${env.budget!.monthly}`,
+                legend: `${env.name} (budget ${env.budget!.monthly}, warn at ${env.budget!.warnAt * 100} %)`,
+              })),
+              {
+                thresholds: {
+                  mode: 'absolute',
+                  steps: [
+                    { color: 'green', value: null },
+                    { color: 'orange', value: Math.min(...budgeted.map((env) => env.budget!.warnAt)) },
+                    { color: 'red', value: 1 },
+                  ],
+                },
+              },
             ),
           ]),
     ],

@@ -114,7 +114,10 @@ export function sharedGateway(chart: Chart, cluster: string, envs: readonly Envi
             protocol: 'HTTPS',
             port: 443,
             hostname: env.route.host,
-            tls: { mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ group: '', kind: 'Secret', name: SHARED_GATEWAY.certificateSecret(env.name) }] },
+            tls: {
+              mode: GatewaySpecListenersTlsMode.TERMINATE,
+              certificateRefs: [{ group: '', kind: 'Secret', name: SHARED_GATEWAY.certificateSecret(env.name) }],
+            },
             allowedRoutes: {
               namespaces: {
                 from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR,
@@ -136,7 +139,10 @@ export function sharedGateway(chart: Chart, cluster: string, envs: readonly Envi
           filters: [
             {
               type: HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
-              requestRedirect: { scheme: HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS, statusCode: HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301 },
+              requestRedirect: {
+                scheme: HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS,
+                statusCode: HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301,
+              },
             },
           ],
         },

@@ -40,7 +40,8 @@ export const REKOR_URL = 'https://rekor.sigstore.dev';
 
 /** The certificate identity a signature must carry, as one anchored regular expression. */
 export function signerSubjectRegExp(signer: ImageSigner = IMAGE_SIGNER): string {
-  if (!/^[\w.-]+\/[\w.-]+$/.test(signer.repository)) throw new Error(`IMAGE_SIGNER.repository: expected owner/name, got "${signer.repository}"`);
+  if (!/^[\w.-]+\/[\w.-]+$/.test(signer.repository))
+    throw new Error(`IMAGE_SIGNER.repository: expected owner/name, got "${signer.repository}"`);
   if (!/^\.github\/workflows\/[\w.-]+\.ya?ml$/.test(signer.workflow)) {
     throw new Error(`IMAGE_SIGNER.workflow: expected .github/workflows/<file>.yml, got "${signer.workflow}"`);
   }
@@ -98,7 +99,8 @@ function deepMatch(str: readonly string[], pattern: readonly string[]): boolean 
   let p = 0;
   while (p < pattern.length) {
     const c = pattern[p];
-    if (c === '*') return deepMatch(str.slice(s), pattern.slice(p + 1)) || (s < str.length && deepMatch(str.slice(s + 1), pattern.slice(p)));
+    if (c === '*')
+      return deepMatch(str.slice(s), pattern.slice(p + 1)) || (s < str.length && deepMatch(str.slice(s + 1), pattern.slice(p)));
     if (c === '?') {
       if (s >= str.length) return false;
     } else if (s >= str.length || str[s] !== c) {

@@ -97,7 +97,9 @@ export async function proposePullRequest(github: GitHubRepository, proposal: Pro
         branch: { repositoryNameWithOwner: github.repository, branchName: scratch },
         message: { headline: proposal.headline, body: proposal.body },
         fileChanges: {
-          additions: proposal.files.filter((f) => f.contents !== undefined).map((f) => ({ path: f.path, contents: f.contents!.toString('base64') })),
+          additions: proposal.files
+            .filter((f) => f.contents !== undefined)
+            .map((f) => ({ path: f.path, contents: f.contents!.toString('base64') })),
           deletions: proposal.files.filter((f) => f.contents === undefined).map((f) => ({ path: f.path })),
         },
         expectedHeadOid: proposal.baseCommit,
@@ -105,7 +107,9 @@ export async function proposePullRequest(github: GitHubRepository, proposal: Pro
     });
     commit = data.createCommitOnBranch.commit.oid;
     // Move (or create) the proposal branch to the new commit in one step.
-    const existing = await api.rest<{ object: { sha: string } } | undefined>('GET', `${repo}/git/ref/heads/${proposal.branch}`, undefined, { allow404: true });
+    const existing = await api.rest<{ object: { sha: string } } | undefined>('GET', `${repo}/git/ref/heads/${proposal.branch}`, undefined, {
+      allow404: true,
+    });
     if (existing) await api.rest('PATCH', `${repo}/git/refs/heads/${proposal.branch}`, { sha: commit, force: true });
     else await api.rest('POST', `${repo}/git/refs`, { ref: `refs/heads/${proposal.branch}`, sha: commit });
   } finally {
@@ -142,7 +146,12 @@ function client(github: GitHubRepository) {
   async function call(method: string, url: string, label: string, body?: unknown): Promise<{ status: number; json: unknown }> {
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+      response = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
     } catch (error) {
       const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
       throw new GitHubError(`GitHub ${label}: could not reach ${new URL(url).origin}: ${cause}`);
@@ -171,8 +180,10 @@ function client(github: GitHubRepository) {
       const label = 'GraphQL createCommitOnBranch';
       const { status, json } = await call('POST', github.graphqlUrl, label, { query, variables });
       const result = json as { data?: T; errors?: Array<{ message?: string }>; message?: string } | undefined;
-      if (status < 200 || status >= 300) throw new GitHubError(`GitHub ${label}: ${status}${result?.message ? ` ${result.message}` : ''}${hint(status)}`);
-      if (result?.errors?.length || !result?.data) throw new GitHubError(`GitHub ${label}: ${result?.errors?.[0]?.message ?? 'no data in the answer'}`);
+      if (status < 200 || status >= 300)
+        throw new GitHubError(`GitHub ${label}: ${status}${result?.message ? ` ${result.message}` : ''}${hint(status)}`);
+      if (result?.errors?.length || !result?.data)
+        throw new GitHubError(`GitHub ${label}: ${result?.errors?.[0]?.message ?? 'no data in the answer'}`);
       return result.data;
     },
   };

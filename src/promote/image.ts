@@ -10,7 +10,9 @@ import { isImageDigest, isImageTag, shortDigest, splitTagAndDigest, type ImageRe
 export function parseImageFlag(value: string): { tag?: string; digest?: string } {
   const { tag, digest } = splitTagAndDigest(value);
   if (tag !== undefined && (tag.includes('/') || tag.includes(':'))) {
-    throw new UsageError(`--image: expected a tag, a digest or tag@digest (no repository: the environment's image.repository is used), got "${value}"`);
+    throw new UsageError(
+      `--image: expected a tag, a digest or tag@digest (no repository: the environment's image.repository is used), got "${value}"`,
+    );
   }
   if (tag !== undefined && !isImageTag(tag)) {
     throw new UsageError(`--image: expected a tag such as v0.7.0 (letters, digits, _ . -; at most 128), got "${tag}"`);

@@ -93,7 +93,9 @@ export async function promote(
     const outside = files.filter((file) => !file.startsWith(allowed));
     if (outside.length > 0) {
       // Synth was up to date and only env.yaml changed: this would be a bug in synth, not in the input.
-      throw new Error(`re-synthesizing after changing ${target.file} also changed ${describePaths(outside)}, outside ${allowed}; nothing was kept`);
+      throw new Error(
+        `re-synthesizing after changing ${target.file} also changed ${describePaths(outside)}, outside ${allowed}; nothing was kept`,
+      );
     }
     const findings = await validate(root, target.name);
     if (findings.length > 0) throw failsValidation(target, image, findings);
@@ -155,7 +157,9 @@ function digestRequired(target: Environment, image: ImageReference, from: string
     : `${target.name} ends the promotion chain, where validation.requireDigest defaults to true`;
   const source = from === undefined ? `--image ${image.tag}` : `${from}'s image ${formatImageReference(image)}`;
   const byDigest = `hivebox-gitops promote --to ${target.name} --image ${image.tag}@sha256:<the registry's 64-hex digest of ${formatImageReference(image)}>`;
-  return new UsageError(`${target.name} requires images pinned by digest (${why}), but ${source} has no digest; promote by digest: ${byDigest}`);
+  return new UsageError(
+    `${target.name} requires images pinned by digest (${why}), but ${source} has no digest; promote by digest: ${byDigest}`,
+  );
 }
 
 function failsValidation(target: Environment, image: ImageReference, findings: readonly Finding[]): UsageError {

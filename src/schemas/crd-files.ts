@@ -10,7 +10,8 @@ import type { CrdFileSource } from './sources.ts';
 /** A CRD file of a release: from a local bare mirror when HIVEBOX_GITHUB_MIRROR says where, else from GitHub. */
 export async function releaseFile(source: CrdFileSource, path: string): Promise<string> {
   const mirror = process.env.HIVEBOX_GITHUB_MIRROR;
-  if (mirror) return git(process.cwd(), [`--git-dir=${join(mirror, source.repository.replace('/', '+'), 'repo')}`, 'show', `${source.tag}:${path}`]);
+  if (mirror)
+    return git(process.cwd(), [`--git-dir=${join(mirror, source.repository.replace('/', '+'), 'repo')}`, 'show', `${source.tag}:${path}`]);
   const url = `https://raw.githubusercontent.com/${source.repository}/${source.tag}/${path}`;
   const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);

@@ -35,7 +35,11 @@ export function convertOpenApi(schema: JsonSchema): JsonSchema {
   if (type === 'object') {
     const properties = schema.properties as Record<string, JsonSchema> | undefined;
     if (properties) {
-      out.properties = Object.fromEntries(Object.keys(properties).sort().map((name) => [name, convertOpenApi(properties[name]!)]));
+      out.properties = Object.fromEntries(
+        Object.keys(properties)
+          .sort()
+          .map((name) => [name, convertOpenApi(properties[name]!)]),
+      );
       if (Array.isArray(schema.required) && schema.required.length > 0) out.required = [...(schema.required as string[])];
       out.additionalProperties = schema['x-kubernetes-preserve-unknown-fields'] === true;
     } else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
@@ -71,13 +75,19 @@ const OWN_FIELDS = ['apiVersion', 'kind', 'metadata', 'status'];
 
 /** Every served version of a CRD document (parsed YAML), converted. */
 export function crdVersions(crd: JsonSchema): CrdVersionSchema[] {
-  const spec = crd.spec as { group: string; names: { kind: string }; versions: Array<{ name: string; served: boolean; schema?: { openAPIV3Schema?: JsonSchema } }> };
+  const spec = crd.spec as {
+    group: string;
+    names: { kind: string };
+    versions: Array<{ name: string; served: boolean; schema?: { openAPIV3Schema?: JsonSchema } }>;
+  };
   return spec.versions
     .filter((version) => version.served)
     .map((version) => {
       const root = version.schema?.openAPIV3Schema ?? {};
       const properties = (root.properties ?? {}) as Record<string, JsonSchema>;
-      const fields = Object.keys(properties).filter((name) => !OWN_FIELDS.includes(name)).sort();
+      const fields = Object.keys(properties)
+        .filter((name) => !OWN_FIELDS.includes(name))
+        .sort();
       return {
         apiVersion: `${spec.group}/${version.name}`,
         kind: spec.names.kind,

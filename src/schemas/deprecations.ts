@@ -17,7 +17,13 @@ export interface ApiLifecycle {
   readonly replacement?: string;
 }
 
-const row = (apiVersion: string, kinds: readonly string[], deprecatedIn: number | undefined, removedIn: number | undefined, replacement: string): ApiLifecycle => ({
+const row = (
+  apiVersion: string,
+  kinds: readonly string[],
+  deprecatedIn: number | undefined,
+  removedIn: number | undefined,
+  replacement: string,
+): ApiLifecycle => ({
   apiVersion,
   kinds,
   ...(deprecatedIn === undefined ? {} : { deprecatedIn }),
@@ -34,12 +40,24 @@ export const API_LIFECYCLE: readonly ApiLifecycle[] = [
   row('extensions/v1beta1', ['NetworkPolicy'], 9, 16, 'networking.k8s.io/v1'),
   row('extensions/v1beta1', ['Ingress'], 14, 22, 'networking.k8s.io/v1'),
   row('networking.k8s.io/v1beta1', ['Ingress', 'IngressClass'], 19, 22, 'networking.k8s.io/v1'),
-  row('admissionregistration.k8s.io/v1beta1', ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'], 16, 22, 'admissionregistration.k8s.io/v1'),
+  row(
+    'admissionregistration.k8s.io/v1beta1',
+    ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+    16,
+    22,
+    'admissionregistration.k8s.io/v1',
+  ),
   row('apiextensions.k8s.io/v1beta1', ['CustomResourceDefinition'], 16, 22, 'apiextensions.k8s.io/v1'),
   row('apiregistration.k8s.io/v1beta1', ['APIService'], 19, 22, 'apiregistration.k8s.io/v1'),
   row('certificates.k8s.io/v1beta1', ['CertificateSigningRequest'], 19, 22, 'certificates.k8s.io/v1'),
   row('coordination.k8s.io/v1beta1', ['Lease'], 19, 22, 'coordination.k8s.io/v1'),
-  row('rbac.authorization.k8s.io/v1beta1', ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'], 17, 22, 'rbac.authorization.k8s.io/v1'),
+  row(
+    'rbac.authorization.k8s.io/v1beta1',
+    ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'],
+    17,
+    22,
+    'rbac.authorization.k8s.io/v1',
+  ),
   row('scheduling.k8s.io/v1beta1', ['PriorityClass'], 14, 22, 'scheduling.k8s.io/v1'),
   row('storage.k8s.io/v1beta1', ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'], 19, 22, 'storage.k8s.io/v1'),
   row('batch/v1beta1', ['CronJob'], 21, 25, 'batch/v1'),
@@ -61,7 +79,11 @@ export const API_LIFECYCLE: readonly ApiLifecycle[] = [
   { apiVersion: 'batch/v1', kinds: ['CronJob'], introducedIn: 21 },
   { apiVersion: 'discovery.k8s.io/v1', kinds: ['EndpointSlice'], introducedIn: 21 },
   { apiVersion: 'autoscaling/v2', kinds: ['HorizontalPodAutoscaler'], introducedIn: 23 },
-  { apiVersion: 'admissionregistration.k8s.io/v1', kinds: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'], introducedIn: 30 },
+  {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kinds: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
+    introducedIn: 30,
+  },
 ];
 
 /** "1.31" → 31. */

@@ -31,7 +31,21 @@ export const SCHEMA_BASE = 'https://schemas.hivebox.dev/';
 const require = createRequire(import.meta.url);
 
 /** Fields whose values are Kubernetes quantities: YAML may write them as numbers (cpu: 1). */
-const QUANTITY_MAPS = new Set(['limits', 'requests', 'hard', 'capacity', 'allocatable', 'overhead', 'default', 'defaultRequest', 'max', 'min', 'maxLimitRequestRatio', 'used', 'allocatedResources']);
+const QUANTITY_MAPS = new Set([
+  'limits',
+  'requests',
+  'hard',
+  'capacity',
+  'allocatable',
+  'overhead',
+  'default',
+  'defaultRequest',
+  'max',
+  'min',
+  'maxLimitRequestRatio',
+  'used',
+  'allocatedResources',
+]);
 const QUANTITY_FIELDS = new Set(['sizeLimit', 'storage']);
 
 class Converter {
@@ -55,7 +69,12 @@ class Converter {
     if (type.isUnion()) return this.union(type, typeNode, propertyName);
     if (this.checker.isArrayType(type)) {
       const [element] = this.checker.getTypeArguments(type as ts.TypeReference);
-      const elementNode = typeNode && ts.isArrayTypeNode(typeNode) ? typeNode.elementType : typeNode && ts.isTypeReferenceNode(typeNode) ? typeNode.typeArguments?.[0] : undefined;
+      const elementNode =
+        typeNode && ts.isArrayTypeNode(typeNode)
+          ? typeNode.elementType
+          : typeNode && ts.isTypeReferenceNode(typeNode)
+            ? typeNode.typeArguments?.[0]
+            : undefined;
       return { type: 'array', items: element ? this.convert(element, elementNode, undefined) : {} };
     }
     const symbolName = type.getSymbol()?.getName();
@@ -68,8 +87,11 @@ class Converter {
     const members = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
     if (members.length === 1) return this.convert(members[0]!, typeNode, propertyName);
     if (members.every((t) => t.flags & ts.TypeFlags.BooleanLike)) return { type: 'boolean' };
-    if (members.every((t) => t.isStringLiteral())) return { type: 'string', enum: members.map((t) => (t as ts.StringLiteralType).value).sort() };
-    const kinds = new Set(members.map((t) => (t.flags & ts.TypeFlags.StringLike ? 'string' : t.flags & ts.TypeFlags.NumberLike ? 'number' : 'other')));
+    if (members.every((t) => t.isStringLiteral()))
+      return { type: 'string', enum: members.map((t) => (t as ts.StringLiteralType).value).sort() };
+    const kinds = new Set(
+      members.map((t) => (t.flags & ts.TypeFlags.StringLike ? 'string' : t.flags & ts.TypeFlags.NumberLike ? 'number' : 'other')),
+    );
     if (!kinds.has('other')) return { type: [...kinds].sort() }; // IntOrString
     return { anyOf: members.map((t) => this.convert(t, undefined, propertyName)) };
   }
@@ -112,7 +134,8 @@ class Converter {
     if (required.length > 0) schema.required = required;
     if (index) {
       const value = this.convert(index.type, index.declaration?.type, undefined);
-      schema.additionalProperties = QUANTITY_MAPS.has(propertyName ?? '') && value.type === 'string' ? { type: ['string', 'number'] } : value;
+      schema.additionalProperties =
+        QUANTITY_MAPS.has(propertyName ?? '') && value.type === 'string' ? { type: ['string', 'number'] } : value;
     } else {
       schema.additionalProperties = false;
     }
@@ -139,7 +162,11 @@ interface Document {
 }
 
 /** The Kubernetes document: each core kind's client-node model, converted. */
-function kubernetesDocument(source: string, files: Map<RootKind, string>, jsonName: (typeName: string, property: string) => string): Document {
+function kubernetesDocument(
+  source: string,
+  files: Map<RootKind, string>,
+  jsonName: (typeName: string, property: string) => string,
+): Document {
   const program = ts.createProgram([...new Set(files.values())], {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -162,7 +189,16 @@ function kubernetesDocument(source: string, files: Map<RootKind, string>, jsonNa
     if ('status' in properties) properties.status = { type: 'object' };
     const key = `${root.apiVersion}/${root.kind}`;
     const rootName = `root:${key.replaceAll('/', '.')}`;
-    converter.defs[rootName] = { ...body, properties, required: ['apiVersion', 'kind', 'metadata', ...((body.required as string[] | undefined) ?? []).filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r))] };
+    converter.defs[rootName] = {
+      ...body,
+      properties,
+      required: [
+        'apiVersion',
+        'kind',
+        'metadata',
+        ...((body.required as string[] | undefined) ?? []).filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r)),
+      ],
+    };
     roots[key] = rootName;
   }
   return { $id: `${SCHEMA_BASE}kubernetes.json`, source, roots, $defs: reachable(converter.defs, Object.values(roots)) };
@@ -180,7 +216,12 @@ function reachable(defs: Record<string, JsonSchema>, roots: readonly string[]): 
     });
   };
   roots.forEach(visit);
-  return Object.fromEntries(Object.keys(defs).sort().filter((name) => seen.has(name)).map((name) => [name, defs[name]!]));
+  return Object.fromEntries(
+    Object.keys(defs)
+      .sort()
+      .filter((name) => seen.has(name))
+      .map((name) => [name, defs[name]!]),
+  );
 }
 
 function write(document: Document): void {
@@ -191,7 +232,10 @@ function write(document: Document): void {
 
 /** client-node renames JSON fields that are reserved words (from → _from); its attributeTypeMap has the JSON names. */
 async function clientNodeJsonNames(): Promise<(typeName: string, property: string) => string> {
-  const models = (await import('@kubernetes/client-node')) as unknown as Record<string, { attributeTypeMap?: Array<{ name: string; baseName: string }> } | undefined>;
+  const models = (await import('@kubernetes/client-node')) as unknown as Record<
+    string,
+    { attributeTypeMap?: Array<{ name: string; baseName: string }> } | undefined
+  >;
   return (typeName, property) => models[typeName]?.attributeTypeMap?.find((a) => a.name === property)?.baseName ?? property;
 }
 
@@ -210,12 +254,26 @@ async function crdFileDocument(source: CrdFileSource): Promise<Document> {
         status: { type: 'object' },
         ...version.properties,
       };
-      defs[rootName] = { type: 'object', properties, required: ['apiVersion', 'kind', 'metadata', ...version.required], additionalProperties: false };
+      defs[rootName] = {
+        type: 'object',
+        properties,
+        required: ['apiVersion', 'kind', 'metadata', ...version.required],
+        additionalProperties: false,
+      };
       roots[key] = rootName;
     }
   }
-  const sortedRoots = Object.fromEntries(Object.keys(roots).sort().map((key) => [key, roots[key]!]));
-  return { $id: `${SCHEMA_BASE}${source.id}.json`, source: source.description, roots: sortedRoots, $defs: reachable(defs, Object.values(sortedRoots)) };
+  const sortedRoots = Object.fromEntries(
+    Object.keys(roots)
+      .sort()
+      .map((key) => [key, roots[key]!]),
+  );
+  return {
+    $id: `${SCHEMA_BASE}${source.id}.json`,
+    source: source.description,
+    roots: sortedRoots,
+    $defs: reachable(defs, Object.values(sortedRoots)),
+  };
 }
 
 async function main(): Promise<void> {
@@ -224,7 +282,13 @@ async function main(): Promise<void> {
   const clientNode = dirname(require.resolve('@kubernetes/client-node/package.json'));
   const clientVersion = (JSON.parse(readFileSync(join(clientNode, 'package.json'), 'utf8')) as { version: string }).version;
   const coreFiles = new Map(CORE_KINDS.map((root) => [root, join(clientNode, 'dist', 'gen', 'models', `${root.typeName}.d.ts`)] as const));
-  write(kubernetesDocument(`@kubernetes/client-node@${clientVersion} models (Kubernetes ${SCHEMA_KUBERNETES_VERSION} OpenAPI)`, coreFiles, await clientNodeJsonNames()));
+  write(
+    kubernetesDocument(
+      `@kubernetes/client-node@${clientVersion} models (Kubernetes ${SCHEMA_KUBERNETES_VERSION} OpenAPI)`,
+      coreFiles,
+      await clientNodeJsonNames(),
+    ),
+  );
 }
 
 await main();

@@ -17,13 +17,7 @@ import { cachePath, loadCached, storeCompiled } from './compiled-cache.ts';
 import { kubernetesMinor, lifecycleOf } from './deprecations.ts';
 
 export type SchemaViolationReason =
-  | 'unknown-field'
-  | 'missing-field'
-  | 'invalid-value'
-  | 'unknown-kind'
-  | 'removed-api'
-  | 'unavailable-api'
-  | 'deprecated-api';
+  'unknown-field' | 'missing-field' | 'invalid-value' | 'unknown-kind' | 'removed-api' | 'unavailable-api' | 'deprecated-api';
 
 export interface SchemaViolation {
   /** Where in the manifest, e.g. spec.template.spec.containers[0].securityContext.privilegd ('' = the whole object). */
@@ -130,7 +124,9 @@ class Registry {
   full(validators: Validators, apiVersion: string, kind: string): ValidateFunction {
     if (!validators.all) {
       const document = this.document(DOCUMENT_BY_GROUP[groupOf(apiVersion)] ?? 'kubernetes');
-      validators.all = this.ajv().full.compile({ $ref: `${document.$id}#/$defs/${encodeURIComponent(document.roots[`${apiVersion}/${kind}`]!)}` });
+      validators.all = this.ajv().full.compile({
+        $ref: `${document.$id}#/$defs/${encodeURIComponent(document.roots[`${apiVersion}/${kind}`]!)}`,
+      });
     }
     return validators.all;
   }
@@ -169,12 +165,19 @@ export function validateSchema(manifest: Manifest, kubernetesVersion: string): S
   const apiVersion = typeof manifest.apiVersion === 'string' ? manifest.apiVersion : '';
   const kind = typeof manifest.kind === 'string' ? manifest.kind : '';
   if (!apiVersion || !kind) {
-    return [violation('', 'missing-field', `a Kubernetes object needs apiVersion and kind (got apiVersion ${JSON.stringify(manifest.apiVersion)}, kind ${JSON.stringify(manifest.kind)})`)];
+    return [
+      violation(
+        '',
+        'missing-field',
+        `a Kubernetes object needs apiVersion and kind (got apiVersion ${JSON.stringify(manifest.apiVersion)}, kind ${JSON.stringify(manifest.kind)})`,
+      ),
+    ];
   }
   const violations = lifecycleViolations(apiVersion, kind, kubernetesMinor(kubernetesVersion));
   // The schema allows generateName instead, but a manifest applied from Git needs its name.
   const metadata = (manifest as { metadata?: { name?: unknown } }).metadata;
-  if (typeof metadata?.name !== 'string' || metadata.name === '') violations.push(violation('metadata.name', 'missing-field', 'missing required field metadata.name'));
+  if (typeof metadata?.name !== 'string' || metadata.name === '')
+    violations.push(violation('metadata.name', 'missing-field', 'missing required field metadata.name'));
   if (violations.some((v) => v.reason === 'removed-api')) return violations;
 
   const reg = getRegistry();
@@ -182,8 +185,15 @@ export function validateSchema(manifest: Manifest, kubernetesVersion: string): S
   if (!validators) {
     if (violations.length === 0) {
       const other = reg.otherVersions(apiVersion, kind);
-      const hint = other.length > 0 ? `; the known versions of ${kind} are ${other.join(', ')}` : ` (known CRD groups: ${KNOWN_CRD_GROUPS})`;
-      violations.push(violation('apiVersion', 'unknown-kind', `no schema for ${kind} in ${apiVersion}: not a Kubernetes API or a known CRD version${hint}`));
+      const hint =
+        other.length > 0 ? `; the known versions of ${kind} are ${other.join(', ')}` : ` (known CRD groups: ${KNOWN_CRD_GROUPS})`;
+      violations.push(
+        violation(
+          'apiVersion',
+          'unknown-kind',
+          `no schema for ${kind} in ${apiVersion}: not a Kubernetes API or a known CRD version${hint}`,
+        ),
+      );
     }
     return violations;
   }
@@ -205,14 +215,35 @@ function lifecycleViolations(apiVersion: string, kind: string, minor: number): S
   if (!lifecycle) return [];
   const instead = lifecycle.replacement ? `; use ${lifecycle.replacement}` : '';
   if (lifecycle.removedIn !== undefined && minor >= lifecycle.removedIn) {
-    return [violation('apiVersion', 'removed-api', `${apiVersion} ${kind} was removed in Kubernetes 1.${lifecycle.removedIn} (target 1.${minor})${instead}`)];
+    return [
+      violation(
+        'apiVersion',
+        'removed-api',
+        `${apiVersion} ${kind} was removed in Kubernetes 1.${lifecycle.removedIn} (target 1.${minor})${instead}`,
+      ),
+    ];
   }
   if (lifecycle.introducedIn !== undefined && minor < lifecycle.introducedIn) {
-    return [violation('apiVersion', 'unavailable-api', `${apiVersion} ${kind} is served from Kubernetes 1.${lifecycle.introducedIn} on (target 1.${minor})`)];
+    return [
+      violation(
+        'apiVersion',
+        'unavailable-api',
+        `${apiVersion} ${kind} is served from Kubernetes 1.${lifecycle.introducedIn} on (target 1.${minor})`,
+      ),
+    ];
   }
   if (lifecycle.deprecatedIn !== undefined && minor >= lifecycle.deprecatedIn) {
     const removal = lifecycle.removedIn === undefined ? '' : `, removed in 1.${lifecycle.removedIn}`;
-    return [{ ...violation('apiVersion', 'deprecated-api', `${apiVersion} ${kind} is deprecated since Kubernetes 1.${lifecycle.deprecatedIn}${removal}${instead}`), severity: 'warning' }];
+    return [
+      {
+        ...violation(
+          'apiVersion',
+          'deprecated-api',
+          `${apiVersion} ${kind} is deprecated since Kubernetes 1.${lifecycle.deprecatedIn}${removal}${instead}`,
+        ),
+        severity: 'warning',
+      },
+    ];
   }
   return [];
 }
@@ -248,17 +279,33 @@ function describeOne(error: ErrorObject): SchemaViolation {
   switch (error.keyword) {
     case 'additionalProperties': {
       const path = fieldPath(error.instancePath, String(params.additionalProperty));
-      return violation(path, 'unknown-field', `unknown field ${path}: the schema has no such field (a typo, or a field of another API version?)`);
+      return violation(
+        path,
+        'unknown-field',
+        `unknown field ${path}: the schema has no such field (a typo, or a field of another API version?)`,
+      );
     }
     case 'required': {
       const path = fieldPath(error.instancePath, String(params.missingProperty));
       return violation(path, 'missing-field', `missing required field ${path}`);
     }
     case 'type':
-      return violation(fieldPath(error.instancePath), 'invalid-value', `${fieldPath(error.instancePath) || 'the object'}: expected ${String(params.type).replace(',', ' or ')}`);
+      return violation(
+        fieldPath(error.instancePath),
+        'invalid-value',
+        `${fieldPath(error.instancePath) || 'the object'}: expected ${String(params.type).replace(',', ' or ')}`,
+      );
     case 'enum':
-      return violation(fieldPath(error.instancePath), 'invalid-value', `${fieldPath(error.instancePath)}: expected one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
+      return violation(
+        fieldPath(error.instancePath),
+        'invalid-value',
+        `${fieldPath(error.instancePath)}: expected one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      );
     default:
-      return violation(fieldPath(error.instancePath), 'invalid-value', `${fieldPath(error.instancePath) || 'the object'}: ${error.message ?? error.keyword}`);
+      return violation(
+        fieldPath(error.instancePath),
+        'invalid-value',
+        `${fieldPath(error.instancePath) || 'the object'}: ${error.message ?? error.keyword}`,
+      );
   }
 }

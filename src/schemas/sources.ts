@@ -4,7 +4,15 @@
  * scripts/import-crds.ts); the runtime reads only the generated JSON under data/.
  */
 
-import { ARGO_CD, CERT_MANAGER, componentByName, EXTERNAL_SECRETS, GATEWAY_API_VERSION, GATEWAY_CRDS, KYVERNO } from '../catalog/components.ts';
+import {
+  ARGO_CD,
+  CERT_MANAGER,
+  componentByName,
+  EXTERNAL_SECRETS,
+  GATEWAY_API_VERSION,
+  GATEWAY_CRDS,
+  KYVERNO,
+} from '../catalog/components.ts';
 
 export interface RootKind {
   readonly apiVersion: string;
@@ -90,7 +98,9 @@ export const CRD_FILE_SOURCES: readonly CrdFileSource[] = [
     description: `kubernetes-sigs/gateway-api ${GATEWAY_API_VERSION}, standard channel (config/crd/standard)`,
     repository: 'kubernetes-sigs/gateway-api',
     tag: GATEWAY_API_VERSION,
-    files: ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants', 'grpcroutes'].map((plural) => `config/crd/standard/gateway.networking.k8s.io_${plural}.yaml`),
+    files: ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants', 'grpcroutes'].map(
+      (plural) => `config/crd/standard/gateway.networking.k8s.io_${plural}.yaml`,
+    ),
     group: 'gateway.networking.k8s.io',
     imports: ['GatewayClass', 'Gateway', 'HTTPRoute'],
   },
@@ -128,7 +138,9 @@ export const CRD_FILE_SOURCES: readonly CrdFileSource[] = [
     description: `prometheus-operator/prometheus-operator ${nearest('v0.94.0', 'v0.93.0')} (example/prometheus-operator-crd)`,
     repository: 'prometheus-operator/prometheus-operator',
     tag: 'v0.93.0',
-    files: ['servicemonitors', 'podmonitors', 'prometheusrules'].map((plural) => `example/prometheus-operator-crd/monitoring.coreos.com_${plural}.yaml`),
+    files: ['servicemonitors', 'podmonitors', 'prometheusrules'].map(
+      (plural) => `example/prometheus-operator-crd/monitoring.coreos.com_${plural}.yaml`,
+    ),
     group: 'monitoring.coreos.com',
     imports: ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'],
   },
@@ -138,7 +150,9 @@ export const CRD_FILE_SOURCES: readonly CrdFileSource[] = [
     description: `external-secrets/external-secrets ${nearest(`v${componentByName(EXTERNAL_SECRETS).version}`, 'v2.9.0')} (config/crds/bases)`,
     repository: 'external-secrets/external-secrets',
     tag: 'v2.9.0',
-    files: ['externalsecrets', 'secretstores', 'clustersecretstores', 'clusterexternalsecrets'].map((plural) => `config/crds/bases/external-secrets.io_${plural}.yaml`),
+    files: ['externalsecrets', 'secretstores', 'clustersecretstores', 'clusterexternalsecrets'].map(
+      (plural) => `config/crds/bases/external-secrets.io_${plural}.yaml`,
+    ),
     group: 'external-secrets.io',
     imports: ['ExternalSecret', 'ClusterSecretStore'],
   },

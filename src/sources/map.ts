@@ -59,7 +59,9 @@ export class SourceMapIndex {
     const exact = byField.get(field);
     if (exact) return exact;
     if (field === '') return [];
-    const beneath = [...byField].filter(([f]) => f.startsWith(`${field}.`) || f.startsWith(`${field}[`)).flatMap(([, settings]) => settings);
+    const beneath = [...byField]
+      .filter(([f]) => f.startsWith(`${field}.`) || f.startsWith(`${field}[`))
+      .flatMap(([, settings]) => settings);
     if (beneath.length > 0) return [...new Set(beneath)].sort();
     for (let cut = lastSegmentStart(field); cut > 0; cut = lastSegmentStart(field.slice(0, cut))) {
       const ancestor = byField.get(field.slice(0, cut));

@@ -17,7 +17,14 @@ export function cachedTrace(environment: Environment, trace: () => SourceMap): S
   const code = codeIdentity();
   if (code === null) return trace();
   const dir = cacheDir('sources');
-  const file = join(dir, createHash('sha256').update(code).update('\0').update(JSON.stringify([environment.name, environment.file, renderedSettingsOf(environment)])).digest('hex'));
+  const file = join(
+    dir,
+    createHash('sha256')
+      .update(code)
+      .update('\0')
+      .update(JSON.stringify([environment.name, environment.file, renderedSettingsOf(environment)]))
+      .digest('hex'),
+  );
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as SourceMap;
   } catch {

@@ -78,7 +78,8 @@ function perturbed(environment: Environment, path: readonly Segment[], value: un
     if (parsed.success) return resolveEnvironment(environment.name, environment.file, parsed.data);
     // An enumeration says which values it takes.
     for (const issue of parsed.error.issues) {
-      if (issue.code === 'invalid_value' && printFieldPath(propertyKeySegments(issue.path)) === printFieldPath(path)) queue.push(...issue.values.filter((v) => v !== value));
+      if (issue.code === 'invalid_value' && printFieldPath(propertyKeySegments(issue.path)) === printFieldPath(path))
+        queue.push(...issue.values.filter((v) => v !== value));
     }
   }
   return undefined;

@@ -4,7 +4,14 @@
  * every way that can fail into one message a person can act on.
  */
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
-import { ApiException, CustomObjectsApi, KubeConfig, Observable, type KubernetesListObject, type ObservableMiddleware } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CustomObjectsApi,
+  KubeConfig,
+  Observable,
+  type KubernetesListObject,
+  type ObservableMiddleware,
+} from '@kubernetes/client-node';
 import type { Application } from './application.ts';
 import { formatDuration } from './duration.ts';
 import { KubeconfigError, loadKubeconfig } from './kubeconfig.ts';
@@ -77,7 +84,9 @@ export class ArgoCdApplications {
     if (options.context !== undefined) {
       if (!config.getContextObject(options.context)) {
         const known = config.getContexts().map((c) => c.name);
-        throw new ClusterError(`--context: kubeconfig ${file} has no context "${options.context}"; it has ${known.length ? known.join(', ') : 'none'}`);
+        throw new ClusterError(
+          `--context: kubeconfig ${file} has no context "${options.context}"; it has ${known.length ? known.join(', ') : 'none'}`,
+        );
       }
       config.setCurrentContext(options.context);
     }
@@ -103,7 +112,12 @@ export class ArgoCdApplications {
     const request = new AbortController();
     const what = `GET ${this.path}`;
     const timer = setTimeout(
-      () => request.abort(new ClusterError(`the API server ${this.server} did not answer ${what} within ${formatDuration(this.requestTimeoutMs)} (--request-timeout)`)),
+      () =>
+        request.abort(
+          new ClusterError(
+            `the API server ${this.server} did not answer ${what} within ${formatDuration(this.requestTimeoutMs)} (--request-timeout)`,
+          ),
+        ),
       this.requestTimeoutMs,
     );
     const stop = () => request.abort(signal?.reason);
@@ -114,14 +128,25 @@ export class ArgoCdApplications {
       pre: (context) => {
         context.setSignal(request.signal);
         const agent = context.getAgent();
-        if (agent) abortOnTruncation(agent, request, () => new ClusterError(`the API server ${this.server} closed the connection before the end of its answer to ${what}; it or a proxy in between dropped it`));
+        if (agent)
+          abortOnTruncation(
+            agent,
+            request,
+            () =>
+              new ClusterError(
+                `the API server ${this.server} closed the connection before the end of its answer to ${what}; it or a proxy in between dropped it`,
+              ),
+          );
         return new Observable(Promise.resolve(context));
       },
       post: (response) => new Observable(Promise.resolve(response)),
     };
     try {
       const options = { middleware: [middleware], middlewareMergeStrategy: 'append' as const };
-      return (await this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.namespace, plural: PLURAL }, options)) as ApplicationList;
+      return (await this.api.listNamespacedCustomObject(
+        { group: GROUP, version: VERSION, namespace: this.namespace, plural: PLURAL },
+        options,
+      )) as ApplicationList;
     } catch (error) {
       // node-fetch answers every abort with the same AbortError: the reason says which it was.
       if (request.signal.aborted && request.signal.reason instanceof Error) throw request.signal.reason;
@@ -141,11 +166,17 @@ export class ArgoCdApplications {
     const answered = (message: string) => new ClusterError(message, { status: code });
     switch (code) {
       case 401:
-        return answered(`the API server ${this.server} rejected the credentials (401 Unauthorized); refresh the kubeconfig's token or certificate${detail}`);
+        return answered(
+          `the API server ${this.server} rejected the credentials (401 Unauthorized); refresh the kubeconfig's token or certificate${detail}`,
+        );
       case 403:
-        return answered(`not allowed to read ${resource} (403 Forbidden); the identity needs get, list and watch on applications.argoproj.io${detail}`);
+        return answered(
+          `not allowed to read ${resource} (403 Forbidden); the identity needs get, list and watch on applications.argoproj.io${detail}`,
+        );
       case 404:
-        return answered(`the API server ${this.server} has no ${PLURAL}.${GROUP}/${VERSION} (404): Argo CD's CRDs are not installed; bootstrap the cluster first (docs/runbooks/bootstrap-a-cluster.md)`);
+        return answered(
+          `the API server ${this.server} has no ${PLURAL}.${GROUP}/${VERSION} (404): Argo CD's CRDs are not installed; bootstrap the cluster first (docs/runbooks/bootstrap-a-cluster.md)`,
+        );
       case undefined:
         break;
       default:

@@ -85,7 +85,12 @@ export interface ApplicationInformer extends ListWatch<Application & { metadata:
 }
 
 /** One informer session: a fresh list, then watches. */
-export function applicationInformer(client: ArgoCdApplications, backoff: Backoff, signal: AbortSignal, onList: () => void): ApplicationInformer {
+export function applicationInformer(
+  client: ArgoCdApplications,
+  backoff: Backoff,
+  signal: AbortSignal,
+  onList: () => void,
+): ApplicationInformer {
   const watch = new PacedWatch(client, backoff);
   const list = async () => {
     const answer = await client.listObjects(signal);
@@ -151,10 +156,15 @@ class PacedWatch extends Watch {
         { final: true },
       );
     }
-    if (failure) return new ClusterError(`watching ${this.client.path} failed: ${failure.message ?? `code ${failure.code}`}`, { status: failure.code });
+    if (failure)
+      return new ClusterError(`watching ${this.client.path} failed: ${failure.message ?? `code ${failure.code}`}`, {
+        status: failure.code,
+      });
     if (error) {
       if ((error as { type?: unknown }).type === 'request-timeout') {
-        return new ClusterError(`the API server ${this.client.server} did not answer a watch of ${this.client.path} within ${formatDuration(this.client.requestTimeoutMs)} (--request-timeout)`);
+        return new ClusterError(
+          `the API server ${this.client.server} did not answer a watch of ${this.client.path} within ${formatDuration(this.client.requestTimeoutMs)} (--request-timeout)`,
+        );
       }
       return error;
     }

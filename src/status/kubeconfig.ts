@@ -37,7 +37,9 @@ export function loadKubeconfig(explicit: string | undefined, env: Environment): 
   if (listed.length > 0) {
     const present = listed.filter((file) => existsSync(file));
     if (present.length === 0) {
-      throw new KubeconfigError(`no kubeconfig found: none of the files $KUBECONFIG lists exists (${listed.join(', ')}); pass --kubeconfig <path> or fix KUBECONFIG`);
+      throw new KubeconfigError(
+        `no kubeconfig found: none of the files $KUBECONFIG lists exists (${listed.join(', ')}); pass --kubeconfig <path> or fix KUBECONFIG`,
+      );
     }
     return { config: merge(present.map(readFile)), source: present.join(delimiter) };
   }

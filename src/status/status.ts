@@ -60,7 +60,10 @@ export async function waitUntilSettled(
   options: WaitOptions = {},
 ): Promise<{ rows: EnvironmentStatus[]; settled: boolean }> {
   // Here, not at the top: the Kubernetes client is slow to import, and only a wait needs the informer.
-  const [{ ClusterError }, { applicationInformer, Backoff, BACKOFF, isRetryable }] = await Promise.all([import('./cluster.ts'), import('./informer.ts')]);
+  const [{ ClusterError }, { applicationInformer, Backoff, BACKOFF, isRetryable }] = await Promise.all([
+    import('./cluster.ts'),
+    import('./informer.ts'),
+  ]);
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeoutMs);
   const stop = () => deadline.abort();
@@ -86,7 +89,13 @@ export async function waitUntilSettled(
         const explained = client.explain(error);
         if (!isRetryable(explained)) return reject(explained);
         if (await backoff.before('after a failure')) return begin();
-        if (!deadline.signal.aborted) reject(new ClusterError(`${explained.message} (tried ${backoff.failed} times in a row, backing off up to ${formatDuration(BACKOFF.maxMs)}; giving up)`, { final: true }));
+        if (!deadline.signal.aborted)
+          reject(
+            new ClusterError(
+              `${explained.message} (tried ${backoff.failed} times in a row, backing off up to ${formatDuration(BACKOFF.maxMs)}; giving up)`,
+              { final: true },
+            ),
+          );
       };
       const begin = () => {
         const current = applicationInformer(client, backoff, deadline.signal, () => (listed = true));

@@ -15,7 +15,11 @@ export function renderTable(rows: readonly EnvironmentStatus[], head: string | u
     shortImageReference(row.wanted),
   ]);
   const widths = HEADINGS.map((heading, i) => Math.max(heading.length, ...cells.map((cell) => cell[i]!.length)));
-  const line = (cell: readonly string[]) => cell.map((text, i) => text.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cell: readonly string[]) =>
+    cell
+      .map((text, i) => text.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const settled = rows.filter(isSettled).length;
   return [
     `Git HEAD: ${head ? head.slice(0, 7) : '(not a git repository)'}`,

@@ -27,7 +27,11 @@ export function customComponent(root: string, env: string): string | undefined {
   if (!existsSync(join(root, dir))) return undefined;
   const name = KUSTOMIZATION_NAMES.find((candidate) => existsSync(join(root, dir, candidate)));
   if (name === undefined) {
-    throw new InputError(`${dir}/`, '', 'expected a Kustomize Component: a kustomization.yaml with apiVersion: kustomize.config.k8s.io/v1alpha1 and kind: Component (or remove the folder)');
+    throw new InputError(
+      `${dir}/`,
+      '',
+      'expected a Kustomize Component: a kustomization.yaml with apiVersion: kustomize.config.k8s.io/v1alpha1 and kind: Component (or remove the folder)',
+    );
   }
   const file = `${dir}/${name}`;
   let document: unknown;
@@ -38,7 +42,11 @@ export function customComponent(root: string, env: string): string | undefined {
   }
   const kind = typeof document === 'object' && document !== null ? (document as { kind?: unknown }).kind : undefined;
   if (kind !== 'Component') {
-    throw new InputError(file, 'kind', `expected Component (a Kustomize Component, apiVersion: kustomize.config.k8s.io/v1alpha1), got ${kind === undefined ? 'none' : JSON.stringify(kind)}`);
+    throw new InputError(
+      file,
+      'kind',
+      `expected Component (a Kustomize Component, apiVersion: kustomize.config.k8s.io/v1alpha1), got ${kind === undefined ? 'none' : JSON.stringify(kind)}`,
+    );
   }
   return CUSTOM;
 }

@@ -13,6 +13,10 @@ export const ENV_SCHEMA_PATH = 'envs/env.schema.json';
 
 export function renderEnvSchema(): GeneratedFile {
   const schema = z.toJSONSchema(EnvFileSchema, { io: 'input', unrepresentable: 'any' });
-  const document = { ...generatedJsonComment('src/config/schema.ts'), title: 'HiveBox environment (envs/<env>/env.yaml)', ...(canonicalOrder(schema) as object) };
+  const document = {
+    ...generatedJsonComment('src/config/schema.ts'),
+    title: 'HiveBox environment (envs/<env>/env.yaml)',
+    ...(canonicalOrder(schema) as object),
+  };
   return { path: ENV_SCHEMA_PATH, content: `${JSON.stringify(document, null, 2)}\n` };
 }

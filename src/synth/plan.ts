@@ -40,7 +40,13 @@ export async function plan(root: string): Promise<Plan> {
       const manifests = renderEnvironment(environment);
       return [
         ...renderOverlay({ environment, base, baseEnvironment: baseEnv, manifests, component: customComponent(root, environment.name) }),
-        { path: sourceMapPath(environment.name), content: renderSourceMap(environment.file, cachedTrace(environment, () => traceSettings(environment, render, manifests))) },
+        {
+          path: sourceMapPath(environment.name),
+          content: renderSourceMap(
+            environment.file,
+            cachedTrace(environment, () => traceSettings(environment, render, manifests)),
+          ),
+        },
       ];
     }),
     ...synthesizeArgoCd(environments, repo),

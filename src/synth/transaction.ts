@@ -18,7 +18,18 @@
  * One synth at a time: WORK_DIR/lock names the holder's pid; a lock whose process is gone
  * (killed) is taken over.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { InputError } from '../errors.ts';
@@ -120,7 +131,11 @@ export function applyAtomically(root: string, changes: ChangeSet): void {
     try {
       rollBack(root, entries);
     } catch {
-      throw new InputError(failure.file, '', `${failure.problem}; rolling back failed too: the next \`npm run synth\` completes the set from ${JOURNAL}`);
+      throw new InputError(
+        failure.file,
+        '',
+        `${failure.problem}; rolling back failed too: the next \`npm run synth\` completes the set from ${JOURNAL}`,
+      );
     }
     rmSync(txn, { recursive: true, force: true });
     throw failure;
@@ -245,7 +260,11 @@ function acquireLock(root: string): () => void {
       }
       const seen = readHolder(lock);
       if (seen && isAlive(seen)) {
-        throw new InputError(LOCK, '', `another synth (pid ${seen.pid} on ${seen.host}, since ${seen.since}) is writing this repository; wait for it to finish, or delete the lock if that process is gone`);
+        throw new InputError(
+          LOCK,
+          '',
+          `another synth (pid ${seen.pid} on ${seen.host}, since ${seen.since}) is writing this repository; wait for it to finish, or delete the lock if that process is gone`,
+        );
       }
       takeOverStale(lock, seen);
     }

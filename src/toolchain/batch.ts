@@ -50,19 +50,30 @@ export function kustomizeBuildAll(dirs: readonly string[], env?: Env): Promise<s
       continue;
     }
     const outputs = renderTogether(members, env);
-    members.forEach(({ dir }, i) => results.set(dir, outputs.then((all) => all?.[i] ?? kustomizeBuild(dir, env))));
+    members.forEach(({ dir }, i) =>
+      results.set(
+        dir,
+        outputs.then((all) => all?.[i] ?? kustomizeBuild(dir, env)),
+      ),
+    );
   }
   return absolute.map((dir) => results.get(dir)!);
 }
 
 /** The folders' outputs from one kustomize run, or undefined if anything does not add up. */
-async function renderTogether(members: readonly { dir: string; ids: readonly string[] }[], env: Env | undefined): Promise<string[] | undefined> {
+async function renderTogether(
+  members: readonly { dir: string; ids: readonly string[] }[],
+  env: Env | undefined,
+): Promise<string[] | undefined> {
   const home = mkdtempSync(join(tmpdir(), 'hivebox-kustomize-'));
   let output: string;
   try {
     // kustomize takes other folders only by relative path.
     const resources = members.map(({ dir }) => `  - ${JSON.stringify(relative(home, dir).split('\\').join('/'))}\n`).join('');
-    writeFileSync(join(home, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources}`);
+    writeFileSync(
+      join(home, 'kustomization.yaml'),
+      `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources}`,
+    );
     output = await kustomizeBuild(home, env);
   } catch {
     return undefined;
@@ -154,7 +165,8 @@ function identity(document: string): string | undefined {
   const apiVersion = single(document, /^apiVersion:(.*)$/gm);
   const kind = single(document, /^kind:(.*)$/gm);
   const metadata = /^metadata:[ \t]*\n((?:(?: {2}.*)?\n)*)/m.exec(document)?.[1];
-  if (apiVersion === undefined || kind === undefined || metadata === undefined || [...document.matchAll(/^metadata:/gm)].length !== 1) return undefined;
+  if (apiVersion === undefined || kind === undefined || metadata === undefined || [...document.matchAll(/^metadata:/gm)].length !== 1)
+    return undefined;
   const name = single(metadata, /^ {2}name:(.*)$/gm);
   const namespaceLines = [...metadata.matchAll(/^ {2}namespace:(.*)$/gm)];
   if (name === undefined || namespaceLines.length > 1) return undefined;

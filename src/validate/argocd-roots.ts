@@ -12,7 +12,8 @@ import { ARGOCD_SCOPE } from './check.ts';
 import { asArray, asObject } from './workloads.ts';
 
 /** The yaml package, loaded only when the answer is not kept from an earlier run. */
-const parseAllDocuments = (text: string): Yaml.Document.Parsed[] => (createRequire(import.meta.url)('yaml') as typeof Yaml).parseAllDocuments(text) as Yaml.Document.Parsed[];
+const parseAllDocuments = (text: string): Yaml.Document.Parsed[] =>
+  (createRequire(import.meta.url)('yaml') as typeof Yaml).parseAllDocuments(text) as Yaml.Document.Parsed[];
 
 /** Kustomization folders under argocd/: the root, and every one the root (transitively) does not include. */
 export function argocdRoots(root: string): string[] {

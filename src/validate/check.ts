@@ -50,7 +50,13 @@ export type RepositoryCheck = (repository: RepositoryView, reportIn: ReportIn) =
 export type PairCheck = (mirror: ScopeView, of: ScopeView, report: Report) => void;
 
 /** A rule: its id (the one a waiver names), what it requires and the one-line fix printed under a finding. */
-export function rule(id: string, category: RuleInfo['category'], title: string, fix: string, severity: RuleInfo['severity'] = 'error'): RuleInfo {
+export function rule(
+  id: string,
+  category: RuleInfo['category'],
+  title: string,
+  fix: string,
+  severity: RuleInfo['severity'] = 'error',
+): RuleInfo {
   return { id, category, severity, title, fix };
 }
 
@@ -80,5 +86,12 @@ export function viewOf(name: string, kubernetesVersion: string, requireDigest: b
     const key = `${manifest.kind}\u0000${namespace}`;
     (byKind.get(key) ?? byKind.set(key, []).get(key)!).push(manifest);
   }
-  return { name, kubernetesVersion, requireDigest, manifests, byNamespace, ofKind: (kind, namespace) => byKind.get(`${kind}\u0000${namespace}`) ?? [] };
+  return {
+    name,
+    kubernetesVersion,
+    requireDigest,
+    manifests,
+    byNamespace,
+    ofKind: (kind, namespace) => byKind.get(`${kind}\u0000${namespace}`) ?? [],
+  };
 }

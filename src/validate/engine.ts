@@ -9,7 +9,17 @@ import { viewOf, type PairRules, type Report, type RepositoryRules, type Rules, 
 import { platformPodSecurityNotes } from './checks/platform-pod-security.ts';
 import { RULE_SETS, RULES, isRule, ruleInfo } from './rules.ts';
 import { isObject } from './workloads.ts';
-import type { EnvWaiver, Finding, ResourceRef, ScopeInput, SettingSource, ValidateManifestsOptions, ValidationReport, WaivedFinding, Waiver } from './types.ts';
+import type {
+  EnvWaiver,
+  Finding,
+  ResourceRef,
+  ScopeInput,
+  SettingSource,
+  ValidateManifestsOptions,
+  ValidationReport,
+  WaivedFinding,
+  Waiver,
+} from './types.ts';
 import { settingFix } from './setting-fix.ts';
 
 /** The env.yaml default, so that manifests without an environment are checked against the same version. */
@@ -71,31 +81,55 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
   const views = new Map<string, { view: ScopeView; input: ScopeInput }>();
   const today = options.today ?? new Date().toISOString().slice(0, 10);
 
-  const reporterFor = (input: ScopeInput, counterpart?: ScopeInput): Report => (ruleId, manifest, path, message, sides) => {
-    const info = ruleInfo(ruleId);
-    const finding = { ruleId, severity: info.severity, scope: input.name, resource: refOf(manifest), path, message, fix: info.fix, manifest, input, ...(counterpart ? { counterpart } : {}), ...(sides ? { sides } : {}) };
-    const waiver = waivers.get(manifest)?.get(ruleId);
-    if (waiver) {
-      waiver.waived++;
-      silenced.push({ ...finding, waiver: { reason: waiver.reason } });
-      return;
-    }
-    const envWaiver = envWaivers.get(input)?.find((w) => !w.expired && w.waiver.rule === ruleId && (w.waiver.resource === undefined || w.waiver.resource === `${manifest.kind}/${manifest.metadata.name}`));
-    if (envWaiver) {
-      envWaiver.waived++;
-      const { reason, location, expires } = envWaiver.waiver;
-      silenced.push({ ...finding, waiver: { reason, expires, ...(location ? { location } : {}) } });
-      return;
-    }
-    pending.push(finding);
-  };
+  const reporterFor =
+    (input: ScopeInput, counterpart?: ScopeInput): Report =>
+    (ruleId, manifest, path, message, sides) => {
+      const info = ruleInfo(ruleId);
+      const finding = {
+        ruleId,
+        severity: info.severity,
+        scope: input.name,
+        resource: refOf(manifest),
+        path,
+        message,
+        fix: info.fix,
+        manifest,
+        input,
+        ...(counterpart ? { counterpart } : {}),
+        ...(sides ? { sides } : {}),
+      };
+      const waiver = waivers.get(manifest)?.get(ruleId);
+      if (waiver) {
+        waiver.waived++;
+        silenced.push({ ...finding, waiver: { reason: waiver.reason } });
+        return;
+      }
+      const envWaiver = envWaivers
+        .get(input)
+        ?.find(
+          (w) =>
+            !w.expired &&
+            w.waiver.rule === ruleId &&
+            (w.waiver.resource === undefined || w.waiver.resource === `${manifest.kind}/${manifest.metadata.name}`),
+        );
+      if (envWaiver) {
+        envWaiver.waived++;
+        const { reason, location, expires } = envWaiver.waiver;
+        silenced.push({ ...finding, waiver: { reason, expires, ...(location ? { location } : {}) } });
+        return;
+      }
+      pending.push(finding);
+    };
 
   for (const input of options.scopes) {
     // A document without metadata is a schema finding, not a crash of every other check.
     const manifests = input.manifests.map((m) => (isObject(m.metadata) ? m : ({ ...m, metadata: { name: '' } } as Manifest)));
     const view = viewOf(input.name, input.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, input.requireDigest ?? false, manifests);
     views.set(input.name, { view, input });
-    envWaivers.set(input, (input.waivers ?? []).map((waiver) => ({ waiver, input, expired: waiver.expires < today, waived: 0 })));
+    envWaivers.set(
+      input,
+      (input.waivers ?? []).map((waiver) => ({ waiver, input, expired: waiver.expires < today, waived: 0 })),
+    );
     const report = reporterFor(input);
     for (const manifest of manifests) collectWaivers(manifest, input, waivers, report);
     for (const set of SCOPE_CHECKS) set.check(view, restrictedTo(set, report));
@@ -138,10 +172,18 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
   }
 
   const order = new Map(options.scopes.map((s, i) => [s.name, i]));
-  const complete = <T extends PendingFinding>({ manifest, input, counterpart, ...finding }: T): Omit<T, 'manifest' | 'input' | 'counterpart'> & Finding => {
-    const location = finding.location ?? (manifest && input.locate?.(manifest, finding.path)) ?? (input.file ? { file: input.file } : undefined);
+  const complete = <T extends PendingFinding>({
+    manifest,
+    input,
+    counterpart,
+    ...finding
+  }: T): Omit<T, 'manifest' | 'input' | 'counterpart'> & Finding => {
+    const location =
+      finding.location ?? (manifest && input.locate?.(manifest, finding.path)) ?? (input.file ? { file: input.file } : undefined);
     const resource = `${finding.resource.kind}/${finding.resource.name}`;
-    const settings: SettingSource[] = manifest ? [...(input.settings?.(resource, finding.path) ?? []), ...(counterpart?.settings?.(resource, finding.path) ?? [])] : [];
+    const settings: SettingSource[] = manifest
+      ? [...(input.settings?.(resource, finding.path) ?? []), ...(counterpart?.settings?.(resource, finding.path) ?? [])]
+      : [];
     const ordered = [...settings.filter((s) => !s.isDefault), ...settings.filter((s) => s.isDefault)];
     return {
       ...finding,
@@ -150,7 +192,10 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     };
   };
   const byPlace = (a: Finding, b: Finding) =>
-    (order.get(a.scope)! - order.get(b.scope)!) || compareResources(a.resource, b.resource) || a.ruleId.localeCompare(b.ruleId) || a.path.localeCompare(b.path);
+    order.get(a.scope)! - order.get(b.scope)! ||
+    compareResources(a.resource, b.resource) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.path.localeCompare(b.path);
   const findings: Finding[] = pending.map(complete).sort(byPlace);
   const waived = silenced.map((finding) => complete(finding) as WaivedFinding).sort(byPlace);
 
@@ -158,20 +203,51 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
   for (const [manifest, byRule] of waivers) {
     for (const [ruleId, state] of byRule) {
       const location = state.input.locate?.(manifest, `metadata.annotations["${WAIVER_PREFIX}${ruleId}"]`);
-      waiverList.push({ ruleId, scope: state.input.name, resource: refOf(manifest), reason: state.reason, waived: state.waived, ...(location ? { location } : {}) });
+      waiverList.push({
+        ruleId,
+        scope: state.input.name,
+        resource: refOf(manifest),
+        reason: state.reason,
+        waived: state.waived,
+        ...(location ? { location } : {}),
+      });
     }
   }
   for (const states of envWaivers.values()) {
     for (const { waiver, input, expired, waived: count } of states) {
       // Parity runs only when both environments are selected: a parity waiver is not unused when parity did not run.
-      const status = expired ? 'expired' : count > 0 ? 'active' : waiver.rule === 'parity' && !mirrors.has(input.name) ? 'not-checked' : 'unused';
+      const status = expired
+        ? 'expired'
+        : count > 0
+          ? 'active'
+          : waiver.rule === 'parity' && !mirrors.has(input.name)
+            ? 'not-checked'
+            : 'unused';
       const resource = waiver.resource ? resourceRefOf(waiver.resource) : envFileRef(input);
-      waiverList.push({ ruleId: waiver.rule, scope: input.name, resource, reason: waiver.reason, waived: count, expires: waiver.expires, path: waiver.path, status, ...(waiver.location ? { location: waiver.location } : {}) });
+      waiverList.push({
+        ruleId: waiver.rule,
+        scope: input.name,
+        resource,
+        reason: waiver.reason,
+        waived: count,
+        expires: waiver.expires,
+        path: waiver.path,
+        status,
+        ...(waiver.location ? { location: waiver.location } : {}),
+      });
     }
   }
-  waiverList.sort((a, b) => (order.get(a.scope)! - order.get(b.scope)!) || compareResources(a.resource, b.resource) || a.ruleId.localeCompare(b.ruleId));
+  waiverList.sort(
+    (a, b) => order.get(a.scope)! - order.get(b.scope)! || compareResources(a.resource, b.resource) || a.ruleId.localeCompare(b.ruleId),
+  );
   return {
-    scopes: options.scopes.map((s) => ({ name: s.name, ...(s.file ? { file: s.file } : {}), kubernetesVersion: s.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION, schemaVersion: SCHEMA_KUBERNETES_VERSION, resources: s.manifests.length })),
+    scopes: options.scopes.map((s) => ({
+      name: s.name,
+      ...(s.file ? { file: s.file } : {}),
+      kubernetesVersion: s.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION,
+      schemaVersion: SCHEMA_KUBERNETES_VERSION,
+      resources: s.manifests.length,
+    })),
     resourceCount: options.scopes.reduce((sum, s) => sum + s.manifests.length, 0),
     findings,
     waivers: waiverList,

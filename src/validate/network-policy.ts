@@ -39,7 +39,13 @@ export interface PortDeclaration {
 
 /** Where traffic comes from or goes to: a pod (by its labels and its namespace's), or an address outside the cluster. */
 export type Endpoint =
-  | { readonly kind: 'pod'; readonly namespace: string; readonly namespaceLabels: Labels; readonly labels: Labels; readonly ports: readonly PortDeclaration[] }
+  | {
+      readonly kind: 'pod';
+      readonly namespace: string;
+      readonly namespaceLabels: Labels;
+      readonly labels: Labels;
+      readonly ports: readonly PortDeclaration[];
+    }
   | { readonly kind: 'address'; readonly address: string; readonly ports: readonly PortDeclaration[] };
 
 export interface Connection {
@@ -122,14 +128,19 @@ function peerMatches(peer: Json, policyNamespace: string, endpoint: Endpoint): b
   if (isObject(peer.ipBlock)) {
     if (endpoint.kind !== 'address') return false;
     const block = peer.ipBlock;
-    return cidrContains(String(block.cidr), endpoint.address) && !asArray(block.except).some((except) => cidrContains(String(except), endpoint.address));
+    return (
+      cidrContains(String(block.cidr), endpoint.address) &&
+      !asArray(block.except).some((except) => cidrContains(String(except), endpoint.address))
+    );
   }
   const podSelector = peer.podSelector;
   const namespaceSelector = peer.namespaceSelector;
   // Neither selector: not a valid peer (the API server rejects it), so it matches nothing.
   if (!isObject(podSelector) && !isObject(namespaceSelector)) return false;
   if (endpoint.kind !== 'pod') return false;
-  const namespaceOk = isObject(namespaceSelector) ? selectorMatches(namespaceSelector, endpoint.namespaceLabels) : endpoint.namespace === policyNamespace;
+  const namespaceOk = isObject(namespaceSelector)
+    ? selectorMatches(namespaceSelector, endpoint.namespaceLabels)
+    : endpoint.namespace === policyNamespace;
   return namespaceOk && (!isObject(podSelector) || selectorMatches(podSelector, endpoint.labels));
 }
 
@@ -142,7 +153,10 @@ function portMatches(port: Json, connection: Connection): boolean {
     return connection.port >= port.port && connection.port <= end;
   }
   // A named port: the destination pod's container port of that name and protocol.
-  return connection.to.kind === 'pod' && connection.to.ports.some((p) => p.name === port.port && p.protocol === protocol && p.port === connection.port);
+  return (
+    connection.to.kind === 'pod' &&
+    connection.to.ports.some((p) => p.name === port.port && p.protocol === protocol && p.port === connection.port)
+  );
 }
 
 /** Whether an IPv4 CIDR holds an IPv4 address. An IPv6 block never holds an IPv4 address (and the reverse). */
@@ -153,7 +167,7 @@ export function cidrContains(cidr: string, address: string): boolean {
   const length = Number(bits ?? 32);
   if (network === undefined || host === undefined || !Number.isInteger(length) || length < 0 || length > 32) return false;
   const mask = length === 0 ? 0 : (~0 << (32 - length)) >>> 0;
-  return ((network & mask) >>> 0) === ((host & mask) >>> 0);
+  return (network & mask) >>> 0 === (host & mask) >>> 0;
 }
 
 export function ipv4(text: string): number | undefined {

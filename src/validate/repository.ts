@@ -53,7 +53,11 @@ export async function validateRepository(options: ValidateRepositoryOptions): Pr
   all.forEach(checkWaivedRules);
   const cache: ParseCache = new Map();
   const selected = selectEnvironments(all, options.envs ?? []);
-  const build: KustomizeBuild = options.build ?? Object.assign((dir: string) => kustomizeBuild(dir, options.env), { all: (dirs: readonly string[]) => kustomizeBuildAll(dirs, options.env) });
+  const build: KustomizeBuild =
+    options.build ??
+    Object.assign((dir: string) => kustomizeBuild(dir, options.env), {
+      all: (dirs: readonly string[]) => kustomizeBuildAll(dirs, options.env),
+    });
   const folders = new Map<string, readonly Manifest[]>();
   const [envScopes, argocdScopes] = await Promise.all([
     Promise.all(selected.map((env) => environmentScope(root, env, all, cache, build))),
@@ -66,10 +70,16 @@ export async function validateRepository(options: ValidateRepositoryOptions): Pr
     scopes: [...envScopes, ...argocdScopes],
     folders,
     parity: pairs.filter((p) => isSelected(p.mirror) && isSelected(p.of)),
-    skipped: pairs.filter((p) => isSelected(p.mirror) !== isSelected(p.of)).map(({ mirror, of }) => {
-      const missing = isSelected(mirror) ? of : mirror;
-      return { rule: 'parity', scope: mirror, reason: `${mirror} mirrors ${of}, and ${missing} is not in the selection (add --env ${missing})` };
-    }),
+    skipped: pairs
+      .filter((p) => isSelected(p.mirror) !== isSelected(p.of))
+      .map(({ mirror, of }) => {
+        const missing = isSelected(mirror) ? of : mirror;
+        return {
+          rule: 'parity',
+          scope: mirror,
+          reason: `${mirror} mirrors ${of}, and ${missing} is not in the selection (add --env ${missing})`,
+        };
+      }),
     chartValues: chartValuesOf(root, all),
     ...(options.today ? { today: options.today } : {}),
   });
@@ -77,7 +87,9 @@ export async function validateRepository(options: ValidateRepositoryOptions): Pr
 
 /** Every platform component's values on every cluster the environments use. */
 export function chartValuesOf(root: string, environments: readonly Environment[]): ChartValues[] {
-  return clustersOf(environments).flatMap((cluster) => PLATFORM_COMPONENTS.map((component) => loadChartValues(root, component.name, cluster)));
+  return clustersOf(environments).flatMap((cluster) =>
+    PLATFORM_COMPONENTS.map((component) => loadChartValues(root, component.name, cluster)),
+  );
 }
 
 /** The last environment of a promotion chain: promoted into, never promoted from (prod). */
@@ -119,7 +131,8 @@ function parseManifests(yaml: string, source: string): Manifest[] {
 function* parseDocuments(yaml: string, source: string): Generator<unknown> {
   // Only for what js-yaml may read differently (rendered-yaml.ts): the yaml package is loaded then.
   for (const document of (createRequire(import.meta.url)('yaml') as typeof Yaml).parseAllDocuments(yaml)) {
-    if (document.errors.length > 0) throw new InputError(source, '', `kustomize printed YAML that does not parse: ${document.errors[0]!.message}`);
+    if (document.errors.length > 0)
+      throw new InputError(source, '', `kustomize printed YAML that does not parse: ${document.errors[0]!.message}`);
     yield document.toJS();
   }
 }
@@ -133,11 +146,21 @@ async function render(root: string, dir: string, build: KustomizeBuild, output =
   }
 }
 
-async function environmentScope(root: string, env: Environment, all: readonly Environment[], cache: ParseCache, build: KustomizeBuild): Promise<ScopeInput> {
+async function environmentScope(
+  root: string,
+  env: Environment,
+  all: readonly Environment[],
+  cache: ParseCache,
+  build: KustomizeBuild,
+): Promise<ScopeInput> {
   const dir = `envs/${env.name}`;
-  if (!existsSync(join(root, dir, 'kustomization.yaml'))) throw new InputError(`${dir}/kustomization.yaml`, '', 'missing: run `npm run synth` to generate the overlay');
+  if (!existsSync(join(root, dir, 'kustomization.yaml')))
+    throw new InputError(`${dir}/kustomization.yaml`, '', 'missing: run `npm run synth` to generate the overlay');
   const manifests = await render(root, dir, build);
-  const sources = new SourceIndex(root, cache).addDefinitions(join(root, 'base')).addDefinitions(join(root, dir)).addPatches(join(root, dir));
+  const sources = new SourceIndex(root, cache)
+    .addDefinitions(join(root, 'base'))
+    .addDefinitions(join(root, dir))
+    .addPatches(join(root, dir));
   const locator = new SettingLocator(root, env.file);
   const settings = new SettingSources(root, env.name, locator);
   return {
@@ -156,13 +179,27 @@ async function environmentScope(root: string, env: Environment, all: readonly En
   };
 }
 
-async function argocdScope(root: string, all: readonly Environment[], cache: ParseCache, build: KustomizeBuild, folders: Map<string, readonly Manifest[]>): Promise<ScopeInput[]> {
+async function argocdScope(
+  root: string,
+  all: readonly Environment[],
+  cache: ParseCache,
+  build: KustomizeBuild,
+  folders: Map<string, readonly Manifest[]>,
+): Promise<ScopeInput[]> {
   if (!existsSync(join(root, ARGOCD_SCOPE))) return [];
   const dirs = argocdRoots(root);
   // Each cluster's root and the platform folders: small, plain trees that kustomize can render a few at a time.
   const outputs = build.all ? build.all(dirs) : dirs.map((dir) => build(dir));
   const rendered = await Promise.all(dirs.map((dir, i) => render(root, dir.slice(root.length + 1), build, outputs[i])));
-  dirs.forEach((dir, i) => folders.set(dir.slice(root.length + 1).split('\\').join('/'), rendered[i]!));
+  dirs.forEach((dir, i) =>
+    folders.set(
+      dir
+        .slice(root.length + 1)
+        .split('\\')
+        .join('/'),
+      rendered[i]!,
+    ),
+  );
   const owner = new Map<Manifest, SourceIndex>();
   const excluded = new Set(dirs);
   dirs.forEach((dir, i) => {
@@ -172,6 +209,15 @@ async function argocdScope(root: string, all: readonly Environment[], cache: Par
     for (const manifest of rendered[i]!) owner.set(manifest, index);
   });
   // Argo CD and the platform serve every environment's cluster: check against the oldest target.
-  const oldest = all.map((e) => e.kubernetesVersion).sort((a, b) => kubernetesMinor(a) - kubernetesMinor(b))[0] ?? DEFAULT_KUBERNETES_VERSION;
-  return [{ name: ARGOCD_SCOPE, file: `${ARGOCD_SCOPE}/kustomization.yaml`, kubernetesVersion: oldest, manifests: rendered.flat(), locate: (manifest, path) => owner.get(manifest)?.locate(manifest, path) }];
+  const oldest =
+    all.map((e) => e.kubernetesVersion).sort((a, b) => kubernetesMinor(a) - kubernetesMinor(b))[0] ?? DEFAULT_KUBERNETES_VERSION;
+  return [
+    {
+      name: ARGOCD_SCOPE,
+      file: `${ARGOCD_SCOPE}/kustomization.yaml`,
+      kubernetesVersion: oldest,
+      manifests: rendered.flat(),
+      locate: (manifest, path) => owner.get(manifest)?.locate(manifest, path),
+    },
+  ];
 }

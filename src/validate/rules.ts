@@ -15,7 +15,16 @@ import { notificationSubscriptionRules } from './checks/notifications.ts';
 import { parityRules } from './checks/parity.ts';
 import { chartRenderRepeatableRules, platformResourcesRules } from './checks/platform.ts';
 import { platformPodSecurityRules } from './checks/platform-pod-security.ts';
-import { defaultDenyRules, duplicateEnvRules, hpaTargetRules, podDisruptionBudgetRules, probesRules, resourcesRules, serviceMonitorRules, serviceSelectorRules } from './checks/reliability.ts';
+import {
+  defaultDenyRules,
+  duplicateEnvRules,
+  hpaTargetRules,
+  podDisruptionBudgetRules,
+  probesRules,
+  resourcesRules,
+  serviceMonitorRules,
+  serviceSelectorRules,
+} from './checks/reliability.ts';
 import { schemaRules } from './checks/schema.ts';
 import { imageRules, namespacePodSecurityRules, podSecurityRules, secretDataRules, serviceAccountTokenRules } from './checks/security.ts';
 import { syncWindowRules } from './checks/sync-windows.ts';

@@ -5,7 +5,9 @@ import type { SettingSource } from '../sources/map.ts';
 const LISTED = 3;
 
 export function describeSetting(source: SettingSource): string {
-  return source.isDefault ? `${source.setting} (default in ${source.file}; set it in ${source.envFile})` : `${source.setting} (${source.file}:${source.line})`;
+  return source.isDefault
+    ? `${source.setting} (default in ${source.file}; set it in ${source.envFile})`
+    : `${source.setting} (${source.file}:${source.line})`;
 }
 
 export function settingFix(sources: readonly SettingSource[], ruleFix: string): string {

@@ -35,7 +35,9 @@ const keyOf = (kind: unknown, name: unknown) => `${String(kind)}/${String(name)}
 function parseFile(root: string, absolute: string): Parsed[] {
   const lines = new (yaml().LineCounter)();
   const file = relative(root, absolute).split(sep).join('/');
-  return yaml().parseAllDocuments(readFileSync(absolute, 'utf8'), { lineCounter: lines }).map((document) => ({ file, document: document as Yaml.Document.Parsed, lines }));
+  return yaml()
+    .parseAllDocuments(readFileSync(absolute, 'utf8'), { lineCounter: lines })
+    .map((document) => ({ file, document: document as Yaml.Document.Parsed, lines }));
 }
 
 /** Parsed files, shared by the indexes of every environment (they all read base/). */
@@ -72,7 +74,8 @@ export class SourceIndex {
       if (file.endsWith(`${sep}kustomization.yaml`)) continue;
       for (const parsed of this.parse(file)) {
         const object = asObject(parsed.document.toJS());
-        if (typeof object.kind === 'string' && object.metadata) this.definitions.set(keyOf(object.kind, asObject(object.metadata).name), parsed);
+        if (typeof object.kind === 'string' && object.metadata)
+          this.definitions.set(keyOf(object.kind, asObject(object.metadata).name), parsed);
       }
     }
   }

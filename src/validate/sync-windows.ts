@@ -59,21 +59,47 @@ export function compileWindow(spec: SyncWindowSpec): { window?: CompiledWindow; 
   const problems: WindowProblem[] = [];
   const kind = str(spec.kind);
   if (kind !== 'allow' && kind !== 'deny') {
-    problems.push({ field: 'kind', message: `kind ${JSON.stringify(kind)} is neither allow nor deny: Argo CD refuses it in a project it validates, and the controller ignores the window`, blocksSyncs: false });
+    problems.push({
+      field: 'kind',
+      message: `kind ${JSON.stringify(kind)} is neither allow nor deny: Argo CD refuses it in a project it validates, and the controller ignores the window`,
+      blocksSyncs: false,
+    });
   }
   const zone = str(spec.timeZone);
   const zoneProblem = zone === '' ? undefined : timeZoneProblem(zone);
-  if (zoneProblem) problems.push({ field: 'timeZone', message: `timeZone ${JSON.stringify(zone)}: Argo CD cannot load it and silently uses UTC (${zoneProblem})`, blocksSyncs: false });
+  if (zoneProblem)
+    problems.push({
+      field: 'timeZone',
+      message: `timeZone ${JSON.stringify(zone)}: Argo CD cannot load it and silently uses UTC (${zoneProblem})`,
+      blocksSyncs: false,
+    });
   const schedule = parseCron(str(spec.schedule));
-  if (!schedule.ok) problems.push({ field: 'schedule', message: `schedule ${JSON.stringify(str(spec.schedule))} is not a cron schedule Argo CD accepts (${schedule.error}): every sync of the Applications it matches fails`, blocksSyncs: true });
+  if (!schedule.ok)
+    problems.push({
+      field: 'schedule',
+      message: `schedule ${JSON.stringify(str(spec.schedule))} is not a cron schedule Argo CD accepts (${schedule.error}): every sync of the Applications it matches fails`,
+      blocksSyncs: true,
+    });
   const duration = parseGoDuration(str(spec.duration));
-  if (!duration.ok) problems.push({ field: 'duration', message: `duration ${JSON.stringify(str(spec.duration))} is not a Go duration (${duration.error}): every sync of the Applications it matches fails`, blocksSyncs: true });
+  if (!duration.ok)
+    problems.push({
+      field: 'duration',
+      message: `duration ${JSON.stringify(str(spec.duration))} is not a Go duration (${duration.error}): every sync of the Applications it matches fails`,
+      blocksSyncs: true,
+    });
   if (!schedule.ok || !duration.ok) return { problems };
   const ns = duration.nanoseconds;
   const seconds = ns >= 0n ? ns / 1_000_000_000n : -((-ns + 999_999_999n) / 1_000_000_000n);
   return {
     // A zone Go cannot load counts as UTC (utcOffsetSeconds).
-    window: { kind, manualSync: spec.manualSync === true, timeZone: zone || 'UTC', schedule: schedule.schedule, durationSeconds: Number(seconds), durationRemainderNs: Number(ns - seconds * 1_000_000_000n) },
+    window: {
+      kind,
+      manualSync: spec.manualSync === true,
+      timeZone: zone || 'UTC',
+      schedule: schedule.schedule,
+      durationSeconds: Number(seconds),
+      durationRemainderNs: Number(ns - seconds * 1_000_000_000n),
+    },
     problems,
   };
 }

@@ -28,15 +28,30 @@ export function podTemplate(manifest: Manifest): PodTemplate | undefined {
   if (manifest.kind === 'Pod') return { spec, path: 'spec', labels: asStringMap(manifest.metadata.labels), longRunning };
   if (manifest.kind === 'PodTemplate') {
     const template = asObject(manifest.template);
-    return { spec: asObject(template.spec), path: 'template.spec', labels: asStringMap(asObject(template.metadata).labels), longRunning: false };
+    return {
+      spec: asObject(template.spec),
+      path: 'template.spec',
+      labels: asStringMap(asObject(template.metadata).labels),
+      longRunning: false,
+    };
   }
   if (TEMPLATE_KINDS.has(manifest.kind)) {
     const template = asObject(spec.template);
-    return { spec: asObject(template.spec), path: 'spec.template.spec', labels: asStringMap(asObject(template.metadata).labels), longRunning };
+    return {
+      spec: asObject(template.spec),
+      path: 'spec.template.spec',
+      labels: asStringMap(asObject(template.metadata).labels),
+      longRunning,
+    };
   }
   if (manifest.kind === 'CronJob') {
     const template = asObject(asObject(asObject(spec.jobTemplate).spec).template);
-    return { spec: asObject(template.spec), path: 'spec.jobTemplate.spec.template.spec', labels: asStringMap(asObject(template.metadata).labels), longRunning: false };
+    return {
+      spec: asObject(template.spec),
+      path: 'spec.jobTemplate.spec.template.spec',
+      labels: asStringMap(asObject(template.metadata).labels),
+      longRunning: false,
+    };
   }
   return undefined;
 }

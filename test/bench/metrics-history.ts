@@ -23,7 +23,9 @@ export function makeHistory(count: number): string {
   for (let i = 0; i < count; i++) {
     const env = ENVS[i % 3]!;
     time += 3600;
-    parts.push(`commit refs/heads/main\ncommitter Bench <bench@example.com> ${time} +0000\n${data(`deploy(${env}): v${Math.floor(i / 3)}`)}`);
+    parts.push(
+      `commit refs/heads/main\ncommitter Bench <bench@example.com> ${time} +0000\n${data(`deploy(${env}): v${Math.floor(i / 3)}`)}`,
+    );
     const files = i === 0 ? ENVS.map((e) => [e, 0] as const) : [[env, Math.floor(i / 3)] as const];
     for (const [e, version] of files) {
       parts.push(`M 100644 inline envs/${e}/env.yaml\n${data(envYaml(e, version))}`);

@@ -41,7 +41,16 @@ export async function interceptFs<T>(
 }
 
 /** The functions that change the disk. */
-export const WRITES = ['writeFileSync', 'renameSync', 'rmSync', 'copyFileSync', 'mkdirSync', 'linkSync', 'rmdirSync', 'unlinkSync'] as const;
+export const WRITES = [
+  'writeFileSync',
+  'renameSync',
+  'rmSync',
+  'copyFileSync',
+  'mkdirSync',
+  'linkSync',
+  'rmdirSync',
+  'unlinkSync',
+] as const;
 
 /** An error as node:fs throws it. */
 export function fsError(code: string, syscall: string, path: string): NodeJS.ErrnoException {
@@ -52,11 +61,18 @@ export function fsError(code: string, syscall: string, path: string): NodeJS.Err
  * Runs `action` with every disk-changing call for which `fails(name, path)` returns an error
  * code failing with it, before it changes anything.
  */
-export function withFsFault<T>(fails: (name: string, path: string, dest?: string) => string | undefined, action: () => Promise<T>): Promise<T> {
-  return interceptFs(WRITES, (name, args, original) => {
-    const path = String(args[0]);
-    const code = fails(name, path, typeof args[1] === 'string' ? args[1] : undefined);
-    if (code) throw fsError(code, name.replace(/Sync$/, ''), path);
-    return original(...args);
-  }, action);
+export function withFsFault<T>(
+  fails: (name: string, path: string, dest?: string) => string | undefined,
+  action: () => Promise<T>,
+): Promise<T> {
+  return interceptFs(
+    WRITES,
+    (name, args, original) => {
+      const path = String(args[0]);
+      const code = fails(name, path, typeof args[1] === 'string' ? args[1] : undefined);
+      if (code) throw fsError(code, name.replace(/Sync$/, ''), path);
+      return original(...args);
+    },
+    action,
+  );
 }

@@ -87,17 +87,24 @@ export async function startGitHubApi(bare: string, repository = 'hivebox-platfor
       const path = url.pathname;
 
       if (method === 'POST' && path === '/graphql') {
-        if (!/createCommitOnBranch\(input: \$input\)/.test(body.query ?? '')) return reply(200, { errors: [{ message: 'the stand-in answers createCommitOnBranch only' }] });
+        if (!/createCommitOnBranch\(input: \$input\)/.test(body.query ?? ''))
+          return reply(200, { errors: [{ message: 'the stand-in answers createCommitOnBranch only' }] });
         if (graphqlFailure) {
           const message = graphqlFailure;
           graphqlFailure = undefined;
           return reply(200, { data: null, errors: [{ message }] });
         }
         const input = body.variables.input;
-        if (input.branch.repositoryNameWithOwner !== repository) return reply(200, { errors: [{ message: `Could not resolve to a Repository with the name '${input.branch.repositoryNameWithOwner}'.` }] });
+        if (input.branch.repositoryNameWithOwner !== repository)
+          return reply(200, {
+            errors: [{ message: `Could not resolve to a Repository with the name '${input.branch.repositoryNameWithOwner}'.` }],
+          });
         const parent = head(input.branch.branchName);
         if (!parent) return reply(200, { errors: [{ message: `A ref named "refs/heads/${input.branch.branchName}" does not exist.` }] });
-        if (parent !== input.expectedHeadOid) return reply(200, { errors: [{ message: `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.` }] });
+        if (parent !== input.expectedHeadOid)
+          return reply(200, {
+            errors: [{ message: `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.` }],
+          });
         const scratch = mkdtempSync(join(tmpdir(), 'fake-github-index-'));
         const env = { GIT_INDEX_FILE: join(scratch, 'index') };
         try {
@@ -157,7 +164,15 @@ export async function startGitHubApi(bare: string, repository = 'hivebox-platfor
       }
 
       const html = (n: number) => `https://github.com/${repository}/pull/${n}`;
-      const asJson = (p: PullRequest) => ({ number: p.number, title: p.title, body: p.body, state: p.state, html_url: html(p.number), head: { ref: p.head }, base: { ref: p.base } });
+      const asJson = (p: PullRequest) => ({
+        number: p.number,
+        title: p.title,
+        body: p.body,
+        state: p.state,
+        html_url: html(p.number),
+        head: { ref: p.head },
+        base: { ref: p.base },
+      });
       if (method === 'GET' && path === `${repo}/pulls`) {
         const [owner] = repository.split('/');
         const wanted = url.searchParams.get('head');
@@ -171,8 +186,16 @@ export async function startGitHubApi(bare: string, repository = 'hivebox-platfor
       }
       if (method === 'POST' && path === `${repo}/pulls`) {
         if (!head(body.head)) return reply(422, { message: 'Validation Failed', errors: [{ field: 'head', code: 'invalid' }] });
-        if (pulls.some((p) => p.state === 'open' && p.head === body.head && p.base === body.base)) return reply(422, { message: `A pull request already exists for ${body.head}.` });
-        const pull: PullRequest = { number: pulls.length + 1, title: body.title, body: body.body ?? '', head: body.head, base: body.base, state: 'open' };
+        if (pulls.some((p) => p.state === 'open' && p.head === body.head && p.base === body.base))
+          return reply(422, { message: `A pull request already exists for ${body.head}.` });
+        const pull: PullRequest = {
+          number: pulls.length + 1,
+          title: body.title,
+          body: body.body ?? '',
+          head: body.head,
+          base: body.base,
+          state: 'open',
+        };
         pulls.push(pull);
         return reply(201, asJson(pull));
       }

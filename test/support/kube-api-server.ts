@@ -63,7 +63,8 @@ export const FAILURES = {
   forbidden: {
     code: 403,
     reason: 'Forbidden',
-    message: 'applications.argoproj.io is forbidden: User "system:serviceaccount:ci:status" cannot list resource "applications" in API group "argoproj.io" in the namespace "argocd"',
+    message:
+      'applications.argoproj.io is forbidden: User "system:serviceaccount:ci:status" cannot list resource "applications" in API group "argoproj.io" in the namespace "argocd"',
   },
   noCrd: { code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' },
 } as const satisfies Record<string, Failure>;
@@ -81,7 +82,12 @@ export async function startKubeApi(applications: readonly Application[] = []): P
   const requests: string[] = [];
 
   const store = (app: Application): Application => {
-    const stored = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...app, metadata: { namespace: 'argocd', ...app.metadata, resourceVersion: String(++version) } };
+    const stored = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      ...app,
+      metadata: { namespace: 'argocd', ...app.metadata, resourceVersion: String(++version) },
+    };
     apps.set(`${stored.metadata.namespace}/${stored.metadata.name}`, stored);
     return stored;
   };
@@ -209,7 +215,15 @@ export async function startKubeApi(applications: readonly Application[] = []): P
 }
 
 /** The Status a watch ends with when its resourceVersion is older than the server keeps (410 Gone, reason Expired). */
-const GONE = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old resource version: 101 (150)', reason: 'Expired', code: 410 };
+const GONE = {
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message: 'too old resource version: 101 (150)',
+  reason: 'Expired',
+  code: 410,
+};
 
 let made: { key: string; cert: string } | undefined;
 
@@ -219,7 +233,29 @@ function certificate(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hivebox-kube-tls-'));
   try {
     const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
     made = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
     return made;
   } finally {
@@ -246,7 +282,12 @@ function status(res: ServerResponse, failure: Failure): void {
 }
 
 /** An Application as Argo CD reports it, with the status fields `status` reads. */
-export function application(env: string, sync: string, health: string, options: { revision?: string; images?: string[] } = {}): Application {
+export function application(
+  env: string,
+  sync: string,
+  health: string,
+  options: { revision?: string; images?: string[] } = {},
+): Application {
   return {
     metadata: { name: `hivebox-${env}`, namespace: 'argocd' },
     spec: {

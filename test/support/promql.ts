@@ -26,7 +26,10 @@ export interface Sample {
   readonly labels: Labels;
   readonly value: number;
 }
-type Value = { readonly kind: 'scalar'; readonly value: number } | { readonly kind: 'vector'; readonly samples: readonly Sample[] } | { readonly kind: 'matrix'; readonly series: readonly Series[] };
+type Value =
+  | { readonly kind: 'scalar'; readonly value: number }
+  | { readonly kind: 'vector'; readonly samples: readonly Sample[] }
+  | { readonly kind: 'matrix'; readonly series: readonly Series[] };
 
 const LOOKBACK_MS = 5 * 60_000;
 const NAME = '__name__';
@@ -169,7 +172,13 @@ class Evaluation {
       case 'AvgOverTime': {
         const value = this.eval(args[0]!);
         if (value.kind !== 'matrix') throw new Error('avg_over_time() takes a range vector');
-        return { kind: 'vector', samples: value.series.map((s) => ({ labels: withoutName(s.labels), value: s.samples.reduce((a, [, v]) => a + v, 0) / s.samples.length })) };
+        return {
+          kind: 'vector',
+          samples: value.series.map((s) => ({
+            labels: withoutName(s.labels),
+            value: s.samples.reduce((a, [, v]) => a + v, 0) / s.samples.length,
+          })),
+        };
       }
       default:
         return this.unsupported(node);
@@ -182,7 +191,13 @@ class Evaluation {
     const rhsNode = children[children.length - 1]!;
     const op = opNode.type.name;
     const modifier = node.getChild('MatchingModifierClause');
-    if (node.getChild('BoolModifier') || modifier?.getChild('Ignoring') || modifier?.getChild('GroupLeft') || modifier?.getChild('GroupRight')) this.unsupported(node);
+    if (
+      node.getChild('BoolModifier') ||
+      modifier?.getChild('Ignoring') ||
+      modifier?.getChild('GroupLeft') ||
+      modifier?.getChild('GroupRight')
+    )
+      this.unsupported(node);
     const on = modifier ? (modifier.getChild('GroupingLabels')?.getChildren('LabelName') ?? []).map((n) => this.text(n)) : undefined;
     const lhs = this.eval(lhsNode);
     const rhs = this.eval(rhsNode);
@@ -203,7 +218,11 @@ class Evaluation {
       const vector = (lhs.kind === 'vector' ? lhs : rhs) as { samples: readonly Sample[] };
       const scalar = (lhs.kind === 'scalar' ? lhs : rhs) as { value: number };
       const pair = (v: number): [number, number] => (lhs.kind === 'vector' ? [v, scalar.value] : [scalar.value, v]);
-      if (arithmetic) return { kind: 'vector', samples: vector.samples.map((s) => ({ labels: withoutName(s.labels), value: arithmetic(...pair(s.value)) })) };
+      if (arithmetic)
+        return {
+          kind: 'vector',
+          samples: vector.samples.map((s) => ({ labels: withoutName(s.labels), value: arithmetic(...pair(s.value)) })),
+        };
       return { kind: 'vector', samples: vector.samples.filter((s) => comparison!(...pair(s.value))) };
     }
     // One-to-one vector matching: every signature at most once on each side.
@@ -225,15 +244,29 @@ class Evaluation {
         if (comparison(sample.value, match.value)) samples.push(sample);
         continue;
       }
-      const labels = on ? Object.fromEntries(on.filter((l) => sample.labels[l] !== undefined).map((l) => [l, sample.labels[l]!])) : withoutName(sample.labels);
+      const labels = on
+        ? Object.fromEntries(on.filter((l) => sample.labels[l] !== undefined).map((l) => [l, sample.labels[l]!]))
+        : withoutName(sample.labels);
       samples.push({ labels, value: arithmetic!(sample.value, match.value) });
     }
     return { kind: 'vector', samples };
   }
 }
 
-const ARITHMETIC: Record<string, (a: number, b: number) => number> = { Add: (a, b) => a + b, Sub: (a, b) => a - b, Mul: (a, b) => a * b, Div: (a, b) => a / b };
-const COMPARISON: Record<string, (a: number, b: number) => boolean> = { Gtr: (a, b) => a > b, Lss: (a, b) => a < b, Gte: (a, b) => a >= b, Lte: (a, b) => a <= b, EqlC: (a, b) => a === b, Neq: (a, b) => a !== b };
+const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
+  Add: (a, b) => a + b,
+  Sub: (a, b) => a - b,
+  Mul: (a, b) => a * b,
+  Div: (a, b) => a / b,
+};
+const COMPARISON: Record<string, (a: number, b: number) => boolean> = {
+  Gtr: (a, b) => a > b,
+  Lss: (a, b) => a < b,
+  Gte: (a, b) => a >= b,
+  Lte: (a, b) => a <= b,
+  EqlC: (a, b) => a === b,
+  Neq: (a, b) => a !== b,
+};
 
 function childrenOf(node: SyntaxNode): SyntaxNode[] {
   const children: SyntaxNode[] = [];

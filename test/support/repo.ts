@@ -36,7 +36,10 @@ export function tempRepo(options: { withGenerated?: boolean } = {}): { root: str
  * again for every test. Called at the top of a test file, it is built before the file's tests
  * (within the hook timeout, not the first test's); dispose() removes the original (call it in afterAll).
  */
-export function fromTemplate(build: (root: string) => Promise<void>, options: { withGenerated?: boolean } = {}): {
+export function fromTemplate(
+  build: (root: string) => Promise<void>,
+  options: { withGenerated?: boolean } = {},
+): {
   copy: () => Promise<{ root: string; cleanup: () => void }>;
   dispose: () => void;
 } {

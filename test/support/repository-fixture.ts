@@ -39,7 +39,9 @@ function render(): Fixture {
   const folders = new Map<string, Any[]>();
   const argocd: Any[] = [];
   for (const file of synthesizeArgoCd(environments, repo)) {
-    const docs = parseAllDocuments(file.content).map((d) => d.toJS() as Any).filter((d) => d && d.kind !== 'Kustomization');
+    const docs = parseAllDocuments(file.content)
+      .map((d) => d.toJS() as Any)
+      .filter((d) => d && d.kind !== 'Kustomization');
     const folder = file.path.slice(0, file.path.lastIndexOf('/'));
     if (/^argocd\/[^/]+\/platform\/[^/]+$/.test(folder)) folders.set(folder, [...(folders.get(folder) ?? []), ...docs]);
     argocd.push(...docs);
@@ -52,7 +54,10 @@ function render(): Fixture {
 /** Every finding validate reports on the fixture. */
 export function validateFixture(f: Fixture, chartValues: readonly ChartValues[] = []) {
   return validateManifests({
-    scopes: [...[...f.envs].map(([name, manifests]) => ({ name, manifests: manifests as Manifest[] })), { name: 'argocd', manifests: f.argocd as Manifest[] }],
+    scopes: [
+      ...[...f.envs].map(([name, manifests]) => ({ name, manifests: manifests as Manifest[] })),
+      { name: 'argocd', manifests: f.argocd as Manifest[] },
+    ],
     chartValues,
     folders: f.folders as Map<string, Manifest[]>,
   }).findings;

@@ -21,7 +21,10 @@ verdict as the last line.`,
   },
   examples: [
     { command: 'check --base origin/main', what: 'what CI checks on a pull request into main' },
-    { command: 'check --base origin/main --sarif validate.sarif --markdown diff.md', what: 'the same, with the files CI uploads and comments' },
+    {
+      command: 'check --base origin/main --sarif validate.sarif --markdown diff.md',
+      what: 'the same, with the files CI uploads and comments',
+    },
   ],
   exitStatus: `0 clean, 1 stale generated files or validation findings (a diff is
 information, not a failure), 2 bad input or usage.`,

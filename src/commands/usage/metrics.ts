@@ -29,7 +29,11 @@ by then). The commit that creates an environment is a deployment, not an image c
 null in JSON where there is no data.
 Text and markdown add the DORA performance band (Accelerate State of DevOps 2023).`,
   options: {
-    since: { type: 'string', value: 'YYYY-MM-DD', description: `the first day counted, 00:00 UTC (default: ${DEFAULT_DAYS - 1} days before --until)` },
+    since: {
+      type: 'string',
+      value: 'YYYY-MM-DD',
+      description: `the first day counted, 00:00 UTC (default: ${DEFAULT_DAYS - 1} days before --until)`,
+    },
     until: { type: 'string', value: 'YYYY-MM-DD', description: 'the last day counted, through 24:00 UTC (default: today)' },
     env: { type: 'string', multiple: true, value: 'name', description: 'deployment frequency of this environment only' },
     format: { type: 'string', choices: ['text', 'markdown', 'json'], default: 'text', description: 'text, markdown (for a retro) or json' },

@@ -4,7 +4,10 @@ import { describeCommand } from '../flags.ts';
 export const usage = describeCommand({
   name: 'promote',
   summary: 'move an image to the next environment (order from promotesFrom) and re-synthesize',
-  usage: ['--from <env> --to <env> [--commit | --check | --propose]', '--to <env> --image <tag|digest|tag@digest> [--commit | --check | --propose]'],
+  usage: [
+    '--from <env> --to <env> [--commit | --check | --propose]',
+    '--to <env> --image <tag|digest|tag@digest> [--commit | --check | --propose]',
+  ],
   description: `Copies the image (tag and digest) the --from environment runs into envs/<to>/env.yaml,
 or sets the one given with --image, then re-synthesizes. The change touches only
 envs/<to>/. The order is each env.yaml's promotesFrom; skipping a step is refused, and so
@@ -26,7 +29,10 @@ the local working tree keeps the change, uncommitted`,
   examples: [
     { command: 'promote --from dev --to staging', what: "staging gets dev's image; prints the commit message to use" },
     { command: 'promote --to dev --image v0.7.0@sha256:<digest> --commit', what: 'a new build into dev, committed' },
-    { command: 'promote --from staging --to prod --propose', what: "a pull request that moves staging's image to prod (what the promotion workflow runs)" },
+    {
+      command: 'promote --from staging --to prod --propose',
+      what: "a pull request that moves staging's image to prod (what the promotion workflow runs)",
+    },
   ],
   exitStatus: `0 promoted, proposed or already there; 1 (--check) promoting would change <to>;
 2 refused (nothing changed), or GitHub refused the proposal (one line says which call and why).`,

@@ -12,7 +12,11 @@ synced revision, running HiveBox image) and prints it next to the image envs/<en
 wants and the local Git HEAD. Every cluster runs its own Argo CD: point the kubeconfig
 context at a cluster and name it with --cluster (its environments' env.yaml cluster:).`,
   options: {
-    kubeconfig: { type: 'string', value: 'path', description: 'kubeconfig file (default: the files $KUBECONFIG lists, merged as kubectl merges them, then ~/.kube/config)' },
+    kubeconfig: {
+      type: 'string',
+      value: 'path',
+      description: 'kubeconfig file (default: the files $KUBECONFIG lists, merged as kubectl merges them, then ~/.kube/config)',
+    },
     context: { type: 'string', value: 'name', description: 'kubeconfig context (default: its current context)' },
     namespace: { type: 'string', default: 'argocd', value: 'namespace', description: "the namespace Argo CD's Applications live in" },
     cluster: { type: 'string', value: 'name', description: 'only the environments on this cluster (default: every cluster)' },
@@ -22,11 +26,18 @@ context at a cluster and name it with --cluster (its environments' env.yaml clus
       description: 'watch until every environment is Synced, Healthy and running the\nimage Git wants, or the timeout passes',
     },
     timeout: { type: 'string', value: 'duration', description: `how long --wait waits, e.g. 90s, 10m, 1h (default: ${DEFAULT_TIMEOUT})` },
-    'request-timeout': { type: 'string', value: 'duration', description: 'how long one request to the cluster may take, e.g. 5s (default: 30s)' },
+    'request-timeout': {
+      type: 'string',
+      value: 'duration',
+      description: 'how long one request to the cluster may take, e.g. 5s (default: 30s)',
+    },
   },
   examples: [
     { command: 'status --context nonprod --cluster nonprod', what: "dev and staging, from the nonprod cluster's Argo CD" },
-    { command: 'status --context prod --cluster prod --env prod --wait --timeout 15m', what: 'wait for prod to run what Git wants after a sync' },
+    {
+      command: 'status --context prod --cluster prod --env prod --wait --timeout 15m',
+      what: 'wait for prod to run what Git wants after a sync',
+    },
   ],
   exitStatus: `0 every (selected) environment Synced, Healthy and running the image Git wants,
 1 not (or not within --timeout),

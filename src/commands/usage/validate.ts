@@ -14,7 +14,12 @@ in its env.yaml (waivers: rule, resource, reason, expires); a custom resource wi
 annotation hivebox.dev/waive.<rule-id>: "<reason>". Waivers are listed in the report.`,
   options: {
     env: { type: 'string', multiple: true, value: 'name', description: 'only this environment; argocd/ is always checked' },
-    format: { type: 'string', choices: ['text', 'json', 'sarif'], default: 'text', description: 'text, json or sarif (SARIF 2.1.0, for GitHub code scanning)' },
+    format: {
+      type: 'string',
+      choices: ['text', 'json', 'sarif'],
+      default: 'text',
+      description: 'text, json or sarif (SARIF 2.1.0, for GitHub code scanning)',
+    },
   },
   examples: [
     { command: 'validate', what: 'every environment and argocd/, as a report for a person' },

@@ -54,8 +54,13 @@ const shown = (value: unknown) => (value === undefined ? '(default)' : JSON.stri
 function settingGroups(groups: readonly SettingGroup[]): string[] {
   const lines: string[] = [];
   for (const group of groups) {
-    lines.push(group.setting === undefined ? 'not from an env.yaml setting (the code: src/, its defaults or the constructs):' : `${group.setting}: ${shown(group.before)} -> ${shown(group.after)}  (${group.where})`);
-    for (const [resource, fields] of Object.entries(group.changes)) lines.push(`  ~ ${resource}: ${fields.map((f) => f || '(the whole resource)').join(', ')}`);
+    lines.push(
+      group.setting === undefined
+        ? 'not from an env.yaml setting (the code: src/, its defaults or the constructs):'
+        : `${group.setting}: ${shown(group.before)} -> ${shown(group.after)}  (${group.where})`,
+    );
+    for (const [resource, fields] of Object.entries(group.changes))
+      lines.push(`  ~ ${resource}: ${fields.map((f) => f || '(the whole resource)').join(', ')}`);
   }
   return lines;
 }

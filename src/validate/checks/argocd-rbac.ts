@@ -139,8 +139,16 @@ export function parsePolicy(...sources: readonly string[]): Policy {
     const text = raw.trim();
     if (text === '' || text.startsWith('#')) continue;
     const fields = csvFields(text);
-    if (!fields || fields[0] === '' || (fields[0] === 'g' && fields.length !== 3) || (fields[0] === 'p' && fields.length !== 6) || (fields[0] !== 'p' && fields[0] !== 'g')) {
-      errors.push(`invalid RBAC policy line "${text}": expected "p, <subject>, <resource>, <action>, <object>, <allow|deny>" or "g, <subject>, <role>"`);
+    if (
+      !fields ||
+      fields[0] === '' ||
+      (fields[0] === 'g' && fields.length !== 3) ||
+      (fields[0] === 'p' && fields.length !== 6) ||
+      (fields[0] !== 'p' && fields[0] !== 'g')
+    ) {
+      errors.push(
+        `invalid RBAC policy line "${text}": expected "p, <subject>, <resource>, <action>, <object>, <allow|deny>" or "g, <subject>, <role>"`,
+      );
       continue;
     }
     if (fields[0] === 'g') grants.set(fields[1]!, [...(grants.get(fields[1]!) ?? []), fields[2]!]);
@@ -278,7 +286,12 @@ export const argocdRbacCheck: RepositoryCheck = (repository, reportIn) => {
     const report: Report = reportIn(anchor.app.scope);
     const values = argoCdValues(repository, cluster);
     if (!values) {
-      report(RULE, anchor.app.manifest, anchor.path, `cluster ${cluster} has no Argo CD values (charts/argo-cd/values-${cluster}.yaml): its Argo CD runs the chart's defaults, where the local admin user holds role:admin, every action on every Application`);
+      report(
+        RULE,
+        anchor.app.manifest,
+        anchor.path,
+        `cluster ${cluster} has no Argo CD values (charts/argo-cd/values-${cluster}.yaml): its Argo CD runs the chart's defaults, where the local admin user holds role:admin, every action on every Application`,
+      );
       continue;
     }
     const where = filesOf(values);
@@ -290,8 +303,12 @@ export const argocdRbacCheck: RepositoryCheck = (repository, reportIn) => {
     }
     const mode: MatchMode = rbac['policy.matchMode'] === 'regex' ? 'regex' : 'glob';
     const defaultRole = String(rbac['policy.default'] ?? '');
-    const extra = Object.keys(rbac).filter((key) => key.startsWith('policy.') && key.endsWith('.csv') && key !== 'policy.csv').sort();
-    const userText = [rbac['policy.csv'], ...extra.map((key) => rbac[key])].map((text) => (typeof text === 'string' ? text : '')).join('\n');
+    const extra = Object.keys(rbac)
+      .filter((key) => key.startsWith('policy.') && key.endsWith('.csv') && key !== 'policy.csv')
+      .sort();
+    const userText = [rbac['policy.csv'], ...extra.map((key) => rbac[key])]
+      .map((text) => (typeof text === 'string' ? text : ''))
+      .join('\n');
     const user = parsePolicy(userText);
     const projectLines = projectPolicies(repository, cluster);
     const policy = parsePolicy(BUILTIN_POLICY, userText, ...projectLines);
@@ -310,7 +327,8 @@ export const argocdRbacCheck: RepositoryCheck = (repository, reportIn) => {
     for (const [member, roles] of user.grants) {
       if (roles.includes(ADMIN_ROLE)) say(`"g, ${member}, ${ADMIN_ROLE}" gives ${member} every action on every resource (role:admin)`);
     }
-    if (adminEnabled) say('the local admin user is enabled (configs.cm admin.enabled is not "false") and holds role:admin: every action on every resource');
+    if (adminEnabled)
+      say('the local admin user is enabled (configs.cm admin.enabled is not "false") and holds role:admin: every action on every resource');
 
     // Who may sync what only a person syncs.
     const manual = apps.filter((app) => app.cluster === cluster && !app.automated);
@@ -331,18 +349,27 @@ export const argocdRbacCheck: RepositoryCheck = (repository, reportIn) => {
       const syncable = manual.filter((app) => {
         const object = objectOf(app);
         if (!allows(policy, mode, subject, 'applications', 'sync', object)) return false;
-        return policy.lines.some((line) => line.effect === 'allow' && others.has(line.subject) && matches(line, mode, 'applications', 'sync', object));
+        return policy.lines.some(
+          (line) => line.effect === 'allow' && others.has(line.subject) && matches(line, mode, 'applications', 'sync', object),
+        );
       });
       if (syncable.length === 0) continue;
       const via = subject === defaultRole ? ' (policy.default: every user)' : '';
-      say(`${subject}${via} may sync ${syncable.map((app) => app.name).join(', ')}, which only a person syncs: only ${RELEASE_ROLE} (and who holds it) may`);
+      say(
+        `${subject}${via} may sync ${syncable.map((app) => app.name).join(', ')}, which only a person syncs: only ${RELEASE_ROLE} (and who holds it) may`,
+      );
     }
   }
 };
 
 export const argocdRbacRules: RepositoryRules = {
   rules: [
-    rule('argocd-rbac', 'security', "Each cluster's Argo CD RBAC: policy.default read-only or empty, nobody holds every action on everything, only role:release syncs Applications that a person syncs", 'Fix configs.rbac in charts/argo-cd/values-<cluster>.yaml (policy.csv, policy.default) or set configs.cm admin.enabled: "false"; give sync on manually synced Applications to role:release only.'),
+    rule(
+      'argocd-rbac',
+      'security',
+      "Each cluster's Argo CD RBAC: policy.default read-only or empty, nobody holds every action on everything, only role:release syncs Applications that a person syncs",
+      'Fix configs.rbac in charts/argo-cd/values-<cluster>.yaml (policy.csv, policy.default) or set configs.cm admin.enabled: "false"; give sync on manually synced Applications to role:release only.',
+    ),
   ],
   checkRepository: argocdRbacCheck,
 };

@@ -81,7 +81,8 @@ export function anchorOf(apps: readonly ArgoApplication[], cluster: string): { a
     const spec = asObject(app.manifest.spec);
     const sources = spec.sources !== undefined ? asArray(spec.sources) : [spec.source];
     const index = sources.findIndex((source) => asObject(source).chart === ARGO_CD_CHART);
-    if (index >= 0) return { app, path: spec.sources !== undefined ? `spec.sources[${index}].helm.valueFiles` : 'spec.source.helm.valueFiles' };
+    if (index >= 0)
+      return { app, path: spec.sources !== undefined ? `spec.sources[${index}].helm.valueFiles` : 'spec.source.helm.valueFiles' };
   }
   return own[0] ? { app: own[0], path: '' } : undefined;
 }

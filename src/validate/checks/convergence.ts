@@ -122,14 +122,24 @@ export const convergenceWavesCheck: RepositoryCheck = (repository, reportIn) => 
       }
     }
     if (hasSyncOption(syncOptionsOf(root.spec), 'PruneLast', 'true')) {
-      report('convergence-waves', root.manifest, 'spec.syncPolicy.syncOptions', `PruneLast makes pruning a wave after wave ${last}, so the root would wait for the health of its last wave, where the Applications only a person syncs are`);
+      report(
+        'convergence-waves',
+        root.manifest,
+        'spec.syncPolicy.syncOptions',
+        `PruneLast makes pruning a wave after wave ${last}, so the root would wait for the health of its last wave, where the Applications only a person syncs are`,
+      );
     }
   }
 };
 
 export const convergenceWavesRules: RepositoryRules = {
   rules: [
-    rule('convergence-waves', 'reliability', "Sync waves between Applications wait for health (Argo CD assesses it), and every root's sync ends", "Set the argoproj.io/Application health check in charts/argo-cd (configs.cm), put Applications a person syncs and the root itself in the root's last wave, and drop PruneLast from the root."),
+    rule(
+      'convergence-waves',
+      'reliability',
+      "Sync waves between Applications wait for health (Argo CD assesses it), and every root's sync ends",
+      "Set the argoproj.io/Application health check in charts/argo-cd (configs.cm), put Applications a person syncs and the root itself in the root's last wave, and drop PruneLast from the root.",
+    ),
   ],
   checkRepository: convergenceWavesCheck,
 };
@@ -156,7 +166,12 @@ export const convergenceRetryCheck: RepositoryCheck = (repository, reportIn) => 
 
 export const convergenceRetryRules: RepositoryRules = {
   rules: [
-    rule('convergence-retry', 'reliability', 'Automated Applications retry without limit', 'Set spec.syncPolicy.retry.limit: -1 (with a backoff): Argo CD never retries a failed commit once the limit is spent.'),
+    rule(
+      'convergence-retry',
+      'reliability',
+      'Automated Applications retry without limit',
+      'Set spec.syncPolicy.retry.limit: -1 (with a backoff): Argo CD never retries a failed commit once the limit is spent.',
+    ),
   ],
   checkRepository: convergenceRetryCheck,
 };
@@ -195,7 +210,11 @@ function customResourcesOf(app: App, folders: RepositoryView['folders']): Custom
     .map((manifest) => ({ group: groupOf(String(manifest.apiVersion)), kind: manifest.kind, manifest }));
   const fromChart = componentOf(app)?.customKinds ?? [];
   const watched = componentOf(app)?.watchedKinds ?? [];
-  return [...fromFolders, ...fromChart.map((k) => ({ group: k.group, kind: k.kind })), ...watched.map((k) => ({ group: k.group, kind: k.kind, watched: true }))];
+  return [
+    ...fromFolders,
+    ...fromChart.map((k) => ({ group: k.group, kind: k.kind })),
+    ...watched.map((k) => ({ group: k.group, kind: k.kind, watched: true })),
+  ];
 }
 
 /**
@@ -219,11 +238,18 @@ export const convergenceCrdsCheck: RepositoryCheck = (repository, reportIn) => {
       // And the Argo CD running a tree serves its own kinds (Application, AppProject) before it syncs anything.
       if (own.has(resource.group) || resource.group === ARGOPROJ || seen.has(key)) continue;
       seen.add(key);
-      const providers = apps.filter((p) => p.cluster === app.cluster && p !== app && (componentOf(p)?.crdGroups ?? []).includes(resource.group));
+      const providers = apps.filter(
+        (p) => p.cluster === app.cluster && p !== app && (componentOf(p)?.crdGroups ?? []).includes(resource.group),
+      );
       const where = resource.manifest ? ` (${resource.kind} ${resource.manifest.metadata.name})` : ' (rendered by its chart)';
       const uses = resource.watched ? `watches ${key} (its controller fails without it)` : `creates ${key}${where}`;
       if (providers.length === 0) {
-        report('convergence-crds', app.manifest, 'spec', `${app.name} ${uses}, but no Application on ${app.cluster} installs the CRDs of ${resource.group}`);
+        report(
+          'convergence-crds',
+          app.manifest,
+          'spec',
+          `${app.name} ${uses}, but no Application on ${app.cluster} installs the CRDs of ${resource.group}`,
+        );
         continue;
       }
       const ordered = providers.some((p) => p.automated && p.wave < app.wave) && assessed;
@@ -231,7 +257,8 @@ export const convergenceCrdsCheck: RepositoryCheck = (repository, reportIn) => {
         // Skipping the dry run lets the sync start, but the controller still crash-loops until the CRD
         // exists, so only an earlier wave of a health-assessed tree, or an earlier step of the runbook a
         // person follows on a manual cluster (each step synced and waited healthy), makes it converge.
-        const stepBefore = !app.automated && app.step !== undefined && providers.some((p) => !p.automated && p.step !== undefined && p.step < app.step!);
+        const stepBefore =
+          !app.automated && app.step !== undefined && providers.some((p) => !p.automated && p.step !== undefined && p.step < app.step!);
         if (!ordered && !stepBefore) {
           report(
             'convergence-crds',
@@ -242,7 +269,8 @@ export const convergenceCrdsCheck: RepositoryCheck = (repository, reportIn) => {
         }
         continue;
       }
-      const resourceSkips = resource.manifest !== undefined && hasSyncOption(syncOptionsOf(resource.manifest), 'SkipDryRunOnMissingResource', 'true');
+      const resourceSkips =
+        resource.manifest !== undefined && hasSyncOption(syncOptionsOf(resource.manifest), 'SkipDryRunOnMissingResource', 'true');
       if (ordered || skipsDryRun || resourceSkips) continue;
       report(
         'convergence-crds',
@@ -256,7 +284,12 @@ export const convergenceCrdsCheck: RepositoryCheck = (repository, reportIn) => {
 
 export const convergenceCrdsRules: RepositoryRules = {
   rules: [
-    rule('convergence-crds', 'reliability', 'Every custom resource has its CRD from an earlier, health-assessed wave, or its Application skips the dry run for missing types; a kind a controller watches has its CRD from an earlier wave or sync step', 'Sync the Application after the one installing the CRD (its component lists the custom kinds it needs and watches), or, for a kind it only creates, add SkipDryRunOnMissingResource=true to its sync options.'),
+    rule(
+      'convergence-crds',
+      'reliability',
+      'Every custom resource has its CRD from an earlier, health-assessed wave, or its Application skips the dry run for missing types; a kind a controller watches has its CRD from an earlier wave or sync step',
+      'Sync the Application after the one installing the CRD (its component lists the custom kinds it needs and watches), or, for a kind it only creates, add SkipDryRunOnMissingResource=true to its sync options.',
+    ),
   ],
   checkRepository: convergenceCrdsCheck,
 };
@@ -272,7 +305,8 @@ export const deletionConfirmCheck: RepositoryCheck = (repository, reportIn) => {
     const path = app.sources.map((s) => s.path).find((p): p is string => typeof p === 'string' && p.startsWith('envs/'));
     if (!path) continue;
     const environment = path.slice('envs/'.length).replace(/\/$/, '');
-    const guarded = (manifest: Manifest) => hasSyncOption(syncOptionsOf(manifest), 'Prune', 'confirm') && hasSyncOption(syncOptionsOf(manifest), 'Delete', 'confirm');
+    const guarded = (manifest: Manifest) =>
+      hasSyncOption(syncOptionsOf(manifest), 'Prune', 'confirm') && hasSyncOption(syncOptionsOf(manifest), 'Delete', 'confirm');
     const explain = 'set argocd.argoproj.io/sync-options: Prune=confirm,Delete=confirm';
     if (!guarded(app.manifest)) {
       reportIn(ARGOCD)(
@@ -287,7 +321,12 @@ export const deletionConfirmCheck: RepositoryCheck = (repository, reportIn) => {
     const report: Report = reportIn(environment);
     for (const manifest of scope.manifests) {
       if ((manifest.kind === 'Namespace' || manifest.kind === 'StatefulSet') && !guarded(manifest)) {
-        report('deletion-confirm', manifest, 'metadata.annotations["argocd.argoproj.io/sync-options"]', `${manifest.kind} ${manifest.metadata.name} of ${environment} (synced by hand) is deleted without a confirmation: ${explain}`);
+        report(
+          'deletion-confirm',
+          manifest,
+          'metadata.annotations["argocd.argoproj.io/sync-options"]',
+          `${manifest.kind} ${manifest.metadata.name} of ${environment} (synced by hand) is deleted without a confirmation: ${explain}`,
+        );
       }
       if (manifest.kind === 'StatefulSet') {
         const policy = asObject(asObject(manifest.spec).persistentVolumeClaimRetentionPolicy);
@@ -306,7 +345,12 @@ export const deletionConfirmCheck: RepositoryCheck = (repository, reportIn) => {
 
 export const deletionConfirmRules: RepositoryRules = {
   rules: [
-    rule('deletion-confirm', 'reliability', 'A manually synced environment loses no data without a confirmation: its Application, Namespace and StatefulSets need Prune=confirm,Delete=confirm, its volumes outlive the StatefulSets', 'Annotate with argocd.argoproj.io/sync-options: Prune=confirm,Delete=confirm and set persistentVolumeClaimRetentionPolicy.whenDeleted: Retain (the constructs do this for sync.mode: manual).'),
+    rule(
+      'deletion-confirm',
+      'reliability',
+      'A manually synced environment loses no data without a confirmation: its Application, Namespace and StatefulSets need Prune=confirm,Delete=confirm, its volumes outlive the StatefulSets',
+      'Annotate with argocd.argoproj.io/sync-options: Prune=confirm,Delete=confirm and set persistentVolumeClaimRetentionPolicy.whenDeleted: Retain (the constructs do this for sync.mode: manual).',
+    ),
   ],
   checkRepository: deletionConfirmCheck,
 };

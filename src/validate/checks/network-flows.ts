@@ -24,8 +24,29 @@ import { MONITORING_NAMESPACE } from '../../catalog/components.ts';
 import type { Manifest } from '../../kube/manifest.ts';
 import { CORE_GROUP } from '../../kube/object.ts';
 import { type Check, type Report, rule, type ScopeRules, type ScopeView } from '../check.ts';
-import { ipv4, NAMESPACE_NAME_LABEL, NetworkPolicies, protocolOf, type Endpoint, type Labels, type PortDeclaration, type Protocol, type Side } from '../network-policy.ts';
-import { asArray, asObject, asStringMap, containersOf, mapSelectorMatches, namespaceOf, podTemplate, selectorMatches, type Json, type PodTemplate } from '../workloads.ts';
+import {
+  ipv4,
+  NAMESPACE_NAME_LABEL,
+  NetworkPolicies,
+  protocolOf,
+  type Endpoint,
+  type Labels,
+  type PortDeclaration,
+  type Protocol,
+  type Side,
+} from '../network-policy.ts';
+import {
+  asArray,
+  asObject,
+  asStringMap,
+  containersOf,
+  mapSelectorMatches,
+  namespaceOf,
+  podTemplate,
+  selectorMatches,
+  type Json,
+  type PodTemplate,
+} from '../workloads.ts';
 
 const RULE = 'network-flows';
 
@@ -73,7 +94,7 @@ export const networkFlowsRules: ScopeRules = {
     rule(
       'network-flows',
       'security',
-      'NetworkPolicies admit exactly the flows the platform needs: the Gateway\'s Envoys → app, Prometheus → scrape targets, app → data stores, DNS and openSenseMap; nothing else',
+      "NetworkPolicies admit exactly the flows the platform needs: the Gateway's Envoys → app, Prometheus → scrape targets, app → data stores, DNS and openSenseMap; nothing else",
       'Open a missing flow with a policy named after it (src/constructs/network-policies.ts), or narrow the policy that admits one nothing needs.',
     ),
   ],
@@ -91,8 +112,15 @@ function checkNamespace(scope: ScopeView, namespace: string, policies: NetworkPo
   for (const need of needed.values()) {
     const verdict = policies.admits({ from: need.from.endpoint, to: need.to.endpoint, protocol: need.protocol, port: need.port });
     if (verdict.admitted) continue;
-    const blocked = [blame('egress from', need.from, verdict.egress), blame('ingress to', need.to, verdict.ingress)].filter(Boolean).join('; ');
-    report(RULE, need.anchor, '', `${flow(need.from, need.to, need.protocol, need.port)}: needed (${need.why.join('; ')}) but no NetworkPolicy admits it (${blocked})`);
+    const blocked = [blame('egress from', need.from, verdict.egress), blame('ingress to', need.to, verdict.ingress)]
+      .filter(Boolean)
+      .join('; ');
+    report(
+      RULE,
+      need.anchor,
+      '',
+      `${flow(need.from, need.to, need.protocol, need.port)}: needed (${need.why.join('; ')}) but no NetworkPolicy admits it (${blocked})`,
+    );
   }
 
   const actors = model.actors();
@@ -106,8 +134,14 @@ function checkNamespace(scope: ScopeView, namespace: string, policies: NetworkPo
         seen.add(id);
         const verdict = policies.admits({ from: from.endpoint, to: to.endpoint, protocol, port });
         if (!verdict.admitted) continue;
-        const sides = [from.inside ? cause('egress', from, verdict.egress) : undefined, to.inside ? cause('ingress', to, verdict.ingress) : undefined];
-        const anchor = (to.inside ? verdict.ingress.admittedBy[0] : undefined) ?? (from.inside ? verdict.egress.admittedBy[0] : undefined) ?? (to.inside ? to.manifest : from.manifest)!;
+        const sides = [
+          from.inside ? cause('egress', from, verdict.egress) : undefined,
+          to.inside ? cause('ingress', to, verdict.ingress) : undefined,
+        ];
+        const anchor =
+          (to.inside ? verdict.ingress.admittedBy[0] : undefined) ??
+          (from.inside ? verdict.egress.admittedBy[0] : undefined) ??
+          (to.inside ? to.manifest : from.manifest)!;
         report(RULE, anchor, '', `${flow(from, to, protocol, port)}: admitted (${sides.filter(Boolean).join('; ')}) but nothing needs it`);
       }
     }
@@ -116,7 +150,11 @@ function checkNamespace(scope: ScopeView, namespace: string, policies: NetworkPo
 
 const flowKey = (from: Actor, to: Actor, protocol: Protocol, port: number) => `${from.name}\u0000${to.name}\u0000${protocol}\u0000${port}`;
 
-const names = (policies: readonly Manifest[]) => policies.map((p) => p.metadata.name).sort().join(', ');
+const names = (policies: readonly Manifest[]) =>
+  policies
+    .map((p) => p.metadata.name)
+    .sort()
+    .join(', ');
 
 /** Why a needed flow stops at one end, or '' if it passes there. */
 function blame(direction: string, actor: Actor, side: Side): string {
@@ -151,7 +189,13 @@ class NamespaceModel {
     for (const manifest of scope.byNamespace.get(namespace) ?? []) {
       const pod = podTemplate(manifest);
       if (!pod || manifest.kind === 'PodTemplate') continue;
-      this.workloads.push({ name: `pod ${manifest.metadata.name}`, endpoint: this.pod(pod.labels, portsOf(pod)), inside: true, manifest, pod });
+      this.workloads.push({
+        name: `pod ${manifest.metadata.name}`,
+        endpoint: this.pod(pod.labels, portsOf(pod)),
+        inside: true,
+        manifest,
+        pod,
+      });
     }
     // In name order, so findings come out the same whatever order the manifests are in.
     const byName = (x: Actor, y: Actor) => x.name.localeCompare(y.name);
@@ -162,17 +206,42 @@ class NamespaceModel {
     // them (cert-manager v1.21.1 pkg/issuer/acme/http/pod.go: that label, port 8089; it runs there, in the
     // namespace of the Gateway's Certificates, and the Envoys reach it there, where no policy of ours applies).
     this.gateway = outsidePod('the Gateway', GATEWAY_DATA_PLANE.namespace, GATEWAY_DATA_PLANE.labels, GATEWAY_DATA_PLANE.ports);
-    this.gatewayNeighbour = outsidePod("cert-manager's ACME solver beside the Gateway", GATEWAY_DATA_PLANE.namespace, { 'acme.cert-manager.io/http01-solver': 'true' }, [{ name: 'http', protocol: 'TCP', port: 8089 }]);
+    this.gatewayNeighbour = outsidePod(
+      "cert-manager's ACME solver beside the Gateway",
+      GATEWAY_DATA_PLANE.namespace,
+      { 'acme.cert-manager.io/http01-solver': 'true' },
+      [{ name: 'http', protocol: 'TCP', port: 8089 }],
+    );
     // The labels the charts give these pods; what matters most is their namespace, which policies select.
-    this.prometheus = outsidePod('Prometheus', MONITORING_NAMESPACE, { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/managed-by': 'prometheus-operator' }, [{ name: 'web', protocol: 'TCP', port: 9090 }]);
+    this.prometheus = outsidePod(
+      'Prometheus',
+      MONITORING_NAMESPACE,
+      { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/managed-by': 'prometheus-operator' },
+      [{ name: 'web', protocol: 'TCP', port: 9090 }],
+    );
     this.kubeDns = outsidePod('kube-dns', KUBE_DNS.namespace, KUBE_DNS.labels, KUBE_DNS.ports);
-    this.internet = { name: 'the internet', endpoint: { kind: 'address', address: PUBLIC_ADDRESS, ports: [tcp(80), tcp(443)] }, inside: false };
+    this.internet = {
+      name: 'the internet',
+      endpoint: { kind: 'address', address: PUBLIC_ADDRESS, ports: [tcp(80), tcp(443)] },
+      inside: false,
+    };
     const elsewhere = namespace === ELSEWHERE ? `${ELSEWHERE}-2` : ELSEWHERE;
-    this.elsewhere = this.workloads.map((w) => outsidePod(`${w.name} in another namespace`, elsewhere, w.endpoint.kind === 'pod' ? w.endpoint.labels : {}, w.endpoint.ports));
+    this.elsewhere = this.workloads.map((w) =>
+      outsidePod(`${w.name} in another namespace`, elsewhere, w.endpoint.kind === 'pod' ? w.endpoint.labels : {}, w.endpoint.ports),
+    );
   }
 
   actors(): Actor[] {
-    return [...this.workloads, this.gateway, this.gatewayNeighbour, this.prometheus, this.kubeDns, ...this.elsewhere, this.internet, ...this.externals.values()];
+    return [
+      ...this.workloads,
+      this.gateway,
+      this.gatewayNeighbour,
+      this.prometheus,
+      this.kubeDns,
+      ...this.elsewhere,
+      this.internet,
+      ...this.externals.values(),
+    ];
   }
 
   deriveNeeds(): void {
@@ -180,7 +249,12 @@ class NamespaceModel {
       const backends = asArray(asObject(route.spec).rules).flatMap((rule) => asArray(asObject(rule).backendRefs).map(asObject));
       for (const backend of backends) {
         // A backendRef is a Service unless it says otherwise (group "", kind Service are its defaults).
-        if ((backend.group ?? CORE_GROUP) !== CORE_GROUP || (backend.kind ?? 'Service') !== 'Service' || (backend.namespace ?? this.namespace) !== this.namespace) continue;
+        if (
+          (backend.group ?? CORE_GROUP) !== CORE_GROUP ||
+          (backend.kind ?? 'Service') !== 'Service' ||
+          (backend.namespace ?? this.namespace) !== this.namespace
+        )
+          continue;
         for (const target of this.serviceTargets(String(backend.name), (p) => p.port === backend.port)) {
           this.need(this.gateway, target.actor, target.protocol, target.port, `HTTPRoute ${route.metadata.name} routes to it`, route);
         }
@@ -218,7 +292,8 @@ class NamespaceModel {
       const target = servicePort.targetPort ?? servicePort.port;
       for (const actor of this.workloads) {
         if (actor.endpoint.kind !== 'pod' || !mapSelectorMatches(selector, actor.endpoint.labels)) continue;
-        const port = typeof target === 'number' ? target : actor.endpoint.ports.find((p) => p.name === target && p.protocol === protocol)?.port;
+        const port =
+          typeof target === 'number' ? target : actor.endpoint.ports.find((p) => p.name === target && p.protocol === protocol)?.port;
         if (port !== undefined) out.push({ actor, port, protocol });
       }
     }
@@ -230,19 +305,26 @@ class NamespaceModel {
     const spec = asObject(monitor.spec);
     const namespaceSelector = asObject(spec.namespaceSelector);
     const matchNames = asArray(namespaceSelector.matchNames).map(String);
-    const watches = namespaceSelector.any === true || (matchNames.length > 0 ? matchNames.includes(this.namespace) : namespaceOf(monitor) === this.namespace);
+    const watches =
+      namespaceSelector.any === true ||
+      (matchNames.length > 0 ? matchNames.includes(this.namespace) : namespaceOf(monitor) === this.namespace);
     if (!watches) return;
-    const services = this.scope.ofKind('Service', this.namespace).filter((s) => selectorMatches(spec.selector ?? {}, asStringMap(s.metadata.labels)));
+    const services = this.scope
+      .ofKind('Service', this.namespace)
+      .filter((s) => selectorMatches(spec.selector ?? {}, asStringMap(s.metadata.labels)));
     const why = `ServiceMonitor ${monitor.metadata.name} scrapes it`;
     for (const e of asArray(spec.endpoints)) {
       const endpoint = asObject(e);
       for (const service of services) {
         if (typeof endpoint.port === 'string') {
-          const ports = asArray(asObject(service.spec).ports).map(asObject).filter((p) => p.name === endpoint.port);
+          const ports = asArray(asObject(service.spec).ports)
+            .map(asObject)
+            .filter((p) => p.name === endpoint.port);
           for (const t of this.portTargets(service, ports)) this.need(this.prometheus, t.actor, t.protocol, t.port, why, monitor);
         } else if (endpoint.targetPort !== undefined) {
           // targetPort names the pod's port directly.
-          for (const t of this.portTargets(service, [{ port: endpoint.targetPort, targetPort: endpoint.targetPort }])) this.need(this.prometheus, t.actor, t.protocol, t.port, why, monitor);
+          for (const t of this.portTargets(service, [{ port: endpoint.targetPort, targetPort: endpoint.targetPort }]))
+            this.need(this.prometheus, t.actor, t.protocol, t.port, why, monitor);
         }
       }
     }
@@ -250,7 +332,8 @@ class NamespaceModel {
 
   /** A pod's environment as its containers see it: envFrom ConfigMaps, then env (literal values and ConfigMap keys). */
   private environmentOf(pod: PodTemplate): Record<string, string> {
-    const configMap = (name: unknown) => asStringMap(this.scope.ofKind('ConfigMap', this.namespace).find((c) => c.metadata.name === name)?.data);
+    const configMap = (name: unknown) =>
+      asStringMap(this.scope.ofKind('ConfigMap', this.namespace).find((c) => c.metadata.name === name)?.data);
     const values: Record<string, string> = {};
     for (const { container, list } of containersOf(pod)) {
       if (list === 'ephemeralContainers') continue;
@@ -271,14 +354,22 @@ class NamespaceModel {
   private dependsOn(workload: Actor & { readonly manifest: Manifest }, dependency: Dependency): void {
     const why = `${dependency.what} at ${dependency.host}:${dependency.port} (${dependency.setting})`;
     const service = this.serviceNamed(dependency.host);
-    const targets = service ? this.portTargets(service, asArray(asObject(service.spec).ports).map(asObject).filter((p) => p.port === dependency.port)) : [];
+    const targets = service
+      ? this.portTargets(
+          service,
+          asArray(asObject(service.spec).ports)
+            .map(asObject)
+            .filter((p) => p.port === dependency.port),
+        )
+      : [];
     if (targets.length > 0) {
       for (const t of targets) this.need(workload, t.actor, t.protocol, t.port, why, workload.manifest);
     } else {
       this.need(workload, dependency.public ? this.internet : this.external(dependency), 'TCP', dependency.port, why, workload.manifest);
     }
     if (ipv4(dependency.host) === undefined) {
-      for (const protocol of ['UDP', 'TCP'] as const) this.need(workload, this.kubeDns, protocol, KUBE_DNS.port, `resolves ${dependency.host}`, workload.manifest);
+      for (const protocol of ['UDP', 'TCP'] as const)
+        this.need(workload, this.kubeDns, protocol, KUBE_DNS.port, `resolves ${dependency.host}`, workload.manifest);
     }
   }
 
@@ -295,7 +386,11 @@ class NamespaceModel {
     let actor = this.externals.get(id);
     if (!actor) {
       const address = ipv4(dependency.host) !== undefined ? dependency.host : `${EXTERNAL_ADDRESSES}${this.externals.size + 10}`;
-      actor = { name: `external ${dependency.what} ${id}`, endpoint: { kind: 'address', address, ports: [tcp(dependency.port)] }, inside: false };
+      actor = {
+        name: `external ${dependency.what} ${id}`,
+        endpoint: { kind: 'address', address, ports: [tcp(dependency.port)] },
+        inside: false,
+      };
       this.externals.set(id, actor);
     }
     return actor;
@@ -303,7 +398,11 @@ class NamespaceModel {
 }
 
 function outsidePod(name: string, namespace: string, labels: Labels, ports: readonly PortDeclaration[]): Actor {
-  return { name, endpoint: { kind: 'pod', namespace, namespaceLabels: { [NAMESPACE_NAME_LABEL]: namespace }, labels, ports }, inside: false };
+  return {
+    name,
+    endpoint: { kind: 'pod', namespace, namespaceLabels: { [NAMESPACE_NAME_LABEL]: namespace }, labels, ports },
+    inside: false,
+  };
 }
 
 const tcp = (port: number): PortDeclaration => ({ port, protocol: 'TCP' });
@@ -313,7 +412,11 @@ function portsOf(pod: PodTemplate): PortDeclaration[] {
     .filter(({ list }) => list !== 'ephemeralContainers')
     .flatMap(({ container }) => asArray(container.ports).map(asObject))
     .filter((p) => typeof p.containerPort === 'number')
-    .map((p) => ({ port: p.containerPort as number, protocol: protocolOf(p.protocol), ...(typeof p.name === 'string' ? { name: p.name } : {}) }));
+    .map((p) => ({
+      port: p.containerPort as number,
+      protocol: protocolOf(p.protocol),
+      ...(typeof p.name === 'string' ? { name: p.name } : {}),
+    }));
 }
 
 interface Dependency {
@@ -335,7 +438,8 @@ function dependenciesOf(env: Readonly<Record<string, string>>): Dependency[] {
   const add = (what: string, host: string | undefined, port: number, setting: string) => {
     if (host && Number.isInteger(port) && port > 0 && port < 65536) out.push({ what, host, port, setting });
   };
-  if (env.VALKEY_HOST !== undefined) add('Valkey', env.VALKEY_HOST, Number(env.VALKEY_PORT ?? VALKEY_DEFAULT_PORT), 'VALKEY_HOST, VALKEY_PORT');
+  if (env.VALKEY_HOST !== undefined)
+    add('Valkey', env.VALKEY_HOST, Number(env.VALKEY_PORT ?? VALKEY_DEFAULT_PORT), 'VALKEY_HOST, VALKEY_PORT');
   if (env.MINIO_ENDPOINT !== undefined) {
     const [host, port] = env.MINIO_ENDPOINT.split(':');
     add('MinIO', host, port !== undefined ? Number(port) : env.MINIO_SECURE === 'true' ? 443 : 80, 'MINIO_ENDPOINT');

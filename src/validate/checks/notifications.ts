@@ -29,19 +29,53 @@ const SUBSCRIPTIONS_KEY = 'notifications.argoproj.io/subscriptions';
 
 /** Every service type services.NewService accepts. */
 const SERVICE_TYPES = new Set([
-  'awssqs', 'email', 'slack', 'mattermost', 'rocketchat', 'grafana', 'opsgenie', 'webhook', 'telegram', 'github',
-  'teams', 'teams-workflows', 'googlechat', 'pushover', 'alertmanager', 'pagerduty', 'pagerdutyv2', 'newrelic', 'webex', 'nats',
+  'awssqs',
+  'email',
+  'slack',
+  'mattermost',
+  'rocketchat',
+  'grafana',
+  'opsgenie',
+  'webhook',
+  'telegram',
+  'github',
+  'teams',
+  'teams-workflows',
+  'googlechat',
+  'pushover',
+  'alertmanager',
+  'pagerduty',
+  'pagerdutyv2',
+  'newrelic',
+  'webex',
+  'nats',
 ]);
 /** Services whose Send fails (or dereferences nil) without their own template block. */
 const BLOCK_REQUIRED = new Set(['pagerdutyv2', 'pagerduty', 'github', 'alertmanager', 'newrelic']);
 /** The template blocks (services.Notification) besides `message`. */
 const TEMPLATE_BLOCKS = new Set([
-  'awssqs', 'email', 'slack', 'mattermost', 'rocketchat', 'teams', 'teams-workflows', 'webhook', 'opsgenie', 'github',
-  'alertmanager', 'googlechat', 'pagerduty', 'pagerdutyv2', 'newrelic',
+  'awssqs',
+  'email',
+  'slack',
+  'mattermost',
+  'rocketchat',
+  'teams',
+  'teams-workflows',
+  'webhook',
+  'opsgenie',
+  'github',
+  'alertmanager',
+  'googlechat',
+  'pagerduty',
+  'pagerdutyv2',
+  'newrelic',
 ]);
 /** Fields of the blocks this repository uses, and those the service cannot send without. */
 const BLOCK_FIELDS: Readonly<Record<string, { known: readonly string[]; required: readonly string[] }>> = {
-  pagerdutyv2: { known: ['summary', 'severity', 'source', 'component', 'group', 'class', 'url', 'dedupKey'], required: ['summary', 'severity', 'source'] },
+  pagerdutyv2: {
+    known: ['summary', 'severity', 'source', 'component', 'group', 'class', 'url', 'dedupKey'],
+    required: ['summary', 'severity', 'source'],
+  },
   slack: { known: ['username', 'icon', 'attachments', 'blocks', 'groupingKey', 'notifyBroadcast', 'deliveryPolicy'], required: [] },
 };
 const PAGERDUTY_SEVERITIES = new Set(['critical', 'error', 'warning', 'info']);
@@ -74,7 +108,10 @@ interface Subscription {
 }
 
 /** The subscriptions in an Application's annotations, as annotations.iterate reads them. */
-export function subscriptionsOf(annotations: Readonly<Record<string, string>>): { subscriptions: Subscription[]; problems: Array<{ path: string; message: string }> } {
+export function subscriptionsOf(annotations: Readonly<Record<string, string>>): {
+  subscriptions: Subscription[];
+  problems: Array<{ path: string; message: string }>;
+} {
   const subscriptions: Subscription[] = [];
   const problems: Array<{ path: string; message: string }> = [];
   for (const key of Object.keys(annotations).sort()) {
@@ -83,8 +120,18 @@ export function subscriptionsOf(annotations: Readonly<Record<string, string>>): 
     if (key.startsWith(SUBSCRIBE_PREFIX)) {
       const parts = key.slice(SUBSCRIBE_PREFIX.length).split('.');
       const [trigger, service] = parts.length >= 2 ? [parts[0]!, parts[1]!] : ['', parts[0]!];
-      if (parts.length > 2) problems.push({ path, message: `"${key}" has more than two dot-separated parts after "subscribe.": notifications-engine reads trigger "${trigger}" and service "${service}" and ignores the rest` });
-      const recipients = value === '' ? [''] : value.split(';').map((r) => r.trim()).filter((r) => r !== '');
+      if (parts.length > 2)
+        problems.push({
+          path,
+          message: `"${key}" has more than two dot-separated parts after "subscribe.": notifications-engine reads trigger "${trigger}" and service "${service}" and ignores the rest`,
+        });
+      const recipients =
+        value === ''
+          ? ['']
+          : value
+              .split(';')
+              .map((r) => r.trim())
+              .filter((r) => r !== '');
       subscriptions.push({ trigger, service, recipients, path });
     } else if (key.startsWith(SUBSCRIPTIONS_KEY)) {
       let list: unknown;
@@ -144,11 +191,16 @@ export function notificationsConfig(values: ChartValues['values']): Notification
         continue;
       }
       const unknown = Object.keys(template).filter((field) => field !== 'message' && !TEMPLATE_BLOCKS.has(field));
-      if (unknown.length > 0) problems.push(`"${key}" has unknown keys ${unknown.join(', ')} (ignored by notifications-engine): expected message or one of ${[...TEMPLATE_BLOCKS].join(', ')}`);
+      if (unknown.length > 0)
+        problems.push(
+          `"${key}" has unknown keys ${unknown.join(', ')} (ignored by notifications-engine): expected message or one of ${[...TEMPLATE_BLOCKS].join(', ')}`,
+        );
       templates.set(parts.slice(1).join('.'), template);
     } else if (key.startsWith('service.')) {
       if (parts.length !== 2 && parts.length !== 3) {
-        problems.push(`invalid service key "${key}": expected service.<type> or service.<type>.<name>; notifications-engine rejects the whole configuration`);
+        problems.push(
+          `invalid service key "${key}": expected service.<type> or service.<type>.<name>; notifications-engine rejects the whole configuration`,
+        );
         continue;
       }
       const type = parts[1]!;
@@ -167,7 +219,10 @@ export function notificationsConfig(values: ChartValues['values']): Notification
       }
       for (const condition of conditions) {
         const unknown = Object.keys(condition).filter((field) => !CONDITION_FIELDS.has(field));
-        if (unknown.length > 0) problems.push(`"${key}" has unknown condition keys ${unknown.join(', ')} (ignored): expected ${[...CONDITION_FIELDS].join(', ')}`);
+        if (unknown.length > 0)
+          problems.push(
+            `"${key}" has unknown condition keys ${unknown.join(', ')} (ignored): expected ${[...CONDITION_FIELDS].join(', ')}`,
+          );
       }
       triggers.set(parts.slice(1).join('.'), conditions);
     } else if (key === 'defaultTriggers') {
@@ -184,15 +239,20 @@ function templateProblems(name: string, template: Record<string, unknown>, servi
   const block = service.type === 'webhook' ? asObject(template.webhook)[serviceName] : template[service.type];
   const problems: string[] = [];
   if (block === undefined || block === null) {
-    if (BLOCK_REQUIRED.has(service.type)) problems.push(`template "${name}" has no ${service.type} block, and ${service.type} sends nothing without one`);
-    else if (typeof template.message !== 'string' || template.message.trim() === '') problems.push(`template "${name}" has neither a message nor a ${service.type} block for service "${serviceName}"`);
+    if (BLOCK_REQUIRED.has(service.type))
+      problems.push(`template "${name}" has no ${service.type} block, and ${service.type} sends nothing without one`);
+    else if (typeof template.message !== 'string' || template.message.trim() === '')
+      problems.push(`template "${name}" has neither a message nor a ${service.type} block for service "${serviceName}"`);
     return problems;
   }
   const fields = BLOCK_FIELDS[service.type];
   if (fields) {
     const content = asObject(block);
     const unknown = Object.keys(content).filter((field) => !fields.known.includes(field));
-    if (unknown.length > 0) problems.push(`template "${name}": ${service.type} block has unknown keys ${unknown.join(', ')} (ignored): expected ${fields.known.join(', ')}`);
+    if (unknown.length > 0)
+      problems.push(
+        `template "${name}": ${service.type} block has unknown keys ${unknown.join(', ')} (ignored): expected ${fields.known.join(', ')}`,
+      );
     const missing = fields.required.filter((field) => typeof content[field] !== 'string' || content[field] === '');
     if (missing.length > 0) problems.push(`template "${name}": ${service.type} block lacks ${missing.join(', ')}`);
     const severity = content.severity;
@@ -207,19 +267,29 @@ function templateProblems(name: string, template: Record<string, unknown>, servi
  * Everything wrong with delivering a subscription to one service and its recipients. Without a
  * trigger, `defaults` are the triggers notifications-engine falls back to.
  */
-function resolve(config: NotificationsConfig, triggerName: string, serviceName: string, recipients: readonly string[], defaults: readonly string[]): string[] {
+function resolve(
+  config: NotificationsConfig,
+  triggerName: string,
+  serviceName: string,
+  recipients: readonly string[],
+  defaults: readonly string[],
+): string[] {
   const problems: string[] = [];
   const service = config.services.get(serviceName);
   if (!service) {
     const configured = [...config.services.keys()].sort();
-    problems.push(`service "${serviceName}" is not configured: expected notifications.notifiers "service.${serviceName}" or "service.<type>.${serviceName}"${configured.length > 0 ? ` (configured: ${configured.join(', ')})` : ''}`);
+    problems.push(
+      `service "${serviceName}" is not configured: expected notifications.notifiers "service.${serviceName}" or "service.<type>.${serviceName}"${configured.length > 0 ? ` (configured: ${configured.join(', ')})` : ''}`,
+    );
   }
   if (recipients.length === 0 || recipients.some((r) => r === '')) problems.push(`service "${serviceName}" has an empty recipient`);
   const keysField = service ? RECIPIENT_KEYS[service.type] : undefined;
   if (service && keysField) {
     const keys = asObject(service.options[keysField]);
     for (const recipient of recipients.filter((r) => r !== '' && !(r in keys))) {
-      problems.push(`recipient "${recipient}" is not a key of ${keysField} in "${service.key}"${Object.keys(keys).length > 0 ? ` (${Object.keys(keys).sort().join(', ')})` : ''}`);
+      problems.push(
+        `recipient "${recipient}" is not a key of ${keysField} in "${service.key}"${Object.keys(keys).length > 0 ? ` (${Object.keys(keys).sort().join(', ')})` : ''}`,
+      );
     }
   }
   const triggerNames = triggerName !== '' ? [triggerName] : defaults;
@@ -232,7 +302,10 @@ function resolve(config: NotificationsConfig, triggerName: string, serviceName: 
     }
     for (const template of conditions.flatMap((condition) => asArray(condition.send).map(String))) {
       const definition = config.templates.get(template);
-      if (!definition) problems.push(`trigger "${name}" sends template "${template}", which is not defined: expected notifications.templates "template.${template}"`);
+      if (!definition)
+        problems.push(
+          `trigger "${name}" sends template "${template}", which is not defined: expected notifications.templates "template.${template}"`,
+        );
       else if (service) problems.push(...templateProblems(template, definition, serviceName, service));
     }
   }
@@ -260,7 +333,13 @@ export const notificationSubscriptionCheck: RepositoryCheck = (repository, repor
       const report = reportIn(anchor.app.scope);
       for (const problem of config.problems) report(RULE, anchor.app.manifest, anchor.path, `Argo CD on ${cluster} (${where}): ${problem}`);
       for (const trigger of config.defaultTriggers) {
-        if (!config.triggers.has(trigger)) report(RULE, anchor.app.manifest, anchor.path, `Argo CD on ${cluster} (${where}): defaultTriggers names trigger "${trigger}", which is not defined`);
+        if (!config.triggers.has(trigger))
+          report(
+            RULE,
+            anchor.app.manifest,
+            anchor.path,
+            `Argo CD on ${cluster} (${where}): defaultTriggers names trigger "${trigger}", which is not defined`,
+          );
       }
       config.subscriptions.forEach((entry, i) => {
         const triggers = asArray(asObject(entry).triggers).map(String);
@@ -268,7 +347,12 @@ export const notificationSubscriptionCheck: RepositoryCheck = (repository, repor
           const [service = '', target = ''] = recipient.split(':');
           for (const trigger of triggers.length > 0 ? triggers : ['']) {
             for (const problem of resolve(config, trigger, service, [target], config.defaultTriggers)) {
-              report(RULE, anchor.app.manifest, anchor.path, `Argo CD on ${cluster} (${where}): notifications.subscriptions[${i}] ${recipient}: ${problem}`);
+              report(
+                RULE,
+                anchor.app.manifest,
+                anchor.path,
+                `Argo CD on ${cluster} (${where}): notifications.subscriptions[${i}] ${recipient}: ${problem}`,
+              );
             }
           }
         }
@@ -281,12 +365,22 @@ export const notificationSubscriptionCheck: RepositoryCheck = (repository, repor
 
 export const notificationSubscriptionRules: RepositoryRules = {
   rules: [
-    rule('notification-subscription', 'reliability', "Every notification subscription resolves in its cluster's Argo CD: a defined trigger, templates with a block for the service where it needs one, a configured service", 'Define the trigger, template (with the service block) or service under notifications in charts/argo-cd/values*.yaml, or fix the subscription in env.yaml `notifications`.'),
+    rule(
+      'notification-subscription',
+      'reliability',
+      "Every notification subscription resolves in its cluster's Argo CD: a defined trigger, templates with a block for the service where it needs one, a configured service",
+      'Define the trigger, template (with the service block) or service under notifications in charts/argo-cd/values*.yaml, or fix the subscription in env.yaml `notifications`.',
+    ),
   ],
   checkRepository: notificationSubscriptionCheck,
 };
 
-function checkApplication(app: ArgoApplication, config: NotificationsConfig | undefined, disabled: string | undefined, report: Report): void {
+function checkApplication(
+  app: ArgoApplication,
+  config: NotificationsConfig | undefined,
+  disabled: string | undefined,
+  report: Report,
+): void {
   const { subscriptions, problems } = subscriptionsOf(app.annotations);
   for (const problem of problems) report(RULE, app.manifest, problem.path, problem.message);
   for (const subscription of subscriptions) {

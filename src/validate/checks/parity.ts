@@ -15,7 +15,6 @@ import { isObject, namespaceOf } from '../workloads.ts';
 import { BUDGET_RULE_NAME } from '../../constructs/budget-name.ts';
 import { printFieldPath, type Segment } from '../../kube/field-path.ts';
 
-
 /** One kind of difference environments are meant to have. */
 interface AllowedDifference {
   /** What may differ, in words: the rule's fix, the README and the report say it (ALLOW_LIST_DESCRIPTION). */
@@ -130,7 +129,9 @@ function allowed(path: readonly Segment[], manifest?: Manifest): boolean {
   return ALLOWED.some(
     (difference) =>
       (annotation !== undefined && difference.annotationPrefixes?.some((prefix) => annotation.startsWith(prefix))) ||
-      difference.paths?.some((pattern) => pattern.length <= path.length && pattern.every((segment, i) => segment === '*' || segment === path[i])) ||
+      difference.paths?.some(
+        (pattern) => pattern.length <= path.length && pattern.every((segment, i) => segment === '*' || segment === path[i]),
+      ) ||
       (manifest !== undefined && difference.inResource?.(manifest, path)),
   );
 }
@@ -226,7 +227,10 @@ export function parityCheck(mirror: ScopeView, of: ScopeView, report: Report): v
     seen.add(key);
     const counterpart = ofByKey.get(key);
     if (!counterpart) {
-      report('parity', manifest, '', `${manifest.kind} ${manifest.metadata.name} exists in ${mirror.name} but not in ${of.name}`, { [mirror.name]: 'present', [of.name]: ABSENT });
+      report('parity', manifest, '', `${manifest.kind} ${manifest.metadata.name} exists in ${mirror.name} but not in ${of.name}`, {
+        [mirror.name]: 'present',
+        [of.name]: ABSENT,
+      });
       continue;
     }
     const found: Difference[] = [];
@@ -234,19 +238,30 @@ export function parityCheck(mirror: ScopeView, of: ScopeView, report: Report): v
     for (const difference of found) {
       if (allowed(difference.path, manifest)) continue;
       const path = printFieldPath(difference.path);
-      report('parity', manifest, path, `${path} differs from ${of.name}`, { [mirror.name]: difference.mirror ?? ABSENT, [of.name]: difference.of ?? ABSENT });
+      report('parity', manifest, path, `${path} differs from ${of.name}`, {
+        [mirror.name]: difference.mirror ?? ABSENT,
+        [of.name]: difference.of ?? ABSENT,
+      });
     }
   }
   for (const manifest of of.manifests) {
     if (!seen.has(keyOf(manifest, normalizeOf))) {
-      report('parity', manifest, '', `${manifest.kind} ${manifest.metadata.name} exists in ${of.name} but not in ${mirror.name}`, { [mirror.name]: ABSENT, [of.name]: 'present' });
+      report('parity', manifest, '', `${manifest.kind} ${manifest.metadata.name} exists in ${of.name} but not in ${mirror.name}`, {
+        [mirror.name]: ABSENT,
+        [of.name]: 'present',
+      });
     }
   }
 }
 
 export const parityRules: PairRules = {
   rules: [
-    rule('parity', 'parity', 'Staging mirrors prod: same resources, differing only in the allow-list', `Make the environments match, or move the difference into what environments may differ in: ${ALLOW_LIST_DESCRIPTION}.`),
+    rule(
+      'parity',
+      'parity',
+      'Staging mirrors prod: same resources, differing only in the allow-list',
+      `Make the environments match, or move the difference into what environments may differ in: ${ALLOW_LIST_DESCRIPTION}.`,
+    ),
   ],
   checkPair: parityCheck,
 };

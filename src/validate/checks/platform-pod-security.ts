@@ -45,13 +45,15 @@ function platformApps(repository: Pick<RepositoryView, 'scopes'>): PlatformApp[]
     if (!component) return [];
     const namespace = String(asObject(app.spec.destination).namespace ?? component.namespace);
     const creates = hasSyncOption(syncOptionsOf(app.spec), 'CreateNamespace', 'true');
-    return [{
-      manifest: app.manifest,
-      cluster: app.cluster,
-      namespace,
-      expected: expectedIn(namespace, component),
-      ...(creates ? { managedLabels: asStringMap(asObject(asObject(app.spec.syncPolicy).managedNamespaceMetadata).labels) } : {}),
-    }];
+    return [
+      {
+        manifest: app.manifest,
+        cluster: app.cluster,
+        namespace,
+        expected: expectedIn(namespace, component),
+        ...(creates ? { managedLabels: asStringMap(asObject(asObject(app.spec.syncPolicy).managedNamespaceMetadata).labels) } : {}),
+      },
+    ];
   });
 }
 
@@ -62,12 +64,24 @@ function expectedIn(namespace: string, component: PlatformComponent): NamespaceP
 
 const reasons = (expected: NamespacePodSecurity) => expected.exceptions.map((e) => `${e.component}: ${e.reason}`).join('; ');
 
-function checkLabels(report: Report, manifest: Manifest, path: string, labels: Readonly<Record<string, string>>, expected: NamespacePodSecurity, what: string): void {
+function checkLabels(
+  report: Report,
+  manifest: Manifest,
+  path: string,
+  labels: Readonly<Record<string, string>>,
+  expected: NamespacePodSecurity,
+  what: string,
+): void {
   const at = (key: string) => `${path}["${key}"]`;
   const enforce = labels[POD_SECURITY_ENFORCE];
   const catalogue = `the catalogue (src/catalog/components.ts) gives ${expected.namespace} "${expected.level}"`;
   if (enforce === undefined) {
-    report(RULE, manifest, at(POD_SECURITY_ENFORCE), `${what} with no Pod Security enforce level, so it admits privileged pods; ${catalogue}`);
+    report(
+      RULE,
+      manifest,
+      at(POD_SECURITY_ENFORCE),
+      `${what} with no Pod Security enforce level, so it admits privileged pods; ${catalogue}`,
+    );
   } else if (enforce !== expected.level) {
     const why = expected.exceptions.length > 0 ? ` (${reasons(expected)})` : '';
     report(RULE, manifest, at(POD_SECURITY_ENFORCE), `${what} enforcing "${enforce}", but ${catalogue}${why}`);
@@ -78,7 +92,13 @@ function checkLabels(report: Report, manifest: Manifest, path: string, labels: R
   }
   if (expected.level === 'restricted') return;
   for (const key of [POD_SECURITY_WARN, POD_SECURITY_AUDIT]) {
-    if (labels[key] !== 'restricted') report(RULE, manifest, at(key), `${what} below restricted without ${key}: restricted, so what its pods do beyond restricted goes unseen`);
+    if (labels[key] !== 'restricted')
+      report(
+        RULE,
+        manifest,
+        at(key),
+        `${what} below restricted without ${key}: restricted, so what its pods do beyond restricted goes unseen`,
+      );
   }
 }
 
@@ -90,14 +110,28 @@ export const platformPodSecurityCheck: RepositoryCheck = (repository, reportIn) 
   for (const app of platformApps(repository)) {
     const { manifest, namespace, cluster, expected } = app;
     if (app.managedLabels) {
-      checkLabels(report, manifest, MANAGED_LABELS, app.managedLabels, expected, `${manifest.metadata.name} creates namespace ${namespace}`);
+      checkLabels(
+        report,
+        manifest,
+        MANAGED_LABELS,
+        app.managedLabels,
+        expected,
+        `${manifest.metadata.name} creates namespace ${namespace}`,
+      );
       continue;
     }
-    const made = scope.ofKind('Namespace', '').find((m) => m.metadata.name === namespace && asStringMap(m.metadata.labels)[CLUSTER_LABEL] === cluster);
+    const made = scope
+      .ofKind('Namespace', '')
+      .find((m) => m.metadata.name === namespace && asStringMap(m.metadata.labels)[CLUSTER_LABEL] === cluster);
     if (made) {
       checkLabels(report, made, 'metadata.labels', asStringMap(made.metadata.labels), expected, `Namespace ${namespace} of ${cluster}`);
     } else {
-      report(RULE, manifest, 'spec.syncPolicy.syncOptions', `${manifest.metadata.name} deploys into ${namespace} without creating it (no CreateNamespace=true), and no Namespace ${namespace} labelled ${CLUSTER_LABEL}: ${cluster} under argocd/ gives it Pod Security labels; ${expected.level} is what the catalogue gives it`);
+      report(
+        RULE,
+        manifest,
+        'spec.syncPolicy.syncOptions',
+        `${manifest.metadata.name} deploys into ${namespace} without creating it (no CreateNamespace=true), and no Namespace ${namespace} labelled ${CLUSTER_LABEL}: ${cluster} under argocd/ gives it Pod Security labels; ${expected.level} is what the catalogue gives it`,
+      );
     }
   }
 };
@@ -112,11 +146,13 @@ export function platformPodSecurityNotes(repository: Pick<RepositoryView, 'scope
     const entry = below.get(key) ?? below.set(key, { level, clusters: new Set(), expected: app.expected }).get(key)!;
     entry.clusters.add(app.cluster);
   }
-  return [...below.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, { level, clusters, expected }]) => ({
-    rule: RULE,
-    scope: ARGOCD_SCOPE,
-    message: `namespace ${expected.namespace} enforces Pod Security "${level}" on ${[...clusters].sort().join(', ')} (warn and audit: restricted): ${reasons(expected) || 'the catalogue gives no reason'}`,
-  }));
+  return [...below.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, { level, clusters, expected }]) => ({
+      rule: RULE,
+      scope: ARGOCD_SCOPE,
+      message: `namespace ${expected.namespace} enforces Pod Security "${level}" on ${[...clusters].sort().join(', ')} (warn and audit: restricted): ${reasons(expected) || 'the catalogue gives no reason'}`,
+    }));
 }
 
 export const platformPodSecurityRules: RepositoryRules = {

@@ -90,16 +90,28 @@ export const PLATFORM_WORKLOADS: Readonly<Record<string, readonly ChartWorkload[
     { workload: 'Alertmanager', path: 'alertmanager.alertmanagerSpec.resources', disabledBy: ['alertmanager.enabled'] }, // templates/alertmanager/alertmanager.yaml:94
     // The config-reloader sidecars and init containers of Prometheus and Alertmanager: operator flags,
     // templates/prometheus-operator/deployment.yaml:101-104.
-    { workload: 'config reloader', path: 'prometheusOperator.prometheusConfigReloader.resources', disabledBy: ['prometheusOperator.enabled'] },
+    {
+      workload: 'config reloader',
+      path: 'prometheusOperator.prometheusConfigReloader.resources',
+      disabledBy: ['prometheusOperator.enabled'],
+    },
     { workload: 'Prometheus Operator', path: 'prometheusOperator.resources', disabledBy: ['prometheusOperator.enabled'] }, // templates/prometheus-operator/deployment.yaml:178
     // templates/prometheus-operator/admission-webhooks/job-patch/job-createSecret.yaml:55 and job-patchWebhook.yaml:64
     {
       workload: 'admission webhook certificate Jobs',
       path: 'prometheusOperator.admissionWebhooks.patch.resources',
-      disabledBy: ['prometheusOperator.enabled', 'prometheusOperator.admissionWebhooks.enabled', 'prometheusOperator.admissionWebhooks.patch.enabled'],
+      disabledBy: [
+        'prometheusOperator.enabled',
+        'prometheusOperator.admissionWebhooks.enabled',
+        'prometheusOperator.admissionWebhooks.patch.enabled',
+      ],
     },
     // templates/prometheus-operator/admission-webhooks/deployment/deployment.yaml:108 (off by default)
-    { workload: 'admission webhook', path: 'prometheusOperator.admissionWebhooks.deployment.resources', enabledBy: 'prometheusOperator.admissionWebhooks.deployment.enabled' },
+    {
+      workload: 'admission webhook',
+      path: 'prometheusOperator.admissionWebhooks.deployment.resources',
+      enabledBy: 'prometheusOperator.admissionWebhooks.deployment.enabled',
+    },
     { workload: 'Thanos Ruler', path: 'thanosRuler.thanosRulerSpec.resources', enabledBy: 'thanosRuler.enabled' }, // templates/thanos-ruler/ruler.yaml:103 (off by default)
     { workload: 'Grafana', path: 'grafana.resources', disabledBy: ['grafana.enabled'] }, // grafana templates/_pod.tpl:1541
     { workload: 'Grafana sidecars', path: 'grafana.sidecar.resources', disabledBy: ['grafana.enabled'] }, // grafana templates/_pod.tpl:200-1231, one key for every sidecar
@@ -155,7 +167,11 @@ function applicationOf(repository: RepositoryView, chart: ChartValues): Manifest
 
 const VALUE_FILES_PATH = 'spec.sources[0].helm.valueFiles';
 
-function reportOn(repository: RepositoryView, chart: ChartValues, reportIn: (scope: string) => Report): ((ruleId: string, message: string) => void) | undefined {
+function reportOn(
+  repository: RepositoryView,
+  chart: ChartValues,
+  reportIn: (scope: string) => Report,
+): ((ruleId: string, message: string) => void) | undefined {
   const application = applicationOf(repository, chart);
   if (!application) return undefined;
   const report = reportIn(ARGOCD_SCOPE);
@@ -277,7 +293,10 @@ export const chartRenderRepeatableCheck: RepositoryCheck = (repository, reportIn
     const broken = REPEATABLE_RENDERS.filter((r) => r.component === chart.component && !r.holds(chart.values));
     const report = broken.length > 0 ? reportOn(repository, chart, reportIn) : undefined;
     for (const render of broken) {
-      report?.('chart-render-repeatable', `${chart.component} on ${chart.cluster}: ${render.key} ${render.requirement} (${filesOf(chart)}); otherwise ${render.otherwise}`);
+      report?.(
+        'chart-render-repeatable',
+        `${chart.component} on ${chart.cluster}: ${render.key} ${render.requirement} (${filesOf(chart)}); otherwise ${render.otherwise}`,
+      );
     }
   }
 };

@@ -30,7 +30,12 @@ export const resourcesCheck: Check = (scope, report) => {
 
 export const resourcesRules: ScopeRules = {
   rules: [
-    rule('resources', 'reliability', 'Every container has CPU and memory requests and limits', 'Set resources.requests and resources.limits (cpu and memory) on the container.'),
+    rule(
+      'resources',
+      'reliability',
+      'Every container has CPU and memory requests and limits',
+      'Set resources.requests and resources.limits (cpu and memory) on the container.',
+    ),
   ],
   check: resourcesCheck,
 };
@@ -50,7 +55,12 @@ export const probesCheck: Check = (scope, report) => {
 
 export const probesRules: ScopeRules = {
   rules: [
-    rule('probes', 'reliability', 'Long-running containers have readiness and liveness probes', 'Add readinessProbe and livenessProbe to the container.'),
+    rule(
+      'probes',
+      'reliability',
+      'Long-running containers have readiness and liveness probes',
+      'Add readinessProbe and livenessProbe to the container.',
+    ),
   ],
   check: probesCheck,
 };
@@ -58,12 +68,10 @@ export const probesRules: ScopeRules = {
 const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 
 function scaleTargets(scope: Parameters<Check>[0], namespace: string, manifest: Manifest): Manifest[] {
-  return scope
-    .ofKind('HorizontalPodAutoscaler', namespace)
-    .filter((hpa) => {
-      const ref = asObject(asObject(hpa.spec).scaleTargetRef);
-      return ref.kind === manifest.kind && ref.name === manifest.metadata.name;
-    });
+  return scope.ofKind('HorizontalPodAutoscaler', namespace).filter((hpa) => {
+    const ref = asObject(asObject(hpa.spec).scaleTargetRef);
+    return ref.kind === manifest.kind && ref.name === manifest.metadata.name;
+  });
 }
 
 export const podDisruptionBudgetCheck: Check = (scope, report) => {
@@ -75,14 +83,27 @@ export const podDisruptionBudgetCheck: Check = (scope, report) => {
     const hpaMax = Math.max(0, ...scaleTargets(scope, namespace, manifest).map((hpa) => Number(asObject(hpa.spec).maxReplicas ?? 1)));
     const replicated = (typeof replicas === 'number' && replicas > 1) || hpaMax > 1;
     if (!replicated) continue;
-    const covered = scope.ofKind('PodDisruptionBudget', namespace).some((pdb) => selectorMatches(asObject(pdb.spec).selector ?? {}, pod.labels));
-    if (!covered) report('pod-disruption-budget', manifest, '', `${manifest.kind} ${manifest.metadata.name} runs several replicas but no PodDisruptionBudget selects its pods`);
+    const covered = scope
+      .ofKind('PodDisruptionBudget', namespace)
+      .some((pdb) => selectorMatches(asObject(pdb.spec).selector ?? {}, pod.labels));
+    if (!covered)
+      report(
+        'pod-disruption-budget',
+        manifest,
+        '',
+        `${manifest.kind} ${manifest.metadata.name} runs several replicas but no PodDisruptionBudget selects its pods`,
+      );
   }
 };
 
 export const podDisruptionBudgetRules: ScopeRules = {
   rules: [
-    rule('pod-disruption-budget', 'reliability', 'Replicated workloads have a PodDisruptionBudget selecting their pods', 'Add a PodDisruptionBudget whose selector matches the pod labels.'),
+    rule(
+      'pod-disruption-budget',
+      'reliability',
+      'Replicated workloads have a PodDisruptionBudget selecting their pods',
+      'Add a PodDisruptionBudget whose selector matches the pod labels.',
+    ),
   ],
   check: podDisruptionBudgetCheck,
 };
@@ -104,7 +125,12 @@ export const serviceSelectorCheck: Check = (scope, report) => {
     if (spec.type === 'ExternalName' || Object.keys(selector).length === 0) continue; // endpoints managed elsewhere
     const matched = podsIn(scope, namespaceOf(manifest)).filter(({ pod }) => mapSelectorMatches(selector, pod.labels));
     if (matched.length === 0) {
-      report('service-selector', manifest, 'spec.selector', `Service ${manifest.metadata.name} selects no pods (selector ${JSON.stringify(selector)})`);
+      report(
+        'service-selector',
+        manifest,
+        'spec.selector',
+        `Service ${manifest.metadata.name} selects no pods (selector ${JSON.stringify(selector)})`,
+      );
       continue;
     }
     const ports = matched.flatMap(({ pod }) => containersOf(pod).flatMap(({ container }) => asArray(container.ports).map(asObject)));
@@ -113,7 +139,12 @@ export const serviceSelectorCheck: Check = (scope, report) => {
       const target = port.targetPort ?? port.port;
       const found = typeof target === 'string' ? ports.some((cp) => cp.name === target) : ports.some((cp) => cp.containerPort === target);
       if (!found) {
-        report('service-selector', manifest, `spec.ports[${index}].targetPort`, `Service ${manifest.metadata.name} port ${String(port.name ?? port.port)} targets ${JSON.stringify(target)}, which no selected container declares`);
+        report(
+          'service-selector',
+          manifest,
+          `spec.ports[${index}].targetPort`,
+          `Service ${manifest.metadata.name} port ${String(port.name ?? port.port)} targets ${JSON.stringify(target)}, which no selected container declares`,
+        );
       }
     });
   }
@@ -121,7 +152,12 @@ export const serviceSelectorCheck: Check = (scope, report) => {
 
 export const serviceSelectorRules: ScopeRules = {
   rules: [
-    rule('service-selector', 'reliability', 'Every Service selects pods of a workload, on ports those pods declare', 'Make spec.selector match the pod template labels and targetPort a declared container port.'),
+    rule(
+      'service-selector',
+      'reliability',
+      'Every Service selects pods of a workload, on ports those pods declare',
+      'Make spec.selector match the pod template labels and targetPort a declared container port.',
+    ),
   ],
   check: serviceSelectorCheck,
 };
@@ -130,14 +166,27 @@ export const hpaTargetCheck: Check = (scope, report) => {
   for (const manifest of scope.manifests) {
     if (manifest.kind !== 'HorizontalPodAutoscaler') continue;
     const ref = asObject(asObject(manifest.spec).scaleTargetRef);
-    const exists = scope.ofKind(String(ref.kind), namespaceOf(manifest)).some((m) => m.metadata.name === ref.name && (ref.apiVersion === undefined || m.apiVersion === ref.apiVersion));
-    if (!exists) report('hpa-target', manifest, 'spec.scaleTargetRef', `HorizontalPodAutoscaler ${manifest.metadata.name} scales ${String(ref.kind)} ${String(ref.name)}, which does not exist here`);
+    const exists = scope
+      .ofKind(String(ref.kind), namespaceOf(manifest))
+      .some((m) => m.metadata.name === ref.name && (ref.apiVersion === undefined || m.apiVersion === ref.apiVersion));
+    if (!exists)
+      report(
+        'hpa-target',
+        manifest,
+        'spec.scaleTargetRef',
+        `HorizontalPodAutoscaler ${manifest.metadata.name} scales ${String(ref.kind)} ${String(ref.name)}, which does not exist here`,
+      );
   }
 };
 
 export const hpaTargetRules: ScopeRules = {
   rules: [
-    rule('hpa-target', 'reliability', 'HorizontalPodAutoscaler targets exist', 'Point spec.scaleTargetRef at an existing Deployment or StatefulSet in the same namespace.'),
+    rule(
+      'hpa-target',
+      'reliability',
+      'HorizontalPodAutoscaler targets exist',
+      'Point spec.scaleTargetRef at an existing Deployment or StatefulSet in the same namespace.',
+    ),
   ],
   check: hpaTargetCheck,
 };
@@ -147,8 +196,15 @@ export const serviceMonitorCheck: Check = (scope, report) => {
     if (manifest.kind !== 'ServiceMonitor') continue;
     const spec = asObject(manifest.spec);
     const namespaceSelector = asObject(spec.namespaceSelector);
-    const namespaces = namespaceSelector.any === true ? [...scope.byNamespace.keys()] : asArray(namespaceSelector.matchNames).length > 0 ? asArray(namespaceSelector.matchNames).map(String) : [namespaceOf(manifest)];
-    const services = namespaces.flatMap((ns) => scope.ofKind('Service', ns)).filter((svc) => selectorMatches(spec.selector ?? {}, asStringMap(svc.metadata.labels)));
+    const namespaces =
+      namespaceSelector.any === true
+        ? [...scope.byNamespace.keys()]
+        : asArray(namespaceSelector.matchNames).length > 0
+          ? asArray(namespaceSelector.matchNames).map(String)
+          : [namespaceOf(manifest)];
+    const services = namespaces
+      .flatMap((ns) => scope.ofKind('Service', ns))
+      .filter((svc) => selectorMatches(spec.selector ?? {}, asStringMap(svc.metadata.labels)));
     if (services.length === 0) {
       report('service-monitor-target', manifest, 'spec.selector', `ServiceMonitor ${manifest.metadata.name} selects no Service`);
       continue;
@@ -158,10 +214,16 @@ export const serviceMonitorCheck: Check = (scope, report) => {
       const endpoint = asObject(e);
       const path = `spec.endpoints[${index}]`;
       if (typeof endpoint.port === 'string') {
-        if (!servicePorts.some((p) => p.name === endpoint.port)) report('service-monitor-target', manifest, `${path}.port`, `no selected Service has a port named ${endpoint.port}`);
+        if (!servicePorts.some((p) => p.name === endpoint.port))
+          report('service-monitor-target', manifest, `${path}.port`, `no selected Service has a port named ${endpoint.port}`);
       } else if (endpoint.targetPort !== undefined) {
         if (!servicePorts.some((p) => (p.targetPort ?? p.port) === endpoint.targetPort)) {
-          report('service-monitor-target', manifest, `${path}.targetPort`, `no selected Service targets port ${JSON.stringify(endpoint.targetPort)}`);
+          report(
+            'service-monitor-target',
+            manifest,
+            `${path}.targetPort`,
+            `no selected Service targets port ${JSON.stringify(endpoint.targetPort)}`,
+          );
         }
       } else {
         report('service-monitor-target', manifest, `${path}.port`, 'the endpoint names no Service port');
@@ -172,7 +234,12 @@ export const serviceMonitorCheck: Check = (scope, report) => {
 
 export const serviceMonitorRules: ScopeRules = {
   rules: [
-    rule('service-monitor-target', 'reliability', 'ServiceMonitors select a Service and one of its named ports', 'Make spec.selector match a Service and endpoints[].port name one of its ports.'),
+    rule(
+      'service-monitor-target',
+      'reliability',
+      'ServiceMonitors select a Service and one of its named ports',
+      'Make spec.selector match a Service and endpoints[].port name one of its ports.',
+    ),
   ],
   check: serviceMonitorCheck,
 };
@@ -182,7 +249,13 @@ function isDefaultDeny(policy: Manifest): boolean {
   const selector = asObject(spec.podSelector);
   const selectsAll = Object.keys(asObject(selector.matchLabels)).length === 0 && asArray(selector.matchExpressions).length === 0;
   const types = asArray(spec.policyTypes).map(String);
-  return selectsAll && types.includes('Ingress') && types.includes('Egress') && asArray(spec.ingress).length === 0 && asArray(spec.egress).length === 0;
+  return (
+    selectsAll &&
+    types.includes('Ingress') &&
+    types.includes('Egress') &&
+    asArray(spec.ingress).length === 0 &&
+    asArray(spec.egress).length === 0
+  );
 }
 
 export const defaultDenyCheck: Check = (scope, report) => {
@@ -191,13 +264,23 @@ export const defaultDenyCheck: Check = (scope, report) => {
     if (workloads.length === 0) continue;
     if (scope.ofKind('NetworkPolicy', namespace).some(isDefaultDeny)) continue;
     const anchor = scope.ofKind('Namespace', '').find((ns) => ns.metadata.name === namespace) ?? workloads[0]!;
-    report('network-policy-default-deny', anchor, '', `namespace ${namespace || '(unset)'} runs pods but has no default-deny NetworkPolicy`);
+    report(
+      'network-policy-default-deny',
+      anchor,
+      '',
+      `namespace ${namespace || '(unset)'} runs pods but has no default-deny NetworkPolicy`,
+    );
   }
 };
 
 export const defaultDenyRules: ScopeRules = {
   rules: [
-    rule('network-policy-default-deny', 'reliability', 'Every namespace with pods has a default-deny NetworkPolicy (all pods, Ingress and Egress, no rules)', 'Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules.'),
+    rule(
+      'network-policy-default-deny',
+      'reliability',
+      'Every namespace with pods has a default-deny NetworkPolicy (all pods, Ingress and Egress, no rules)',
+      'Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules.',
+    ),
   ],
   check: defaultDenyCheck,
 };
@@ -210,7 +293,8 @@ export const duplicateEnvCheck: Check = (scope, report) => {
       const seen = new Set<string>();
       asArray(container.env).forEach((e, index) => {
         const variable = String(asObject(e).name);
-        if (seen.has(variable)) report('duplicate-env', manifest, `${path}.env[${index}]`, `container ${name} sets ${variable} more than once`);
+        if (seen.has(variable))
+          report('duplicate-env', manifest, `${path}.env[${index}]`, `container ${name} sets ${variable} more than once`);
         seen.add(variable);
       });
     }
@@ -219,7 +303,12 @@ export const duplicateEnvCheck: Check = (scope, report) => {
 
 export const duplicateEnvRules: ScopeRules = {
   rules: [
-    rule('duplicate-env', 'reliability', 'No environment variable is set twice in a container', 'Remove the duplicate entry; the last one silently wins.'),
+    rule(
+      'duplicate-env',
+      'reliability',
+      'No environment variable is set twice in a container',
+      'Remove the duplicate entry; the last one silently wins.',
+    ),
   ],
   check: duplicateEnvCheck,
 };

@@ -21,7 +21,9 @@ const RULE_BY_REASON: Record<SchemaViolationReason, string> = {
 export const schemaCheck: Check = (scope, report) => {
   const kept = new KeptTable<SchemaViolation[]>('schema', scope.name);
   for (const manifest of scope.manifests) {
-    const violations = kept.get([scope.kubernetesVersion, JSON.stringify(manifest)], () => validateSchema(manifest, scope.kubernetesVersion));
+    const violations = kept.get([scope.kubernetesVersion, JSON.stringify(manifest)], () =>
+      validateSchema(manifest, scope.kubernetesVersion),
+    );
     for (const violation of violations) {
       report(RULE_BY_REASON[violation.reason], manifest, violation.path, violation.message);
     }
@@ -31,11 +33,37 @@ export const schemaCheck: Check = (scope, report) => {
 
 export const schemaRules: ScopeRules = {
   rules: [
-    rule('schema-unknown-field', 'schema', 'Every field exists in the schema of the kind and API version', 'Remove the field or fix its spelling; check the API version the field belongs to.'),
-    rule('schema-invalid', 'schema', 'Required fields are present and values have the schema type', 'Set the field to a value of the expected type.'),
-    rule('schema-unknown-kind', 'schema', 'The kind is a Kubernetes API or a CRD with a known schema', 'Use a Kubernetes or supported CRD kind and API version, or add its schema to src/schemas.'),
-    rule('api-removed', 'schema', 'The API version is served by the target Kubernetes version', 'Move to the replacement API version named in the message.'),
-    rule('api-deprecated', 'schema', 'The API version is not deprecated in the target Kubernetes version', 'Move to the replacement API version before it is removed.', 'warning'),
+    rule(
+      'schema-unknown-field',
+      'schema',
+      'Every field exists in the schema of the kind and API version',
+      'Remove the field or fix its spelling; check the API version the field belongs to.',
+    ),
+    rule(
+      'schema-invalid',
+      'schema',
+      'Required fields are present and values have the schema type',
+      'Set the field to a value of the expected type.',
+    ),
+    rule(
+      'schema-unknown-kind',
+      'schema',
+      'The kind is a Kubernetes API or a CRD with a known schema',
+      'Use a Kubernetes or supported CRD kind and API version, or add its schema to src/schemas.',
+    ),
+    rule(
+      'api-removed',
+      'schema',
+      'The API version is served by the target Kubernetes version',
+      'Move to the replacement API version named in the message.',
+    ),
+    rule(
+      'api-deprecated',
+      'schema',
+      'The API version is not deprecated in the target Kubernetes version',
+      'Move to the replacement API version before it is removed.',
+      'warning',
+    ),
   ],
   check: schemaCheck,
 };

@@ -28,7 +28,15 @@
 import { CLUSTER_LABEL } from '../../argocd/naming.ts';
 import type { Manifest } from '../../kube/manifest.ts';
 import { ARGOCD_SCOPE, type Check, rule, type ScopeRules } from '../check.ts';
-import { activity, canSync, compileWindow, windowMatches, type CompiledWindow, type MatchTarget, type SyncWindowSpec } from '../sync-windows.ts';
+import {
+  activity,
+  canSync,
+  compileWindow,
+  windowMatches,
+  type CompiledWindow,
+  type MatchTarget,
+  type SyncWindowSpec,
+} from '../sync-windows.ts';
 import { asArray, asObject } from '../workloads.ts';
 import { cachedValue } from '../../toolchain/value-cache.ts';
 
@@ -90,7 +98,13 @@ export const syncWindowCheck: Check = (scope, report) => {
     const list = asArray(asObject(project.spec).syncWindows).map((raw, index): ProjectWindow => {
       const spec = asObject(raw) as SyncWindowSpec;
       const { window, problems } = compileWindow(spec);
-      for (const problem of problems) report('sync-window-invalid', project, `spec.syncWindows[${index}].${problem.field}`, `${describe(index, spec)}: ${problem.message}`);
+      for (const problem of problems)
+        report(
+          'sync-window-invalid',
+          project,
+          `spec.syncWindows[${index}].${problem.field}`,
+          `${describe(index, spec)}: ${problem.message}`,
+        );
       return { project, index, spec, compiled: window, broken: problems.some((p) => p.blocksSyncs), matched: [], noEffect: [] };
     });
     windows.set(project, list);
@@ -119,7 +133,12 @@ export const syncWindowCheck: Check = (scope, report) => {
     const replayed = cachedValue('sync-window-replay', [inputs], () => replay(automated, matching, samples));
     if (replayed.outside) {
       const { sample, active } = replayed.outside;
-      report('sync-window-outside', app, 'spec.syncPolicy', `${app.metadata.name} can be synced by hand on ${when(samples[sample]!)} (outside its allow windows): ${causeOfManualSync(matching, active)}`);
+      report(
+        'sync-window-outside',
+        app,
+        'spec.syncPolicy',
+        `${app.metadata.name} can be synced by hand on ${when(samples[sample]!)} (outside its allow windows): ${causeOfManualSync(matching, active)}`,
+      );
     }
     matching.forEach((w, j) => {
       if (!replayed.changes[j]) w.noEffect.push(app.metadata.name);
@@ -132,10 +151,20 @@ export const syncWindowCheck: Check = (scope, report) => {
       const where = `spec.syncWindows[${w.index}]`;
       if (w.matched.length === 0) {
         const cluster = clusterOf(w.project);
-        report('sync-window-no-effect', w.project, where, `${describe(w.index, w.spec)} matches no Application of project ${w.project.metadata.name}${cluster ? ` on cluster ${cluster}` : ''}, so it changes nothing`);
+        report(
+          'sync-window-no-effect',
+          w.project,
+          where,
+          `${describe(w.index, w.spec)} matches no Application of project ${w.project.metadata.name}${cluster ? ` on cluster ${cluster}` : ''}, so it changes nothing`,
+        );
       } else if (w.noEffect.length > 0) {
         const weeks = sampling.get(w.project)!.weeks.map(day).join(', ');
-        report('sync-window-no-effect', w.project, where, `${describe(w.index, w.spec)} changes no sync decision of ${w.noEffect.join(', ')} in any minute of the weeks sampled (from ${weeks})`);
+        report(
+          'sync-window-no-effect',
+          w.project,
+          where,
+          `${describe(w.index, w.spec)} changes no sync decision of ${w.noEffect.join(', ')} in any minute of the weeks sampled (from ${weeks})`,
+        );
       }
     }
   }
@@ -143,9 +172,25 @@ export const syncWindowCheck: Check = (scope, report) => {
 
 export const syncWindowRules: ScopeRules = {
   rules: [
-    rule('sync-window-invalid', 'sync-window', 'Every sync window has a schedule, duration, time zone and kind Argo CD reads as written', 'Write the schedule as five robfig/cron fields, the duration as a Go duration (3h, 90m), the time zone as an IANA name and the kind as allow or deny.'),
-    rule('sync-window-outside', 'sync-window', 'An Application synced by hand can be synced only while one of its allow windows is open', 'Set manualSync: false on its windows (sync.windows in env.yaml); an emergency outside them is a reviewed change that adds a temporary allow window.'),
-    rule('sync-window-no-effect', 'sync-window', 'Every sync window changes some sync decision of an Application it matches', 'Remove the window, or fix what it should match (applications, clusters, namespaces, andOperator) or decide (kind, schedule, manualSync).', 'warning'),
+    rule(
+      'sync-window-invalid',
+      'sync-window',
+      'Every sync window has a schedule, duration, time zone and kind Argo CD reads as written',
+      'Write the schedule as five robfig/cron fields, the duration as a Go duration (3h, 90m), the time zone as an IANA name and the kind as allow or deny.',
+    ),
+    rule(
+      'sync-window-outside',
+      'sync-window',
+      'An Application synced by hand can be synced only while one of its allow windows is open',
+      'Set manualSync: false on its windows (sync.windows in env.yaml); an emergency outside them is a reviewed change that adds a temporary allow window.',
+    ),
+    rule(
+      'sync-window-no-effect',
+      'sync-window',
+      'Every sync window changes some sync decision of an Application it matches',
+      'Remove the window, or fix what it should match (applications, clusters, namespaces, andOperator) or decide (kind, schedule, manualSync).',
+      'warning',
+    ),
   ],
   check: syncWindowCheck,
 };
@@ -219,7 +264,9 @@ function optional(value: unknown): string | undefined {
 }
 
 function describe(index: number, spec: SyncWindowSpec): string {
-  const parts = [spec.kind, spec.schedule === undefined ? undefined : JSON.stringify(spec.schedule), spec.duration, spec.timeZone].filter((p) => p !== undefined && p !== '');
+  const parts = [spec.kind, spec.schedule === undefined ? undefined : JSON.stringify(spec.schedule), spec.duration, spec.timeZone].filter(
+    (p) => p !== undefined && p !== '',
+  );
   return `syncWindows[${index}] (${parts.join(' ')})`;
 }
 

@@ -13,7 +13,8 @@ import { summarize } from './summary.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
-const packageVersion = (): string => (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const packageVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const physical = (location: SourceLocation | undefined, fallback: string) => ({
   artifactLocation: { uri: location?.file ?? fallback, uriBaseId: '%SRCROOT%' },
@@ -22,28 +23,53 @@ const physical = (location: SourceLocation | undefined, fallback: string) => ({
 
 function result(finding: Finding, ruleIndex: number) {
   const resource = `${finding.scope}/${finding.resource.kind}/${finding.resource.namespace ? `${finding.resource.namespace}/` : ''}${finding.resource.name}`;
-  const sides = finding.sides ? ` (${Object.entries(finding.sides).map(([side, value]) => `${side}: ${JSON.stringify(value)}`).join(', ')})` : '';
+  const sides = finding.sides
+    ? ` (${Object.entries(finding.sides)
+        .map(([side, value]) => `${side}: ${JSON.stringify(value)}`)
+        .join(', ')})`
+    : '';
   const settings = finding.settings ?? [];
   const primary = settings.find((s) => !s.isDefault);
   const related = [
     ...(primary && finding.location ? [{ location: finding.location, text: 'generated here' }] : []),
-    ...settings.filter((s) => s !== primary).map((s) => ({ location: { file: s.file, ...(s.line ? { line: s.line } : {}) }, text: s.isDefault ? `${s.setting} (default)` : s.setting })),
+    ...settings
+      .filter((s) => s !== primary)
+      .map((s) => ({
+        location: { file: s.file, ...(s.line ? { line: s.line } : {}) },
+        text: s.isDefault ? `${s.setting} (default)` : s.setting,
+      })),
   ];
   return {
     ruleId: finding.ruleId,
     ruleIndex,
     level: finding.severity,
-    message: { text: `${finding.scope}: ${finding.resource.kind} ${finding.resource.name}: ${finding.message}${sides}. Fix: ${finding.fix}` },
+    message: {
+      text: `${finding.scope}: ${finding.resource.kind} ${finding.resource.name}: ${finding.message}${sides}. Fix: ${finding.fix}`,
+    },
     locations: [
       {
         physicalLocation: physical(primary ? { file: primary.file, line: primary.line } : finding.location, finding.scope),
         logicalLocations: [{ fullyQualifiedName: finding.path ? `${resource}:${finding.path}` : resource, kind: 'resource' }],
       },
     ],
-    ...(related.length > 0 ? { relatedLocations: related.map((r, id) => ({ id, physicalLocation: physical(r.location, finding.scope), message: { text: r.text } })) } : {}),
+    ...(related.length > 0
+      ? {
+          relatedLocations: related.map((r, id) => ({
+            id,
+            physicalLocation: physical(r.location, finding.scope),
+            message: { text: r.text },
+          })),
+        }
+      : {}),
     // Stable across line moves: the same finding on the same resource field is the same alert.
     partialFingerprints: { 'hiveboxFinding/v1': `${finding.ruleId}|${resource}|${finding.path}` },
-    properties: { scope: finding.scope, resource: finding.resource, path: finding.path, ...(finding.sides ? { sides: finding.sides } : {}), ...(settings.length > 0 ? { settings } : {}) },
+    properties: {
+      scope: finding.scope,
+      resource: finding.resource,
+      path: finding.path,
+      ...(finding.sides ? { sides: finding.sides } : {}),
+      ...(settings.length > 0 ? { settings } : {}),
+    },
   };
 }
 
@@ -54,7 +80,9 @@ function unusedWaiver(waiver: Waiver, ruleIndex: number) {
     ruleId: 'waiver-unused',
     ruleIndex,
     level: 'warning',
-    message: { text: `${waiver.scope}: the waiver ${waiver.path} of ${waiver.ruleId} on ${target} matches no finding ("${waiver.reason}"). Delete it, or fix its rule or resource.` },
+    message: {
+      text: `${waiver.scope}: the waiver ${waiver.path} of ${waiver.ruleId} on ${target} matches no finding ("${waiver.reason}"). Delete it, or fix its rule or resource.`,
+    },
     locations: [{ physicalLocation: physical(waiver.location, waiver.scope) }],
     partialFingerprints: { 'hiveboxFinding/v1': `waiver-unused|${waiver.scope}|${waiver.ruleId}|${target}` },
   };
@@ -87,7 +115,13 @@ export function formatSarif(report: ValidationReport): string {
           ...report.findings.map((finding) => result(finding, ruleIndex.get(finding.ruleId)!)),
           ...report.waivers.filter((w) => w.status === 'unused').map((w) => unusedWaiver(w, ruleIndex.get('waiver-unused')!)),
         ],
-        properties: { summary: summarize(report), scopes: report.scopes, waivers: report.waivers, waived: report.waived, skipped: report.skipped },
+        properties: {
+          summary: summarize(report),
+          scopes: report.scopes,
+          waivers: report.waivers,
+          waived: report.waived,
+          skipped: report.skipped,
+        },
       },
     ],
   };

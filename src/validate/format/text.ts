@@ -18,7 +18,8 @@ function settingsNote(settings: readonly SettingSource[] | undefined): string {
   return `← ${settings.slice(0, SETTINGS_SHOWN).map(settingPlace).join(', ')}${more}`;
 }
 
-const waiverPlace = (waiver: Waiver) => (waiver.location ? `${waiver.location.file}${waiver.location.line ? `:${waiver.location.line}` : ''}` : waiver.scope);
+const waiverPlace = (waiver: Waiver) =>
+  waiver.location ? `${waiver.location.file}${waiver.location.line ? `:${waiver.location.line}` : ''}` : waiver.scope;
 
 function waiverLine(waiver: Waiver): string {
   if (waiver.status === undefined) {
