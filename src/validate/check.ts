@@ -4,7 +4,7 @@
  */
 import type { ChartValues } from '../platform/values.ts';
 import type { Manifest } from '../kube/manifest.ts';
-import type { RuleInfo } from './types.ts';
+import type { RuleInfo, ValidationNote } from './types.ts';
 import { namespaceOf } from './workloads.ts';
 
 /** The scope of the argocd/ tree (every other scope is an environment). */
@@ -71,6 +71,8 @@ export interface ScopeRules extends Rules {
 /** Rules one check reports on the whole repository. */
 export interface RepositoryRules extends Rules {
   readonly checkRepository: RepositoryCheck;
+  /** What the report should say that is not a finding (a level below restricted, and why). @default none */
+  readonly notes?: (repository: RepositoryView) => ValidationNote[];
 }
 /** Rules one check reports on a pair of environments. */
 export interface PairRules extends Rules {

@@ -6,7 +6,6 @@ import { DEFAULT_KUBERNETES_VERSION } from '../config/kubernetes-version.ts';
 import { SCHEMA_KUBERNETES_VERSION } from '../schemas/coverage.ts';
 import type { Manifest } from '../kube/manifest.ts';
 import { viewOf, type PairRules, type Report, type RepositoryRules, type Rules, type ScopeRules, type ScopeView } from './check.ts';
-import { platformPodSecurityNotes } from './checks/platform-pod-security.ts';
 import { RULE_SETS, RULES, isRule, ruleInfo } from './rules.ts';
 import { isObject } from './workloads.ts';
 import type {
@@ -253,7 +252,7 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     waivers: waiverList,
     waived,
     skipped: options.skipped ?? [],
-    notes: platformPodSecurityNotes({ scopes: scopeViews }),
+    notes: REPOSITORY_CHECKS.flatMap((set) => set.notes?.(repository) ?? []),
     rules: RULES,
   };
 }

@@ -165,4 +165,5 @@ export const platformPodSecurityRules: RepositoryRules = {
     ),
   ],
   checkRepository: platformPodSecurityCheck,
+  notes: platformPodSecurityNotes,
 };
