@@ -6,13 +6,13 @@
  * line and exit 2.
  */
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyAtomically, recover, WORK_DIR, withSynthLock } from '../src/synth/transaction.ts';
 import { fsError, interceptFs, withFsFault, WRITES } from './support/fs-intercept.ts';
-import { fromTemplate, REPO_ROOT, runCli, snapshot } from './support/repo.ts';
+import { copyTree, fromTemplate, REPO_ROOT, runCli, snapshot } from './support/repo.ts';
 
 const CLI = join(REPO_ROOT, 'bin', 'hivebox-gitops.js');
 const scratch: string[] = [];
@@ -185,7 +185,7 @@ describe('a real synth killed, and two at once', () => {
   function copy(): string {
     const root = mkdtempSync(join(tmpdir(), 'hivebox-kill-'));
     scratch.push(root);
-    cpSync(template.root, root, { recursive: true });
+    copyTree(template.root, root);
     return root;
   }
 

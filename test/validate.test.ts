@@ -2,14 +2,14 @@
  * `hivebox-gitops validate` end to end: real kustomize renders a repository
  * (a small fixture, or a copy of this one), the CLI runs in-process.
  */
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Environment } from '../src/config/environment.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { parityPairs, requiresDigest, validateRepository } from '../src/validate/index.ts';
-import { runCli, tempRepo } from './support/repo.ts';
+import { copyTree, runCli, tempRepo } from './support/repo.ts';
 
 const FIXTURE = resolve(import.meta.dirname, 'fixtures', 'validate', 'repo');
 
@@ -18,7 +18,7 @@ afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
 function fixtureCopy(): string {
   const root = mkdtempSync(join(tmpdir(), 'hivebox-validate-'));
-  cpSync(FIXTURE, root, { recursive: true });
+  copyTree(FIXTURE, root);
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   return root;
 }
