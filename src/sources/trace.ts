@@ -147,7 +147,8 @@ function readsOf(environment: Environment, render: Render): Reads | undefined {
 
 /**
  * The source map of one environment: setting → resource → the fields it
- * changes. `render` must be the same rendering synth writes from.
+ * changes. `render` must be the same rendering synth writes from; the order of keys may
+ * differ (src/synth/render.ts renderForComparison): fields are compared by path.
  */
 export function traceSettings(environment: Environment, render: Render, rendered: readonly Manifest[] = render(environment)): SourceMap {
   const baseline = new Map(rendered.map((m) => [resourceOf(m), m]));

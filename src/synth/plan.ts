@@ -11,7 +11,7 @@ import { renderBase } from './base.ts';
 import { customComponent } from './custom.ts';
 import { renderEnvSchema } from './env-schema.ts';
 import { renderOverlay } from './overlay.ts';
-import { render, renderEnvironment } from './render.ts';
+import { renderEnvironment, renderForComparison } from './render.ts';
 import { sourceMapPath } from '../sources/map.ts';
 import { renderSourceMap } from '../sources/render-map.ts';
 import { traceSettings } from '../sources/trace.ts';
@@ -46,7 +46,7 @@ export async function plan(root: string): Promise<Plan> {
           path: sourceMapPath(environment.name),
           content: renderSourceMap(
             environment.file,
-            cachedTrace(environment, () => traceSettings(environment, render, manifests)),
+            cachedTrace(environment, () => traceSettings(environment, renderForComparison, manifests)),
           ),
         },
       ];
