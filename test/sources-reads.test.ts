@@ -29,6 +29,7 @@ describe('withReads', () => {
       [(s) => s.app.tags.includes('b'), ['app', 'tags', 1]],
       [(s) => 'budget' in s, ['budget']],
       [(s) => Object.entries(s.app.nested), ['app', 'nested', 'x']],
+      [(s) => (Object.getOwnPropertyDescriptor(s, 'app')!.value as Settings['app']).nested.x, ['app', 'nested', 'x']],
     ];
     for (const [use, change] of cases) expect(withReads(settings(), use).reads.sees(change), String(use)).toBe(true);
   });

@@ -59,8 +59,13 @@ export function withReads<T extends object, R>(value: T, use: (tracked: T) => R)
         return Reflect.has(object, key);
       },
       getOwnPropertyDescriptor(object, key) {
-        if (typeof key !== 'symbol') reads.read(at(key));
-        return Reflect.getOwnPropertyDescriptor(object, key);
+        const descriptor = Reflect.getOwnPropertyDescriptor(object, key);
+        if (typeof key === 'symbol') return descriptor;
+        reads.read(at(key));
+        // A nested object handed out in a descriptor is seen through its proxy too (a configurable
+        // property may report another value, so the proxy's invariants hold).
+        if (descriptor?.configurable && isPlainObject(descriptor.value)) return { ...descriptor, value: wrap(descriptor.value, at(key)) };
+        return descriptor;
       },
       ownKeys(object) {
         reads.listed(path);
