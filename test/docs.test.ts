@@ -9,12 +9,14 @@ import { RULES } from '../src/validate/index.ts';
 import { loadEnvironments } from '../src/config/load.ts';
 import { renderArchitecture } from '../src/docs/architecture.ts';
 import { GENERATED_MARKER } from '../src/kube/header.ts';
-import { planOutputs } from '../src/synth/plan.ts';
+import { plan } from '../src/synth/plan.ts';
 import { tempRepo } from './support/repo.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 let workspace: string;
 let planned: Map<string, string>;
+/** argocd/ path → the objects synth wrote it from, as the plan hands them to renderArchitecture. */
+let argoCdDocuments: ReadonlyMap<string, readonly unknown[]>;
 let architecture: string;
 
 /** The repository's configuration in a folder of its own, so the test can change it. */
@@ -24,8 +26,10 @@ function copyConfiguration(): string {
 
 beforeAll(async () => {
   workspace = copyConfiguration();
-  planned = await planOutputs(workspace);
-  architecture = renderArchitecture(planned);
+  const result = await plan(workspace);
+  planned = new Map(result.files);
+  argoCdDocuments = result.argoCdDocuments;
+  architecture = renderArchitecture(argoCdDocuments);
 });
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
@@ -49,6 +53,15 @@ function mermaidBlock(markdown: string): string[] {
 }
 
 describe('docs/architecture.md from the planned argocd/ tree', () => {
+  it('is drawn from exactly what argocd/ contains: the objects it is drawn from are the planned files read back', () => {
+    const files = [...planned].filter(([path]) => path.startsWith('argocd/'));
+    expect([...argoCdDocuments.keys()].sort()).toEqual(files.map(([path]) => path).sort());
+    for (const [path, content] of files) {
+      expect(argoCdDocuments.get(path), path).toEqual(parseAllDocuments(content).map((doc) => doc.toJS()));
+    }
+    expect(planned.get('docs/architecture.md')).toBe(architecture);
+  });
+
   it('opens with the generated-file header, as an HTML comment', () => {
     expect(architecture.split('\n')[0]).toMatch(new RegExp(`^<!-- ${GENERATED_MARKER} from .*argocd/.*npm run synth.* -->$`));
   });
@@ -111,7 +124,7 @@ describe('docs/architecture.md from the planned argocd/ tree', () => {
   });
 
   it('is deterministic and does not depend on the order of the planned files', () => {
-    const reversed = new Map([...planned].reverse());
+    const reversed = new Map([...argoCdDocuments].reverse());
     expect(renderArchitecture(reversed)).toBe(architecture);
   });
 
@@ -120,7 +133,7 @@ describe('docs/architecture.md from the planned argocd/ tree', () => {
     try {
       const file = join(dir, 'envs/staging/env.yaml');
       writeFileSync(file, readFileSync(file, 'utf8').replace(/tag: v[\w.-]+/, 'tag: v9.9.9'));
-      const after = renderArchitecture(await planOutputs(dir));
+      const after = renderArchitecture((await plan(dir)).argoCdDocuments);
       expect(after).toBe(architecture);
       expect(after).not.toContain('v9.9.9');
     } finally {
@@ -136,7 +149,7 @@ describe('docs/architecture.md from the planned argocd/ tree', () => {
         join(dir, 'envs/staging/env.yaml'),
         readFileSync(join(dir, 'envs/staging/env.yaml'), 'utf8').replace(/^promotesFrom: dev\n/m, ''),
       );
-      const after = renderArchitecture(await planOutputs(dir));
+      const after = renderArchitecture((await plan(dir)).argoCdDocuments);
       expect(after).not.toContain('hivebox-dev');
       expect(after).toContain('hivebox-staging');
     } finally {

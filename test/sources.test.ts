@@ -59,6 +59,17 @@ describe('the source map', () => {
       expect(parseSourceMap(readFileSync(join(REPO_ROOT, sourceMapPath(env)), 'utf8'))).toEqual(traceOf(env));
   });
 
+  it('skips the render of a setting no render reads, and comes out as if it had rendered every one', () => {
+    const prod = environments.find((e) => e.name === 'prod')!;
+    const rendered: string[] = [];
+    const counting = (environment: typeof prod) => (rendered.push('tracked'), render(environment));
+    // JSON.stringify reads every setting: nothing can be skipped.
+    const readingAll = (environment: typeof prod) => (JSON.stringify(environment), rendered.push('all'), render(environment));
+    expect(traceSettings(prod, readingAll)).toEqual(traceSettings(prod, counting));
+    const count = (kind: string) => rendered.filter((r) => r === kind).length;
+    expect(count('tracked')).toBeLessThan(count('all'));
+  });
+
   it("names no setting that no construct reads, nor validate's own (validation, waivers)", () => {
     const settings = Object.keys(traceOf('prod'));
     for (const unread of ['cluster', 'kubernetesVersion', 'promotesFrom']) expect(settings).not.toContain(unread);

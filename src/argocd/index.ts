@@ -30,20 +30,26 @@ import { crdProviders, platformSteps, type ComponentNeeds } from './steps.ts';
 const SOURCE = 'src/argocd';
 const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
 
-export function synthesizeArgoCd(environments: readonly Environment[], repo: RepositoryInfo): GeneratedFile[] {
+/** An argocd/ file with the objects it was written from, so synth's readers need not parse it back. */
+export interface ArgoCdFile extends GeneratedFile {
+  readonly documents: readonly unknown[];
+}
+
+export function synthesizeArgoCd(environments: readonly Environment[], repo: RepositoryInfo): ArgoCdFile[] {
   const envs = [...environments].sort((a, b) => a.name.localeCompare(b.name));
   const files = clustersOf(envs).flatMap((cluster) => clusterTree(cluster, envs, repo));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function clusterTree(cluster: string, all: readonly Environment[], repo: RepositoryInfo): GeneratedFile[] {
+function clusterTree(cluster: string, all: readonly Environment[], repo: RepositoryInfo): ArgoCdFile[] {
   const envs = all.filter((env) => env.cluster === cluster);
   const dir = clusterDir(cluster);
   // Every environment on the cluster, named by a pattern rather than a list: adding an environment changes
   // the files it changes, not the header of every file that reads the cluster's environments.
   const envFiles = `envs/*/env.yaml (cluster: ${cluster})`;
-  const files: GeneratedFile[] = [];
-  const add = (path: string, from: string, docs: readonly unknown[]) => files.push({ path: `${dir}/${path}`, content: generatedYaml(from, docs) });
+  const files: ArgoCdFile[] = [];
+  const add = (path: string, from: string, documents: readonly unknown[]) =>
+    files.push({ path: `${dir}/${path}`, content: generatedYaml(from, documents), documents });
   const resources: string[] = [];
 
   const config = clusterConfig(cluster, envs);

@@ -1,5 +1,6 @@
 /**
- * docs/architecture.md, generated from the Argo CD trees synth plans (argocd/<cluster>/):
+ * docs/architecture.md, generated from the Argo CD trees synth plans (argocd/<cluster>/), drawn
+ * from the very objects those files are written from (src/argocd hands them over with each file):
  * a Mermaid diagram of every Application (grouped by cluster and AppProject), what it
  * deploys (a folder of this repository or a Helm chart at a version) and where
  * (cluster and namespace), followed by the same facts as a table.
@@ -7,7 +8,6 @@
  * Image tags are left out on purpose: a promotion changes envs/<env>/ only,
  * and must not rewrite this page.
  */
-import { parseAllDocuments } from 'yaml';
 import { generatedMarkdownHeader } from '../kube/header.ts';
 
 interface Source {
@@ -39,8 +39,11 @@ interface AppProject {
 export const ARCHITECTURE_PATH = 'docs/architecture.md';
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 
-/** `files`: synth's planned outputs (repository-relative path → content); only argocd/ is read. */
-export function renderArchitecture(files: ReadonlyMap<string, string>): string {
+/**
+ * `files`: synth's planned YAML outputs, repository-relative path → the documents written to it
+ * (src/synth/plan.ts); only argocd/ is read.
+ */
+export function renderArchitecture(files: ReadonlyMap<string, readonly unknown[]>): string {
   const { applications, projects } = collect(files);
   const ownRepo = mostCommonRepo(applications);
   const lines: string[] = [
@@ -70,13 +73,13 @@ export function renderArchitecture(files: ReadonlyMap<string, string>): string {
   return lines.join('\n');
 }
 
-function collect(files: ReadonlyMap<string, string>): { applications: Application[]; projects: AppProject[] } {
+function collect(files: ReadonlyMap<string, readonly unknown[]>): { applications: Application[]; projects: AppProject[] } {
   const applications: Application[] = [];
   const projects: AppProject[] = [];
-  for (const [path, content] of files) {
+  for (const [path, documents] of files) {
     if (!path.startsWith('argocd/') || !/\.ya?ml$/.test(path)) continue;
-    for (const doc of parseAllDocuments(content)) {
-      const object = doc.toJS() as { apiVersion?: string; kind?: string } | null;
+    for (const document of documents) {
+      const object = document as { apiVersion?: string; kind?: string } | null;
       if (!object || !object.apiVersion?.startsWith('argoproj.io/')) continue;
       if (object.kind === 'Application') applications.push(object as Application);
       if (object.kind === 'AppProject') projects.push(object as AppProject);

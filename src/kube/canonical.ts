@@ -9,10 +9,31 @@ const LEADING_KEYS = ['apiVersion', 'kind', 'metadata'];
  * cdk8s was told by its environment (CDK8S_DISABLE_SORT): output must not
  * depend on the machine it is generated on.
  */
-export function canonicalOrder(value: unknown, depth = 0): unknown {
-  if (Array.isArray(value)) return value.map((item) => canonicalOrder(item, depth + 1));
+export function canonicalOrder(value: unknown): unknown {
+  return ordered(value, true);
+}
+
+// Every synth and every source-map render runs this over each manifest, so it builds each level in
+// one loop. Array.prototype.sort without a comparator orders strings by UTF-16 code units, as `<` does.
+function ordered(value: unknown, top: boolean): unknown {
+  if (Array.isArray(value)) {
+    const items = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = ordered(value[i], false);
+    return items;
+  }
   if (value === null || typeof value !== 'object') return value;
-  const keys = Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const ordered = depth === 0 ? [...LEADING_KEYS.filter((k) => keys.includes(k)), ...keys.filter((k) => !LEADING_KEYS.includes(k))] : keys;
-  return Object.fromEntries(ordered.map((key) => [key, canonicalOrder((value as Record<string, unknown>)[key], depth + 1)]));
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source).sort();
+  const result: Record<string, unknown> = {};
+  if (top) {
+    for (const key of LEADING_KEYS) if (keys.includes(key)) define(result, key, ordered(source[key], false));
+  }
+  for (const key of keys) if (!top || !LEADING_KEYS.includes(key)) define(result, key, ordered(source[key], false));
+  return result;
+}
+
+/** As Object.fromEntries does: a key named __proto__ is an own property, not the prototype. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }

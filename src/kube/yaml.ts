@@ -10,9 +10,16 @@ import { canonicalOrder } from './canonical.ts';
 import { generatedHeader } from './header.ts';
 
 const require = createRequire(import.meta.url);
-const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
+let loaded: typeof Yaml | undefined;
+/** Loaded once: `require` resolves the specifier again on every call, which costs more than a small document's stringify. */
+const yaml = (): typeof Yaml => (loaded ??= require('yaml') as typeof Yaml);
 
-const OPTIONS = { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as const;
+/**
+ * `directives: false`: a document built here has no directives to print (no %YAML, no %TAG beyond
+ * the default, no `---` start marker), so yaml 2.9.1's stringifyDocument would only walk every node
+ * looking for tags in `Directives.toString` to print nothing; this skips that walk, same bytes.
+ */
+const OPTIONS = { lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false, directives: false } as const;
 
 /** A generated YAML file: the header naming its source, then each document. */
 export function generatedYaml(from: string, documents: readonly unknown[]): string {

@@ -12,7 +12,8 @@ import { lineOf } from './yaml-line.ts';
 
 /** The yaml package, loaded when a setting is first located: a clean run never needs it. */
 const require = createRequire(import.meta.url);
-const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
+let loaded: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (loaded ??= require('yaml') as typeof Yaml);
 
 export const SCHEMA_FILE = 'src/config/schema.ts';
 

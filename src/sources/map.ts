@@ -10,7 +10,8 @@ import type * as Yaml from 'yaml';
 
 /** The yaml package, loaded when a map is first read: a check on an unchanged tree never needs it. */
 const require = createRequire(import.meta.url);
-const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
+let loaded: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (loaded ??= require('yaml') as typeof Yaml);
 
 /** setting (`app.logLevel`) → resource (`ConfigMap/hivebox`) → fields (`data.LOG_LEVEL`). */
 export type SourceMap = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;

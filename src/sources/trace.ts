@@ -16,6 +16,7 @@ import { EnvFileSchema } from '../config/schema.ts';
 import type { Manifest } from '../kube/manifest.ts';
 import { printFieldPath, propertyKeySegments, type Segment } from '../kube/field-path.ts';
 import type { SourceMap } from './map.ts';
+import { differences, withReads, type Reads } from './reads.ts';
 
 type Render = (environment: Environment) => readonly Manifest[];
 type Leaf = { readonly path: Segment[]; readonly value: unknown };
@@ -97,30 +98,67 @@ function safeParse(settings: unknown): ReturnType<typeof EnvFileSchema.safeParse
 const resourceOf = (manifest: Manifest) => `${manifest.kind}/${manifest.metadata.name}`;
 
 /** The paths under which two values differ (the deepest path both sides have). */
-export function changedFields(before: unknown, after: unknown, path: Segment[], out: string[]): void {
+export function changedFields(before: unknown, after: unknown, path: readonly Segment[], out: string[]): void {
+  collectChanges(before, after, [...path], out);
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+// Every perturbed render compares every manifest, so the walk shares one path, pushed and popped,
+// and prints it only where something changed.
+function collectChanges(before: unknown, after: unknown, path: Segment[], out: string[]): void {
   if (before === after) return;
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    before.forEach((item, i) => changedFields(item, after[i], [...path, i], out));
+    for (let i = 0; i < before.length; i++) {
+      path.push(i);
+      collectChanges(before[i], after[i], path, out);
+      path.pop();
+    }
     return;
   }
-  const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isMap(before) && isMap(after)) {
-    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) changedFields(before[key], after[key], [...path, key], out);
+    for (const key of Object.keys(before)) {
+      path.push(key);
+      collectChanges(before[key], after[key], path, out);
+      path.pop();
+    }
+    for (const key of Object.keys(after)) {
+      if (Object.hasOwn(before, key)) continue;
+      path.push(key);
+      collectChanges(before[key], after[key], path, out);
+      path.pop();
+    }
     return;
   }
   if (JSON.stringify(before) !== JSON.stringify(after)) out.push(printFieldPath(path));
 }
 
 /**
+ * What rendering the environment reads of it (reads.ts), or nothing when that cannot be told, so
+ * that every setting is rendered: a render that fails on the proxied copy costs time, not truth.
+ */
+function readsOf(environment: Environment, render: Render): Reads | undefined {
+  try {
+    return withReads(environment, render).reads;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The source map of one environment: setting → resource → the fields it
- * changes. `render` must be the same rendering synth writes from.
+ * changes. `render` must be the same rendering synth writes from; the order of keys may
+ * differ (src/synth/render.ts renderForComparison): fields are compared by path.
  */
 export function traceSettings(environment: Environment, render: Render, rendered: readonly Manifest[] = render(environment)): SourceMap {
   const baseline = new Map(rendered.map((m) => [resourceOf(m), m]));
+  const reads = readsOf(environment, render);
   const map: Record<string, Record<string, string[]>> = {};
   for (const { path, value } of leaves(renderedSettingsOf(environment))) {
     const changed = perturbed(environment, path, value);
     if (!changed) continue;
+    // A render that reads nothing the change touches runs as the first one did: no field can change.
+    if (reads && !differences(environment, changed).some((difference) => reads.sees(difference))) continue;
     const after = new Map(render(changed).map((m) => [resourceOf(m), m]));
     const fields: Record<string, string[]> = {};
     // In the generated output's terms: a resource only the changed environment has (renamed) is not in it.

@@ -8,7 +8,8 @@ import type { Segment } from '../kube/field-path.ts';
 
 /** The yaml package, loaded when a line is first asked for: a clean run never needs it. */
 const require = createRequire(import.meta.url);
-const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
+let loaded: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (loaded ??= require('yaml') as typeof Yaml);
 
 export interface Parsed {
   readonly file: string;

@@ -11,7 +11,7 @@ import { renderBase } from './base.ts';
 import { customComponent } from './custom.ts';
 import { renderEnvSchema } from './env-schema.ts';
 import { renderOverlay } from './overlay.ts';
-import { render, renderEnvironment } from './render.ts';
+import { renderEnvironment, renderForComparison } from './render.ts';
 import { sourceMapPath } from '../sources/map.ts';
 import { renderSourceMap } from '../sources/render-map.ts';
 import { traceSettings } from '../sources/trace.ts';
@@ -26,6 +26,8 @@ export { GENERATED_ROOTS } from './roots.ts';
 export interface Plan {
   readonly environments: readonly Environment[];
   readonly files: ReadonlyMap<string, string>;
+  /** The argocd/ files by path: the objects each was written from (what docs/architecture.md is drawn from). */
+  readonly argoCdDocuments: ReadonlyMap<string, readonly unknown[]>;
 }
 
 export async function plan(root: string): Promise<Plan> {
@@ -44,22 +46,25 @@ export async function plan(root: string): Promise<Plan> {
           path: sourceMapPath(environment.name),
           content: renderSourceMap(
             environment.file,
-            cachedTrace(environment, () => traceSettings(environment, render, manifests)),
+            cachedTrace(environment, () => traceSettings(environment, renderForComparison, manifests)),
           ),
         },
       ];
     }),
-    ...synthesizeArgoCd(environments, repo),
   ];
+  const argocd = synthesizeArgoCd(environments, repo);
+  files.push(...argocd);
   const byPath = new Map<string, string>();
   for (const file of files) {
     if (byPath.has(file.path)) throw new Error(`two generated files claim ${file.path}`);
     if (isHandWritten(file.path)) throw new Error(`synth must not write ${file.path}: envs/<env>/custom/ is hand-written`);
     byPath.set(file.path, file.content);
   }
-  // The architecture diagram is drawn from the argocd/ files just planned, so it cannot drift from them.
-  byPath.set(ARCHITECTURE_PATH, renderArchitecture(byPath));
-  return { environments, files: new Map([...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+  // The architecture diagram is drawn from the objects the argocd/ files just planned were written from,
+  // so it cannot drift from them (test/docs.test.ts reads the files back and compares).
+  const argoCdDocuments = new Map(argocd.map(({ path, documents }) => [path, documents]));
+  byPath.set(ARCHITECTURE_PATH, renderArchitecture(argoCdDocuments));
+  return { environments, files: new Map([...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), argoCdDocuments };
 }
 
 /** Repository-relative path → content of every file synth would write. */

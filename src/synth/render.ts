@@ -34,13 +34,21 @@ export function renderEnvironment(environment: Environment): Manifest[] {
 
 /** A render kept nowhere: for the many one-off variants the source map renders (src/sources/trace.ts). */
 export function render(environment: Environment): Manifest[] {
+  return renderForComparison(environment).map((manifest) => canonicalOrder(manifest) as Manifest);
+}
+
+/**
+ * The same manifests with their keys in whatever order cdk8s left them: for the source map's one
+ * render per setting (src/sources/trace.ts), which compares fields by path, so the order cannot
+ * change what it finds, and putting every key in order would cost it every time.
+ */
+export function renderForComparison(environment: Environment): Manifest[] {
   const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
   const chart = new EnvironmentChart(app, 'hivebox', { environment });
   return (chart.toJson() as Manifest[]).map((manifest) => {
-    const canonical = canonicalOrder(manifest) as Manifest;
-    if (!CLUSTER_SCOPED.has(canonical.kind)) return canonical;
-    const { namespace: _ignored, ...metadata } = canonical.metadata;
-    return { ...canonical, metadata };
+    if (!CLUSTER_SCOPED.has(manifest.kind)) return manifest;
+    const { namespace: _ignored, ...metadata } = manifest.metadata;
+    return { ...manifest, metadata };
   });
 }
 
