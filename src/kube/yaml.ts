@@ -11,8 +11,13 @@ import { generatedHeader } from './header.ts';
 
 const require = createRequire(import.meta.url);
 let loaded: typeof Yaml | undefined;
-/** Loaded once: `require` resolves the specifier again on every call, which costs more than a small document's stringify. */
-const yaml = (): typeof Yaml => (loaded ??= require('yaml') as typeof Yaml);
+/**
+ * The yaml package, loaded on first use and then kept: a run that reads and writes no YAML never
+ * loads it, and `require` would resolve the specifier again on every call, which costs more than a
+ * small document's stringify. Every reader and writer of YAML in src/ takes it from here.
+ */
+export const yamlLibrary = (): typeof Yaml => (loaded ??= require('yaml') as typeof Yaml);
+const yaml = yamlLibrary;
 
 /**
  * `directives: false`: a document built here has no directives to print (no %YAML, no %TAG beyond

@@ -3,17 +3,12 @@
  * ranges) when the environment sets it, or its default in src/config/schema.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as Yaml from 'yaml';
 import { parseFieldPath } from '../kube/field-path.ts';
 import { parseSourceMap, SourceMapIndex, sourceMapPath, type SettingSource } from './map.ts';
 import { lineOf } from './yaml-line.ts';
-
-/** The yaml package, loaded when a setting is first located: a clean run never needs it. */
-const require = createRequire(import.meta.url);
-let loaded: typeof Yaml | undefined;
-const yaml = (): typeof Yaml => (loaded ??= require('yaml') as typeof Yaml);
+import { yamlLibrary as yaml } from '../kube/yaml.ts';
 
 export const SCHEMA_FILE = 'src/config/schema.ts';
 

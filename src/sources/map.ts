@@ -5,13 +5,7 @@
  * change by the setting that caused it); neither runs the constructs, and diff
  * reads each side's map from that side's commit.
  */
-import { createRequire } from 'node:module';
-import type * as Yaml from 'yaml';
-
-/** The yaml package, loaded when a map is first read: a check on an unchanged tree never needs it. */
-const require = createRequire(import.meta.url);
-let loaded: typeof Yaml | undefined;
-const yaml = (): typeof Yaml => (loaded ??= require('yaml') as typeof Yaml);
+import { yamlLibrary as yaml } from '../kube/yaml.ts';
 
 /** setting (`app.logLevel`) → resource (`ConfigMap/hivebox`) → fields (`data.LOG_LEVEL`). */
 export type SourceMap = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;

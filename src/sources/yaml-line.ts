@@ -2,14 +2,9 @@
  * The line a field is written at in a parsed YAML file: `validate` uses it to point a finding at
  * the repository, and `sources` to point a setting at its env.yaml line.
  */
-import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
+import { yamlLibrary as yaml } from '../kube/yaml.ts';
 import type { Segment } from '../kube/field-path.ts';
-
-/** The yaml package, loaded when a line is first asked for: a clean run never needs it. */
-const require = createRequire(import.meta.url);
-let loaded: typeof Yaml | undefined;
-const yaml = (): typeof Yaml => (loaded ??= require('yaml') as typeof Yaml);
 
 export interface Parsed {
   readonly file: string;

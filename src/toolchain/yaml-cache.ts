@@ -5,13 +5,10 @@
  * yaml package itself (about 0.1 s to load cold) costs anything. A text that does not parse
  * throws exactly as `parse` does, every time.
  */
-import { createRequire } from 'node:module';
-import type * as Yaml from 'yaml';
+import { yamlLibrary } from '../kube/yaml.ts';
 import { cachedValue } from './value-cache.ts';
-
-const require = createRequire(import.meta.url);
 
 /** yaml's `parse(text)` (default options). */
 export function parseYamlCached(text: string): unknown {
-  return cachedValue('yaml-parse', [text], () => (require('yaml') as typeof Yaml).parse(text) as unknown);
+  return cachedValue('yaml-parse', [text], () => yamlLibrary().parse(text) as unknown);
 }

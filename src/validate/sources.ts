@@ -6,17 +6,13 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
+import { yamlLibrary as yaml } from '../kube/yaml.ts';
 import type { Manifest } from '../kube/manifest.ts';
 import type { SourceLocation } from './types.ts';
 import { asArray, asObject } from './workloads.ts';
 import { jsonPointerSegments, parseFieldPath, type Segment } from '../kube/field-path.ts';
 import { lineOf, type Parsed } from '../sources/yaml-line.ts';
-
-/** The yaml package, loaded when a finding is first located: a clean run never needs it. */
-const require = createRequire(import.meta.url);
-const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 interface JsonPatchOp {
   readonly segments: Segment[];
