@@ -13,6 +13,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
 import { startGitHubApi, type FakeGitHub } from './support/github-api-server.ts';
 import { fromTemplate } from './support/repo.ts';
+import { withSynthReuse } from './support/synth-reuse.ts';
 
 const DIGEST_A = `sha256:${'a'.repeat(64)}`;
 const DIGEST_B = `sha256:${'b'.repeat(64)}`;
@@ -23,15 +24,21 @@ afterEach(async () => {
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 
+/**
+ * The CLI in-process, with synth's reuse on (support/synth-reuse.ts): promote's check that the generated
+ * files are current finds the state the template's synth, or the promote before, recorded.
+ */
 async function cli(cwd: string, env: Record<string, string>, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, {
-    cwd,
-    env,
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-  });
+  const code = await withSynthReuse(() =>
+    main(argv, {
+      cwd,
+      env,
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+    }),
+  );
   return { code, stdout, stderr };
 }
 
