@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { removeLater } from './support/remove-later.ts';
 import { fromTemplate, runCli, snapshot } from './support/repo.ts';
 
 function git(root: string, ...args: string[]): string {
@@ -15,9 +16,10 @@ function git(root: string, ...args: string[]): string {
   });
 }
 
-const repos: { cleanup: () => void }[] = [];
+const repos: string[] = [];
+const remove = removeLater();
 afterEach(() => {
-  for (const repo of repos.splice(0)) repo.cleanup();
+  for (const root of repos.splice(0)) remove(root);
 });
 
 /** Built once, copied for each test. */
@@ -31,9 +33,9 @@ afterAll(() => committed.dispose());
 
 /** A committed Git repository with this repository's environments and their synth output. */
 async function committedRepo(): Promise<string> {
-  const repo = await committed.copy();
-  repos.push(repo);
-  return repo.root;
+  const { root } = await committed.copy();
+  repos.push(root);
+  return root;
 }
 
 describe('hivebox-gitops check', () => {
