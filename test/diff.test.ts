@@ -65,7 +65,8 @@ async function withPrivateTemp<T>(body: (temp: string) => Promise<T>): Promise<T
 function fixtureRepo(): string {
   const root = mkdtempSync(join(tmpdir(), 'hivebox-diff-test-'));
   repos.push(root);
-  git(root, 'init', '-q', '-b', 'main');
+  // --template= (no sample hooks): 15 files fewer to write, copy and remove for every repository.
+  git(root, 'init', '-q', '-b', 'main', '--template=');
   write(root, 'base/kustomization.yaml', 'resources:\n  - deployment.yaml\n  - service.yaml\n  - secret.yaml\n');
   write(
     root,
@@ -404,7 +405,7 @@ describe('markdown size cap', () => {
 describe('hivebox-gitops diff on the synthesized repository', () => {
   /** This repository's env.yaml files and their real synth output, committed: built once (packed), copied for each test. */
   const synthesized = fromTemplate(async (root) => {
-    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'init', '-q', '-b', 'main', '--template=');
     await synthInto(root);
     commitAll(root, 'synthesized');
   });

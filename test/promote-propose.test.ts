@@ -46,7 +46,8 @@ async function cli(cwd: string, env: Record<string, string>, ...argv: string[]) 
 
 /** This repository's configuration, synthesized and committed: built once, copied for each test. */
 const committed = fromTemplate(async (dir) => {
-  git(dir, 'init', '--quiet', '--initial-branch=main');
+  // --template= (no sample hooks): 15 files fewer to write, copy and remove for every repository.
+  git(dir, 'init', '--quiet', '--initial-branch=main', '--template=');
   git(dir, 'config', 'user.email', 'test@example.com');
   git(dir, 'config', 'user.name', 'Test');
   git(dir, 'config', 'commit.gpgsign', 'false');
@@ -63,7 +64,7 @@ async function setup(): Promise<{ dir: string; bare: string; github: FakeGitHub 
   const holder = mkdtempSync(join(tmpdir(), 'hivebox-github-'));
   cleanups.push(() => remove(holder));
   const bare = join(holder, 'repo.git');
-  git(holder, 'clone', '--quiet', '--bare', dir, bare);
+  git(holder, 'clone', '--quiet', '--bare', '--template=', dir, bare);
   const github = await startGitHubApi(bare);
   cleanups.push(() => github.close());
   return { dir, bare, github };

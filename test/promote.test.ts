@@ -26,7 +26,8 @@ function git(cwd: string, ...args: string[]): string {
 
 /** This repository's configuration, synthesized and committed: built once, copied for each test. */
 const committed = fromTemplate(async (dir) => {
-  git(dir, 'init', '--quiet', '--initial-branch=main');
+  // --template= (no sample hooks): 15 files fewer to write, copy and remove for every repository.
+  git(dir, 'init', '--quiet', '--initial-branch=main', '--template=');
   git(dir, 'config', 'user.email', 'test@example.com');
   git(dir, 'config', 'user.name', 'Test');
   git(dir, 'config', 'commit.gpgsign', 'false');
@@ -240,6 +241,7 @@ describe('promote leaves nothing behind when it cannot finish', () => {
 
   it('--commit refused by a hook: says the change is staged, exit 2', async () => {
     const dir = await tempRepo();
+    mkdirSync(join(dir, '.git/hooks'), { recursive: true });
     writeFileSync(join(dir, '.git/hooks/commit-msg'), '#!/bin/sh\necho "signed commits only" >&2\nexit 1\n', { mode: 0o755 });
     const result = await cli(dir, 'promote', '--to', 'dev', '--image', 'v0.7.0', '--commit');
     expect(result.code).toBe(2);
