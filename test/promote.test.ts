@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { removeLater } from './support/remove-later.ts';
-import { runCli as cli, fromTemplate } from './support/repo.ts';
+import { copyTree, runCli as cli, fromTemplate } from './support/repo.ts';
 import { withSynthReuse } from './support/synth-reuse.ts';
 import { setImage } from '../src/promote/edit.ts';
 import { promote, type Synthesize } from '../src/promote/promote.ts';
@@ -79,7 +79,7 @@ const envYaml = (dir: string, env: string) => readFileSync(join(dir, 'envs', env
 const devPromoted = fromTemplate(async (dir) => {
   const source = await committed.copy();
   rmSync(dir, { recursive: true, force: true });
-  cpSync(source.root, dir, { recursive: true });
+  copyTree(source.root, dir);
   source.cleanup();
   expect((await withSynthReuse(() => cli(dir, 'promote', '--to', 'dev', '--image', `v0.7.0@${DIGEST_A}`, '--commit'))).code).toBe(0);
 });
