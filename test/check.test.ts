@@ -6,7 +6,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { removeLater } from './support/remove-later.ts';
 import { fromTemplate, runCli, snapshot } from './support/repo.ts';
 
 function git(root: string, ...args: string[]): string {
@@ -16,10 +15,9 @@ function git(root: string, ...args: string[]): string {
   });
 }
 
-const repos: string[] = [];
-const remove = removeLater();
+const repos: { cleanup: () => void }[] = [];
 afterEach(() => {
-  for (const root of repos.splice(0)) remove(root);
+  for (const repo of repos.splice(0)) repo.cleanup();
 });
 
 /** Built once, copied for each test. */
@@ -34,9 +32,9 @@ afterAll(() => committed.dispose());
 
 /** A committed Git repository with this repository's environments and their synth output. */
 async function committedRepo(): Promise<string> {
-  const { root } = await committed.copy();
-  repos.push(root);
-  return root;
+  const repo = await committed.copy();
+  repos.push(repo);
+  return repo.root;
 }
 
 describe('hivebox-gitops check', () => {

@@ -13,15 +13,13 @@ import { COMMENT_MARKER, formatMarkdown, MARKDOWN_LIMIT } from '../src/diff/form
 import type { DiffReport } from '../src/diff/index.ts';
 import { parseKustomizeOutput, parseResources, toResourceSet } from '../src/diff/resources.ts';
 import { kustomizeBuild } from '../src/toolchain/kubectl.ts';
-import { removeLater } from './support/remove-later.ts';
 import { fromTemplate } from './support/repo.ts';
 
 const ENVS = ['dev', 'staging', 'prod'];
 const repos: string[] = [];
 
-const remove = removeLater();
 afterEach(() => {
-  for (const dir of repos.splice(0)) remove(dir);
+  for (const dir of repos.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 function git(root: string, ...args: string[]): string {

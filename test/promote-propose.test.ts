@@ -6,20 +6,18 @@
  * repository (test/support/github-api-server.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
 import { startGitHubApi, type FakeGitHub } from './support/github-api-server.ts';
-import { removeLater } from './support/remove-later.ts';
 import { fromTemplate } from './support/repo.ts';
 import { withSynthReuse } from './support/synth-reuse.ts';
 
 const DIGEST_A = `sha256:${'a'.repeat(64)}`;
 const DIGEST_B = `sha256:${'b'.repeat(64)}`;
 const cleanups: Array<() => unknown> = [];
-const remove = removeLater();
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -59,10 +57,10 @@ afterAll(() => committed.dispose());
 
 /** A synthesized, committed copy of the repository, the bare repository GitHub holds, and GitHub. */
 async function setup(): Promise<{ dir: string; bare: string; github: FakeGitHub }> {
-  const { root: dir } = await committed.copy();
-  cleanups.push(() => remove(dir));
+  const { root: dir, cleanup } = await committed.copy();
+  cleanups.push(cleanup);
   const holder = mkdtempSync(join(tmpdir(), 'hivebox-github-'));
-  cleanups.push(() => remove(holder));
+  cleanups.push(() => rmSync(holder, { recursive: true, force: true }));
   const bare = join(holder, 'repo.git');
   git(holder, 'clone', '--quiet', '--bare', '--template=', dir, bare);
   const github = await startGitHubApi(bare);

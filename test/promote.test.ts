@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { removeLater } from './support/remove-later.ts';
 import { copyTree, runCli as cli, fromTemplate } from './support/repo.ts';
 import { withSynthReuse } from './support/synth-reuse.ts';
 import { setImage } from '../src/promote/edit.ts';
@@ -15,9 +14,8 @@ const DIGEST_A = `sha256:${'a'.repeat(64)}`;
 const DIGEST_B = `sha256:${'b'.repeat(64)}`;
 const repos: string[] = [];
 
-const remove = removeLater();
 afterEach(() => {
-  for (const dir of repos.splice(0)) remove(dir);
+  for (const dir of repos.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 function git(cwd: string, ...args: string[]): string {
