@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { runCli as cli, fromTemplate } from './support/repo.ts';
+import { copyTree, runCli as cli, fromTemplate } from './support/repo.ts';
+import { withSynthReuse } from './support/synth-reuse.ts';
 import { setImage } from '../src/promote/edit.ts';
 import { promote, type Synthesize } from '../src/promote/promote.ts';
 import { synthesize } from '../src/synth/index.ts';
@@ -23,11 +24,13 @@ function git(cwd: string, ...args: string[]): string {
 
 /** This repository's configuration, synthesized and committed: built once, copied for each test. */
 const committed = fromTemplate(async (dir) => {
-  git(dir, 'init', '--quiet', '--initial-branch=main');
+  // --template= (no sample hooks): 15 files fewer to write, copy and remove for every repository.
+  git(dir, 'init', '--quiet', '--initial-branch=main', '--template=');
   git(dir, 'config', 'user.email', 'test@example.com');
   git(dir, 'config', 'user.name', 'Test');
   git(dir, 'config', 'commit.gpgsign', 'false');
-  expect((await cli(dir, 'synth')).code).toBe(0);
+  // With synth's reuse on (support/synth-reuse.ts), the promote that builds devPromoted below finds this state recorded.
+  expect((await withSynthReuse(() => cli(dir, 'synth'))).code).toBe(0);
   git(dir, 'add', '.');
   git(dir, 'commit', '--quiet', '-m', 'chore: initial');
 });
@@ -38,6 +41,17 @@ async function tempRepo(): Promise<string> {
   const dir = (await committed.copy()).root;
   repos.push(dir);
   return dir;
+}
+
+/**
+ * One copy of the committed repository, shared by the refusals that must leave it exactly as it
+ * was: each checks that it did (`git status` is empty), so one that writes still fails itself.
+ */
+let unchanged: Promise<{ root: string; cleanup: () => void }> | undefined;
+afterAll(async () => (await unchanged)?.cleanup());
+async function unchangedRepo(): Promise<string> {
+  unchanged ??= committed.copy();
+  return (await unchanged).root;
 }
 
 function commitFile(dir: string, path: string, content: string): void {
@@ -63,9 +77,9 @@ const envYaml = (dir: string, env: string) => readFileSync(join(dir, 'envs', env
 const devPromoted = fromTemplate(async (dir) => {
   const source = await committed.copy();
   rmSync(dir, { recursive: true, force: true });
-  cpSync(source.root, dir, { recursive: true });
+  copyTree(source.root, dir);
   source.cleanup();
-  expect((await cli(dir, 'promote', '--to', 'dev', '--image', `v0.7.0@${DIGEST_A}`, '--commit')).code).toBe(0);
+  expect((await withSynthReuse(() => cli(dir, 'promote', '--to', 'dev', '--image', `v0.7.0@${DIGEST_A}`, '--commit'))).code).toBe(0);
 });
 afterAll(() => devPromoted.dispose());
 
@@ -109,7 +123,7 @@ describe('promote --from --to', () => {
   });
 
   it('refuses to promote into the entry environment without --image', async () => {
-    const dir = await tempRepo();
+    const dir = await unchangedRepo();
     const result = await cli(dir, 'promote', '--from', 'staging', '--to', 'dev');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--to dev --image');
@@ -130,7 +144,7 @@ describe('promote --from --to', () => {
   });
 
   it('says so and changes nothing when the target already runs the image', async () => {
-    const dir = await tempRepo();
+    const dir = await unchangedRepo();
     // staging and prod ship with the same tag and digest.
     const result = await cli(dir, 'promote', '--from', 'staging', '--to', 'prod');
     expect(result.code).toBe(0);
@@ -225,6 +239,7 @@ describe('promote leaves nothing behind when it cannot finish', () => {
 
   it('--commit refused by a hook: says the change is staged, exit 2', async () => {
     const dir = await tempRepo();
+    mkdirSync(join(dir, '.git/hooks'), { recursive: true });
     writeFileSync(join(dir, '.git/hooks/commit-msg'), '#!/bin/sh\necho "signed commits only" >&2\nexit 1\n', { mode: 0o755 });
     const result = await cli(dir, 'promote', '--to', 'dev', '--image', 'v0.7.0', '--commit');
     expect(result.code).toBe(2);
@@ -275,7 +290,7 @@ describe('promote --to --image', () => {
   });
 
   it('refuses "latest", a repository in the reference and --from together with --image', async () => {
-    const dir = await tempRepo();
+    const dir = await unchangedRepo();
     for (const argv of [
       ['--to', 'dev', '--image', 'latest'],
       ['--to', 'dev', '--image', 'ghcr.io/other/app:v1'],

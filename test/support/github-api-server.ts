@@ -8,7 +8,7 @@
  * 422 for REST, `{ errors: [{ message }] }` with 200 for GraphQL. Plain HTTP on 127.0.0.1.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -109,11 +109,20 @@ export async function startGitHubApi(bare: string, repository = 'hivebox-platfor
         const env = { GIT_INDEX_FILE: join(scratch, 'index') };
         try {
           git(['read-tree', parent], { env });
-          for (const addition of input.fileChanges?.additions ?? []) {
-            const blob = git(['hash-object', '-w', '--stdin'], { input: Buffer.from(addition.contents, 'base64') });
-            git(['update-index', '--add', '--cacheinfo', `100644,${blob},${addition.path}`], { env });
+          // Every addition's blob in one git process, and every index entry in one more.
+          const additions: Array<{ path: string; contents: string }> = input.fileChanges?.additions ?? [];
+          if (additions.length > 0) {
+            const files = additions.map((addition, i) => {
+              const file = join(scratch, `blob-${i}`);
+              writeFileSync(file, Buffer.from(addition.contents, 'base64'));
+              return file;
+            });
+            const blobs = git(['hash-object', '-w', '--no-filters', '--', ...files]).split('\n');
+            const entries = additions.flatMap((addition, i) => ['--cacheinfo', `100644,${blobs[i]},${addition.path}`]);
+            git(['update-index', '--add', ...entries], { env });
           }
-          for (const deletion of input.fileChanges?.deletions ?? []) git(['update-index', '--force-remove', '--', deletion.path], { env });
+          const deletions: Array<{ path: string }> = input.fileChanges?.deletions ?? [];
+          if (deletions.length > 0) git(['update-index', '--force-remove', '--', ...deletions.map((deletion) => deletion.path)], { env });
           const tree = git(['write-tree'], { env });
           const message = input.message.body ? `${input.message.headline}\n\n${input.message.body}` : input.message.headline;
           const commit = git(['commit-tree', tree, '-p', parent, '-F', '-'], {
