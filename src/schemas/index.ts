@@ -69,7 +69,13 @@ class Registry {
       const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
       this.compilers = {
         // code.source lets a compiled fast validator be written out for the next run (compiled-cache.ts).
-        fast: new AjvClass({ strict: false, validateFormats: false, allErrors: false, inlineRefs: false, code: { source: true, optimize: false } }),
+        fast: new AjvClass({
+          strict: false,
+          validateFormats: false,
+          allErrors: false,
+          inlineRefs: false,
+          code: { source: true, optimize: false },
+        }),
         full: new AjvClass({ strict: false, validateFormats: false, allErrors: true, inlineRefs: false, code: { optimize: false } }),
       };
       for (const document of this.documents.values()) this.addTo(this.compilers, document);
