@@ -17,6 +17,8 @@ export default defineConfig({
     isolate: false,
     env: {
       // Every synth in the suite synthesizes for real; test/synth-reuse.test.ts tests the reuse itself.
+      // Files whose subject is not synth may turn it on around their setup (test/support/synth-reuse.ts),
+      // as every user has it: promote's up-to-date check then reads the state its synth just recorded.
       HIVEBOX_SYNTH_CACHE: 'off',
     },
   },

@@ -4,15 +4,9 @@
  * so that key order or formatting never shows up as a change.
  */
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type * as Yaml from 'yaml';
 import { InputError } from '../errors.ts';
-import { toYaml } from '../kube/yaml.ts';
+import { toYaml, yamlLibrary as yaml } from '../kube/yaml.ts';
 import { formatGroupKind, groupOf, objectKey, type ObjectId } from '../kube/object.ts';
-
-const require = createRequire(import.meta.url);
-/** The yaml package, loaded on first use: a diff of unchanged, cached trees prints and parses nothing. */
-const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 export interface ResourceId extends ObjectId {
   /**
