@@ -32,7 +32,7 @@ export function renderEnvironment(environment: Environment): Manifest[] {
   return structuredClone(manifests) as Manifest[];
 }
 
-/** A render kept nowhere: for the many one-off variants the source map renders (src/sources/trace.ts). */
+/** One render in canonical key order, not remembered: what renderEnvironment keeps, and what synth writes from. */
 export function render(environment: Environment): Manifest[] {
   return renderForComparison(environment).map((manifest) => canonicalOrder(manifest) as Manifest);
 }
